@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs the Debian packages postroom needs, but only those that are missing,
+# and only when run as root (a non-root build just reports what is missing).
+# Usage: scripts/deps.sh build|test|bench
+set -eu
+need="build-essential cmake pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev libgnutls28-dev"
+case "${1:-build}" in
+  test)  need="$need python3 libcurl4-openssl-dev sqlite3" ;;
+  bench) need="$need wrk libcurl4-openssl-dev" ;;
+esac
+missing=""
+for p in $need; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "postroom: missing Debian packages:$missing (run as root, or: sudo apt-get install$missing)" >&2
+  exit 1
+fi
+echo "postroom: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq $missing >/dev/null

@@ -1,0 +1,39 @@
+/* body: strict JSON request bodies, shared by the handlers that take one. */
+#include "api/api.h"
+
+#include <string.h>
+#include <strings.h>
+
+json_t *api_json_body(struct request *r)
+{
+    const char *ct = http_header(r, "Content-Type");
+    if (ct && strncasecmp(ct, "application/json", 16) != 0) {
+        http_error(r, 415, "UnsupportedMediaType", "The request body must be application/json.");
+        return NULL;
+    }
+    if (r->body.len == 0) {
+        http_error(r, 400, "InvalidRequest", "A JSON request body is required.");
+        return NULL;
+    }
+    json_error_t err;
+    /* Strict: duplicate keys, bad UTF-8, \u0000 and trailing data are rejected. */
+    json_t *root = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &err);
+    if (!root) {
+        http_error(r, 400, "InvalidJson",
+                   arena_printf(&r->arena, "The request body is not valid JSON (line %d, column %d).",
+                                err.line, err.column));
+        return NULL;
+    }
+    if (!json_is_object(root)) {
+        json_decref(root);
+        http_error(r, 400, "InvalidRequest", "The request body must be a JSON object.");
+        return NULL;
+    }
+    return root;
+}
+
+void api_store_failed(struct request *r)
+{
+    r->store_broken = true;
+    http_error(r, 500, "InternalError", "The request could not be completed.");
+}

@@ -1,0 +1,541 @@
+/* orders: /api/v1/orders, Click & Drop's orders surface.
+ *
+ * Every store call takes the principal's scope; every order written into a
+ * body is first claimed for the egress check with the tenant id it was read
+ * with. */
+#include "api/api.h"
+#include "domain/cursor.h"
+#include "domain/idlist.h"
+#include "domain/order.h"
+#include "domain/status.h"
+#include "http/server.h"
+#include "store/store.h"
+#include "util/timefmt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CREATE_MAX_ITEMS 100
+#define STATUS_MAX_ITEMS 100
+#define PAGE_DEFAULT 25
+#define PAGE_MAX 100
+
+static void write_info(struct request *r, struct jw *w, const struct order_row *row)
+{
+    http_egress_claim(r, row->tenant_id);
+    order_write_info(w, row);
+}
+
+static bool write_details(struct request *r, struct jw *w, const struct order_row *row)
+{
+    http_egress_claim(r, row->tenant_id);
+    return order_write_details(w, row, &r->arena);
+}
+
+/* --- POST /orders ------------------------------------------------------- */
+
+static void write_failed(struct request *r, struct jw *w, const json_t *item,
+                         const struct order_errors *e)
+{
+    jw_obj_open(w);
+    jw_key(w, "order");
+    char *echo = json_dumps(item, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+    jw_raw(w, echo ? echo : "null");
+    free(echo);
+    jw_key(w, "errors");
+    jw_arr_open(w);
+    for (size_t i = 0; i < e->n; i++) {
+        const struct field_error *fe = &e->items[i];
+        jw_obj_open(w);
+        jw_kint(w, "errorCode", fe->code);
+        jw_kstr(w, "errorMessage",
+                *fe->field ? arena_printf(&r->arena, "%s %s", fe->field, fe->message)
+                           : fe->message);
+        jw_key(w, "fields");
+        jw_arr_open(w);
+        if (*fe->field) {
+            jw_obj_open(w);
+            jw_kstr(w, "fieldName", fe->field);
+            jw_kstr_opt(w, "value", fe->value);
+            jw_obj_close(w);
+        }
+        jw_arr_close(w);
+        jw_obj_close(w);
+    }
+    jw_arr_close(w);
+    jw_obj_close(w);
+}
+
+void api_orders_create(struct request *r)
+{
+    json_t *body = api_json_body(r);
+    if (!body) return;
+    json_t *items = json_object_get(body, "items");
+    if (!json_is_array(items) || json_array_size(items) == 0 ||
+        json_array_size(items) > CREATE_MAX_ITEMS) {
+        json_decref(body);
+        http_error(r, 400, "InvalidRequest", "items must be an array of 1 to 100 orders.");
+        return;
+    }
+    size_t n = json_array_size(items);
+    struct order_new *valid = arena_alloc(&r->arena, n * sizeof *valid);
+    struct order_errors *errs = arena_alloc(&r->arena, n * sizeof *errs);
+    size_t *slot = arena_alloc(&r->arena, n * sizeof *slot); /* item -> index in valid */
+    size_t nvalid = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (order_validate(json_array_get(items, i), &r->arena, &valid[nvalid], &errs[i]))
+            slot[i] = nvalid++;
+        else
+            slot[i] = (size_t)-1;
+    }
+    int64_t *ids = arena_alloc(&r->arena, (nvalid ? nvalid : 1) * sizeof *ids);
+    int64_t now = time_now_ms();
+    struct scope sc = scope_of(&r->principal);
+    if (nvalid && store_orders_insert(r->store, &sc, valid, nvalid, now, ids) != STORE_OK) {
+        json_decref(body);
+        api_store_failed(r);
+        return;
+    }
+    struct jw w;
+    jw_init(&w, &r->out);
+    jw_obj_open(&w);
+    jw_kint(&w, "successCount", (int64_t)nvalid);
+    jw_kint(&w, "errorsCount", (int64_t)(n - nvalid));
+    jw_key(&w, "createdOrders");
+    jw_arr_open(&w);
+    for (size_t i = 0; i < n; i++) {
+        if (slot[i] == (size_t)-1) continue;
+        const struct order_new *o = &valid[slot[i]];
+        struct order_row row = {.tenant_id = sc.tenant_id,
+                                .order_id = ids[slot[i]],
+                                .reference = o->reference,
+                                .status = STATUS_NEW,
+                                .created_on = now,
+                                .order_date = o->order_date,
+                                .package_count = o->package_count};
+        http_egress_claim(r, row.tenant_id);
+        /* CreateOrderResponse: GetOrderInfoResource's fields plus the label's */
+        jw_obj_open(&w);
+        order_write_info_members(&w, &row);
+        const json_t *label = json_object_get(json_array_get(items, i), "label");
+        if (json_is_true(json_object_get(label, "includeLabelInResponse"))) {
+            jw_key(&w, "labelErrors");
+            jw_arr_open(&w);
+            jw_obj_open(&w);
+            jw_kstr(&w, "code", "NotImplemented");
+            jw_kstr(&w, "message", "Label generation is not available yet.");
+            jw_obj_close(&w);
+            jw_arr_close(&w);
+        }
+        jw_obj_close(&w);
+    }
+    jw_arr_close(&w);
+    jw_key(&w, "failedOrders");
+    jw_arr_open(&w);
+    for (size_t i = 0; i < n; i++)
+        if (slot[i] == (size_t)-1) write_failed(r, &w, json_array_get(items, i), &errs[i]);
+    jw_arr_close(&w);
+    jw_obj_close(&w);
+    json_decref(body);
+    http_reply_json(r, 200);
+}
+
+/* --- GET /orders, /orders/full ------------------------------------------- */
+
+static bool parse_int_param(const char *s, long lo, long hi, long *out)
+{
+    if (!s || !*s || strlen(s) > 9) return false;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9') return false;
+    long v = strtol(s, NULL, 10);
+    if (v < lo || v > hi) return false;
+    *out = v;
+    return true;
+}
+
+static void list_orders(struct request *r, bool full)
+{
+    const char *ps = http_query(r, "pageSize");
+    const char *sd = http_query(r, "startDateTime");
+    const char *ed = http_query(r, "endDateTime");
+    const char *tok = http_query(r, "continuationToken");
+    long page = PAGE_DEFAULT;
+    if (ps && !parse_int_param(ps, 1, PAGE_MAX, &page)) {
+        http_error(r, 400, "InvalidPageSize", "pageSize must be an integer from 1 to 100.");
+        return;
+    }
+    struct cursor c = {.tenant_id = r->principal.tenant_id};
+    if ((sd && !time_parse_rfc3339(sd, &c.start_ms)) || (ed && !time_parse_rfc3339(ed, &c.end_ms))) {
+        http_error(r, 400, "InvalidDateTime",
+                   "startDateTime and endDateTime must be RFC 3339 date-times.");
+        return;
+    }
+    if (c.start_ms && c.end_ms && c.start_ms > c.end_ms) {
+        http_error(r, 400, "InvalidDateTime", "startDateTime must not be after endDateTime.");
+        return;
+    }
+    if (tok) {
+        struct cursor t;
+        if (!cursor_open(tok, r->cfg->token_key, r->principal.tenant_id, &t) ||
+            (sd && t.start_ms != c.start_ms) || (ed && t.end_ms != c.end_ms)) {
+            http_error(r, 400, "InvalidContinuationToken",
+                       "The continuationToken is not valid for this request.");
+            return;
+        }
+        c = t;
+    }
+    struct order_page_query q = {
+        .after_id = c.after_id, .start_ms = c.start_ms, .end_ms = c.end_ms, .limit = (int)page + 1};
+    struct scope sc = scope_of(&r->principal);
+    struct order_row *rows;
+    size_t n;
+    if (store_orders_page(r->store, &sc, &q, &r->arena, &rows, &n) != STORE_OK) {
+        api_store_failed(r);
+        return;
+    }
+    bool more = n > (size_t)page;
+    if (more) n = (size_t)page;
+    struct jw w;
+    jw_init(&w, &r->out);
+    jw_obj_open(&w);
+    jw_key(&w, "orders");
+    jw_arr_open(&w);
+    for (size_t i = 0; i < n; i++) {
+        if (full) {
+            if (!write_details(r, &w, &rows[i])) {
+                api_store_failed(r);
+                return;
+            }
+        } else {
+            write_info(r, &w, &rows[i]);
+        }
+    }
+    jw_arr_close(&w);
+    if (more) {
+        char token[CURSOR_TOKEN_MAX];
+        c.after_id = rows[n - 1].order_id;
+        cursor_seal(&c, r->cfg->token_key, token);
+        jw_kstr(&w, "continuationToken", token);
+    }
+    jw_obj_close(&w);
+    http_reply_json(r, 200);
+}
+
+void api_orders_list(struct request *r)
+{
+    list_orders(r, false);
+}
+
+void api_orders_list_full(struct request *r)
+{
+    list_orders(r, true);
+}
+
+/* --- GET /orders/{ids}, /orders/{ids}/full -------------------------------- */
+
+/* The spec's 400 for a bad identifier list: an array of OrderErrorResponse. */
+static void bad_idlist(struct request *r, const char *message, const char *item)
+{
+    buf_init(&r->out, &r->arena);
+    struct jw w;
+    jw_init(&w, &r->out);
+    jw_arr_open(&w);
+    jw_obj_open(&w);
+    jw_kstr_opt(&w, "channelOrderReference", item);
+    jw_kstr(&w, "code", "InvalidOrderIdentifiers");
+    jw_kstr(&w, "message", message);
+    jw_obj_close(&w);
+    jw_arr_close(&w);
+    http_reply_json(r, 400);
+}
+
+static int parse_ids(struct request *r, struct order_key **keys)
+{
+    const char *err = NULL, *item = NULL;
+    int n = idlist_parse(&r->arena, r->params[0], keys, &err, &item);
+    if (n < 0) bad_idlist(r, err, item);
+    return n;
+}
+
+static void get_orders(struct request *r, bool full)
+{
+    struct order_key *keys;
+    int nk = parse_ids(r, &keys);
+    if (nk < 0) return;
+    struct scope sc = scope_of(&r->principal);
+    struct order_row *rows;
+    size_t n;
+    if (store_orders_get(r->store, &sc, keys, (size_t)nk, &r->arena, &rows, &n) != STORE_OK) {
+        api_store_failed(r);
+        return;
+    }
+    if (n == 0) {
+        http_error(r, 404, "NotFound", "No matching orders were found.");
+        return;
+    }
+    struct jw w;
+    jw_init(&w, &r->out);
+    jw_arr_open(&w);
+    for (size_t i = 0; i < n; i++) {
+        if (full) {
+            if (!write_details(r, &w, &rows[i])) {
+                api_store_failed(r);
+                return;
+            }
+        } else {
+            write_info(r, &w, &rows[i]);
+        }
+    }
+    jw_arr_close(&w);
+    http_reply_json(r, 200);
+}
+
+void api_orders_get(struct request *r)
+{
+    get_orders(r, false);
+}
+
+void api_orders_get_full(struct request *r)
+{
+    get_orders(r, true);
+}
+
+/* --- DELETE /orders/{ids} ------------------------------------------------- */
+
+static void key_fields(struct jw *w, const struct order_key *k)
+{
+    if (k->id > 0)
+        jw_kint(w, "orderIdentifier", k->id);
+    else
+        jw_kstr(w, "orderReference", k->reference);
+}
+
+void api_orders_delete(struct request *r)
+{
+    struct order_key *keys;
+    int nk = parse_ids(r, &keys);
+    if (nk < 0) return;
+    struct scope sc = scope_of(&r->principal);
+    struct buf errors;
+    buf_init(&errors, &r->arena);
+    struct jw ew;
+    jw_init(&ew, &errors);
+    jw_arr_open(&ew);
+    struct jw w;
+    jw_init(&w, &r->out);
+    jw_obj_open(&w);
+    jw_key(&w, "deletedOrders");
+    jw_arr_open(&w);
+    for (int k = 0; k < nk; k++) {
+        struct order_row *rows;
+        size_t n;
+        if (store_orders_get(r->store, &sc, &keys[k], 1, &r->arena, &rows, &n) != STORE_OK) {
+            api_store_failed(r);
+            return;
+        }
+        if (n == 0) {
+            jw_obj_open(&ew);
+            key_fields(&ew, &keys[k]);
+            jw_kstr(&ew, "code", "OrderNotFound");
+            jw_kstr(&ew, "message", "No matching order was found.");
+            jw_obj_close(&ew);
+        }
+        for (size_t i = 0; i < n; i++) {
+            http_egress_claim(r, rows[i].tenant_id);
+            if (!status_deletable(rows[i].status)) {
+                jw_obj_open(&ew);
+                jw_kint(&ew, "orderIdentifier", rows[i].order_id);
+                jw_kstr_opt(&ew, "orderReference", rows[i].reference);
+                jw_kstr(&ew, "code", "OrderCannotBeDeleted");
+                jw_kstr(&ew, "message", "A manifested order cannot be deleted.");
+                jw_obj_close(&ew);
+                continue;
+            }
+            int rc = store_order_delete(r->store, &sc, rows[i].order_id);
+            if (rc == STORE_ERROR) {
+                api_store_failed(r);
+                return;
+            }
+            if (rc == STORE_NOTFOUND) continue; /* deleted meanwhile by a duplicate key */
+            jw_obj_open(&w);
+            jw_kint(&w, "orderIdentifier", rows[i].order_id);
+            jw_kstr_opt(&w, "orderReference", rows[i].reference);
+            jw_kstr(&w, "orderInfo", "Deleted");
+            jw_obj_close(&w);
+        }
+    }
+    jw_arr_close(&w);
+    jw_arr_close(&ew);
+    jw_key(&w, "errors");
+    jw_raw(&w, buf_cstr(&errors));
+    jw_obj_close(&w);
+    http_reply_json(r, 200);
+}
+
+/* --- PUT /orders/status ---------------------------------------------------- */
+
+static void status_error(struct jw *w, const json_t *item, const char *status, const char *code,
+                         const char *message)
+{
+    jw_obj_open(w);
+    const json_t *id = json_object_get(item, "orderIdentifier");
+    const json_t *ref = json_object_get(item, "orderReference");
+    if (json_is_integer(id)) jw_kint(w, "orderIdentifier", json_integer_value(id));
+    if (json_is_string(ref)) jw_kstr(w, "orderReference", json_string_value(ref));
+    jw_kstr_opt(w, "status", status);
+    jw_kstr(w, "code", code);
+    jw_kstr(w, "message", message);
+    jw_obj_close(w);
+}
+
+static void bad_status_request(struct request *r, const char *message)
+{
+    buf_init(&r->out, &r->arena);
+    struct jw w;
+    jw_init(&w, &r->out);
+    jw_arr_open(&w);
+    jw_obj_open(&w);
+    jw_kstr(&w, "code", "InvalidRequest");
+    jw_kstr(&w, "message", message);
+    jw_obj_close(&w);
+    jw_arr_close(&w);
+    http_reply_json(r, 400);
+}
+
+static const char *opt_string(const json_t *item, const char *key, size_t max, bool *bad)
+{
+    const json_t *v = json_object_get(item, key);
+    if (!v || json_is_null(v)) return NULL;
+    if (!json_is_string(v) || utf8_length(json_string_value(v)) > max) {
+        *bad = true;
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+/* Validates one UpdateOrderStatusRequest; returns an error message or NULL. */
+static const char *read_status_item(const json_t *item, struct status_request *sr,
+                                    struct order_key *key)
+{
+    memset(sr, 0, sizeof *sr);
+    memset(key, 0, sizeof *key);
+    if (!json_is_object(item)) return "Each item must be an object.";
+    const json_t *id = json_object_get(item, "orderIdentifier");
+    const json_t *ref = json_object_get(item, "orderReference");
+    if (json_is_null(id)) id = NULL;
+    if (json_is_null(ref)) ref = NULL;
+    if ((id && ref) || (!id && !ref))
+        return "Give exactly one of orderIdentifier and orderReference.";
+    if (id) {
+        if (!json_is_integer(id) || json_integer_value(id) < 1 ||
+            json_integer_value(id) > 2147483647)
+            return "orderIdentifier must be a positive integer.";
+        key->id = json_integer_value(id);
+    } else {
+        if (!json_is_string(ref) || !*json_string_value(ref) ||
+            utf8_length(json_string_value(ref)) > 40)
+            return "orderReference must be a string of 1 to 40 characters.";
+        key->reference = json_string_value(ref);
+    }
+    const json_t *st = json_object_get(item, "status");
+    const char *s = json_string_value(st);
+    if (!s || (strcmp(s, STATUS_NEW) && strcmp(s, STATUS_DESPATCHED) && strcmp(s, STATUS_OTHER_COURIER)))
+        return "status must be one of new, despatched, despatchedByOtherCourier.";
+    sr->status = s;
+    bool bad = false;
+    sr->tracking_number = opt_string(item, "trackingNumber", 50, &bad);
+    sr->carrier = opt_string(item, "shippingCarrier", 100, &bad);
+    sr->service = opt_string(item, "shippingService", 100, &bad);
+    const char *dd = opt_string(item, "despatchDate", 40, &bad);
+    if (bad) return "trackingNumber, shippingCarrier and shippingService must be short strings.";
+    if (dd && !time_parse_rfc3339(dd, &sr->despatch_date))
+        return "despatchDate must be an RFC 3339 date-time.";
+    if (!strcmp(s, STATUS_OTHER_COURIER) && sr->tracking_number &&
+        (!sr->despatch_date || !sr->carrier || !sr->service))
+        return "With a trackingNumber, despatchDate, shippingCarrier and shippingService are "
+               "required.";
+    return NULL;
+}
+
+void api_orders_status(struct request *r)
+{
+    json_t *body = api_json_body(r);
+    if (!body) return;
+    json_t *items = json_object_get(body, "items");
+    if (!json_is_array(items) || json_array_size(items) == 0 ||
+        json_array_size(items) > STATUS_MAX_ITEMS) {
+        json_decref(body);
+        bad_status_request(r, "items must be an array of 1 to 100 status updates.");
+        return;
+    }
+    struct scope sc = scope_of(&r->principal);
+    int64_t now = time_now_ms();
+    struct buf errors;
+    buf_init(&errors, &r->arena);
+    struct jw ew;
+    jw_init(&ew, &errors);
+    jw_arr_open(&ew);
+    struct jw w;
+    jw_init(&w, &r->out);
+    jw_obj_open(&w);
+    jw_key(&w, "updatedOrders");
+    jw_arr_open(&w);
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item)
+    {
+        struct status_request sr;
+        struct order_key key;
+        const char *msg = read_status_item(item, &sr, &key);
+        if (msg) {
+            status_error(&ew, item, NULL, "InvalidRequest", msg);
+            continue;
+        }
+        struct order_row *rows;
+        size_t n;
+        if (store_orders_get(r->store, &sc, &key, 1, &r->arena, &rows, &n) != STORE_OK) {
+            json_decref(body);
+            api_store_failed(r);
+            return;
+        }
+        if (n == 0) status_error(&ew, item, NULL, "OrderNotFound", "No matching order was found.");
+        for (size_t k = 0; k < n; k++) {
+            http_egress_claim(r, rows[k].tenant_id);
+            struct order_status_change c;
+            const char *code;
+            msg = status_plan(rows[k].status, &sr, now, &c, &code);
+            int rc = msg ? STORE_OK : store_order_set_status(r->store, &sc, rows[k].order_id, &c);
+            if (rc == STORE_ERROR) {
+                json_decref(body);
+                api_store_failed(r);
+                return;
+            }
+            if (rc == STORE_CONFLICT) {
+                code = "Conflict";
+                msg = "The order changed while it was being updated; try again.";
+            }
+            if (msg) {
+                jw_obj_open(&ew);
+                jw_kint(&ew, "orderIdentifier", rows[k].order_id);
+                jw_kstr_opt(&ew, "orderReference", rows[k].reference);
+                jw_kstr(&ew, "status", rows[k].status);
+                jw_kstr(&ew, "code", code);
+                jw_kstr(&ew, "message", msg);
+                jw_obj_close(&ew);
+                continue;
+            }
+            jw_obj_open(&w);
+            jw_kint(&w, "orderIdentifier", rows[k].order_id);
+            jw_kstr_opt(&w, "orderReference", rows[k].reference);
+            jw_kstr(&w, "status", sr.status);
+            jw_obj_close(&w);
+        }
+    }
+    jw_arr_close(&w);
+    jw_arr_close(&ew);
+    jw_key(&w, "errors");
+    jw_raw(&w, buf_cstr(&errors));
+    jw_obj_close(&w);
+    json_decref(body);
+    http_reply_json(r, 200);
+}

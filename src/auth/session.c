@@ -1,0 +1,140 @@
+/* session: sign-in with limits, session tokens, cookies, CSRF. */
+#include "auth/session.h"
+#include "auth/password.h"
+#include "store/store.h"
+#include "util/timefmt.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static void token_hash(const char *token, unsigned char hash[32])
+{
+    crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
+}
+
+static void random_token(char *out)
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(out, SESSION_TOKEN_LEN + 1, raw, sizeof raw,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+}
+
+/* "acct:" + hex SHA-256 of the lower-cased e-mail: the limiter never stores
+ * the address itself. */
+static const char *account_subject(struct arena *a, const char *email)
+{
+    size_t n = strlen(email);
+    char *lower = arena_alloc(a, n + 1);
+    for (size_t i = 0; i < n; i++) lower[i] = (char)tolower((unsigned char)email[i]);
+    unsigned char h[32];
+    crypto_hash_sha256(h, (const unsigned char *)lower, n);
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    return arena_printf(a, "acct:%s", hex);
+}
+
+static int failures(struct store *s, const char *subject, int64_t now, int *count)
+{
+    return store_directory_failures(s, subject, now - 3600 * 1000LL, count);
+}
+
+enum signin_result session_sign_in(struct store *s, const char *email, const char *password,
+                                   const char *client_ip, struct arena *a,
+                                   struct principal *out, char *token)
+{
+    int64_t now = time_now_ms();
+    const char *acct = account_subject(a, email);
+    const char *addr = arena_printf(a, "addr:%s", client_ip ? client_ip : "?");
+    int na = 0, nd = 0;
+    if (failures(s, acct, now, &na) != STORE_OK || failures(s, addr, now, &nd) != STORE_OK)
+        return SIGNIN_ERROR;
+    if (na >= SIGNIN_MAX_FAILS_ACCOUNT || nd >= SIGNIN_MAX_FAILS_ADDRESS) return SIGNIN_LIMITED;
+
+    const char *hash = NULL;
+    struct principal p;
+    int rc = store_directory_login(s, email, a, &p, &hash);
+    if (rc == STORE_ERROR) return SIGNIN_ERROR;
+    bool ok;
+    if (rc == STORE_OK) {
+        ok = password_verify(hash, password);
+    } else {
+        password_burn(password);
+        ok = false;
+    }
+    if (!ok) {
+        if (store_directory_failure_add(s, acct, now) != STORE_OK ||
+            store_directory_failure_add(s, addr, now) != STORE_OK)
+            return SIGNIN_ERROR;
+        return SIGNIN_BAD_CREDENTIALS;
+    }
+    char csrf[SESSION_TOKEN_LEN + 1];
+    random_token(token);
+    random_token(csrf);
+    unsigned char h[32];
+    token_hash(token, h);
+    if (store_directory_session_create(s, h, &p, csrf, now, now + SESSION_ABSOLUTE_MS) != STORE_OK)
+        return SIGNIN_ERROR;
+    *out = p;
+    return SIGNIN_OK;
+}
+
+/* Finds our cookie's value in a Cookie header; copies at most the token length. */
+static bool cookie_token(const char *header, char *out)
+{
+    if (!header) return false;
+    const char *name = SESSION_COOKIE "=";
+    size_t nl = strlen(name);
+    const char *p = header;
+    while (*p) {
+        while (*p == ' ' || *p == ';') p++;
+        if (strncmp(p, name, nl) == 0) {
+            p += nl;
+            size_t n = strcspn(p, "; ");
+            if (n != SESSION_TOKEN_LEN) return false;
+            memcpy(out, p, n);
+            out[n] = 0;
+            return true;
+        }
+        p += strcspn(p, ";");
+    }
+    return false;
+}
+
+int session_authenticate(struct store *s, const char *cookie_header, struct arena *a,
+                         struct principal *out, const char **csrf)
+{
+    char token[SESSION_TOKEN_LEN + 1];
+    if (!cookie_token(cookie_header, token)) return STORE_NOTFOUND;
+    unsigned char h[32];
+    token_hash(token, h);
+    return store_directory_session(s, h, time_now_ms(), SESSION_IDLE_MS, out, csrf, a);
+}
+
+int session_sign_out(struct store *s, const char *cookie_header)
+{
+    char token[SESSION_TOKEN_LEN + 1];
+    if (!cookie_token(cookie_header, token)) return STORE_NOTFOUND;
+    unsigned char h[32];
+    token_hash(token, h);
+    return store_directory_session_delete(s, h);
+}
+
+const char *session_cookie(struct arena *a, const char *token)
+{
+    if (token)
+        return arena_printf(a, "%s=%s; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=%lld",
+                            SESSION_COOKIE, token, SESSION_ABSOLUTE_MS / 1000);
+    return SESSION_COOKIE "=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0";
+}
+
+bool session_csrf_ok(const char *expected, const char *submitted)
+{
+    if (!expected || !submitted) return false;
+    size_t n = strlen(expected);
+    if (strlen(submitted) != n || n == 0) return false;
+    return sodium_memcmp(expected, submitted, n) == 0;
+}

@@ -1,0 +1,58 @@
+/* order: validating Click & Drop's CreateOrderRequest and writing orders out
+ * in the API's shapes. Pure logic: no HTTP, no store calls.
+ *
+ * Validation is driven by a table that mirrors the spec's definitions field
+ * by field (types, maxLength, minimum, maximum, enums, required). Only known
+ * fields are kept: the stored document is the validated order with unknown
+ * fields dropped, date-times normalised to UTC and money as integer pence. */
+#ifndef POSTROOM_ORDER_H
+#define POSTROOM_ORDER_H
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* errorCode values of CreateOrderErrorResponse. */
+enum order_error_code {
+    OERR_REQUIRED = 1,
+    OERR_INVALID = 2,
+    OERR_TOO_LONG = 3,
+    OERR_RANGE = 4,
+};
+
+struct field_error {
+    int code;
+    const char *message;
+    const char *field; /* JSON path, e.g. packages[0].weightInGrams */
+    const char *value; /* the submitted value as text, NULL if absent */
+};
+
+struct order_errors {
+    struct field_error *items;
+    size_t n, cap;
+};
+
+#define ORDER_MAX_PACKAGES 99
+
+/* Validates one CreateOrderRequest. On success fills out (doc, reference,
+ * order date, package count) and returns true; otherwise appends to errs. */
+bool order_validate(const json_t *item, struct arena *a, struct order_new *out,
+                    struct order_errors *errs);
+
+/* Writers. The caller claims each row's tenant for the egress check before
+ * writing it. _members writes the fields without the braces, for answers
+ * that extend GetOrderInfoResource (CreateOrderResponse). */
+void order_write_info_members(struct jw *w, const struct order_row *row);
+void order_write_info(struct jw *w, const struct order_row *row);
+bool order_write_details(struct jw *w, const struct order_row *row, struct arena *a);
+
+/* Money in JSON requests: a number in [0, max_pence/100] with at most two
+ * decimals. Returns 0 ok, OERR_INVALID or OERR_RANGE. */
+int order_parse_money(const json_t *v, int64_t max_pence, int64_t *pence);
+/* Counts UTF-8 code points (the spec's maxLength counts characters). */
+size_t utf8_length(const char *s);
+
+#endif

@@ -1,0 +1,86 @@
+/* request: one HTTP request's state, from the first byte to the log line.
+ *
+ * Everything a request allocates lives in its arena and dies with it. The
+ * response is built here and only leaves through http_send(), which is where
+ * the egress check runs (wall 5): every record written into a body is claimed
+ * with its tenant id, and a body carrying any tenant but the principal's is
+ * withheld. */
+#ifndef POSTROOM_REQUEST_H
+#define POSTROOM_REQUEST_H
+#include "auth/principal.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct MHD_Connection;
+struct store;
+struct server_config;
+
+#define REQ_MAX_HEADERS_OUT 12
+#define REQ_MAX_PARAMS 4
+
+struct request {
+    struct arena arena;
+    struct MHD_Connection *conn;
+    const struct server_config *cfg;
+    struct store *store; /* this thread's connection; NULL if none could be opened */
+    bool store_broken;   /* a store call failed: close the connection afterwards */
+
+    char id[20]; /* request id, also sent as X-Request-Id */
+    double started;
+    const char *method;
+    const char *path; /* raw (still percent-encoded) path, no query */
+    const char *client_ip;
+
+    struct buf body; /* request body */
+    bool body_too_large;
+
+    /* routing */
+    int route; /* index into the route table, -1 if none */
+    const char *params[REQ_MAX_PARAMS];
+
+    /* authentication */
+    struct principal principal;
+    bool authenticated;
+    const char *session_csrf; /* set when signed in with a session */
+
+    /* response */
+    int status;
+    const char *content_type;
+    struct buf out;
+    const char *hdr_name[REQ_MAX_HEADERS_OUT];
+    const char *hdr_value[REQ_MAX_HEADERS_OUT];
+    int nhdr;
+    bool sent;
+    bool egress_violation;
+    int64_t egress_foreign_tenant;
+};
+
+/* Request side. */
+const char *http_header(struct request *r, const char *name);
+/* A query argument, percent-decoded; NULL when absent. */
+const char *http_query(struct request *r, const char *name);
+/* A form field of an application/x-www-form-urlencoded body, decoded. */
+const char *http_form(struct request *r, const char *name);
+
+/* Response side. Handlers set a status and body, then return; the server
+ * sends it. */
+void http_add_header(struct request *r, const char *name, const char *value);
+void http_reply(struct request *r, int status, const char *content_type);
+void http_reply_json(struct request *r, int status); /* body already in r->out */
+/* ErrorResponse {"code":..,"message":..}; replaces any body. */
+void http_error(struct request *r, int status, const char *code, const char *message);
+
+/* Egress: declare that a record of tenant_id is in the body being built. */
+static inline void http_egress_claim(struct request *r, int64_t tenant_id)
+{
+    if (tenant_id != r->principal.tenant_id || !r->authenticated) {
+        r->egress_violation = true;
+        r->egress_foreign_tenant = tenant_id;
+    }
+}
+
+#endif

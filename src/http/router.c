@@ -1,0 +1,55 @@
+/* router: exact, segment-wise path matching over the route table. */
+#include "http/router.h"
+
+#include <string.h>
+
+/* Compares one pattern with one path; captures {} segments into params. */
+static bool match_path(const char *pattern, const char *path, const char **params,
+                       struct arena *a)
+{
+    int np = 0;
+    const char *p = pattern, *q = path;
+    while (*p && *q) {
+        if (*p != '/' || *q != '/') return false;
+        p++, q++;
+        const char *pe = strchr(p, '/'), *qe = strchr(q, '/');
+        size_t pl = pe ? (size_t)(pe - p) : strlen(p), ql = qe ? (size_t)(qe - q) : strlen(q);
+        if (pl == 2 && p[0] == '{' && p[1] == '}') {
+            if (ql == 0 || np >= REQ_MAX_PARAMS) return false;
+            if (params) params[np] = arena_strndup(a, q, ql);
+            np++;
+        } else if (pl != ql || memcmp(p, q, pl) != 0) {
+            return false;
+        }
+        p += pl, q += ql;
+    }
+    return *p == 0 && *q == 0;
+}
+
+enum route_match router_match(struct request *r, const char *method, const char *path, int *route)
+{
+    bool path_known = false;
+    for (int i = 0; i < routes_count; i++) {
+        if (!match_path(routes[i].pattern, path, NULL, NULL)) continue;
+        path_known = true;
+        if (strcmp(routes[i].method, method) == 0) {
+            match_path(routes[i].pattern, path, r->params, &r->arena);
+            *route = i;
+            return ROUTE_FOUND;
+        }
+    }
+    *route = -1;
+    return path_known ? ROUTE_NO_METHOD : ROUTE_NO_PATH;
+}
+
+const char *router_allowed(struct request *r, const char *path)
+{
+    struct buf b;
+    buf_init(&b, &r->arena);
+    for (int i = 0; i < routes_count; i++) {
+        if (!match_path(routes[i].pattern, path, NULL, NULL)) continue;
+        if (b.len) buf_adds(&b, ", ");
+        buf_adds(&b, routes[i].method);
+    }
+    return buf_cstr(&b);
+}

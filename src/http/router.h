@@ -1,0 +1,33 @@
+/* router: the table of every route postroom answers, and matching.
+ *
+ * Paths match exactly, segment by segment, on the raw (still encoded) path:
+ * no suffix tolerance (no /orders/1.css), no trailing slash, no dot segments,
+ * so a cache rule keyed on a suffix can never catch an authenticated page. */
+#ifndef POSTROOM_ROUTER_H
+#define POSTROOM_ROUTER_H
+#include "http/request.h"
+
+enum route_auth {
+    AUTH_PUBLIC,  /* no credentials needed */
+    AUTH_API_KEY, /* Authorization: Bearer KEY, or the bare key */
+    AUTH_SESSION, /* the sign-in cookie; state changes also need the CSRF token */
+};
+
+struct route {
+    const char *method;
+    const char *pattern; /* "/api/v1/orders/{}" - {} captures one segment */
+    const char *name;    /* for logs and metrics: never the raw path */
+    enum route_auth auth;
+    void (*handler)(struct request *r);
+};
+
+extern const struct route routes[];
+extern const int routes_count;
+
+enum route_match { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_NO_METHOD };
+/* Finds the route for method and raw path; fills r->params. */
+enum route_match router_match(struct request *r, const char *method, const char *path, int *route);
+/* The methods a path allows, for Allow on a 405 ("GET, POST"). */
+const char *router_allowed(struct request *r, const char *path);
+
+#endif

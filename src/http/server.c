@@ -1,0 +1,505 @@
+/* server: libmicrohttpd adapter and the request lifecycle.
+ *
+ *   first call    allocate the request and its arena, id, limits
+ *   body calls    accumulate the body up to max_body (413 beyond)
+ *   last call     route -> authenticate -> guards -> handler -> egress -> send
+ *   completed     log line, metrics, free the arena
+ */
+#include "http/server.h"
+#include "auth/apikey.h"
+#include "auth/session.h"
+#include "http/metrics.h"
+#include "http/ratelimit.h"
+#include "http/request.h"
+#include "http/router.h"
+#include "incident/security_event.h"
+#include "store/store.h"
+#include "util/log.h"
+#include "util/timefmt.h"
+#include "util/xalloc.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void server_config_defaults(struct server_config *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->listen_host, sizeof c->listen_host, "127.0.0.1");
+    c->port = 8080;
+    c->rate_limit = 5;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    c->threads = n > 0 ? (unsigned)n : 2;
+    c->max_body = 8u << 20;
+    c->max_url = 8u << 10;
+    c->max_headers = 16u << 10;
+    c->timeout_s = 30;
+}
+
+bool server_parse_listen(struct server_config *c, const char *s)
+{
+    const char *colon = strrchr(s, ':');
+    if (!colon) return false;
+    size_t hl = (size_t)(colon - s);
+    const char *h = s;
+    if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') h++, hl -= 2;
+    if (hl == 0 || hl >= sizeof c->listen_host) return false;
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 1 || port > 65535) return false;
+    memcpy(c->listen_host, h, hl);
+    c->listen_host[hl] = 0;
+    c->port = (uint16_t)port;
+    return true;
+}
+
+/* --- per-thread store connections ---------------------------------------
+ * One connection per server thread, opened on first use. A connection is
+ * state of the thread, never of a request: nothing a request reads stays in
+ * it, and after any failed call it is closed instead of reused. */
+static _Thread_local struct store *thread_store;
+#define MAX_STORES 256
+static struct store *open_stores[MAX_STORES];
+static pthread_mutex_t stores_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct store *store_for_thread(const struct server_config *cfg)
+{
+    if (thread_store) return thread_store;
+    struct store *s;
+    if (store_open(cfg->db_path, &s) != STORE_OK) return NULL;
+    pthread_mutex_lock(&stores_lock);
+    for (int i = 0; i < MAX_STORES; i++)
+        if (!open_stores[i]) {
+            open_stores[i] = s;
+            break;
+        }
+    pthread_mutex_unlock(&stores_lock);
+    thread_store = s;
+    return s;
+}
+
+static void store_discard(struct store *s)
+{
+    pthread_mutex_lock(&stores_lock);
+    for (int i = 0; i < MAX_STORES; i++)
+        if (open_stores[i] == s) open_stores[i] = NULL;
+    pthread_mutex_unlock(&stores_lock);
+    if (thread_store == s) thread_store = NULL;
+    store_close(s);
+}
+
+static void stores_close_all(void)
+{
+    pthread_mutex_lock(&stores_lock);
+    for (int i = 0; i < MAX_STORES; i++) {
+        store_close(open_stores[i]);
+        open_stores[i] = NULL;
+    }
+    pthread_mutex_unlock(&stores_lock);
+}
+
+/* --- request lifecycle ---------------------------------------------------- */
+
+static _Atomic unsigned long long request_counter;
+static unsigned char id_prefix[4]; /* random per process, set before serving */
+
+static struct request *request_new(struct MHD_Connection *conn, const struct server_config *cfg,
+                                   const char *method, const char *url)
+{
+    struct request *r = xcalloc(1, sizeof *r);
+    arena_init(&r->arena);
+    r->conn = conn;
+    r->cfg = cfg;
+    r->started = time_mono_s();
+    r->route = -1;
+    r->status = 0;
+    unsigned long long n = atomic_fetch_add(&request_counter, 1) + 1;
+    snprintf(r->id, sizeof r->id, "%02x%02x%02x%02x%010llx", id_prefix[0], id_prefix[1],
+             id_prefix[2], id_prefix[3], n & 0xffffffffffULL);
+    r->method = arena_strdup(&r->arena, method);
+    r->path = arena_strdup(&r->arena, url);
+    buf_init(&r->body, &r->arena);
+    buf_init(&r->out, &r->arena);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char ip[INET6_ADDRSTRLEN] = "?";
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, ip,
+                      sizeof ip);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip,
+                      sizeof ip);
+    }
+    r->client_ip = arena_strdup(&r->arena, ip);
+    return r;
+}
+
+static enum MHD_Result sum_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    (void)kind;
+    size_t *sum = cls;
+    *sum += strlen(key) + (value ? strlen(value) : 0) + 4;
+    return MHD_YES;
+}
+
+static bool authenticate(struct request *r, const struct route *rt)
+{
+    int rc = STORE_NOTFOUND;
+    if (rt->auth == AUTH_API_KEY) {
+        rc = apikey_authenticate(r->store, http_header(r, MHD_HTTP_HEADER_AUTHORIZATION),
+                                 &r->principal);
+    } else if (rt->auth == AUTH_SESSION) {
+        rc = session_authenticate(r->store, http_header(r, MHD_HTTP_HEADER_COOKIE), &r->arena,
+                                  &r->principal, &r->session_csrf);
+    }
+    if (rc == STORE_ERROR) {
+        r->store_broken = true;
+        http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
+        return false;
+    }
+    r->authenticated = rc == STORE_OK && r->principal.tenant_id > 0;
+    if (!r->authenticated) memset(&r->principal, 0, sizeof r->principal);
+    return true;
+}
+
+/* Guards between authentication and the handler. False when they answered. */
+static bool guards(struct request *r, const struct route *rt)
+{
+    if (rt->auth == AUTH_API_KEY) {
+        if (!r->authenticated) {
+            http_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+            http_error(r, 401, "Unauthorized", "A valid API key is required.");
+            return false;
+        }
+        int retry = 1;
+        if (!ratelimit_take(r->principal.tenant_id, r->principal.key_id, r->cfg->rate_limit,
+                            time_mono_s(), &retry)) {
+            http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, arena_printf(&r->arena, "%d", retry));
+            http_error(r, 429, "TooManyRequests", "Rate limit exceeded; retry later.");
+            return false;
+        }
+    }
+    if (rt->auth == AUTH_SESSION && strcmp(r->method, "POST") == 0) {
+        if (!r->authenticated || !session_csrf_ok(r->session_csrf, http_form(r, "csrf"))) {
+            http_error(r, 403, "Forbidden", "The form has expired; reload the page.");
+            return false;
+        }
+    }
+    return true;
+}
+
+static void dispatch(struct request *r)
+{
+    size_t header_bytes = 0;
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, sum_header, &header_bytes);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    if (ci && ci->header_size > header_bytes) header_bytes = ci->header_size;
+    if (strlen(r->path) > r->cfg->max_url) {
+        http_error(r, 414, "UriTooLong", "The request URL is too long.");
+        return;
+    }
+    if (header_bytes > r->cfg->max_headers) {
+        http_error(r, 431, "HeadersTooLarge", "The request headers are too large.");
+        return;
+    }
+    switch (router_match(r, r->method, r->path, &r->route)) {
+    case ROUTE_NO_PATH:
+        http_error(r, 404, "NotFound", "No such resource.");
+        return;
+    case ROUTE_NO_METHOD:
+        http_add_header(r, MHD_HTTP_HEADER_ALLOW, router_allowed(r, r->path));
+        http_error(r, 405, "MethodNotAllowed", "That method is not allowed on this resource.");
+        return;
+    case ROUTE_FOUND:
+        break;
+    }
+    const struct route *rt = &routes[r->route];
+    r->store = store_for_thread(r->cfg);
+    if (!r->store) {
+        http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
+        return;
+    }
+    if (rt->auth != AUTH_PUBLIC && !authenticate(r, rt)) return;
+    if (!guards(r, rt)) return;
+    rt->handler(r);
+    if (!r->status) http_error(r, 500, "InternalError", "The request could not be completed.");
+}
+
+/* Headers every answer carries. Authenticated or not, nothing postroom
+ * serves may be stored by a shared cache (wall 6). */
+static void add_standard_headers(struct request *r, struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            r->content_type ? r->content_type : "application/json");
+    MHD_add_response_header(resp, "X-Request-Id", r->id);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Authorization, Cookie");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                            "form-action 'self'");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+    if (r->cfg->tls_cert)
+        MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+}
+
+/* The egress check (wall 5): a body that carries a record of any tenant but
+ * the principal's is withheld, replaced by a generic 500, and raised as a
+ * security event naming both tenants. */
+static void egress_check(struct request *r)
+{
+    if (!r->egress_violation) return;
+    struct security_event e = {
+        .kind = "tenant_mismatch",
+        .request_id = r->id,
+        .route = r->route >= 0 ? routes[r->route].name : "",
+        .principal_tenant = r->principal.tenant_id,
+        .exposed_tenant = r->egress_foreign_tenant,
+    };
+    memset(r->out.data, 0, r->out.len);
+    r->nhdr = 0;
+    http_error(r, 500, "InternalError", "The request could not be completed.");
+    security_event_raise(&e);
+}
+
+static enum MHD_Result send_reply(struct request *r)
+{
+    egress_check(r);
+    r->sent = true;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(r->out.len, r->out.len ? r->out.data : (void *)"",
+                                        MHD_RESPMEM_PERSISTENT);
+    if (!resp) return MHD_NO;
+    add_standard_headers(r, resp);
+    for (int i = 0; i < r->nhdr; i++) MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
+    enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    const struct server_config *cfg = cls;
+    struct request *r = *con_cls;
+    if (!r) {
+        r = request_new(conn, cfg, method, url);
+        *con_cls = r;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > cfg->max_body) {
+            http_error(r, 413, "PayloadTooLarge", "The request body is too large.");
+            return send_reply(r);
+        }
+        return MHD_YES;
+    }
+    if (r->sent) {
+        *upload_data_size = 0; /* already answered (413): discard the rest */
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (r->body.len + *upload_data_size > cfg->max_body) {
+            *upload_data_size = 0;
+            http_error(r, 413, "PayloadTooLarge", "The request body is too large.");
+            return send_reply(r);
+        }
+        buf_add(&r->body, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    buf_cstr(&r->body);
+    dispatch(r);
+    return send_reply(r);
+}
+
+static void log_request(struct request *r, double secs)
+{
+    struct arena *a = &r->arena;
+    struct buf b;
+    buf_init(&b, a);
+    struct jw w;
+    jw_init(&w, &b);
+    char ts[40];
+    time_format_rfc3339(time_now_ms(), ts, sizeof ts);
+    jw_obj_open(&w);
+    jw_kstr(&w, "ts", ts);
+    jw_kstr(&w, "level", "info");
+    jw_kstr(&w, "msg", "request");
+    jw_kstr(&w, "rid", r->id);
+    jw_kint(&w, "tenant", r->principal.tenant_id);
+    jw_kstr(&w, "method", r->method);
+    jw_kstr(&w, "route", r->route >= 0 ? routes[r->route].name : "unmatched");
+    jw_kint(&w, "status", r->status);
+    jw_key(&w, "ms");
+    jw_raw(&w, arena_printf(a, "%.3f", secs * 1000));
+    jw_kint(&w, "bytes", (int64_t)r->out.len);
+    jw_obj_close(&w);
+    log_write_line(b.data, b.len);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)conn, (void)toe;
+    struct request *r = *con_cls;
+    if (!r) return;
+    double secs = time_mono_s() - r->started;
+    if (!r->status) r->status = 499; /* client went away before an answer */
+    log_request(r, secs);
+    metrics_record(r->route, r->status, secs);
+    if (r->store_broken && r->store) store_discard(r->store);
+    arena_free(&r->arena);
+    free(r);
+    *con_cls = NULL;
+}
+
+/* Keeps the path exactly as sent: the router matches raw segments, and
+ * handlers decode what they take (a %3B inside a quoted reference is data,
+ * not a separator). */
+static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls, (void)c;
+    return strlen(s);
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *data = NULL;
+    size_t n = 0, cap = 0, got;
+    char chunk[4096];
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (n + got + 1 > cap) {
+            cap = (n + got + 1) * 2;
+            data = xrealloc(data, cap);
+        }
+        memcpy(data + n, chunk, got);
+        n += got;
+    }
+    fclose(f);
+    if (!data) data = xcalloc(1, 1);
+    data[n] = 0;
+    return data;
+}
+
+int server_run(struct server_config *c)
+{
+    randombytes_buf(id_prefix, sizeof id_prefix);
+    struct store *s;
+    if (store_open(c->db_path, &s) != STORE_OK) {
+        fprintf(stderr, "postroom: cannot open the database\n");
+        return 1;
+    }
+    int applied = 0;
+    if (store_migrate(s, &applied) != STORE_OK ||
+        store_meta_secret(s, "continuation_token_key", c->token_key, sizeof c->token_key) !=
+            STORE_OK) {
+        fprintf(stderr, "postroom: cannot prepare the database\n");
+        store_close(s);
+        return 1;
+    }
+    store_close(s);
+
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    socklen_t sl;
+    struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, c->listen_host, &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons(c->port);
+        sl = sizeof *in4;
+    } else if (inet_pton(AF_INET6, c->listen_host, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(c->port);
+        sl = sizeof *in6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        fprintf(stderr, "postroom: --listen needs a numeric address, e.g. 127.0.0.1:8080\n");
+        return 2;
+    }
+    (void)sl;
+    char *cert = NULL, *key = NULL;
+    if (c->tls_cert || c->tls_key) {
+        if (!c->tls_cert || !c->tls_key) {
+            fprintf(stderr, "postroom: --tls-cert and --tls-key go together\n");
+            return 2;
+        }
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+            fprintf(stderr, "postroom: this libmicrohttpd has no TLS support\n");
+            return 1;
+        }
+        cert = read_file(c->tls_cert);
+        key = read_file(c->tls_key);
+        if (!cert || !key) {
+            fprintf(stderr, "postroom: cannot read the TLS certificate or key\n");
+            free(cert);
+            free(key);
+            return 1;
+        }
+        flags |= MHD_USE_TLS;
+    }
+
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* server threads inherit the mask */
+    signal(SIGPIPE, SIG_IGN);
+
+    struct MHD_OptionItem tls_opts[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, key},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, c->port, NULL, NULL, on_request, c,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, c->threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, c->timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, 4096u,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256u << 10),
+        MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_ARRAY, cert ? tls_opts : &tls_opts[2],
+        MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "postroom: cannot listen on %s:%u\n", c->listen_host, c->port);
+        free(cert);
+        free(key);
+        return 1;
+    }
+    char extra[160];
+    snprintf(extra, sizeof extra, "\"listen\":\"%s:%u\",\"threads\":%u,\"tls\":%s,\"rate_limit\":%d",
+             c->listen_host, c->port, c->threads, cert ? "true" : "false", c->rate_limit);
+    log_json("info", "serving", extra);
+    int sig = 0;
+    while (sigwait(&sigs, &sig) != 0) {
+    }
+    log_json("info", "stopping", NULL);
+    MHD_stop_daemon(d);
+    stores_close_all();
+    if (cert) sodium_memzero(cert, strlen(cert));
+    if (key) sodium_memzero(key, strlen(key));
+    free(cert);
+    free(key);
+    return 0;
+}

@@ -1,0 +1,30 @@
+/* server: the libmicrohttpd adapter. Owns the daemon, the per-thread store
+ * connections and the request lifecycle (limits, parse, id, arena, route,
+ * authenticate, guard, handle, egress check, send, log). */
+#ifndef POSTROOM_SERVER_H
+#define POSTROOM_SERVER_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct server_config {
+    const char *db_path;
+    char listen_host[64];
+    uint16_t port;
+    int rate_limit; /* requests per second per API key; 0 = off */
+    const char *tls_cert, *tls_key;
+    unsigned threads;
+    size_t max_body;       /* 413 above */
+    size_t max_url;        /* 414 above */
+    size_t max_headers;    /* 431 above */
+    unsigned timeout_s;    /* idle connection timeout */
+    unsigned char token_key[32]; /* HMAC key of continuation tokens */
+};
+
+void server_config_defaults(struct server_config *c);
+/* Parses "HOST:PORT" (HOST may be [v6]). */
+bool server_parse_listen(struct server_config *c, const char *s);
+/* Serves until SIGINT or SIGTERM. Returns a process exit status. */
+int server_run(struct server_config *c);
+
+#endif

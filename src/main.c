@@ -1,0 +1,309 @@
+/* main: the postroom command line. One binary; each subcommand has --help.
+ *
+ *   postroom [--db PATH] migrate | serve | tenant create | user add |
+ *                        apikey create | demo
+ *
+ * Exit status 0 on success; otherwise non-zero with one line on stderr. */
+#include "auth/apikey.h"
+#include "auth/password.h"
+#include "http/server.h"
+#include "store/store.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_DB "data/postroom.db"
+
+static const char *usage_main =
+    "usage: postroom [--db PATH] COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  serve [--listen HOST:PORT] [--rate-limit N] [--threads N] [--tls-cert F --tls-key F]\n"
+    "  migrate                          create or upgrade the database\n"
+    "  tenant create NAME               print the new tenant's id\n"
+    "  user add TENANT EMAIL --role admin|standard   (password on stdin)\n"
+    "  apikey create TENANT [--name LABEL]           print a new API key, once\n"
+    "  demo                             ensure the demo business; print its login and key\n"
+    "\n"
+    "The database is --db PATH, else $POSTROOM_DB, else " DEFAULT_DB ".\n"
+    "Each command takes --help.\n";
+
+static int fail(const char *msg)
+{
+    fprintf(stderr, "postroom: %s\n", msg);
+    return 1;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return true;
+    return false;
+}
+
+static int open_migrated(const char *db, struct store **s)
+{
+    if (store_open(db, s) != STORE_OK) return fail("cannot open the database");
+    if (store_migrate(*s, NULL) != STORE_OK) {
+        store_close(*s);
+        return fail("cannot migrate the database");
+    }
+    return 0;
+}
+
+static bool parse_id(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < 1 || end == s) return false;
+    *out = v;
+    return true;
+}
+
+static int cmd_migrate(const char *db, int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        printf("usage: postroom [--db PATH] migrate\nCreates the database or applies the "
+               "migrations it lacks.\n");
+        return 0;
+    }
+    if (argc) return fail("migrate takes no arguments");
+    struct store *s;
+    if (store_open(db, &s) != STORE_OK) return fail("cannot open the database");
+    int applied = 0, version = 0;
+    int rc = store_migrate(s, &applied);
+    if (rc == STORE_OK) rc = store_schema_version(s, &version);
+    store_close(s);
+    if (rc != STORE_OK) return fail("migration failed");
+    fprintf(stderr, "postroom: schema at version %d (%d applied)\n", version, applied);
+    return 0;
+}
+
+static int cmd_tenant(const char *db, int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        printf("usage: postroom [--db PATH] tenant create NAME\nCreates a business account and "
+               "prints its id alone on stdout.\n");
+        return 0;
+    }
+    if (argc != 2 || strcmp(argv[0], "create")) return fail("usage: tenant create NAME");
+    const char *name = argv[1];
+    if (!*name || strlen(name) > 200) return fail("the tenant name must be 1 to 200 characters");
+    struct store *s;
+    if (open_migrated(db, &s)) return 1;
+    int64_t id;
+    int rc = store_operator_tenant_create(s, name, &id);
+    store_close(s);
+    if (rc != STORE_OK) return fail("cannot create the tenant");
+    printf("%lld\n", (long long)id);
+    return 0;
+}
+
+/* Reads one line (the password) from stdin without its newline. */
+static bool read_password(char *out, size_t n)
+{
+    if (!fgets(out, (int)n, stdin)) return false;
+    size_t len = strlen(out);
+    if (len && out[len - 1] == '\n') out[--len] = 0;
+    else if (len == n - 1) return false; /* longer than allowed */
+    if (len && out[len - 1] == '\r') out[--len] = 0;
+    return true;
+}
+
+static bool valid_email(const char *e)
+{
+    const char *at = strchr(e, '@');
+    size_t n = strlen(e);
+    if (!at || at == e || !at[1] || strchr(at + 1, '@') || n > 254) return false;
+    for (const char *p = e; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"') return false;
+    return true;
+}
+
+static int cmd_user(const char *db, int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        printf("usage: postroom [--db PATH] user add TENANT EMAIL --role admin|standard\n"
+               "Reads the password (at least %d characters) as one line on stdin.\n",
+               PASSWORD_MIN_LEN);
+        return 0;
+    }
+    if (argc != 5 || strcmp(argv[0], "add") || strcmp(argv[3], "--role"))
+        return fail("usage: user add TENANT EMAIL --role admin|standard");
+    int64_t tenant;
+    if (!parse_id(argv[1], &tenant)) return fail("TENANT must be a tenant id");
+    const char *email = argv[2];
+    if (!valid_email(email)) return fail("EMAIL is not an e-mail address");
+    enum role role = !strcmp(argv[4], "admin") ? ROLE_ADMIN
+                     : !strcmp(argv[4], "standard") ? ROLE_STANDARD
+                                                     : ROLE_NONE;
+    if (role == ROLE_NONE) return fail("--role must be admin or standard");
+    char pw[PASSWORD_MAX_LEN + 2];
+    if (!read_password(pw, sizeof pw)) return fail("cannot read the password from stdin");
+    if (strlen(pw) < PASSWORD_MIN_LEN) {
+        sodium_memzero(pw, sizeof pw);
+        return fail("the password must be at least 10 characters");
+    }
+    char hash[PASSWORD_HASH_MAX];
+    bool hashed = password_hash(pw, hash);
+    sodium_memzero(pw, sizeof pw);
+    if (!hashed) return fail("cannot hash the password");
+    struct store *s;
+    if (open_migrated(db, &s)) return 1;
+    int64_t uid;
+    int rc = store_operator_tenant_exists(s, tenant);
+    if (rc == STORE_OK) rc = store_operator_user_add(s, tenant, email, hash, role, &uid);
+    store_close(s);
+    if (rc == STORE_NOTFOUND) return fail("no such tenant");
+    if (rc == STORE_CONFLICT) return fail("that e-mail address already has an account");
+    if (rc != STORE_OK) return fail("cannot add the user");
+    return 0;
+}
+
+static int cmd_apikey(const char *db, int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        printf("usage: postroom [--db PATH] apikey create TENANT [--name LABEL]\n"
+               "Prints a new %d-character API key alone on stdout. It is shown only this once;\n"
+               "postroom keeps just its hash.\n",
+               APIKEY_LEN);
+        return 0;
+    }
+    if ((argc != 2 && argc != 4) || strcmp(argv[0], "create") ||
+        (argc == 4 && strcmp(argv[2], "--name")))
+        return fail("usage: apikey create TENANT [--name LABEL]");
+    int64_t tenant;
+    if (!parse_id(argv[1], &tenant)) return fail("TENANT must be a tenant id");
+    const char *name = argc == 4 ? argv[3] : "";
+    if (strlen(name) > 100) return fail("the label must be at most 100 characters");
+    struct store *s;
+    if (open_migrated(db, &s)) return 1;
+    char key[APIKEY_LEN + 1];
+    int rc = store_operator_tenant_exists(s, tenant);
+    if (rc == STORE_OK) rc = apikey_create(s, tenant, name, key);
+    store_close(s);
+    if (rc == STORE_NOTFOUND) return fail("no such tenant");
+    if (rc != STORE_OK) return fail("cannot create the key");
+    printf("%s\n", key);
+    sodium_memzero(key, sizeof key);
+    return 0;
+}
+
+/* The demo business for `make run`: created once; each run gives it a fresh
+ * password and API key (the old demo key is revoked) and prints both, since
+ * neither can be shown again later. */
+static int cmd_demo(const char *db, int argc, char **argv)
+{
+    if (wants_help(argc, argv) || argc) {
+        printf("usage: postroom [--db PATH] demo\nEnsures the demo business exists, gives it a "
+               "fresh password and API key, and prints them.\n");
+        return argc && !wants_help(argc, argv) ? 1 : 0;
+    }
+    const char *tenant_name = "Demo Trading Ltd", *email = "demo@postroom.test";
+    struct store *s;
+    if (open_migrated(db, &s)) return 1;
+    int64_t tenant, uid;
+    unsigned char pwraw[12];
+    char pw[25], hash[PASSWORD_HASH_MAX], key[APIKEY_LEN + 1];
+    randombytes_buf(pwraw, sizeof pwraw);
+    sodium_bin2hex(pw, sizeof pw, pwraw, sizeof pwraw);
+    int rc = store_operator_tenant_find(s, tenant_name, &tenant);
+    if (rc == STORE_NOTFOUND) rc = store_operator_tenant_create(s, tenant_name, &tenant);
+    if (rc == STORE_OK && !password_hash(pw, hash)) rc = STORE_ERROR;
+    if (rc == STORE_OK) {
+        rc = store_operator_user_set_password(s, tenant, email, hash);
+        if (rc == STORE_NOTFOUND) rc = store_operator_user_add(s, tenant, email, hash, ROLE_ADMIN, &uid);
+    }
+    if (rc == STORE_OK) rc = store_operator_apikey_revoke_named(s, tenant, "demo");
+    if (rc == STORE_OK) rc = apikey_create(s, tenant, "demo", key);
+    store_close(s);
+    if (rc != STORE_OK) return fail("cannot set up the demo business");
+    printf("\n  postroom demo business: %s (tenant %lld)\n"
+           "  web sign-in:  http://127.0.0.1:8080/login  %s  /  %s\n"
+           "  API key:      %s\n"
+           "  try:          curl -H 'Authorization: Bearer %s' http://127.0.0.1:8080/api/v1/orders\n\n",
+           tenant_name, (long long)tenant, email, pw, key, key);
+    return 0;
+}
+
+static int cmd_serve(const char *db, int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        printf("usage: postroom [--db PATH] serve [--listen HOST:PORT] [--rate-limit N]\n"
+               "                [--threads N] [--tls-cert FILE --tls-key FILE]\n"
+               "  --listen      default 127.0.0.1:8080, or $POSTROOM_LISTEN\n"
+               "  --rate-limit  API requests per second per key, default 5, or\n"
+               "                $POSTROOM_RATE_LIMIT; 0 turns the limit off\n"
+               "  --threads     server threads, default the number of cores\n"
+               "  --tls-cert/--tls-key  serve HTTPS with this PEM certificate and key\n");
+        return 0;
+    }
+    struct server_config c;
+    server_config_defaults(&c);
+    c.db_path = db;
+    const char *listen = getenv("POSTROOM_LISTEN");
+    const char *rl = getenv("POSTROOM_RATE_LIMIT");
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return fail("every serve option takes a value");
+        if (!strcmp(a, "--listen")) listen = v;
+        else if (!strcmp(a, "--rate-limit")) rl = v;
+        else if (!strcmp(a, "--threads")) {
+            int64_t t;
+            if (!parse_id(v, &t) || t > 64) return fail("--threads must be 1 to 64");
+            c.threads = (unsigned)t;
+        } else if (!strcmp(a, "--tls-cert")) c.tls_cert = v;
+        else if (!strcmp(a, "--tls-key")) c.tls_key = v;
+        else return fail("unknown serve option (see serve --help)");
+        i++;
+    }
+    if (listen && !server_parse_listen(&c, listen)) return fail("--listen must be HOST:PORT");
+    if (rl) {
+        char *end;
+        long v = strtol(rl, &end, 10);
+        if (*end || end == rl || v < 0 || v > 100000) return fail("--rate-limit must be 0 to 100000");
+        c.rate_limit = (int)v;
+    }
+    return server_run(&c);
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) return fail("cannot initialise libsodium");
+    const char *db = getenv("POSTROOM_DB");
+    int i = 1;
+    while (i < argc && argv[i][0] == '-') {
+        if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+            db = argv[i + 1];
+            i += 2;
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(usage_main, stdout);
+            return 0;
+        } else {
+            fputs(usage_main, stderr);
+            return 2;
+        }
+    }
+    if (!db || !*db) db = DEFAULT_DB;
+    if (i >= argc) {
+        fputs(usage_main, stderr);
+        return 2;
+    }
+    const char *cmd = argv[i++];
+    int n = argc - i;
+    char **rest = argv + i;
+    if (!strcmp(cmd, "serve")) return cmd_serve(db, n, rest);
+    if (!strcmp(cmd, "migrate")) return cmd_migrate(db, n, rest);
+    if (!strcmp(cmd, "tenant")) return cmd_tenant(db, n, rest);
+    if (!strcmp(cmd, "user")) return cmd_user(db, n, rest);
+    if (!strcmp(cmd, "apikey")) return cmd_apikey(db, n, rest);
+    if (!strcmp(cmd, "demo")) return cmd_demo(db, n, rest);
+    fprintf(stderr, "postroom: unknown command '%s' (see postroom --help)\n", cmd);
+    return 2;
+}

@@ -1,0 +1,758 @@
+/* sqlite: the embedded SQLite backend of the store interface.
+ *
+ * WAL with synchronous=NORMAL, foreign keys on, every statement prepared once
+ * per connection. Every query on tenant data binds the scope's tenant_id as
+ * its first parameter. */
+#include "store/migrations.h"
+#include "store/store.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <time.h>
+#include <stdio.h>
+#include <string.h>
+
+enum stmt_id {
+    Q_BEGIN,
+    Q_BEGIN_IMMEDIATE,
+    Q_COMMIT,
+    Q_ROLLBACK,
+    Q_META_GET,
+    Q_META_PUT,
+    Q_TENANT_CREATE,
+    Q_TENANT_EXISTS,
+    Q_TENANT_FIND,
+    Q_TENANT_NAME,
+    Q_USER_NEXT_ID,
+    Q_USER_ADD,
+    Q_LOGIN_ADD,
+    Q_USER_SET_PW,
+    Q_KEY_NEXT_ID,
+    Q_KEY_ADD,
+    Q_KEY_REVOKE_NAMED,
+    Q_DIR_KEY,
+    Q_DIR_LOGIN,
+    Q_DIR_SESSION,
+    Q_DIR_SESSION_TOUCH,
+    Q_DIR_SESSION_CREATE,
+    Q_DIR_SESSION_DELETE,
+    Q_DIR_FAILURES,
+    Q_DIR_FAILURE_ADD,
+    Q_DIR_FAILURE_PRUNE,
+    Q_ORDER_ALLOC,
+    Q_ORDER_INSERT,
+    Q_ORDER_BY_ID,
+    Q_ORDER_BY_REF,
+    Q_ORDER_PAGE,
+    Q_ORDER_DELETE,
+    Q_ORDER_SET_STATUS,
+    Q_COUNT
+};
+
+#define ORDER_COLS                                                                                 \
+    "tenant_id, order_id, order_ref, status, created_on, updated_on, order_date, "                \
+    "postage_applied_on, printed_on, manifested_on, shipped_on, other_courier_on, "                \
+    "tracking_number, carrier, carrier_service, package_count, doc"
+
+static const char *const sql_text[Q_COUNT] = {
+    [Q_BEGIN] = "BEGIN",
+    [Q_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
+    [Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    [Q_META_PUT] = "INSERT OR IGNORE INTO meta(key, value) VALUES (?1, ?2)",
+    [Q_TENANT_CREATE] = "INSERT INTO tenants(name, created_at) VALUES (?1, ?2)",
+    [Q_TENANT_EXISTS] = "SELECT 1 FROM tenants WHERE tenant_id = ?1",
+    [Q_TENANT_FIND] = "SELECT tenant_id FROM tenants WHERE name = ?1 ORDER BY tenant_id LIMIT 1",
+    [Q_TENANT_NAME] = "SELECT name FROM tenants WHERE tenant_id = ?1",
+    [Q_USER_NEXT_ID] = "SELECT COALESCE(MAX(user_id), 0) + 1 FROM users WHERE tenant_id = ?1",
+    [Q_USER_ADD] = "INSERT INTO users(tenant_id, user_id, email, pw_hash, role, created_at) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_LOGIN_ADD] = "INSERT INTO logins(email, tenant_id, user_id) VALUES (?3, ?1, ?2)",
+    [Q_USER_SET_PW] = "UPDATE users SET pw_hash = ?3 WHERE tenant_id = ?1 AND email = ?2",
+    [Q_KEY_NEXT_ID] = "SELECT COALESCE(MAX(key_id), 0) + 1 FROM api_keys WHERE tenant_id = ?1",
+    [Q_KEY_ADD] = "INSERT INTO api_keys(tenant_id, key_id, key_hash, name, created_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [Q_KEY_REVOKE_NAMED] = "UPDATE api_keys SET revoked_at = ?3 "
+                           "WHERE tenant_id = ?1 AND name = ?2 AND revoked_at IS NULL",
+    [Q_DIR_KEY] = "SELECT tenant_id, key_id FROM api_keys WHERE key_hash = ?1 AND revoked_at IS NULL",
+    [Q_DIR_LOGIN] = "SELECT u.tenant_id, u.user_id, u.role, u.pw_hash FROM logins l "
+                    "JOIN users u ON u.tenant_id = l.tenant_id AND u.user_id = l.user_id "
+                    "WHERE l.email = ?1",
+    [Q_DIR_SESSION] = "SELECT s.tenant_id, s.user_id, u.role, s.csrf FROM sessions s "
+                      "JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id "
+                      "WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.seen_at > ?2 - ?3",
+    [Q_DIR_SESSION_TOUCH] = "UPDATE sessions SET seen_at = ?2 WHERE token_hash = ?1",
+    [Q_DIR_SESSION_CREATE] = "INSERT INTO sessions(token_hash, tenant_id, user_id, csrf, "
+                             "created_at, seen_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+    [Q_DIR_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
+    [Q_DIR_FAILURES] = "SELECT COUNT(*) FROM auth_failures WHERE subject = ?1 AND at > ?2",
+    [Q_DIR_FAILURE_ADD] = "INSERT INTO auth_failures(subject, at) VALUES (?1, ?2)",
+    [Q_DIR_FAILURE_PRUNE] = "DELETE FROM auth_failures WHERE subject = ?1 AND at < ?2",
+    [Q_ORDER_ALLOC] = "UPDATE tenants SET next_order_id = next_order_id + ?2 "
+                      "WHERE tenant_id = ?1 RETURNING next_order_id - ?2",
+    [Q_ORDER_INSERT] = "INSERT INTO orders(tenant_id, order_id, order_ref, status, created_on, "
+                       "updated_on, order_date, package_count, doc) "
+                       "VALUES (?1, ?2, ?3, 'new', ?4, ?4, ?5, ?7, ?6)",
+    [Q_ORDER_BY_ID] = "SELECT " ORDER_COLS " FROM orders WHERE tenant_id = ?1 AND order_id = ?2",
+    [Q_ORDER_BY_REF] = "SELECT " ORDER_COLS " FROM orders WHERE tenant_id = ?1 AND order_ref = ?2 "
+                       "ORDER BY order_id",
+    [Q_ORDER_PAGE] = "SELECT " ORDER_COLS " FROM orders WHERE tenant_id = ?1 AND order_id > ?2 "
+                     "AND created_on >= ?3 AND created_on <= ?4 ORDER BY order_id LIMIT ?5",
+    [Q_ORDER_DELETE] = "DELETE FROM orders WHERE tenant_id = ?1 AND order_id = ?2",
+    [Q_ORDER_SET_STATUS] =
+        "UPDATE orders SET status = ?3, updated_on = ?4, "
+        "postage_applied_on = CASE WHEN ?5 THEN NULL ELSE postage_applied_on END, "
+        "printed_on = CASE WHEN ?5 THEN NULL ELSE printed_on END, "
+        "tracking_number = CASE WHEN ?5 THEN NULL WHEN ?8 IS NOT NULL THEN ?8 ELSE tracking_number END, "
+        "shipped_on = CASE WHEN ?6 > 0 THEN ?6 WHEN ?5 THEN NULL ELSE shipped_on END, "
+        "other_courier_on = CASE WHEN ?7 > 0 THEN ?7 WHEN ?5 THEN NULL ELSE other_courier_on END, "
+        "carrier = CASE WHEN ?9 IS NOT NULL THEN ?9 WHEN ?5 THEN NULL ELSE carrier END, "
+        "carrier_service = CASE WHEN ?10 IS NOT NULL THEN ?10 WHEN ?5 THEN NULL ELSE carrier_service END "
+        "WHERE tenant_id = ?1 AND order_id = ?2 AND status = ?11",
+};
+
+struct sqlite_store {
+    struct store base;
+    sqlite3 *db;
+    sqlite3_stmt *stmt[Q_COUNT];
+};
+
+static struct sqlite_store *S(struct store *s)
+{
+    return (struct sqlite_store *)s;
+}
+
+/* Logs an SQLite failure by code only: messages can quote the data. */
+static int fail(struct sqlite_store *s, const char *where)
+{
+    char extra[160];
+    snprintf(extra, sizeof extra, "\"where\":\"%s\",\"sqlite\":%d", where,
+             sqlite3_extended_errcode(s->db));
+    log_json("error", "store failure", extra);
+    return STORE_ERROR;
+}
+
+static sqlite3_stmt *stmt(struct sqlite_store *s, enum stmt_id id)
+{
+    if (!s->stmt[id]) {
+        if (sqlite3_prepare_v3(s->db, sql_text[id], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[id],
+                               NULL) != SQLITE_OK) {
+            fail(s, "prepare");
+            return NULL;
+        }
+    }
+    sqlite3_reset(s->stmt[id]);
+    sqlite3_clear_bindings(s->stmt[id]);
+    return s->stmt[id];
+}
+
+/* Runs a statement that returns no rows we need. */
+static int exec_stmt(struct sqlite_store *s, sqlite3_stmt *st, const char *where)
+{
+    if (!st) return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        if ((rc & 0xff) == SQLITE_CONSTRAINT) return STORE_CONFLICT;
+        return fail(s, where);
+    }
+    return STORE_OK;
+}
+
+static int tx(struct sqlite_store *s, enum stmt_id id)
+{
+    return exec_stmt(s, stmt(s, id), "transaction");
+}
+
+static void rollback(struct sqlite_store *s)
+{
+    if (!sqlite3_get_autocommit(s->db)) tx(s, Q_ROLLBACK);
+}
+
+static const char *col_text(struct arena *a, sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t) return NULL;
+    return arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+}
+
+static void bind_text_opt(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void s_close(struct store *base)
+{
+    struct sqlite_store *s = S(base);
+    for (int i = 0; i < Q_COUNT; i++) sqlite3_finalize(s->stmt[i]);
+    sqlite3_close_v2(s->db);
+    free(s);
+}
+
+static int s_schema_version(struct store *base, int *version)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        return fail(s, "user_version");
+    int rc = sqlite3_step(st);
+    *version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? STORE_OK : fail(s, "user_version");
+}
+
+/* Applies each migration above the current user_version in its own
+ * transaction, so a failed step leaves the schema at the previous version. */
+static int s_migrate(struct store *base, int *applied)
+{
+    struct sqlite_store *s = S(base);
+    int version, n = 0;
+    if (s_schema_version(base, &version) != STORE_OK) return STORE_ERROR;
+    for (int i = 0; i < migrations_count; i++) {
+        const struct migration *m = &migrations[i];
+        if (m->version <= version) continue;
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", m->version);
+        if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(s->db, m->sql, NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(s->db, pragma, NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return fail(s, "migrate");
+        }
+        n++;
+    }
+    if (applied) *applied = n;
+    return STORE_OK;
+}
+
+static int s_meta_secret(struct store *base, const char *name, unsigned char *out, size_t n)
+{
+    struct sqlite_store *s = S(base);
+    if (n > 64) return STORE_ERROR;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        sqlite3_stmt *st = stmt(s, Q_META_GET);
+        if (!st) return STORE_ERROR;
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == n) {
+            memcpy(out, sqlite3_column_blob(st, 0), n);
+            sqlite3_reset(st);
+            return STORE_OK;
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW) return fail(s, "meta_get");
+        /* Not there yet: create it. INSERT OR IGNORE lets concurrent first
+         * users agree on whichever secret was written first. */
+        unsigned char fresh[64];
+        randombytes_buf(fresh, n);
+        st = stmt(s, Q_META_PUT);
+        if (!st) return STORE_ERROR;
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, fresh, (int)n, SQLITE_TRANSIENT);
+        sodium_memzero(fresh, sizeof fresh);
+        if (exec_stmt(s, st, "meta_put") != STORE_OK) return STORE_ERROR;
+    }
+    return STORE_ERROR;
+}
+
+static int s_tenant_create(struct store *base, const char *name, int64_t *tenant_id)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_TENANT_CREATE);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL) * 1000);
+    int rc = exec_stmt(s, st, "tenant_create");
+    if (rc == STORE_OK) *tenant_id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static int s_tenant_exists(struct store *base, int64_t tenant_id)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_TENANT_EXISTS);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, tenant_id);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW) return STORE_OK;
+    return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(s, "tenant_exists");
+}
+
+static int s_tenant_find(struct store *base, const char *name, int64_t *tenant_id)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_TENANT_FIND);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *tenant_id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW) return STORE_OK;
+    return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(s, "tenant_find");
+}
+
+static int s_tenant_name(struct store *base, const struct scope *sc, struct arena *a,
+                         const char **name)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_TENANT_NAME);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sc->tenant_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *name = col_text(a, st, 0);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW) return STORE_OK;
+    return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(s, "tenant_name");
+}
+
+static int next_id(struct sqlite_store *s, enum stmt_id id, int64_t tenant_id, int64_t *out)
+{
+    sqlite3_stmt *st = stmt(s, id);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, tenant_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? STORE_OK : fail(s, "next_id");
+}
+
+static int s_user_add(struct store *base, int64_t tenant_id, const char *email,
+                      const char *pw_hash, enum role role, int64_t *user_id)
+{
+    struct sqlite_store *s = S(base);
+    int rc = tx(s, Q_BEGIN_IMMEDIATE);
+    if (rc != STORE_OK) return rc;
+    int64_t uid = 0;
+    rc = next_id(s, Q_USER_NEXT_ID, tenant_id, &uid);
+    sqlite3_stmt *st = rc == STORE_OK ? stmt(s, Q_USER_ADD) : NULL;
+    if (st) {
+        sqlite3_bind_int64(st, 1, tenant_id);
+        sqlite3_bind_int64(st, 2, uid);
+        sqlite3_bind_text(st, 3, email, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, pw_hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 5, (int)role);
+        sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL) * 1000);
+        rc = exec_stmt(s, st, "user_add");
+    } else {
+        rc = STORE_ERROR;
+    }
+    if (rc == STORE_OK) {
+        st = stmt(s, Q_LOGIN_ADD);
+        if (!st) rc = STORE_ERROR;
+        else {
+            sqlite3_bind_int64(st, 1, tenant_id);
+            sqlite3_bind_int64(st, 2, uid);
+            sqlite3_bind_text(st, 3, email, -1, SQLITE_STATIC);
+            rc = exec_stmt(s, st, "login_add");
+        }
+    }
+    if (rc == STORE_OK) rc = tx(s, Q_COMMIT);
+    if (rc != STORE_OK) rollback(s);
+    else *user_id = uid;
+    return rc;
+}
+
+static int s_user_set_password(struct store *base, int64_t tenant_id, const char *email,
+                               const char *pw_hash)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_USER_SET_PW);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, tenant_id);
+    sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, pw_hash, -1, SQLITE_STATIC);
+    int rc = exec_stmt(s, st, "user_set_password");
+    if (rc == STORE_OK && sqlite3_changes(s->db) == 0) return STORE_NOTFOUND;
+    return rc;
+}
+
+static int s_apikey_add(struct store *base, int64_t tenant_id, const unsigned char *hash,
+                        const char *name, int64_t *key_id)
+{
+    struct sqlite_store *s = S(base);
+    int rc = tx(s, Q_BEGIN_IMMEDIATE);
+    if (rc != STORE_OK) return rc;
+    int64_t kid = 0;
+    rc = next_id(s, Q_KEY_NEXT_ID, tenant_id, &kid);
+    sqlite3_stmt *st = rc == STORE_OK ? stmt(s, Q_KEY_ADD) : NULL;
+    if (st) {
+        sqlite3_bind_int64(st, 1, tenant_id);
+        sqlite3_bind_int64(st, 2, kid);
+        sqlite3_bind_blob(st, 3, hash, 32, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, name ? name : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL) * 1000);
+        rc = exec_stmt(s, st, "apikey_add");
+    } else {
+        rc = STORE_ERROR;
+    }
+    if (rc == STORE_OK) rc = tx(s, Q_COMMIT);
+    if (rc != STORE_OK) rollback(s);
+    else *key_id = kid;
+    return rc;
+}
+
+static int s_apikey_revoke_named(struct store *base, int64_t tenant_id, const char *name)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_KEY_REVOKE_NAMED);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, tenant_id);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL) * 1000);
+    return exec_stmt(s, st, "apikey_revoke");
+}
+
+static int s_dir_apikey(struct store *base, const unsigned char *hash, struct principal *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_DIR_KEY);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->tenant_id = sqlite3_column_int64(st, 0);
+        out->key_id = sqlite3_column_int64(st, 1);
+        out->role = ROLE_ADMIN; /* API keys act for the business as a whole */
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW) return STORE_OK;
+    return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(s, "dir_apikey");
+}
+
+static int s_dir_login(struct store *base, const char *email, struct arena *a,
+                       struct principal *out, const char **pw_hash)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_DIR_LOGIN);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->tenant_id = sqlite3_column_int64(st, 0);
+        out->user_id = sqlite3_column_int64(st, 1);
+        out->role = (enum role)sqlite3_column_int(st, 2);
+        *pw_hash = col_text(a, st, 3);
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW) return STORE_OK;
+    return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(s, "dir_login");
+}
+
+static int s_dir_session(struct store *base, const unsigned char *hash, int64_t now,
+                         int64_t idle_ms, struct principal *out, const char **csrf,
+                         struct arena *a)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_DIR_SESSION);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, idle_ms);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->tenant_id = sqlite3_column_int64(st, 0);
+        out->user_id = sqlite3_column_int64(st, 1);
+        out->role = (enum role)sqlite3_column_int(st, 2);
+        *csrf = col_text(a, st, 3);
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE) return STORE_NOTFOUND;
+    if (rc != SQLITE_ROW) return fail(s, "dir_session");
+    st = stmt(s, Q_DIR_SESSION_TOUCH);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    return exec_stmt(s, st, "session_touch");
+}
+
+static int s_dir_session_create(struct store *base, const unsigned char *hash,
+                                const struct principal *p, const char *csrf, int64_t now,
+                                int64_t expires)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_DIR_SESSION_CREATE);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, p->tenant_id);
+    sqlite3_bind_int64(st, 3, p->user_id);
+    sqlite3_bind_text(st, 4, csrf, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, now);
+    sqlite3_bind_int64(st, 6, expires);
+    return exec_stmt(s, st, "session_create");
+}
+
+static int s_dir_session_delete(struct store *base, const unsigned char *hash)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_DIR_SESSION_DELETE);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+    return exec_stmt(s, st, "session_delete");
+}
+
+static int s_dir_failures(struct store *base, const char *subject, int64_t since, int *count)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_DIR_FAILURES);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, since);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *count = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? STORE_OK : fail(s, "dir_failures");
+}
+
+static int s_dir_failure_add(struct store *base, const char *subject, int64_t now)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_DIR_FAILURE_PRUNE);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now - 24 * 3600 * 1000LL);
+    if (exec_stmt(s, st, "failure_prune") != STORE_OK) return STORE_ERROR;
+    st = stmt(s, Q_DIR_FAILURE_ADD);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, now);
+    return exec_stmt(s, st, "failure_add");
+}
+
+/* Inserts a batch in one transaction: identifiers are allocated in one step
+ * from the tenant's counter, so they are dense, per tenant, and never reused.
+ * Either every order of the batch is committed or none is. */
+static int s_orders_insert(struct store *base, const struct scope *sc,
+                           const struct order_new *orders, size_t n, int64_t now,
+                           int64_t *ids_out)
+{
+    struct sqlite_store *s = S(base);
+    if (n == 0) return STORE_OK;
+    int rc = tx(s, Q_BEGIN_IMMEDIATE);
+    if (rc != STORE_OK) return rc;
+    sqlite3_stmt *st = stmt(s, Q_ORDER_ALLOC);
+    int64_t first = 0;
+    if (!st) goto fail;
+    sqlite3_bind_int64(st, 1, sc->tenant_id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)n);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) first = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) {
+        rollback(s);
+        return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(s, "order_alloc");
+    }
+    for (size_t i = 0; i < n; i++) {
+        st = stmt(s, Q_ORDER_INSERT);
+        if (!st) goto fail;
+        sqlite3_bind_int64(st, 1, sc->tenant_id);
+        sqlite3_bind_int64(st, 2, first + (int64_t)i);
+        bind_text_opt(st, 3, orders[i].reference);
+        sqlite3_bind_int64(st, 4, now);
+        if (orders[i].order_date)
+            sqlite3_bind_int64(st, 5, orders[i].order_date);
+        else
+            sqlite3_bind_null(st, 5);
+        sqlite3_bind_text(st, 6, orders[i].doc, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 7, orders[i].package_count);
+        if (exec_stmt(s, st, "order_insert") != STORE_OK) goto fail;
+        ids_out[i] = first + (int64_t)i;
+    }
+    if (tx(s, Q_COMMIT) != STORE_OK) goto fail;
+    return STORE_OK;
+fail:
+    rollback(s);
+    return STORE_ERROR;
+}
+
+static void read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r)
+{
+    r->tenant_id = sqlite3_column_int64(st, 0);
+    r->order_id = sqlite3_column_int64(st, 1);
+    r->reference = col_text(a, st, 2);
+    r->status = col_text(a, st, 3);
+    r->created_on = sqlite3_column_int64(st, 4);
+    r->updated_on = sqlite3_column_int64(st, 5);
+    r->order_date = sqlite3_column_int64(st, 6);
+    r->postage_applied_on = sqlite3_column_int64(st, 7);
+    r->printed_on = sqlite3_column_int64(st, 8);
+    r->manifested_on = sqlite3_column_int64(st, 9);
+    r->shipped_on = sqlite3_column_int64(st, 10);
+    r->other_courier_on = sqlite3_column_int64(st, 11);
+    r->tracking_number = col_text(a, st, 12);
+    r->carrier = col_text(a, st, 13);
+    r->carrier_service = col_text(a, st, 14);
+    r->package_count = sqlite3_column_int(st, 15);
+    r->doc = col_text(a, st, 16);
+}
+
+/* Appends every row a prepared, bound statement yields to a growing array. */
+static int collect(struct sqlite_store *s, sqlite3_stmt *st, struct arena *a,
+                   struct order_row **rows, size_t *n, size_t *cap)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == *cap) {
+            size_t ncap = *cap ? *cap * 2 : 16;
+            struct order_row *g = arena_alloc(a, ncap * sizeof *g);
+            if (*n) memcpy(g, *rows, *n * sizeof *g);
+            *rows = g;
+            *cap = ncap;
+        }
+        read_order(st, a, &(*rows)[(*n)++]);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? STORE_OK : fail(s, "orders_read");
+}
+
+/* Looks up each key in turn inside one read transaction; an order matched by
+ * two keys is returned once. */
+static int s_orders_get(struct store *base, const struct scope *sc, const struct order_key *keys,
+                        size_t nkeys, struct arena *a, struct order_row **rows, size_t *nrows)
+{
+    struct sqlite_store *s = S(base);
+    size_t n = 0, cap = 0;
+    *rows = NULL;
+    if (tx(s, Q_BEGIN) != STORE_OK) return STORE_ERROR;
+    for (size_t k = 0; k < nkeys; k++) {
+        sqlite3_stmt *st = stmt(s, keys[k].id > 0 ? Q_ORDER_BY_ID : Q_ORDER_BY_REF);
+        if (!st) goto fail;
+        sqlite3_bind_int64(st, 1, sc->tenant_id);
+        if (keys[k].id > 0)
+            sqlite3_bind_int64(st, 2, keys[k].id);
+        else
+            sqlite3_bind_text(st, 2, keys[k].reference, -1, SQLITE_STATIC);
+        size_t before = n;
+        if (collect(s, st, a, rows, &n, &cap) != STORE_OK) goto fail;
+        /* drop rows already returned for an earlier key */
+        for (size_t i = before; i < n;) {
+            bool dup = false;
+            for (size_t j = 0; j < before; j++)
+                if ((*rows)[j].order_id == (*rows)[i].order_id) dup = true;
+            if (dup) (*rows)[i] = (*rows)[--n];
+            else i++;
+        }
+    }
+    if (tx(s, Q_COMMIT) != STORE_OK) goto fail;
+    *nrows = n;
+    return STORE_OK;
+fail:
+    rollback(s);
+    return STORE_ERROR;
+}
+
+static int s_orders_page(struct store *base, const struct scope *sc,
+                         const struct order_page_query *q, struct arena *a,
+                         struct order_row **rows, size_t *nrows)
+{
+    struct sqlite_store *s = S(base);
+    size_t n = 0, cap = 0;
+    *rows = NULL;
+    sqlite3_stmt *st = stmt(s, Q_ORDER_PAGE);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sc->tenant_id);
+    sqlite3_bind_int64(st, 2, q->after_id);
+    sqlite3_bind_int64(st, 3, q->start_ms ? q->start_ms : INT64_MIN);
+    sqlite3_bind_int64(st, 4, q->end_ms ? q->end_ms : INT64_MAX);
+    sqlite3_bind_int(st, 5, q->limit);
+    int rc = collect(s, st, a, rows, &n, &cap);
+    *nrows = n;
+    return rc;
+}
+
+static int s_order_delete(struct store *base, const struct scope *sc, int64_t order_id)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_ORDER_DELETE);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sc->tenant_id);
+    sqlite3_bind_int64(st, 2, order_id);
+    int rc = exec_stmt(s, st, "order_delete");
+    if (rc == STORE_OK && sqlite3_changes(s->db) == 0) return STORE_NOTFOUND;
+    return rc;
+}
+
+static int s_order_set_status(struct store *base, const struct scope *sc, int64_t order_id,
+                              const struct order_status_change *c)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_ORDER_SET_STATUS);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sc->tenant_id);
+    sqlite3_bind_int64(st, 2, order_id);
+    sqlite3_bind_text(st, 3, c->to_status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, c->now);
+    sqlite3_bind_int(st, 5, c->clear_label);
+    sqlite3_bind_int64(st, 6, c->shipped_on);
+    sqlite3_bind_int64(st, 7, c->other_courier_on);
+    bind_text_opt(st, 8, c->tracking_number);
+    bind_text_opt(st, 9, c->carrier);
+    bind_text_opt(st, 10, c->carrier_service);
+    sqlite3_bind_text(st, 11, c->from_status, -1, SQLITE_STATIC);
+    int rc = exec_stmt(s, st, "order_set_status");
+    if (rc == STORE_OK && sqlite3_changes(s->db) == 0) return STORE_CONFLICT;
+    return rc;
+}
+
+static const struct store_ops sqlite_ops = {
+    .close = s_close,
+    .migrate = s_migrate,
+    .schema_version = s_schema_version,
+    .meta_secret = s_meta_secret,
+    .tenant_create = s_tenant_create,
+    .tenant_exists = s_tenant_exists,
+    .tenant_find = s_tenant_find,
+    .user_add = s_user_add,
+    .user_set_password = s_user_set_password,
+    .apikey_add = s_apikey_add,
+    .apikey_revoke_named = s_apikey_revoke_named,
+    .dir_apikey = s_dir_apikey,
+    .dir_login = s_dir_login,
+    .dir_session = s_dir_session,
+    .dir_session_create = s_dir_session_create,
+    .dir_session_delete = s_dir_session_delete,
+    .dir_failures = s_dir_failures,
+    .dir_failure_add = s_dir_failure_add,
+    .orders_insert = s_orders_insert,
+    .orders_get = s_orders_get,
+    .orders_page = s_orders_page,
+    .order_delete = s_order_delete,
+    .order_set_status = s_order_set_status,
+    .tenant_name = s_tenant_name,
+};
+
+int store_sqlite_open(const char *path, struct store **out)
+{
+    struct sqlite_store *s = xcalloc(1, sizeof *s);
+    s->base.ops = &sqlite_ops;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+        log_json("error", "cannot open database", NULL);
+        sqlite3_close_v2(s->db);
+        free(s);
+        return STORE_ERROR;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    sqlite3_extended_result_codes(s->db, 1);
+    if (sqlite3_exec(s->db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                     " PRAGMA temp_store=MEMORY;",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        fail(s, "pragmas");
+        s_close(&s->base);
+        return STORE_ERROR;
+    }
+    *out = &s->base;
+    return STORE_OK;
+}

@@ -1,0 +1,162 @@
+/* store: the storage interface every caller uses, whatever the backend.
+ *
+ * One struct store is one database connection, used by one thread at a time.
+ * Functions that touch tenant data take a scope (built from the principal) as
+ * their first argument after the connection, and filter by it in SQL; there is
+ * no unscoped read of tenant data. The few functions that must work before a
+ * tenant is known (resolving an API key, a session or a sign-in name) or for
+ * the operator's command line are named store_directory_* and store_operator_*
+ * so they stand out wherever they are called.
+ *
+ * Every function returns a store_rc. STORE_ERROR means the connection is no
+ * longer trusted: the caller closes it instead of reusing it (wall 7). */
+#ifndef POSTROOM_STORE_H
+#define POSTROOM_STORE_H
+#include "auth/principal.h"
+#include "util/arena.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum store_rc { STORE_OK = 0, STORE_NOTFOUND = 1, STORE_CONFLICT = 2, STORE_ERROR = -1 };
+
+struct store;
+
+/* An order as stored. tenant_id is carried to the response writer, which
+ * checks it against the principal before anything is written out (wall 5). */
+struct order_row {
+    int64_t tenant_id;
+    int64_t order_id;
+    const char *reference; /* NULL when the order has none */
+    const char *status;
+    int64_t created_on, updated_on, order_date; /* Unix ms; 0 = absent */
+    int64_t postage_applied_on, printed_on, manifested_on, shipped_on, other_courier_on;
+    const char *tracking_number, *carrier, *carrier_service;
+    int package_count;
+    const char *doc; /* validated order JSON */
+};
+
+/* A new order, as domain validation produced it. */
+struct order_new {
+    const char *reference;
+    int64_t order_date;
+    int package_count;
+    const char *doc;
+};
+
+/* One item of an orderIdentifiers list: an identifier, or a reference. */
+struct order_key {
+    int64_t id;            /* > 0 when this is an identifier */
+    const char *reference; /* otherwise */
+};
+
+struct order_page_query {
+    int64_t after_id;          /* keyset: identifiers strictly greater */
+    int64_t start_ms, end_ms;  /* createdOn bounds, inclusive; 0 = open */
+    int limit;
+};
+
+/* The change PUT /orders/status makes, decided by domain/ and applied as one
+ * compare-and-set on the status the order had when it was read. */
+struct order_status_change {
+    const char *from_status;
+    const char *to_status;
+    int64_t now;
+    bool clear_label;                 /* back to new: the label is void */
+    int64_t shipped_on, other_courier_on;
+    const char *tracking_number, *carrier, *carrier_service;
+};
+
+/* Opening and schema. path is a SQLite file path. */
+int store_open(const char *path, struct store **out);
+void store_close(struct store *s);
+int store_migrate(struct store *s, int *applied);
+int store_schema_version(struct store *s, int *version);
+
+/* Server-wide secret material (e.g. the continuation-token key), created on
+ * first use. n is at most 64. */
+int store_meta_secret(struct store *s, const char *name, unsigned char *out, size_t n);
+
+/* Operator: the command line's tenant, user and key management. */
+int store_operator_tenant_create(struct store *s, const char *name, int64_t *tenant_id);
+int store_operator_tenant_exists(struct store *s, int64_t tenant_id);
+int store_operator_tenant_find(struct store *s, const char *name, int64_t *tenant_id);
+int store_operator_user_add(struct store *s, int64_t tenant_id, const char *email,
+                            const char *pw_hash, enum role role, int64_t *user_id);
+int store_operator_user_set_password(struct store *s, int64_t tenant_id, const char *email,
+                                     const char *pw_hash);
+int store_operator_apikey_add(struct store *s, int64_t tenant_id, const unsigned char hash[32],
+                              const char *name, int64_t *key_id);
+int store_operator_apikey_revoke_named(struct store *s, int64_t tenant_id, const char *name);
+
+/* Directory: resolve credentials to a principal. */
+int store_directory_apikey(struct store *s, const unsigned char hash[32], struct principal *out);
+int store_directory_login(struct store *s, const char *email, struct arena *a,
+                          struct principal *out, const char **pw_hash);
+int store_directory_session(struct store *s, const unsigned char hash[32], int64_t now,
+                            int64_t idle_ms, struct principal *out, const char **csrf,
+                            struct arena *a);
+int store_directory_session_create(struct store *s, const unsigned char hash[32],
+                                   const struct principal *p, const char *csrf, int64_t now,
+                                   int64_t expires);
+int store_directory_session_delete(struct store *s, const unsigned char hash[32]);
+int store_directory_failures(struct store *s, const char *subject, int64_t since, int *count);
+int store_directory_failure_add(struct store *s, const char *subject, int64_t now);
+
+/* Tenant data: orders. */
+int store_orders_insert(struct store *s, const struct scope *sc, const struct order_new *orders,
+                        size_t n, int64_t now, int64_t *ids_out);
+int store_orders_get(struct store *s, const struct scope *sc, const struct order_key *keys,
+                     size_t n, struct arena *a, struct order_row **rows, size_t *nrows);
+int store_orders_page(struct store *s, const struct scope *sc, const struct order_page_query *q,
+                      struct arena *a, struct order_row **rows, size_t *nrows);
+int store_order_delete(struct store *s, const struct scope *sc, int64_t order_id);
+int store_order_set_status(struct store *s, const struct scope *sc, int64_t order_id,
+                           const struct order_status_change *c);
+int store_tenant_name(struct store *s, const struct scope *sc, struct arena *a,
+                      const char **name);
+
+/* The backend's function table: a PostgreSQL backend fills in the same. */
+struct store_ops {
+    void (*close)(struct store *);
+    int (*migrate)(struct store *, int *);
+    int (*schema_version)(struct store *, int *);
+    int (*meta_secret)(struct store *, const char *, unsigned char *, size_t);
+    int (*tenant_create)(struct store *, const char *, int64_t *);
+    int (*tenant_exists)(struct store *, int64_t);
+    int (*tenant_find)(struct store *, const char *, int64_t *);
+    int (*user_add)(struct store *, int64_t, const char *, const char *, enum role, int64_t *);
+    int (*user_set_password)(struct store *, int64_t, const char *, const char *);
+    int (*apikey_add)(struct store *, int64_t, const unsigned char *, const char *, int64_t *);
+    int (*apikey_revoke_named)(struct store *, int64_t, const char *);
+    int (*dir_apikey)(struct store *, const unsigned char *, struct principal *);
+    int (*dir_login)(struct store *, const char *, struct arena *, struct principal *,
+                     const char **);
+    int (*dir_session)(struct store *, const unsigned char *, int64_t, int64_t, struct principal *,
+                       const char **, struct arena *);
+    int (*dir_session_create)(struct store *, const unsigned char *, const struct principal *,
+                              const char *, int64_t, int64_t);
+    int (*dir_session_delete)(struct store *, const unsigned char *);
+    int (*dir_failures)(struct store *, const char *, int64_t, int *);
+    int (*dir_failure_add)(struct store *, const char *, int64_t);
+    int (*orders_insert)(struct store *, const struct scope *, const struct order_new *, size_t,
+                         int64_t, int64_t *);
+    int (*orders_get)(struct store *, const struct scope *, const struct order_key *, size_t,
+                      struct arena *, struct order_row **, size_t *);
+    int (*orders_page)(struct store *, const struct scope *, const struct order_page_query *,
+                       struct arena *, struct order_row **, size_t *);
+    int (*order_delete)(struct store *, const struct scope *, int64_t);
+    int (*order_set_status)(struct store *, const struct scope *, int64_t,
+                            const struct order_status_change *);
+    int (*tenant_name)(struct store *, const struct scope *, struct arena *, const char **);
+};
+
+struct store {
+    const struct store_ops *ops;
+};
+
+/* Backends. */
+int store_sqlite_open(const char *path, struct store **out);
+
+#endif

@@ -1,0 +1,25 @@
+/* arena: the per-request memory pool.
+ *
+ * Every allocation a request makes comes from its arena and is released in one
+ * call when the request ends, so nothing one request touched can be reached
+ * by the next (wall 7 of the design). Allocation never fails: see xalloc. */
+#ifndef POSTROOM_ARENA_H
+#define POSTROOM_ARENA_H
+#include <stddef.h>
+
+struct arena_block;
+struct arena {
+    struct arena_block *head;
+    size_t total;
+};
+
+void arena_init(struct arena *a);
+/* Releases every block; the arena may be reused afterwards. Memory is wiped
+ * before it goes back to malloc so no request's data survives in the heap. */
+void arena_free(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);  /* 16-byte aligned, zeroed */
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

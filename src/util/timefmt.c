@@ -1,0 +1,125 @@
+/* timefmt: strict RFC 3339 parsing and formatting without the C locale or TZ. */
+#include "util/timefmt.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static bool digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : dm[m - 1];
+}
+
+bool time_parse_rfc3339(const char *s, int64_t *unix_ms)
+{
+    int Y, M, D, h = 0, mi = 0, sec = 0, ms = 0, off = 0;
+    size_t n = strlen(s);
+    if (n < 10 || !digits(s, 4, &Y) || s[4] != '-' || !digits(s + 5, 2, &M) || s[7] != '-' ||
+        !digits(s + 8, 2, &D))
+        return false;
+    if (Y < 1900 || Y > 9999 || M < 1 || M > 12 || D < 1 || D > days_in_month(Y, M)) return false;
+    const char *p = s + 10;
+    if (*p) {
+        if ((*p != 'T' && *p != 't' && *p != ' ') || strlen(p) < 9) return false;
+        if (!digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &mi) || p[6] != ':' ||
+            !digits(p + 7, 2, &sec))
+            return false;
+        if (h > 23 || mi > 59 || sec > 60) return false;
+        if (sec == 60) sec = 59; /* leap second: clamp rather than reject */
+        p += 9;
+        if (*p == '.') {
+            p++;
+            int nd = 0, frac = 0;
+            while (*p >= '0' && *p <= '9') {
+                if (nd < 3) frac = frac * 10 + (*p - '0');
+                nd++;
+                p++;
+            }
+            if (nd == 0 || nd > 9) return false;
+            for (int i = nd; i < 3; i++) frac *= 10;
+            ms = frac;
+        }
+        if (*p == 'Z' || *p == 'z') {
+            p++;
+        } else if (*p == '+' || *p == '-') {
+            int oh, om;
+            if (strlen(p) != 6 || !digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) ||
+                oh > 23 || om > 59)
+                return false;
+            off = (oh * 60 + om) * (*p == '-' ? -1 : 1);
+            p += 6;
+        }
+        if (*p) return false;
+    }
+    int64_t days = days_from_civil(Y, M, D);
+    int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - (int64_t)off * 60;
+    *unix_ms = secs * 1000 + ms;
+    return true;
+}
+
+void time_format_rfc3339(int64_t unix_ms, char *out, size_t n)
+{
+    int64_t secs = unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000;
+    int ms = (int)(unix_ms - secs * 1000);
+    int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+    int rem = (int)(secs - days * 86400);
+    int y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    if (ms)
+        snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, rem / 3600,
+                 rem / 60 % 60, rem % 60, ms);
+    else
+        snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, rem / 3600, rem / 60 % 60,
+                 rem % 60);
+}
+
+int64_t time_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+double time_mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,17 @@
+/* timefmt: RFC 3339 date-times to and from Unix milliseconds (UTC). */
+#ifndef POSTROOM_TIMEFMT_H
+#define POSTROOM_TIMEFMT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Parses "YYYY-MM-DDTHH:MM:SS[.fff][Z|+hh:mm|-hh:mm]" (a 'T' or ' ' between
+ * date and time; no offset means UTC) or a bare "YYYY-MM-DD". Rejects
+ * anything else, impossible dates included. */
+bool time_parse_rfc3339(const char *s, int64_t *unix_ms);
+/* Writes "YYYY-MM-DDTHH:MM:SS.mmmZ" (the fraction only when non-zero). */
+void time_format_rfc3339(int64_t unix_ms, char *out, size_t n);
+int64_t time_now_ms(void);
+double time_mono_s(void);
+
+#endif

@@ -1,0 +1,102 @@
+/* signin: the sign-in form, signing in and out, and the signed-in home page. */
+#include "auth/password.h"
+#include "auth/session.h"
+#include "store/store.h"
+#include "web/html.h"
+#include "web/web.h"
+
+#include <string.h>
+
+static void signin_page(struct request *r, int status, const char *message)
+{
+    buf_init(&r->out, &r->arena);
+    html_page_open(&r->out, "Sign in");
+    buf_adds(&r->out, "<h1>Sign in to postroom</h1>");
+    if (message) {
+        buf_adds(&r->out, "<p role=\"alert\" class=\"error\">");
+        html_text(&r->out, message);
+        buf_adds(&r->out, "</p>");
+    }
+    buf_adds(&r->out,
+             "<form method=\"post\" action=\"/login\">"
+             "<label>E-mail <input name=\"email\" type=\"email\" autocomplete=\"username\" required></label>"
+             "<label>Password <input name=\"password\" type=\"password\" "
+             "autocomplete=\"current-password\" required></label>"
+             "<button type=\"submit\">Sign in</button></form>");
+    html_page_close(&r->out);
+    http_reply(r, status, "text/html; charset=utf-8");
+}
+
+static void redirect(struct request *r, const char *to)
+{
+    http_add_header(r, "Location", to);
+    http_reply(r, 303, "text/html; charset=utf-8");
+}
+
+void web_signin_form(struct request *r)
+{
+    signin_page(r, 200, NULL);
+}
+
+void web_signin(struct request *r)
+{
+    const char *email = http_form(r, "email");
+    const char *password = http_form(r, "password");
+    if (!email || !password || !*email || strlen(email) > 254 || strlen(password) > PASSWORD_MAX_LEN) {
+        signin_page(r, 400, "Enter your e-mail address and password.");
+        return;
+    }
+    char token[SESSION_TOKEN_LEN + 1];
+    struct principal p;
+    switch (session_sign_in(r->store, email, password, r->client_ip, &r->arena, &p, token)) {
+    case SIGNIN_OK:
+        /* any session cookie the browser brought is replaced, never reused */
+        session_sign_out(r->store, http_header(r, "Cookie"));
+        http_add_header(r, "Set-Cookie", session_cookie(&r->arena, token));
+        r->principal = p;
+        redirect(r, "/");
+        return;
+    case SIGNIN_BAD_CREDENTIALS:
+        signin_page(r, 401, "That e-mail address and password do not match an account.");
+        return;
+    case SIGNIN_LIMITED:
+        http_add_header(r, "Retry-After", "3600");
+        signin_page(r, 429, "Too many failed sign-ins. Try again later.");
+        return;
+    case SIGNIN_ERROR:
+        r->store_broken = true;
+        signin_page(r, 503, "Sign-in is unavailable right now. Try again shortly.");
+        return;
+    }
+}
+
+void web_signout(struct request *r)
+{
+    if (session_sign_out(r->store, http_header(r, "Cookie")) == STORE_ERROR) r->store_broken = true;
+    http_add_header(r, "Set-Cookie", session_cookie(&r->arena, NULL));
+    redirect(r, "/login");
+}
+
+void web_home(struct request *r)
+{
+    if (!r->authenticated) {
+        redirect(r, "/login");
+        return;
+    }
+    struct scope sc = scope_of(&r->principal);
+    const char *name = NULL;
+    if (store_tenant_name(r->store, &sc, &r->arena, &name) == STORE_ERROR) {
+        r->store_broken = true;
+        http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
+        return;
+    }
+    html_page_open(&r->out, "Home");
+    buf_adds(&r->out, "<h1>");
+    html_text(&r->out, name);
+    buf_adds(&r->out, "</h1><p>You are signed in.</p>"
+                      "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"");
+    html_text(&r->out, r->session_csrf);
+    buf_adds(&r->out, "\"><button type=\"submit\">Sign out</button></form>");
+    html_page_close(&r->out);
+    http_reply(r, 200, "text/html; charset=utf-8");
+}

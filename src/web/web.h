@@ -1,0 +1,12 @@
+/* web: the browser side. Sign-in, sign-out and the account page for now;
+ * the full web app builds on the same session and CSRF guard. */
+#ifndef POSTROOM_WEB_H
+#define POSTROOM_WEB_H
+#include "http/request.h"
+
+void web_signin_form(struct request *r);
+void web_signin(struct request *r);
+void web_signout(struct request *r);
+void web_home(struct request *r);
+
+#endif
