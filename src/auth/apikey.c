@@ -37,9 +37,7 @@ const char *apikey_from_header(const char *v)
         v += 7;
         while (*v == ' ') v++;
     }
-    size_t n = strlen(v);
-    while (n && v[n - 1] == ' ') n--;
-    return well_formed(v, n) && v[n] == 0 ? v : NULL;
+    return well_formed(v, strlen(v)) ? v : NULL;
 }
 
 int apikey_create(struct store *s, int64_t tenant_id, const char *name, char *key)

@@ -8,11 +8,11 @@
 #include "http/server.h"
 #include "auth/apikey.h"
 #include "auth/session.h"
+#include "http/egress.h"
 #include "http/metrics.h"
 #include "http/ratelimit.h"
 #include "http/request.h"
 #include "http/router.h"
-#include "incident/security_event.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/timefmt.h"
@@ -257,28 +257,9 @@ static void add_standard_headers(struct request *r, struct MHD_Response *resp)
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 }
 
-/* The egress check (wall 5): a body that carries a record of any tenant but
- * the principal's is withheld, replaced by a generic 500, and raised as a
- * security event naming both tenants. */
-static void egress_check(struct request *r)
-{
-    if (!r->egress_violation) return;
-    struct security_event e = {
-        .kind = "tenant_mismatch",
-        .request_id = r->id,
-        .route = r->route >= 0 ? routes[r->route].name : "",
-        .principal_tenant = r->principal.tenant_id,
-        .exposed_tenant = r->egress_foreign_tenant,
-    };
-    memset(r->out.data, 0, r->out.len);
-    r->nhdr = 0;
-    http_error(r, 500, "InternalError", "The request could not be completed.");
-    security_event_raise(&e);
-}
-
 static enum MHD_Result send_reply(struct request *r)
 {
-    egress_check(r);
+    egress_enforce(r, r->route >= 0 ? routes[r->route].name : "");
     r->sent = true;
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(r->out.len, r->out.len ? r->out.data : (void *)"",

@@ -1,0 +1,140 @@
+/* Unit tests of src/util: arena, buf and the JSON writer, timefmt, percent. */
+#include "check.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/percent.h"
+#include "util/timefmt.h"
+
+#include <stdint.h>
+
+static void test_arena(void)
+{
+    struct arena a;
+    arena_init(&a);
+    char *p = arena_alloc(&a, 10);
+    CHECK(((uintptr_t)p & 15) == 0);
+    CHECK(p[0] == 0 && p[9] == 0);
+    char *big = arena_alloc(&a, 100000); /* larger than a block */
+    big[99999] = 'x';
+    CHECK_STR(arena_strdup(&a, "hello"), "hello");
+    CHECK_STR(arena_strndup(&a, "hello", 3), "hel");
+    CHECK_STR(arena_printf(&a, "%d-%s", 42, "x"), "42-x");
+    CHECK(a.total >= 100000);
+    arena_free(&a);
+    CHECK(a.head == NULL && a.total == 0);
+}
+
+static const char *render(struct arena *a, void (*fn)(struct jw *))
+{
+    struct buf b;
+    buf_init(&b, a);
+    struct jw w;
+    jw_init(&w, &b);
+    fn(&w);
+    return buf_cstr(&b);
+}
+
+static void doc_nested(struct jw *w)
+{
+    jw_obj_open(w);
+    jw_kstr(w, "s", "a\"b\\c\n\x01");
+    jw_kint(w, "i", -5);
+    jw_key(w, "arr");
+    jw_arr_open(w);
+    jw_int(w, 1);
+    jw_bool(w, true);
+    jw_null(w);
+    jw_obj_open(w);
+    jw_obj_close(w);
+    jw_arr_close(w);
+    jw_kstr_opt(w, "absent", NULL);
+    jw_kmoney(w, "m", 1349);
+    jw_obj_close(w);
+}
+
+static void doc_money(struct jw *w)
+{
+    jw_arr_open(w);
+    jw_money(w, 0);
+    jw_money(w, 5);
+    jw_money(w, 1050);
+    jw_money(w, 99999900);
+    jw_money(w, -250);
+    jw_arr_close(w);
+}
+
+static void doc_time(struct jw *w)
+{
+    jw_arr_open(w);
+    jw_time(w, 0);
+    jw_time(w, 1795910400123LL);
+    jw_arr_close(w);
+}
+
+static void test_json_writer(void)
+{
+    struct arena a;
+    arena_init(&a);
+    CHECK_STR(render(&a, doc_nested),
+              "{\"s\":\"a\\\"b\\\\c\\u000a\\u0001\",\"i\":-5,\"arr\":[1,true,null,{}],\"m\":13.49}");
+    CHECK_STR(render(&a, doc_money), "[0.00,0.05,10.50,999999.00,-2.50]");
+    CHECK_STR(render(&a, doc_time), "[\"1970-01-01T00:00:00Z\",\"2026-11-29T00:00:00.123Z\"]");
+    struct buf b;
+    buf_init(&b, &a);
+    for (int i = 0; i < 1000; i++) buf_printf(&b, "%04d", i); /* growth across many blocks */
+    CHECK_INT(b.len, 4000);
+    CHECK(memcmp(b.data + 3996, "0999", 4) == 0);
+    arena_free(&a);
+}
+
+static void test_time(void)
+{
+    int64_t ms;
+    CHECK(time_parse_rfc3339("2026-11-29T10:00:00Z", &ms));
+    CHECK_INT(ms, 1795946400000LL);
+    CHECK(time_parse_rfc3339("2026-11-29T11:00:00+01:00", &ms));
+    CHECK_INT(ms, 1795946400000LL);
+    CHECK(time_parse_rfc3339("2026-11-29T10:00:00.5Z", &ms));
+    CHECK_INT(ms, 1795946400500LL);
+    CHECK(time_parse_rfc3339("2026-11-29T10:00:00", &ms)); /* no offset: UTC */
+    CHECK_INT(ms, 1795946400000LL);
+    CHECK(time_parse_rfc3339("2026-11-29", &ms));
+    CHECK(time_parse_rfc3339("2024-02-29T00:00:00Z", &ms)); /* leap day */
+    CHECK(!time_parse_rfc3339("2023-02-29T00:00:00Z", &ms));
+    CHECK(!time_parse_rfc3339("2026-13-01T00:00:00Z", &ms));
+    CHECK(!time_parse_rfc3339("2026-11-29T24:00:00Z", &ms));
+    CHECK(!time_parse_rfc3339("2026-11-29T10:00:00ZZ", &ms));
+    CHECK(!time_parse_rfc3339("2026-11-29T10:00Z", &ms));
+    CHECK(!time_parse_rfc3339("yesterday", &ms));
+    CHECK(!time_parse_rfc3339("", &ms));
+    CHECK(!time_parse_rfc3339("2026-11-29T10:00:00+1:00", &ms));
+    char out[40];
+    time_format_rfc3339(1795946400000LL, out, sizeof out);
+    CHECK_STR(out, "2026-11-29T10:00:00Z");
+    time_format_rfc3339(-1, out, sizeof out);
+    CHECK_STR(out, "1969-12-31T23:59:59.999Z");
+}
+
+static void test_percent(void)
+{
+    struct arena a;
+    arena_init(&a);
+    CHECK_STR(percent_decode(&a, "a%3Bb%20c", 9, false), "a;b c");
+    CHECK_STR(percent_decode(&a, "a+b", 3, true), "a b");
+    CHECK_STR(percent_decode(&a, "a+b", 3, false), "a+b");
+    CHECK_STR(percent_decode(&a, "%C5%81ukasz", 11, false), "\xC5\x81ukasz");
+    CHECK(percent_decode(&a, "%", 1, false) == NULL);
+    CHECK(percent_decode(&a, "%4", 2, false) == NULL);
+    CHECK(percent_decode(&a, "%zz", 3, false) == NULL);
+    CHECK(percent_decode(&a, "a%00b", 5, false) == NULL);
+    arena_free(&a);
+}
+
+int main(void)
+{
+    test_arena();
+    test_json_writer();
+    test_time();
+    test_percent();
+    return check_report("test_util");
+}
