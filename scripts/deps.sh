@@ -5,7 +5,7 @@
 set -eu
 need="build-essential cmake pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev libgnutls28-dev"
 case "${1:-build}" in
-  test)  need="$need python3 libcurl4-openssl-dev sqlite3" ;;
+  test)  need="$need python3 libcurl4-openssl-dev sqlite3 openssl" ;;
   bench) need="$need wrk libcurl4-openssl-dev" ;;
 esac
 missing=""

@@ -8,6 +8,7 @@
 #include "auth/password.h"
 #include "http/server.h"
 #include "store/store.h"
+#include "util/json_alloc.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -276,6 +277,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (sodium_init() < 0) return fail("cannot initialise libsodium");
+    json_alloc_install();
     const char *db = getenv("POSTROOM_DB");
     int i = 1;
     while (i < argc && argv[i][0] == '-') {

@@ -7,7 +7,9 @@
 json_t *api_json_body(struct request *r)
 {
     const char *ct = http_header(r, "Content-Type");
-    if (ct && strncasecmp(ct, "application/json", 16) != 0) {
+    /* application/json, optionally with parameters (; charset=utf-8) */
+    if (ct && (strncasecmp(ct, "application/json", 16) != 0 ||
+               (ct[16] != 0 && ct[16] != ';' && ct[16] != ' '))) {
         http_error(r, 415, "UnsupportedMediaType", "The request body must be application/json.");
         return NULL;
     }

@@ -1,6 +1,7 @@
 /* idlist: parser for ';'-separated identifiers and "quoted%20references". */
 #include "domain/idlist.h"
 #include "util/percent.h"
+#include "util/utf8.h"
 #include "domain/order.h"
 
 #include <string.h>
@@ -38,7 +39,7 @@ static int parse_item(struct arena *a, const char *s, size_t n, struct order_key
     size_t m = n;
     if (!strip_quote(&p, &m, true) || !strip_quote(&p, &m, false) || m == 0) return -1;
     char *ref = percent_decode(a, p, m, false);
-    if (!ref || utf8_length(ref) > 40) return -1;
+    if (!ref || !utf8_valid(ref, strlen(ref)) || utf8_length(ref) > 40) return -1;
     k->id = 0;
     k->reference = ref;
     return 0;

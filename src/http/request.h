@@ -36,6 +36,7 @@ struct request {
     const char *client_ip;
 
     struct buf body; /* request body */
+    size_t body_seen; /* bytes received, kept or not */
     bool body_too_large;
 
     /* routing */

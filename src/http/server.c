@@ -15,10 +15,12 @@
 #include "http/router.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/percent.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -28,6 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 void server_config_defaults(struct server_config *c)
@@ -75,6 +79,10 @@ static struct store *store_for_thread(const struct server_config *cfg)
     if (thread_store) return thread_store;
     struct store *s;
     if (store_open(cfg->db_path, &s) != STORE_OK) return NULL;
+    if (store_serve_mode(s) != STORE_OK) {
+        store_close(s);
+        return NULL;
+    }
     pthread_mutex_lock(&stores_lock);
     for (int i = 0; i < MAX_STORES; i++)
         if (!open_stores[i]) {
@@ -121,9 +129,15 @@ static struct request *request_new(struct MHD_Connection *conn, const struct ser
     r->started = time_mono_s();
     r->route = -1;
     r->status = 0;
+    /* request id: 4 random bytes of this process, then a counter, in hex */
+    static const char hex[] = "0123456789abcdef";
     unsigned long long n = atomic_fetch_add(&request_counter, 1) + 1;
-    snprintf(r->id, sizeof r->id, "%02x%02x%02x%02x%010llx", id_prefix[0], id_prefix[1],
-             id_prefix[2], id_prefix[3], n & 0xffffffffffULL);
+    for (int i = 0; i < 4; i++) {
+        r->id[2 * i] = hex[id_prefix[i] >> 4];
+        r->id[2 * i + 1] = hex[id_prefix[i] & 15];
+    }
+    for (int i = 0; i < 10; i++) r->id[8 + i] = hex[(n >> (4 * (9 - i))) & 15];
+    r->id[18] = 0;
     r->method = arena_strdup(&r->arena, method);
     r->path = arena_strdup(&r->arena, url);
     buf_init(&r->body, &r->arena);
@@ -144,13 +158,74 @@ static struct request *request_new(struct MHD_Connection *conn, const struct ser
     return r;
 }
 
-static enum MHD_Result sum_header(void *cls, enum MHD_ValueKind kind, const char *key,
+struct header_scan {
+    size_t bytes;         /* all header names and values */
+    int authorization, cookie, content_type;
+};
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    struct header_scan *h = cls;
+    h->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+    h->authorization += strcasecmp(key, MHD_HTTP_HEADER_AUTHORIZATION) == 0;
+    h->cookie += strcasecmp(key, MHD_HTTP_HEADER_COOKIE) == 0;
+    h->content_type += strcasecmp(key, MHD_HTTP_HEADER_CONTENT_TYPE) == 0;
+    return MHD_YES;
+}
+
+struct query_scan {
+    struct arena *arena;
+    size_t bytes;
+    bool malformed;
+};
+
+/* Every query argument must decode cleanly: a value with a bad escape or a
+ * NUL is an error, never silently treated as absent. */
+static enum MHD_Result scan_query(void *cls, enum MHD_ValueKind kind, const char *key,
                                   const char *value)
 {
     (void)kind;
-    size_t *sum = cls;
-    *sum += strlen(key) + (value ? strlen(value) : 0) + 4;
+    struct query_scan *q = cls;
+    q->bytes += strlen(key) + (value ? strlen(value) : 0) + 2;
+    if (!percent_decode(q->arena, key, strlen(key), true) ||
+        (value && !percent_decode(q->arena, value, strlen(value), true)))
+        q->malformed = true;
     return MHD_YES;
+}
+
+/* Limits and well-formedness that hold for every route. False when they
+ * answered. */
+static bool request_checks(struct request *r)
+{
+    struct header_scan h = {0};
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, scan_header, &h);
+    struct query_scan q = {.arena = &r->arena};
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, scan_query, &q);
+    if (strlen(r->path) + q.bytes > r->cfg->max_url) {
+        http_error(r, 414, "UriTooLong", "The request URL is too long.");
+        return false;
+    }
+    if (h.bytes > r->cfg->max_headers) {
+        http_error(r, 431, "HeadersTooLarge", "The request headers are too large.");
+        return false;
+    }
+    /* two credentials in one request: refuse rather than pick one */
+    if (h.authorization > 1 || h.cookie > 1 || h.content_type > 1) {
+        http_error(r, 400, "DuplicateHeader",
+                   "Authorization, Cookie and Content-Type may each appear only once.");
+        return false;
+    }
+    if (q.malformed) {
+        http_error(r, 400, "InvalidQuery", "The query string is not validly percent-encoded.");
+        return false;
+    }
+    if (r->body_too_large) {
+        http_error(r, 413, "PayloadTooLarge", "The request body is too large.");
+        return false;
+    }
+    return true;
 }
 
 static bool authenticate(struct request *r, const struct route *rt)
@@ -201,19 +276,7 @@ static bool guards(struct request *r, const struct route *rt)
 
 static void dispatch(struct request *r)
 {
-    size_t header_bytes = 0;
-    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, sum_header, &header_bytes);
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
-    if (ci && ci->header_size > header_bytes) header_bytes = ci->header_size;
-    if (strlen(r->path) > r->cfg->max_url) {
-        http_error(r, 414, "UriTooLong", "The request URL is too long.");
-        return;
-    }
-    if (header_bytes > r->cfg->max_headers) {
-        http_error(r, 431, "HeadersTooLarge", "The request headers are too large.");
-        return;
-    }
+    if (!request_checks(r)) return;
     switch (router_match(r, r->method, r->path, &r->route)) {
     case ROUTE_NO_PATH:
         http_error(r, 404, "NotFound", "No such resource.");
@@ -231,9 +294,18 @@ static void dispatch(struct request *r)
         http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
         return;
     }
-    if (rt->auth != AUTH_PUBLIC && !authenticate(r, rt)) return;
-    if (!guards(r, rt)) return;
-    rt->handler(r);
+    /* API reads run in one snapshot: key lookup and handler see the same state */
+    bool snapshot = rt->auth == AUTH_API_KEY && strcmp(r->method, "GET") == 0;
+    if (snapshot && store_snapshot_begin(r->store) != STORE_OK) {
+        r->store_broken = true;
+        http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
+        return;
+    }
+    if ((rt->auth == AUTH_PUBLIC || authenticate(r, rt)) && guards(r, rt)) rt->handler(r);
+    if (snapshot && !r->store_broken && store_snapshot_end(r->store) != STORE_OK) {
+        r->store_broken = true;
+        http_error(r, 500, "InternalError", "The request could not be completed.");
+    }
     if (!r->status) http_error(r, 500, "InternalError", "The request could not be completed.");
 }
 
@@ -295,10 +367,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (r->body.len + *upload_data_size > cfg->max_body) {
+        /* A body that grows past the limit (chunked, so no Content-Length to
+         * refuse up front) is discarded and answered 413 once it ends; one
+         * that keeps going far beyond gets its connection closed. */
+        r->body_seen += *upload_data_size;
+        if (r->body_seen > cfg->max_body) {
+            r->body_too_large = true;
             *upload_data_size = 0;
-            http_error(r, 413, "PayloadTooLarge", "The request body is too large.");
-            return send_reply(r);
+            return r->body_seen > 8 * cfg->max_body ? MHD_NO : MHD_YES;
         }
         buf_add(&r->body, upload_data, *upload_data_size);
         *upload_data_size = 0;
@@ -311,9 +387,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void log_request(struct request *r, double secs)
 {
-    struct arena *a = &r->arena;
     struct buf b;
-    buf_init(&b, a);
+    buf_init(&b, &r->arena);
     struct jw w;
     jw_init(&w, &b);
     char ts[40];
@@ -327,11 +402,20 @@ static void log_request(struct request *r, double secs)
     jw_kstr(&w, "method", r->method);
     jw_kstr(&w, "route", r->route >= 0 ? routes[r->route].name : "unmatched");
     jw_kint(&w, "status", r->status);
+    /* microseconds as a fixed-point millisecond figure, without printf */
+    uint64_t us = (uint64_t)(secs * 1e6);
+    char ms[32];
+    size_t n = fmt_u64(ms, us / 1000);
+    ms[n++] = '.';
+    ms[n++] = (char)('0' + us % 1000 / 100);
+    ms[n++] = (char)('0' + us % 100 / 10);
+    ms[n++] = (char)('0' + us % 10);
+    ms[n] = 0;
     jw_key(&w, "ms");
-    jw_raw(&w, arena_printf(a, "%.3f", secs * 1000));
+    jw_raw(&w, ms);
     jw_kint(&w, "bytes", (int64_t)r->out.len);
     jw_obj_close(&w);
-    log_write_line(b.data, b.len);
+    log_write_line_batched(b.data, b.len);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -350,6 +434,31 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
+/* libmicrohttpd's own diagnostics become JSON log lines like every other.
+ * Its messages describe protocol errors and carry no request data. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512], esc[1100], extra[1200];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t o = 0;
+    for (const char *p = msg; *p && o + 7 < sizeof esc; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"' || c == '\\') {
+            esc[o++] = '\\';
+            esc[o++] = (char)c;
+        } else if (c < 0x20 || c >= 0x7f) {
+            esc[o++] = ' '; /* keep the line plain ASCII JSON */
+        } else {
+            esc[o++] = (char)c;
+        }
+    }
+    while (o && esc[o - 1] == ' ') o--;
+    esc[o] = 0;
+    snprintf(extra, sizeof extra, "\"detail\":\"%s\"", esc);
+    log_json("warn", "http library", extra);
+}
+
 /* Keeps the path exactly as sent: the router matches raw segments, and
  * handlers decode what they take (a %3B inside a quoted reference is data,
  * not a separator). */
@@ -357,6 +466,32 @@ static size_t keep_escaped(void *cls, struct MHD_Connection *c, char *s)
 {
     (void)cls, (void)c;
     return strlen(s);
+}
+
+/* --- housekeeping ----------------------------------------------------------
+ * One thread with its own connection does the store's housekeeping every
+ * 200 ms until the server stops. */
+static atomic_bool stopping;
+
+static void *housekeeper(void *arg)
+{
+    const struct server_config *cfg = arg;
+    struct store *s = NULL;
+    while (!atomic_load(&stopping)) {
+        if (!s && store_open(cfg->db_path, &s) != STORE_OK) s = NULL;
+        log_flush();
+        if (s && store_maintain(s) != STORE_OK) {
+            store_close(s);
+            s = NULL;
+        }
+        struct timespec ts = {0, 200 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    if (s) {
+        store_maintain(s);
+        store_close(s);
+    }
+    return NULL;
 }
 
 static char *read_file(const char *path)
@@ -400,7 +535,7 @@ int server_run(struct server_config *c)
 
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     socklen_t sl;
     struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
     struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
@@ -457,9 +592,10 @@ int server_run(struct server_config *c)
         MHD_OPTION_THREAD_POOL_SIZE, c->threads,
         MHD_OPTION_CONNECTION_TIMEOUT, c->timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, 4096u,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256u << 10),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
         MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_ARRAY, cert ? tls_opts : &tls_opts[2],
         MHD_OPTION_END);
     if (!d) {
@@ -468,6 +604,9 @@ int server_run(struct server_config *c)
         free(key);
         return 1;
     }
+    pthread_t hk;
+    atomic_store(&stopping, false);
+    bool hk_started = pthread_create(&hk, NULL, housekeeper, c) == 0;
     char extra[160];
     snprintf(extra, sizeof extra, "\"listen\":\"%s:%u\",\"threads\":%u,\"tls\":%s,\"rate_limit\":%d",
              c->listen_host, c->port, c->threads, cert ? "true" : "false", c->rate_limit);
@@ -477,7 +616,10 @@ int server_run(struct server_config *c)
     }
     log_json("info", "stopping", NULL);
     MHD_stop_daemon(d);
+    atomic_store(&stopping, true);
+    if (hk_started) pthread_join(hk, NULL);
     stores_close_all();
+    log_flush();
     if (cert) sodium_memzero(cert, strlen(cert));
     if (key) sodium_memzero(key, strlen(key));
     free(cert);

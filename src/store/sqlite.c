@@ -8,6 +8,7 @@
 #include "util/log.h"
 #include "util/xalloc.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -206,6 +207,34 @@ static int s_schema_version(struct store *base, int *version)
     *version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? STORE_OK : fail(s, "user_version");
+}
+
+static int s_serve_mode(struct store *base)
+{
+    struct sqlite_store *s = S(base);
+    if (sqlite3_wal_autocheckpoint(s->db, 0) != SQLITE_OK) return fail(s, "autocheckpoint");
+    return STORE_OK;
+}
+
+static int s_snapshot_begin(struct store *base)
+{
+    return tx(S(base), Q_BEGIN);
+}
+
+static int s_snapshot_end(struct store *base)
+{
+    struct sqlite_store *s = S(base);
+    if (sqlite3_get_autocommit(s->db)) return STORE_OK;
+    return tx(s, Q_COMMIT);
+}
+
+/* A passive checkpoint never waits for readers or writers; it copies what it
+ * can and leaves the rest for the next round. */
+static int s_maintain(struct store *base)
+{
+    struct sqlite_store *s = S(base);
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return rc == SQLITE_OK || rc == SQLITE_BUSY ? STORE_OK : fail(s, "checkpoint");
 }
 
 /* Applies each migration above the current user_version in its own
@@ -624,7 +653,9 @@ static int s_orders_get(struct store *base, const struct scope *sc, const struct
     struct sqlite_store *s = S(base);
     size_t n = 0, cap = 0;
     *rows = NULL;
-    if (tx(s, Q_BEGIN) != STORE_OK) return STORE_ERROR;
+    /* several keys are read in one transaction so they see one snapshot */
+    bool in_tx = nkeys > 1 && sqlite3_get_autocommit(s->db);
+    if (in_tx && tx(s, Q_BEGIN) != STORE_OK) return STORE_ERROR;
     for (size_t k = 0; k < nkeys; k++) {
         sqlite3_stmt *st = stmt(s, keys[k].id > 0 ? Q_ORDER_BY_ID : Q_ORDER_BY_REF);
         if (!st) goto fail;
@@ -644,7 +675,7 @@ static int s_orders_get(struct store *base, const struct scope *sc, const struct
             else i++;
         }
     }
-    if (tx(s, Q_COMMIT) != STORE_OK) goto fail;
+    if (in_tx && tx(s, Q_COMMIT) != STORE_OK) goto fail;
     *nrows = n;
     return STORE_OK;
 fail:
@@ -709,6 +740,10 @@ static const struct store_ops sqlite_ops = {
     .close = s_close,
     .migrate = s_migrate,
     .schema_version = s_schema_version,
+    .serve_mode = s_serve_mode,
+    .snapshot_begin = s_snapshot_begin,
+    .snapshot_end = s_snapshot_end,
+    .maintain = s_maintain,
     .meta_secret = s_meta_secret,
     .tenant_create = s_tenant_create,
     .tenant_exists = s_tenant_exists,
@@ -732,8 +767,18 @@ static const struct store_ops sqlite_ops = {
     .tenant_name = s_tenant_name,
 };
 
+/* Process-wide SQLite settings, once, before the library initialises:
+ * without memory statistics SQLite takes no global mutex per allocation. */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+static void sqlite_configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+}
+
 int store_sqlite_open(const char *path, struct store **out)
 {
+    pthread_once(&sqlite_once, sqlite_configure);
     struct sqlite_store *s = xcalloc(1, sizeof *s);
     s->base.ops = &sqlite_ops;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;

@@ -23,6 +23,26 @@ int store_schema_version(struct store *s, int *version)
     return s->ops->schema_version(s, version);
 }
 
+int store_serve_mode(struct store *s)
+{
+    return s->ops->serve_mode(s);
+}
+
+int store_snapshot_begin(struct store *s)
+{
+    return s->ops->snapshot_begin(s);
+}
+
+int store_snapshot_end(struct store *s)
+{
+    return s->ops->snapshot_end(s);
+}
+
+int store_maintain(struct store *s)
+{
+    return s->ops->maintain(s);
+}
+
 int store_meta_secret(struct store *s, const char *name, unsigned char *out, size_t n)
 {
     return s->ops->meta_secret(s, name, out, n);

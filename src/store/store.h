@@ -73,6 +73,16 @@ int store_open(const char *path, struct store **out);
 void store_close(struct store *s);
 int store_migrate(struct store *s, int *applied);
 int store_schema_version(struct store *s, int *version);
+/* Server connections leave housekeeping (SQLite: WAL checkpoints, with their
+ * fsync) to store_maintain(), which the server runs from its own thread, so
+ * no request pays for it. */
+int store_serve_mode(struct store *s);
+/* A read snapshot around a whole read-only request (authentication and
+ * handler see one consistent state; SQLite takes its locks once). Calls made
+ * inside join it. */
+int store_snapshot_begin(struct store *s);
+int store_snapshot_end(struct store *s);
+int store_maintain(struct store *s);
 
 /* Server-wide secret material (e.g. the continuation-token key), created on
  * first use. n is at most 64. */
@@ -122,6 +132,10 @@ struct store_ops {
     void (*close)(struct store *);
     int (*migrate)(struct store *, int *);
     int (*schema_version)(struct store *, int *);
+    int (*serve_mode)(struct store *);
+    int (*snapshot_begin)(struct store *);
+    int (*snapshot_end)(struct store *);
+    int (*maintain)(struct store *);
     int (*meta_secret)(struct store *, const char *, unsigned char *, size_t);
     int (*tenant_create)(struct store *, const char *, int64_t *);
     int (*tenant_exists)(struct store *, int64_t);

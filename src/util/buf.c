@@ -1,6 +1,7 @@
 /* buf: arena-backed growable buffer and a streaming JSON writer. */
 #include "util/buf.h"
 #include "util/timefmt.h"
+#include "util/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -123,6 +124,15 @@ static void jw_escaped(struct buf *b, const char *s, size_t n)
         if (c == '"' || c == '\\') {
             buf_addc(b, '\\');
             buf_addc(b, (char)c);
+        } else if (c >= 0x80) {
+            /* answers are always valid UTF-8: a broken sequence becomes U+FFFD */
+            size_t l = utf8_sequence((const unsigned char *)s + i, n - i);
+            if (l) {
+                buf_add(b, s + i, l);
+                i += l - 1;
+            } else {
+                buf_add(b, "\\ufffd", 6);
+            }
         } else if (c < 0x20 || c == 0x7f) {
             /* \u escapes for control bytes; < and > are left alone since JSON
              * answers are served as application/json, never inlined in HTML. */
@@ -158,10 +168,31 @@ void jw_str(struct jw *w, const char *s)
     jw_strn(w, s, strlen(s));
 }
 
+size_t fmt_u64(char *out, uint64_t v)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+    return n;
+}
+
+void buf_add_i64(struct buf *b, int64_t v)
+{
+    char d[24];
+    size_t n = 0;
+    if (v < 0) d[n++] = '-';
+    n += fmt_u64(d + n, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+    buf_add(b, d, n);
+}
+
 void jw_int(struct jw *w, int64_t v)
 {
     jw_sep(w);
-    buf_printf(w->b, "%lld", (long long)v);
+    buf_add_i64(w->b, v);
 }
 
 void jw_bool(struct jw *w, bool v)
@@ -179,10 +210,15 @@ void jw_null(struct jw *w)
 void jw_money(struct jw *w, int64_t pence)
 {
     jw_sep(w);
-    const char *sign = pence < 0 ? "-" : "";
     uint64_t a = pence < 0 ? (uint64_t)0 - (uint64_t)pence : (uint64_t)pence;
-    buf_printf(w->b, "%s%llu.%02llu", sign, (unsigned long long)(a / 100),
-               (unsigned long long)(a % 100));
+    char d[32];
+    size_t n = 0;
+    if (pence < 0) d[n++] = '-';
+    n += fmt_u64(d + n, a / 100);
+    d[n++] = '.';
+    d[n++] = (char)('0' + a % 100 / 10);
+    d[n++] = (char)('0' + a % 10);
+    buf_add(w->b, d, n);
 }
 
 void jw_raw(struct jw *w, const char *json)

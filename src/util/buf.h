@@ -24,6 +24,9 @@ void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *buf_cstr(struct buf *b); /* NUL-terminates, returns data */
+void buf_add_i64(struct buf *b, int64_t v);
+/* Writes v in decimal without a NUL; returns the digits written (<= 20). */
+size_t fmt_u64(char *out, uint64_t v);
 
 /* JSON writer. Commas between members and elements are placed automatically. */
 #define JW_MAX_DEPTH 32

@@ -102,12 +102,33 @@ void time_format_rfc3339(int64_t unix_ms, char *out, size_t n)
     int rem = (int)(secs - days * 86400);
     int y, m, d;
     civil_from_days(days, &y, &m, &d);
-    if (ms)
-        snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, rem / 3600,
-                 rem / 60 % 60, rem % 60, ms);
-    else
-        snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, rem / 3600, rem / 60 % 60,
-                 rem % 60);
+    if (y < 0 || y > 9999) {
+        snprintf(out, n, "invalid");
+        return;
+    }
+    /* by hand: this runs for every date of every order written out */
+    char t[32] = "0000-00-00T00:00:00.000Z";
+    int fields[] = {y / 100, y % 100, m, d, rem / 3600, rem / 60 % 60, rem % 60};
+    int pos[] = {0, 2, 5, 8, 11, 14, 17};
+    for (int i = 0; i < 7; i++) {
+        t[pos[i]] = (char)('0' + fields[i] / 10);
+        t[pos[i] + 1] = (char)('0' + fields[i] % 10);
+    }
+    size_t len = 20;
+    if (ms) {
+        t[20] = (char)('0' + ms / 100);
+        t[21] = (char)('0' + ms / 10 % 10);
+        t[22] = (char)('0' + ms % 10);
+        len = 24;
+    } else {
+        t[19] = 'Z';
+    }
+    t[len] = 0;
+    if (n) {
+        size_t c = len < n - 1 ? len : n - 1;
+        memcpy(out, t, c);
+        out[c] = 0;
+    }
 }
 
 int64_t time_now_ms(void)

@@ -30,7 +30,7 @@ static void test_idlist(void)
     CHECK_STR(k[0].reference, "x\"y");
     const char *bad_lists[] = {"",        "abc",       "1001;;1002", "-5",     "0",
                                "1001;",   "\"open",    "\"\"",       "1.5",    "99999999999",
-                               "2147483648", "\"a%zz\"", "\"a%00b\"", "1001.css", "\"" /* lone */};
+                               "2147483648", "\"a%zz\"", "\"a%00b\"", "\"%FF\"", "\"%C3%28\"", "\"%ED%A0%80\"", "1001.css", "\"" /* lone */};
     for (size_t i = 0; i < sizeof bad_lists / sizeof *bad_lists; i++)
         CHECK_INT(idlist_parse(&a, bad_lists[i], &k, &err, &bad), -1);
     char many[1000] = "";

@@ -4,6 +4,7 @@
 #include "util/buf.h"
 #include "util/percent.h"
 #include "util/timefmt.h"
+#include "util/utf8.h"
 
 #include <stdint.h>
 
@@ -130,8 +131,35 @@ static void test_percent(void)
     arena_free(&a);
 }
 
+static void doc_bad_utf8(struct jw *w)
+{
+    jw_arr_open(w);
+    jw_str(w, "ok \xc5\x81");
+    jw_str(w, "bad \xff end");
+    jw_str(w, "cut \xc5");
+    jw_arr_close(w);
+}
+
+static void test_utf8(void)
+{
+    CHECK(utf8_valid("plain", 5));
+    CHECK(utf8_valid("Zo\xc3\xab \xce\x9f\xf0\x9f\x93\xa6", 11));
+    CHECK(!utf8_valid("\xff", 1));
+    CHECK(!utf8_valid("\xc3\x28", 2));         /* bad continuation */
+    CHECK(!utf8_valid("\xc0\xaf", 2));         /* overlong */
+    CHECK(!utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    CHECK(!utf8_valid("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
+    CHECK(!utf8_valid("\xe2\x82", 2));         /* truncated */
+    struct arena a;
+    arena_init(&a);
+    CHECK_STR(render(&a, doc_bad_utf8),
+              "[\"ok \xc5\x81\",\"bad \\ufffd end\",\"cut \\ufffd\"]");
+    arena_free(&a);
+}
+
 int main(void)
 {
+    test_utf8();
     test_arena();
     test_json_writer();
     test_time();

@@ -1,0 +1,347 @@
+#!/usr/bin/env bash
+# bench/run.sh BUILD_DIR: the benchmark suite that `make bench` runs.
+#
+# Measures, on this machine:
+#   reference  the bare libmicrohttpd hello world (bench/hello.c, BUILD_DIR/bench/bench_hello)
+#   orders     POST /api/v1/orders with batches of 100 orders  -> orders/s
+#   get        authenticated GET /api/v1/orders/1001           -> req/s, p99, share of reference
+# against a throw-away database in a temp dir.
+#
+# Exit status: non-zero when a run had errors (non-2xx answers, failed orders,
+# socket errors, a server that died); missing a speed target is only reported
+# (PASS/BELOW), never a failure.
+#
+# Tunables (environment):
+#   BENCH_SECONDS=5            length of each measured run
+#   BENCH_WARMUP=1             seconds of unmeasured warm-up before reference and get (0: none)
+#   BENCH_THREADS=2            wrk threads
+#   BENCH_CONNECTIONS=64       wrk connections for reference and get
+#   BENCH_ORDER_CONNECTIONS=8  wrk connections for order creation
+#   BENCH_ORDERS_TARGET=20000  orders/s target
+#   BENCH_GET_TARGET_PCT=50    get target, in % of the reference
+#   BENCH_OUT=bench/out        where the raw wrk outputs and the summary are kept
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+
+if [ $# -ne 1 ]; then
+  echo "usage: $0 BUILD_DIR" >&2
+  exit 2
+fi
+BUILD="$(cd "$1" && pwd)"
+
+SECONDS_RUN="${BENCH_SECONDS:-5}"
+WARMUP="${BENCH_WARMUP:-1}"
+THREADS="${BENCH_THREADS:-2}"
+CONNS="${BENCH_CONNECTIONS:-64}"
+ORDER_CONNS="${BENCH_ORDER_CONNECTIONS:-8}"
+ORDERS_TARGET="${BENCH_ORDERS_TARGET:-20000}"
+GET_TARGET_PCT="${BENCH_GET_TARGET_PCT:-50}"
+OUT="${BENCH_OUT:-$root/bench/out}"
+
+POSTROOM="$BUILD/postroom"
+HELLO="$BUILD/bench/bench_hello"
+
+for tool in wrk curl; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "bench: '$tool' is not installed (make deps-bench installs it)" >&2
+    exit 1
+  fi
+done
+for bin in "$POSTROOM" "$HELLO"; do
+  if [ ! -x "$bin" ]; then
+    echo "bench: $bin is missing; build first (make build)" >&2
+    exit 1
+  fi
+done
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/postroom-bench.XXXXXX")"
+server_pid=""
+hello_pid=""
+
+stop_pid() { # stop_pid PID: SIGTERM, wait up to 5 s, then SIGKILL
+  local pid="$1" _i
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _i in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  stop_pid "$hello_pid"
+  stop_pid "$server_pid"
+  if [ -f "$tmp/server.log" ] && [ -d "$OUT" ]; then
+    tail -n 200 "$tmp/server.log" >"$OUT/server.log.tail" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+mkdir -p "$OUT"
+rm -f "$OUT"/*.txt "$OUT/server.log.tail"
+
+# port_busy PORT: true when something already listens on 127.0.0.1:PORT.
+port_busy() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# free_port START: first port from START (within 200) nothing listens on.
+free_port() {
+  local p="$1" end=$(($1 + 200))
+  while [ "$p" -lt "$end" ]; do
+    if ! port_busy "$p"; then
+      echo "$p"
+      return 0
+    fi
+    p=$((p + 1))
+  done
+  echo "bench: no free port in $1..$end" >&2
+  return 1
+}
+
+# wait_http PID URL: poll URL for up to 10 s while PID is alive.
+wait_http() {
+  local pid="$1" url="$2" _i
+  for _i in $(seq 100); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      return 1
+    fi
+    if curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# field NAME LINE: the value of NAME=value in a "BENCH ..." line.
+field() {
+  printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1
+}
+
+# wrk_text_stats FILE: "req_s p99_ms non2xx socket_errors" from wrk's own text output.
+wrk_text_stats() {
+  awk '
+    function ms(v,   n) {
+      n = v + 0
+      if (v ~ /us$/) return n / 1000
+      if (v ~ /ms$/) return n
+      if (v ~ /m$/)  return n * 60000
+      if (v ~ /s$/)  return n * 1000
+      return n
+    }
+    /^Requests\/sec:/            { rps = $2 }
+    $1 == "99%"                  { p99 = ms($2) }
+    /Non-2xx or 3xx responses:/  { bad = $NF }
+    /Socket errors:/ {
+      gsub(",", "")
+      sock = $4 + $6 + $8 + $10
+    }
+    END { printf "%s %.3f %d %d\n", (rps == "" ? 0 : rps), p99, bad, sock }
+  ' "$1"
+}
+
+warmup() { # warmup URL [wrk args...]
+  local url="$1"
+  shift
+  if [ "$WARMUP" != 0 ]; then
+    wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "$@" "$url" >/dev/null 2>&1 || true
+  fi
+}
+
+failures=()
+
+echo "== postroom benchmark: $(nproc) cores, ${SECONDS_RUN}s per run, wrk -t$THREADS"
+echo "   build: $BUILD"
+
+# ---- database, tenant, key ------------------------------------------------
+DB="$tmp/bench.db"
+"$POSTROOM" --db "$DB" migrate >"$tmp/migrate.out" 2>&1 || {
+  cat "$tmp/migrate.out" >&2
+  echo "bench: migrate failed" >&2
+  exit 1
+}
+TID="$("$POSTROOM" --db "$DB" tenant create "Bench Ltd")"
+TID="$(printf '%s' "$TID" | tr -d '[:space:]')"
+if [ -z "$TID" ]; then
+  echo "bench: 'tenant create' printed no tenant id" >&2
+  exit 1
+fi
+KEY="$("$POSTROOM" --db "$DB" apikey create "$TID" --name bench)"
+KEY="$(printf '%s' "$KEY" | tr -d '[:space:]')"
+if [ "${#KEY}" -ne 36 ]; then
+  echo "bench: 'apikey create' printed '${KEY}' (${#KEY} chars), expected a 36-char key" >&2
+  exit 1
+fi
+export POSTROOM_KEY="$KEY"
+
+# ---- ports ----------------------------------------------------------------
+PORT="$(free_port $((18080 + $$ % 1000)))"
+HPORT="$(free_port $((PORT + 1)))"
+
+# ---- postroom -------------------------------------------------------------
+"$POSTROOM" --db "$DB" serve --listen "127.0.0.1:$PORT" --rate-limit 0 \
+  >"$tmp/server.out" 2>"$tmp/server.log" &
+server_pid=$!
+if ! wait_http "$server_pid" "http://127.0.0.1:$PORT/healthz"; then
+  echo "bench: postroom did not answer /healthz on 127.0.0.1:$PORT within 10 s" >&2
+  tail -n 20 "$tmp/server.log" "$tmp/server.out" >&2 || true
+  exit 1
+fi
+BASE="http://127.0.0.1:$PORT"
+
+# ---- a. reference -------------------------------------------------------------
+# run_reference NAME: one measured run of bench_hello; sets last_rps and
+# last_p99. It runs twice, before the postroom runs and after them, and
+# the better run is the reference: it is a ceiling, and on a shared VM one run
+# can land in a slow patch.
+run_reference() {
+  local name="$1" rps p99 bad sock
+  echo
+  echo "-- reference ($name): bare libmicrohttpd hello world (wrk -c$CONNS)"
+  "$HELLO" "$HPORT" 2>"$tmp/hello.log" &
+  hello_pid=$!
+  if ! wait_http "$hello_pid" "http://127.0.0.1:$HPORT/"; then
+    echo "bench: bench_hello did not start on 127.0.0.1:$HPORT" >&2
+    cat "$tmp/hello.log" >&2 || true
+    exit 1
+  fi
+  warmup "http://127.0.0.1:$HPORT/"
+  wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency "http://127.0.0.1:$HPORT/" \
+    | tee "$OUT/reference-$name.txt"
+  stop_pid "$hello_pid"
+  hello_pid=""
+  read -r rps p99 bad sock < <(wrk_text_stats "$OUT/reference-$name.txt")
+  if [ "$bad" -ne 0 ] || [ "$sock" -ne 0 ]; then
+    failures+=("reference ($name): $bad non-2xx, $sock socket errors")
+  fi
+  last_rps="$rps"
+  last_p99="$p99"
+}
+run_reference before
+ref_before_rps="$last_rps" ref_before_p99="$last_p99"
+
+# ---- b. order creation --------------------------------------------------------
+echo
+echo "-- orders: POST /api/v1/orders, batches of 100 (wrk -c$ORDER_CONNS)"
+# One order by hand first, so that a contract problem shows plainly.
+cat >"$tmp/probe_req.json" <<'JSON'
+{"items":[{"orderReference":"BENCH-PROBE","recipient":{"address":{"fullName":"Bench Recipient","addressLine1":"1 High Street","city":"London","postcode":"SW1A 1AA","countryCode":"GB"},"emailAddress":"r@example.com"},"orderDate":"2026-11-29T10:00:00Z","subtotal":10.5,"shippingCostCharged":2.99,"total":13.49,"packages":[{"weightInGrams":500,"packageFormatIdentifier":"smallParcel"}]}]}
+JSON
+probe_status="$(curl -sS -o "$tmp/probe.json" -w '%{http_code}' --max-time 10 \
+  -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+  --data-binary @"$tmp/probe_req.json" "$BASE/api/v1/orders" || true)"
+echo "probe: one order -> HTTP $probe_status $(head -c 300 "$tmp/probe.json" 2>/dev/null || true)"
+if [ "$probe_status" != 200 ]; then
+  failures+=("orders: a single-order probe answered HTTP $probe_status")
+fi
+wrk -t"$THREADS" -c"$ORDER_CONNS" -d"${SECONDS_RUN}s" --latency -s "$here/create_orders.lua" \
+  "$BASE/api/v1/orders" | tee "$OUT/orders.txt"
+orders_line="$(grep '^BENCH orders ' "$OUT/orders.txt" || true)"
+if [ -z "$orders_line" ]; then
+  failures+=("orders: wrk printed no result (see $OUT/orders.txt)")
+  orders_s=0
+  orders_p99=0
+else
+  orders_s="$(field orders_s "$orders_line")"
+  orders_p99="$(field p99_ms "$orders_line")"
+  o_req="$(field requests "$orders_line")"
+  o_non200="$(field non200 "$orders_line")"
+  o_sock="$(field socket_errors "$orders_line")"
+  o_failed="$(field failed "$orders_line")"
+  o_unparsed="$(field unparsed "$orders_line")"
+  [ "$o_req" -gt 0 ] || failures+=("orders: no request completed")
+  [ "$o_non200" -eq 0 ] || failures+=("orders: $o_non200 non-200 answers")
+  [ "$o_sock" -eq 0 ] || failures+=("orders: $o_sock socket errors")
+  [ "$o_failed" -eq 0 ] || failures+=("orders: $o_failed orders in failedOrders")
+  [ "$o_unparsed" -eq 0 ] || failures+=("orders: $o_unparsed 200 answers without successCount")
+fi
+
+# ---- c. GET /orders/1001 ------------------------------------------------------
+echo
+echo "-- get: GET /api/v1/orders/1001 with the API key (wrk -c$CONNS)"
+get_status="$(curl -sS -o "$tmp/get.json" -w '%{http_code}' --max-time 10 \
+  -H "Authorization: Bearer $KEY" "$BASE/api/v1/orders/1001" || true)"
+echo "probe: GET /api/v1/orders/1001 -> HTTP $get_status $(head -c 200 "$tmp/get.json" 2>/dev/null || true)"
+if [ "$get_status" != 200 ]; then
+  failures+=("get: GET /api/v1/orders/1001 answered HTTP $get_status before the run")
+elif [ "$(head -c 1 "$tmp/get.json")" != "[" ]; then
+  failures+=("get: GET /api/v1/orders/1001 did not answer a JSON array")
+fi
+warmup "$BASE/api/v1/orders/1001" -s "$here/get_order.lua"
+wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency -s "$here/get_order.lua" \
+  "$BASE/api/v1/orders/1001" | tee "$OUT/get.txt"
+get_line="$(grep '^BENCH get ' "$OUT/get.txt" || true)"
+if [ -z "$get_line" ]; then
+  failures+=("get: wrk printed no result (see $OUT/get.txt)")
+  get_rps=0
+  get_p99=0
+else
+  get_rps="$(field req_s "$get_line")"
+  get_p99="$(field p99_ms "$get_line")"
+  g_req="$(field requests "$get_line")"
+  g_bad="$(field non2xx "$get_line")"
+  g_sock="$(field socket_errors "$get_line")"
+  [ "$g_req" -gt 0 ] || failures+=("get: no request completed")
+  [ "$g_bad" -eq 0 ] || failures+=("get: $g_bad non-2xx answers")
+  [ "$g_sock" -eq 0 ] || failures+=("get: $g_sock socket errors")
+fi
+
+# ---- reference again, then keep the better of the two ---------------------------
+run_reference after
+ref_after_rps="$last_rps" ref_after_p99="$last_p99"
+if awk -v a="$ref_after_rps" -v b="$ref_before_rps" 'BEGIN { exit !(a + 0 > b + 0) }'; then
+  ref_rps="$ref_after_rps" ref_p99="$ref_after_p99"
+else
+  ref_rps="$ref_before_rps" ref_p99="$ref_before_p99"
+fi
+ref_spread="$(awk -v a="$ref_after_rps" -v b="$ref_before_rps" \
+  'BEGIN { hi = (a > b ? a : b); lo = (a > b ? b : a); if (hi > 0) printf "%.0f", 100 * (hi - lo) / hi; else print 0 }')"
+
+# ---- the server must have survived --------------------------------------------
+if ! kill -0 "$server_pid" 2>/dev/null; then
+  failures+=("postroom exited during the benchmark")
+  tail -n 20 "$tmp/server.log" >&2 || true
+elif ! curl -fsS -o /dev/null --max-time 5 "$BASE/healthz"; then
+  failures+=("postroom stopped answering /healthz after the runs")
+fi
+log_lines="$(wc -l <"$tmp/server.log" | tr -d ' ')"
+
+# ---- d. summary ---------------------------------------------------------------
+verdict() { # verdict VALUE TARGET -> PASS | BELOW
+  awk -v v="$1" -v t="$2" 'BEGIN { print ((v + 0 >= t + 0) ? "PASS" : "BELOW") }'
+}
+pct="$(awk -v g="$get_rps" -v r="$ref_rps" 'BEGIN { if (r + 0 > 0) printf "%.0f", 100 * g / r; else print 0 }')"
+orders_verdict="$(verdict "$orders_s" "$ORDERS_TARGET")"
+get_verdict="$(verdict "$pct" "$GET_TARGET_PCT")"
+
+{
+  echo
+  echo "== summary ($(nproc) cores, ${SECONDS_RUN}s runs; raw output in ${OUT#"$root"/})"
+  printf '%-10s %-36s %8.0f req/s   p99 %.1f ms  (best of %.0f and %.0f)\n' reference \
+    "bare libmicrohttpd hello world" "$ref_rps" "$ref_p99" "$ref_before_rps" "$ref_after_rps"
+  printf '%-10s %-36s %8.0f orders/s  p99 %.1f ms  (target >= %s)  %s\n' orders \
+    "POST /orders, batches of 100" "$orders_s" "$orders_p99" "$ORDERS_TARGET" "$orders_verdict"
+  printf '%-10s %-36s %8.0f req/s   p99 %.1f ms  = %s%% of reference (target >= %s%%)  %s\n' get \
+    "GET /orders/{id}, key + log" "$get_rps" "$get_p99" "$pct" "$GET_TARGET_PCT" "$get_verdict"
+  echo "server log: $log_lines lines"
+  if [ "$ref_spread" -gt 15 ]; then
+    echo "note: the two reference runs differ by ${ref_spread}%: this machine is noisy, compare figures with care"
+  fi
+  if [ "${#failures[@]}" -gt 0 ]; then
+    echo
+    echo "ERRORS:"
+    printf '  %s\n' "${failures[@]}"
+  fi
+} | tee "$OUT/summary.txt"
+
+[ "${#failures[@]}" -eq 0 ]

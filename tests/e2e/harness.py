@@ -1,0 +1,557 @@
+"""tests/e2e/harness.py: runs a real postroom server for the end-to-end tests.
+
+Standard library only (Debian's /usr/bin/python3). A test file does:
+
+    import harness
+    SERVER = None
+    def setUpModule():
+        global SERVER
+        SERVER = harness.Server.start_new()
+    def tearDownModule():
+        SERVER.stop_and_check()
+    ...
+    if __name__ == "__main__":
+        harness.main()
+
+The binary comes from the first command-line argument or $POSTROOM_BIN.
+Every server gets its own temporary directory and database; its stderr (one
+JSON log line per request) is captured to a file and checked when it stops:
+it must exit cleanly on SIGTERM and never print a sanitizer report.
+"""
+
+import http.client
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import urllib.parse
+from collections import namedtuple
+from decimal import Decimal
+
+HOST = "127.0.0.1"
+KEY_RE = re.compile(r"^[A-Za-z0-9]{36}$")
+SANITIZER_MARKERS = ("AddressSanitizer", "LeakSanitizer", "runtime error", "UndefinedBehaviorSanitizer",
+                     "ThreadSanitizer")
+
+
+def binary_path():
+    """The postroom binary under test (argv[1] is moved to $POSTROOM_BIN by main())."""
+    path = os.environ.get("POSTROOM_BIN")
+    if not path:
+        raise RuntimeError("postroom binary not given: pass it as the first argument or set POSTROOM_BIN")
+    path = os.path.abspath(path)
+    if not os.access(path, os.X_OK):
+        raise RuntimeError("postroom binary %r is not an executable file" % path)
+    return path
+
+
+def main():
+    """Entry point of every test file: `python3 test_x.py BIN [unittest args]`."""
+    args = sys.argv[1:]
+    if args and not args[0].startswith("-"):
+        os.environ["POSTROOM_BIN"] = args.pop(0)
+    if not os.environ.get("POSTROOM_BIN"):
+        sys.stderr.write("usage: %s POSTROOM_BIN [unittest options]\n" % sys.argv[0])
+        sys.exit(2)
+    unittest.main(argv=[sys.argv[0]] + args, verbosity=int(os.environ.get("E2E_VERBOSITY", "2")))
+
+
+def free_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind((HOST, 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+# --------------------------------------------------------------------------- responses
+
+
+class Resp(namedtuple("Resp", "status headers body")):
+    """(status, headers, body bytes); headers is an http.client.HTTPMessage (case-insensitive)."""
+
+    __slots__ = ()
+
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+    def json_exact(self):
+        """JSON with numbers kept exactly as written (Decimal for non-integers)."""
+        return json.loads(self.body.decode("utf-8"), parse_float=Decimal)
+
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    def header(self, name):
+        if self.headers is None:
+            return None
+        vals = self.headers.get_all(name)
+        if not vals:
+            return None
+        return ", ".join(vals)
+
+    def short(self, n=600):
+        b = self.text()
+        if len(b) > n:
+            b = b[:n] + "...(%d bytes)" % len(self.body)
+        return "HTTP %s %s" % (self.status, b)
+
+
+def _read_response(sock_or_conn, method):
+    if isinstance(sock_or_conn, http.client.HTTPConnection):
+        r = sock_or_conn.getresponse()
+    else:
+        r = http.client.HTTPResponse(sock_or_conn, method=method)
+        r.begin()
+    body = r.read()
+    return Resp(r.status, r.msg, body), r
+
+
+# --------------------------------------------------------------------------- server
+
+
+class ServerError(AssertionError):
+    pass
+
+
+class Server:
+    """One postroom process with its own database in a temporary directory."""
+
+    def __init__(self, binary=None, rate_limit=0, extra_serve_args=()):
+        self.binary = binary or binary_path()
+        self.rate_limit = rate_limit
+        self.extra_serve_args = list(extra_serve_args)
+        self.dir = tempfile.mkdtemp(prefix="postroom-e2e-")
+        self.db = os.path.join(self.dir, "postroom.db")
+        self.stderr_path = os.path.join(self.dir, "server.stderr")
+        self.stdout_path = os.path.join(self.dir, "server.stdout")
+        self.proc = None
+        self.port = None
+        self.keys = []  # every API key created, checked against the logs
+        self._stderr_f = None
+        self._stdout_f = None
+        self.start_timeout = float(os.environ.get("E2E_START_TIMEOUT", "10"))
+
+    # -- CLI
+
+    def cli(self, *args, input_text=None, timeout=60):
+        cmd = [self.binary, "--db", self.db] + [str(a) for a in args]
+        p = subprocess.run(cmd, input=input_text, capture_output=True, text=True, timeout=timeout)
+        if p.returncode != 0:
+            raise ServerError("command %r failed with %d\nstdout: %s\nstderr: %s"
+                              % (cmd, p.returncode, p.stdout, p.stderr))
+        for m in SANITIZER_MARKERS:
+            if m in p.stderr:
+                raise ServerError("command %r reported %s:\n%s" % (cmd, m, p.stderr))
+        return p.stdout
+
+    def migrate(self):
+        self.cli("migrate")
+
+    def tenant_create(self, name):
+        out = self.cli("tenant", "create", name).strip()
+        if not out or "\n" in out or " " in out:
+            raise ServerError("tenant create should print the id alone, printed %r" % out)
+        return out
+
+    def apikey_create(self, tenant_id, label="e2e"):
+        out = self.cli("apikey", "create", tenant_id, "--name", label).strip()
+        if not KEY_RE.match(out):
+            raise ServerError("apikey create should print a 36-char [A-Za-z0-9] key alone, printed %r" % out)
+        self.keys.append(out)
+        return out
+
+    def user_add(self, tenant_id, email, role, password):
+        return self.cli("user", "add", tenant_id, email, "--role", role, input_text=password + "\n").strip()
+
+    def new_tenant(self, name):
+        """A tenant and one API key for it: returns a Tenant."""
+        tid = self.tenant_create(name)
+        key = self.apikey_create(tid, "e2e-" + name)
+        return Tenant(self, name, tid, key)
+
+    # -- process
+
+    @classmethod
+    def start_new(cls, **kw):
+        s = cls(**kw)
+        s.migrate()
+        s.start()
+        return s
+
+    def start(self):
+        last = None
+        for _ in range(3):
+            self.port = free_port()
+            for f in (self._stderr_f, self._stdout_f):
+                if f:
+                    f.close()
+            self._stderr_f = open(self.stderr_path, "ab")
+            self._stdout_f = open(self.stdout_path, "ab")
+            cmd = [self.binary, "--db", self.db, "serve", "--listen", "%s:%d" % (HOST, self.port),
+                   "--rate-limit", str(self.rate_limit)] + self.extra_serve_args
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._stdout_f,
+                                         stderr=self._stderr_f)
+            deadline = time.monotonic() + self.start_timeout
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    break
+                try:
+                    r = self.request("GET", "/healthz", timeout=2)
+                    if r.status == 200:
+                        return
+                    last = r.short()
+                except OSError as e:
+                    last = repr(e)
+                time.sleep(0.05)
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+                raise ServerError("server did not answer GET /healthz 200 within %.0fs (last: %s)\nstderr:\n%s"
+                                  % (self.start_timeout, last, self.stderr_text()[-4000:]))
+            last = "exited with %s" % self.proc.returncode
+            # maybe the port was taken between free_port() and bind: try another one
+        raise ServerError("server failed to start: %s\nstderr:\n%s" % (last, self.stderr_text()[-4000:]))
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def check_alive(self):
+        if not self.alive():
+            raise ServerError("server died (exit %s); stderr tail:\n%s"
+                              % (self.proc.returncode if self.proc else None, self.stderr_text()[-4000:]))
+        r = self.request("GET", "/healthz", timeout=10)
+        if r.status != 200:
+            raise ServerError("GET /healthz answered %s" % r.short())
+
+    def stderr_text(self):
+        try:
+            with open(self.stderr_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return ""
+
+    def stop(self):
+        """SIGTERM, wait, and return a list of problems (empty when all is well)."""
+        problems = []
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                problems.append("server did not exit within 20s of SIGTERM")
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc is not None and self.proc.returncode != 0:
+            problems.append("server exited abnormally with status %s" % self.proc.returncode)
+        for f in (self._stderr_f, self._stdout_f):
+            if f:
+                f.close()
+        self._stderr_f = self._stdout_f = None
+        err = self.stderr_text()
+        for m in SANITIZER_MARKERS:
+            if m in err:
+                i = err.find(m)
+                problems.append("server stderr contains %r:\n%s" % (m, err[max(0, i - 200):i + 3000]))
+        return problems
+
+    def stop_and_check(self, forbidden_in_logs=()):
+        """Stop and raise if the server misbehaved or its logs hold a forbidden string."""
+        problems = self.stop()
+        err = self.stderr_text()
+        low = err.lower()
+        for s in list(forbidden_in_logs) + self.keys:
+            if s and s.lower() in low:
+                i = low.find(s.lower())
+                problems.append("server log contains forbidden string %r: ...%s..." % (s, err[max(0, i - 200):i + 200]))
+        keep = os.environ.get("E2E_KEEP")
+        if not problems and not keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+        if problems:
+            raise ServerError("\n\n".join(problems) + "\n(server files in %s)" % self.dir)
+
+    def log_records(self):
+        """The server's stderr as a list of (line, parsed-or-None)."""
+        out = []
+        for line in self.stderr_text().splitlines():
+            if not line.strip():
+                continue
+            try:
+                out.append((line, json.loads(line)))
+            except ValueError:
+                out.append((line, None))
+        return out
+
+    # -- HTTP
+
+    def request(self, method, path, headers=None, body=None, key=None, timeout=30, conn=None):
+        """One HTTP request; returns Resp and never raises on 4xx/5xx.
+
+        body: dict/list (sent as JSON), str or bytes (sent as is), or None.
+        key: sent as `Authorization: Bearer KEY`. path is sent exactly as given.
+        conn: an open http.client.HTTPConnection to reuse (keep-alive).
+        """
+        hdrs = {}
+        if key is not None:
+            hdrs["Authorization"] = "Bearer " + key
+        data = None
+        if body is not None:
+            if isinstance(body, (dict, list)):
+                data = json.dumps(body).encode("utf-8")
+                hdrs["Content-Type"] = "application/json"
+            elif isinstance(body, str):
+                data = body.encode("utf-8")
+                hdrs["Content-Type"] = "application/json"
+            else:
+                data = body
+                hdrs["Content-Type"] = "application/json"
+        if headers:
+            for k, v in headers.items():
+                if v is None:
+                    hdrs.pop(k, None)
+                else:
+                    hdrs[k] = v
+        own = conn is None
+        c = conn or http.client.HTTPConnection(HOST, self.port, timeout=timeout)
+        try:
+            c.putrequest(method, path, skip_accept_encoding=True)
+            for k, v in hdrs.items():
+                c.putheader(k, v)
+            if data is not None or method in ("POST", "PUT", "PATCH"):
+                c.putheader("Content-Length", str(len(data or b"")))
+            try:
+                c.endheaders(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the server may answer (413...) before reading everything
+            resp, r = _read_response(c, method)
+            if own or r.will_close:
+                c.close()
+            return resp
+        except Exception:
+            c.close()
+            raise
+
+    def raw(self, data, method="GET", timeout=30):
+        """Send raw bytes on a fresh connection and read one response (or None if closed)."""
+        s = socket.create_connection((HOST, self.port), timeout=timeout)
+        try:
+            try:
+                s.sendall(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            try:
+                resp, _ = _read_response(s, method)
+                return resp
+            except (http.client.RemoteDisconnected, ConnectionResetError, http.client.BadStatusLine):
+                return None
+        finally:
+            s.close()
+
+    def upload(self, head, body_chunks, timeout=60):
+        """Send a request head then body chunks, stopping as soon as the server answers.
+
+        For bodies the server should refuse (413) before reading them whole.
+        Returns Resp, or None when the connection closed without an answer.
+        """
+        s = socket.create_connection((HOST, self.port), timeout=timeout)
+        try:
+            s.sendall(head)
+            for chunk in body_chunks:
+                r, _, _ = select.select([s], [], [], 0)
+                if r:
+                    break
+                try:
+                    s.sendall(chunk)
+                except (BrokenPipeError, ConnectionResetError):
+                    break
+                except socket.timeout:
+                    break
+            try:
+                resp, _ = _read_response(s, "POST")
+                return resp
+            except (http.client.RemoteDisconnected, ConnectionResetError, http.client.BadStatusLine):
+                return None
+        finally:
+            s.close()
+
+
+class Tenant:
+    """A tenant, its API key, and shortcuts for requests made with that key."""
+
+    def __init__(self, server, name, tid, key):
+        self.server = server
+        self.name = name
+        self.id = tid
+        self.key = key
+
+    def __repr__(self):
+        return "Tenant(%s, id=%s)" % (self.name, self.id)
+
+    def req(self, method, path, body=None, headers=None, **kw):
+        return self.server.request(method, path, headers=headers, body=body, key=self.key, **kw)
+
+    def get(self, path, **kw):
+        return self.req("GET", path, **kw)
+
+    def create_orders(self, items):
+        """POST /orders; asserts every item was created; returns createdOrders."""
+        out = []
+        for i in range(0, len(items), 100):
+            r = self.req("POST", "/api/v1/orders", body={"items": items[i:i + 100]})
+            if r.status != 200:
+                raise AssertionError("POST /api/v1/orders: %s" % r.short())
+            j = r.json()
+            if j.get("errorsCount") or len(j.get("createdOrders") or []) != len(items[i:i + 100]):
+                raise AssertionError("POST /api/v1/orders did not create every order: %s" % r.short(2000))
+            out.extend(j["createdOrders"])
+        return out
+
+    def all_pages(self, path="/api/v1/orders", page_size=100, query=None, max_pages=10000):
+        """Walk GET /orders[/full] with continuationToken; returns (orders, responses)."""
+        orders, resps, token = [], [], None
+        base = dict(query or {})
+        base["pageSize"] = str(page_size)
+        for _ in range(max_pages):
+            q = dict(base)
+            if token is not None:
+                q["continuationToken"] = token
+            r = self.get(path + "?" + urllib.parse.urlencode(q))
+            resps.append(r)
+            if r.status != 200:
+                raise AssertionError("GET %s: %s" % (path, r.short()))
+            j = r.json()
+            orders.extend(j.get("orders") or [])
+            token = j.get("continuationToken")
+            if not token:
+                return orders, resps
+        raise AssertionError("GET %s: more than %d pages" % (path, max_pages))
+
+    def snapshot(self):
+        """Every order with details, canonical: for 'nothing changed' checks."""
+        orders, _ = self.all_pages("/api/v1/orders/full", 100)
+        return sorted(json.dumps(o, sort_keys=True) for o in orders)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def quote_ref(ref):
+    """An order reference as an {orderIdentifiers} item: double quotes, percent-encoded."""
+    return '"' + urllib.parse.quote(ref, safe="") + '"'
+
+
+def ids_path(items, suffix=""):
+    """/api/v1/orders/{items joined by ;}[suffix]; ints stay ints, strings become quoted refs."""
+    parts = [str(x) if isinstance(x, int) else quote_ref(x) for x in items]
+    return "/api/v1/orders/" + ";".join(parts) + suffix
+
+
+def order(ref="REF-1", **over):
+    """A valid CreateOrderRequest; keyword arguments replace top-level fields."""
+    o = {
+        "orderReference": ref,
+        "recipient": {
+            "address": {
+                "fullName": "Ada Lovelace",
+                "companyName": "Analytical Engines Ltd",
+                "addressLine1": "12 St James's Square",
+                "addressLine2": "Flat 2",
+                "addressLine3": "Westminster",
+                "city": "London",
+                "county": "Greater London",
+                "postcode": "SW1Y 4JH",
+                "countryCode": "GB",
+            },
+            "phoneNumber": "07700900123",
+            "emailAddress": "ada@example.com",
+        },
+        "billing": {
+            "address": {
+                "fullName": "Charles Babbage",
+                "companyName": "Difference Engines plc",
+                "addressLine1": "1 Dorset Street",
+                "city": "London",
+                "postcode": "W1U 4EG",
+                "countryCode": "GB",
+            },
+            "phoneNumber": "07700900456",
+            "emailAddress": "charles@example.com",
+        },
+        "packages": [{
+            "weightInGrams": 500,
+            "packageFormatIdentifier": "smallParcel",
+            "dimensions": {"heightInMms": 100, "widthInMms": 200, "depthInMms": 50},
+            "contents": [{"name": "Brass gear", "SKU": "GEAR-01", "quantity": 2, "unitValue": 5.49,
+                          "unitWeightInGrams": 200}],
+        }],
+        "orderDate": "2026-11-29T10:00:00Z",
+        "subtotal": 10.99,
+        "shippingCostCharged": 2.5,
+        "total": 13.49,
+        "currencyCode": "GBP",
+        "specialInstructions": "Leave with the porter",
+        "tags": [{"key": "channel", "value": "shop"}],
+    }
+    o.update(over)
+    return o
+
+
+def is_json_error(resp):
+    """True when the body is JSON in one of the spec's error shapes."""
+    try:
+        j = resp.json()
+    except ValueError:
+        return False
+    if isinstance(j, dict):
+        return isinstance(j.get("message"), str) or isinstance(j.get("errors"), list)
+    if isinstance(j, list):
+        return len(j) > 0 and all(isinstance(e, dict) and ("message" in e or "code" in e) for e in j)
+    return False
+
+
+def content_type_is_json(resp):
+    ct = (resp.header("Content-Type") or "").lower()
+    return ct.split(";")[0].strip() == "application/json"
+
+
+def parse_time(s):
+    from datetime import datetime
+    return datetime.fromisoformat(s.replace("Z", "+00:00"))
+
+
+class Parallel:
+    """Run fn(i) in n threads at once; collects exceptions."""
+
+    def __init__(self, n, fn):
+        self.n, self.fn = n, fn
+        self.errors = []
+        self.lock = threading.Lock()
+
+    def run(self, timeout=120):
+        barrier = threading.Barrier(self.n)
+
+        def body(i):
+            try:
+                barrier.wait(timeout=30)
+                self.fn(i)
+            except BaseException as e:  # noqa: report everything
+                with self.lock:
+                    self.errors.append("thread %d: %r" % (i, e))
+
+        ts = [threading.Thread(target=body, args=(i,), daemon=True) for i in range(self.n)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(timeout)
+            if t.is_alive():
+                self.errors.append("a thread did not finish in %ss" % timeout)
+        return self.errors

@@ -1,0 +1,611 @@
+#!/usr/bin/python3
+"""tests/e2e/test_cross_tenant.py: no business ever sees (or touches) another business's data.
+
+Several tenants hold orders whose every personal field carries a canary string
+unique to the tenant ("CANARY-TB-..."), with the same order identifiers
+(1001...) and some identical references. Every endpoint is then called as every
+tenant, as nobody and with a wrong key, with the other tenants' identifiers and
+references, sequentially and from many threads at once, and every answer is
+checked by content: another tenant's canary in a body fails the suite, and the
+other tenants' data must be unchanged afterwards.
+
+Usage: /usr/bin/python3 tests/e2e/test_cross_tenant.py path/to/postroom [unittest args]
+"""
+
+import http.client
+import json
+import os
+import random
+import sys
+import threading
+import unittest
+import urllib.parse
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import ids_path  # noqa: E402
+
+SERVER = None
+T = {}            # letter -> harness.Tenant
+ORDERS = {}       # letter -> list of (identifier, reference)
+LETTERS = ["A", "B", "C", "D"]
+COUNTS = {"A": 6, "B": 7, "C": 10, "D": 5}   # all overlap on 1001..1005
+SHARED_REFS = ["SHARED-REF-1", "SHARED-REF-2", "SHARED;SEMI", "SHARED-REF-2"]  # first 4 orders of each
+PERSONAL = []     # personal-data canaries of every tenant: none may reach the log
+ALL_LETTERS = set()
+
+
+def canary(letter, field, j):
+    return "CANARY-T%s-%s-%d" % (letter, field, j)
+
+
+def canary_order(letter, j, ref):
+    c = lambda f: canary(letter, f, j)  # noqa: E731
+    personal = {
+        "name": c("NAME"), "company": c("COMPANY"), "a1": c("ADDR1"), "a2": c("ADDR2"), "a3": c("ADDR3"),
+        "city": c("CITY"), "county": c("COUNTY"), "pc": "CANARY-T%s-PC%d" % (letter, j),
+        "phone": "CANARY-T%s-PH%d" % (letter, j), "email": "canary-t%s-email-%d@example.com" % (letter.lower(), j),
+        "bname": c("BILLNAME"), "ba1": c("BILLADDR1"), "bcity": c("BILLCITY"), "bpc": "CANARY-T%s-BPC%d" % (letter, j),
+        "bphone": "CANARY-T%s-BPH%d" % (letter, j),
+        "bemail": "canary-t%s-billing-%d@example.com" % (letter.lower(), j),
+        "instr": c("INSTRUCTIONS"), "safe": c("SAFEPLACE"),
+    }
+    PERSONAL.extend(personal.values())
+    p = personal
+    return {
+        "orderReference": ref,
+        "recipient": {
+            "address": {"fullName": p["name"], "companyName": p["company"], "addressLine1": p["a1"],
+                        "addressLine2": p["a2"], "addressLine3": p["a3"], "city": p["city"], "county": p["county"],
+                        "postcode": p["pc"], "countryCode": "GB"},
+            "phoneNumber": p["phone"], "emailAddress": p["email"],
+        },
+        "billing": {
+            "address": {"fullName": p["bname"], "addressLine1": p["ba1"], "city": p["bcity"], "postcode": p["bpc"],
+                        "countryCode": "GB"},
+            "phoneNumber": p["bphone"], "emailAddress": p["bemail"],
+        },
+        "sender": {"tradingName": c("TRADING")},
+        "packages": [{
+            "weightInGrams": 100 + j, "packageFormatIdentifier": "smallParcel",
+            "contents": [{"name": c("PRODUCT"), "SKU": c("SKU"), "quantity": 1 + j % 3, "unitValue": 1.5,
+                          "unitWeightInGrams": 100}],
+        }],
+        "orderDate": "2026-11-2%dT10:00:00Z" % (j % 9),
+        "subtotal": 1.5, "shippingCostCharged": 1, "total": 2.5, "currencyCode": "GBP",
+        "specialInstructions": p["instr"],
+        "tags": [{"key": c("TAGKEY"), "value": c("TAGVALUE")}],
+        "postageDetails": {"safePlace": p["safe"], "department": c("DEPT")},
+    }
+
+
+def make_tenant(letter, n):
+    t = SERVER.new_tenant("tenant-" + letter)
+    items = []
+    for j in range(1, n + 1):
+        ref = SHARED_REFS[j - 1] if j <= len(SHARED_REFS) else canary(letter, "REF", j)
+        items.append(canary_order(letter, j, ref))
+    created = t.create_orders(items)
+    ALL_LETTERS.add(letter)
+    got = [(c["orderIdentifier"], c.get("orderReference")) for c in created]
+    assert [g[0] for g in got] == list(range(1001, 1001 + n)), got
+    return t, got
+
+
+def setUpModule():
+    global SERVER
+    SERVER = harness.Server.start_new()
+    for L in LETTERS:
+        T[L], ORDERS[L] = make_tenant(L, COUNTS[L])
+
+
+def tearDownModule():
+    SERVER.stop_and_check(forbidden_in_logs=PERSONAL)
+
+
+def unique_refs(letter):
+    return [r for _, r in ORDERS[letter] if r.startswith("CANARY-")]
+
+
+def leaks(body, me, echoes=()):
+    """Letters of the other tenants whose canary is in body, once the caller's own echoes are removed."""
+    low = body.decode("utf-8", "replace").lower()
+    for e in echoes:
+        for form in {e, json.dumps(e)[1:-1], urllib.parse.quote(e, safe=""), urllib.parse.quote(e),
+                     json.dumps(urllib.parse.quote(e, safe=""))[1:-1]}:
+            low = low.replace(form.lower(), "")
+    return sorted(L for L in ALL_LETTERS if L != me and ("canary-t%s-" % L.lower()) in low)
+
+
+def untoken(j):
+    """A page without its continuationToken (a token may carry a nonce or a time)."""
+    if isinstance(j, dict):
+        return {k: v for k, v in j.items() if k != "continuationToken"}
+    return j
+
+
+def snapshots(letters=None):
+    return {L: T[L].snapshot() for L in (letters or LETTERS)}
+
+
+class Base(unittest.TestCase):
+    def tearDown(self):
+        SERVER.check_alive()
+
+    def assert_no_leak(self, r, me, what, echoes=()):
+        self.assertTrue(r.status < 500 or r.status == 501, "%s: %s" % (what, r.short()))
+        lk = leaks(r.body, me, echoes)
+        self.assertEqual(lk, [], "%s as tenant %s: body holds data of tenant(s) %s: %s"
+                         % (what, me, lk, r.short(3000)))
+
+    def assert_unchanged(self, before, what):
+        after = snapshots(list(before))
+        for L in before:
+            self.assertEqual(after[L], before[L], "%s changed tenant %s's orders" % (what, L))
+
+    def own_orders_only(self, L, orders, what):
+        own = dict(ORDERS[L])
+        for o in orders:
+            oid = o.get("orderIdentifier")
+            self.assertIn(oid, own, "%s: identifier %r is not tenant %s's" % (what, oid, L))
+            self.assertEqual(o.get("orderReference"), own[oid], "%s: order %r is not tenant %s's" % (what, oid, L))
+
+
+# --------------------------------------------------------------------------- reads
+
+
+class TestReads(Base):
+    def test_lists_hold_only_own_orders(self):
+        for L in LETTERS:
+            for path, size in (("/api/v1/orders", 2), ("/api/v1/orders/full", 3), ("/api/v1/orders", 100),
+                               ("/api/v1/orders/full", 100)):
+                with self.subTest(tenant=L, path=path, size=size):
+                    orders, resps = T[L].all_pages(path, size)
+                    for r in resps:
+                        self.assert_no_leak(r, L, path)
+                    self.assertEqual(sorted((o["orderIdentifier"], o["orderReference"]) for o in orders),
+                                     sorted(ORDERS[L]))
+                    if path.endswith("/full"):
+                        for o in orders:
+                            blob = json.dumps(o).lower()
+                            self.assertIn("canary-t%s-name-" % L.lower(), blob, "tenant %s sees its own data" % L)
+
+    def test_overlapping_identifiers_resolve_to_own(self):
+        ids = list(range(1001, 1011))
+        for L in LETTERS:
+            for suffix in ("", "/full"):
+                with self.subTest(tenant=L, suffix=suffix):
+                    r = T[L].get(ids_path(ids, suffix))
+                    self.assert_no_leak(r, L, "GET ids")
+                    self.assertEqual(r.status, 200, r.short())
+                    arr = r.json()
+                    self.own_orders_only(L, arr, "GET 1001..1010")
+                    self.assertEqual(sorted(o["orderIdentifier"] for o in arr), [i for i, _ in ORDERS[L]])
+                    for i in range(1001, 1001 + COUNTS[L]):
+                        r1 = T[L].get("/api/v1/orders/%d%s" % (i, suffix))
+                        self.assert_no_leak(r1, L, "GET %d" % i)
+                        self.own_orders_only(L, r1.json(), "GET %d" % i)
+
+    def test_shared_references_resolve_to_own(self):
+        refs = ["SHARED-REF-1", "SHARED-REF-2", "SHARED;SEMI"]
+        for L in LETTERS:
+            for suffix in ("", "/full"):
+                with self.subTest(tenant=L, suffix=suffix):
+                    r = T[L].get(ids_path(refs, suffix))
+                    self.assert_no_leak(r, L, "GET shared refs")
+                    self.assertEqual(r.status, 200, r.short())
+                    arr = r.json()
+                    self.own_orders_only(L, arr, "GET shared refs")
+                    self.assertEqual(len(arr), 4, "SHARED-REF-2 is on two orders of each tenant")
+
+    def test_other_tenants_unique_references_not_found(self):
+        for L in LETTERS:
+            for V in LETTERS:
+                if V == L:
+                    continue
+                refs = unique_refs(V)
+                for suffix in ("", "/full"):
+                    with self.subTest(attacker=L, victim=V, suffix=suffix):
+                        for ref in refs:
+                            r = T[L].get(ids_path([ref], suffix))
+                            self.assert_no_leak(r, L, "GET %s" % ref, echoes=[ref])
+                            self.assertEqual(r.status, 404, "GET another tenant's reference: %s" % r.short())
+                        if refs:
+                            r = T[L].get(ids_path(refs, suffix))
+                            self.assert_no_leak(r, L, "GET all of %s's refs" % V, echoes=refs)
+                            self.assertEqual(r.status, 404, r.short())
+                            r = T[L].get(ids_path([1001] + refs, suffix))
+                            self.assert_no_leak(r, L, "GET 1001 + %s's refs" % V, echoes=refs)
+                            self.assertEqual(r.status, 200, r.short())
+                            self.own_orders_only(L, r.json(), "mixed")
+                            self.assertEqual([o["orderIdentifier"] for o in r.json()], [1001])
+
+    def test_identifiers_beyond_own_range_not_found(self):
+        top = max(COUNTS.values())
+        for L in LETTERS:
+            beyond = list(range(1001 + COUNTS[L], 1001 + top + 1))
+            for suffix in ("", "/full"):
+                with self.subTest(tenant=L, suffix=suffix):
+                    for i in beyond:
+                        r = T[L].get("/api/v1/orders/%d%s" % (i, suffix))
+                        self.assert_no_leak(r, L, "GET %d" % i)
+                        self.assertEqual(r.status, 404, r.short())
+
+    def test_dates_and_paging_params_do_not_widen(self):
+        for L in LETTERS:
+            q = urllib.parse.urlencode({"startDateTime": "1970-01-01T00:00:00Z", "endDateTime": "2999-12-31T23:59:59Z",
+                                        "pageSize": "100"})
+            for path in ("/api/v1/orders", "/api/v1/orders/full"):
+                r = T[L].get(path + "?" + q)
+                self.assert_no_leak(r, L, path)
+                self.own_orders_only(L, r.json()["orders"], path)
+
+
+# --------------------------------------------------------------------------- writes
+
+
+class TestWrites(Base):
+    def test_delete_other_tenants_orders_changes_nothing(self):
+        before = snapshots()
+        top = max(COUNTS.values())
+        for L in LETTERS:
+            for V in LETTERS:
+                if V == L:
+                    continue
+                refs = unique_refs(V)
+                for ref in refs:
+                    r = T[L].req("DELETE", ids_path([ref]))
+                    self.check_nothing_deleted(r, L, [ref])
+                if refs:
+                    r = T[L].req("DELETE", ids_path(refs))
+                    self.check_nothing_deleted(r, L, refs)
+            beyond = list(range(1001 + COUNTS[L], 1001 + top + 1))
+            if beyond:
+                r = T[L].req("DELETE", ids_path(beyond))
+                self.check_nothing_deleted(r, L, [])
+        self.assert_unchanged(before, "DELETE with other tenants' references/identifiers")
+
+    def check_nothing_deleted(self, r, L, echoes):
+        self.assert_no_leak(r, L, "DELETE", echoes)
+        if r.status == 200:
+            j = r.json()
+            self.assertEqual(j.get("deletedOrders"), [], r.short())
+            self.assertTrue(j.get("errors"), r.short())
+            for e in j["errors"]:
+                self.assertEqual(e.get("code"), "OrderNotFound", e)
+        else:
+            self.assertEqual(r.status, 404, r.short())
+
+    def test_status_of_other_tenants_orders_changes_nothing(self):
+        before = snapshots()
+        top = max(COUNTS.values())
+        for L in LETTERS:
+            items, echoes = [], []
+            for V in LETTERS:
+                if V != L:
+                    for ref in unique_refs(V):
+                        echoes.append(ref)
+                        for st in ("despatched", "despatchedByOtherCourier"):
+                            items.append({"orderReference": ref, "status": st})
+            for i in range(1001 + COUNTS[L], 1001 + top + 1):
+                items.append({"orderIdentifier": i, "status": "despatched"})
+            for k in range(0, len(items), 100):
+                r = T[L].req("PUT", "/api/v1/orders/status", body={"items": items[k:k + 100]})
+                self.assert_no_leak(r, L, "PUT status", echoes)
+                if r.status == 200:
+                    j = r.json()
+                    self.assertEqual(j.get("updatedOrders"), [], r.short())
+                    self.assertEqual(len(j.get("errors") or []), len(items[k:k + 100]), r.short())
+                else:
+                    self.assertIn(r.status, (400, 404), r.short())
+            # one by one too, with the full despatchedByOtherCourier details
+            for ref in echoes[:6]:
+                r = T[L].req("PUT", "/api/v1/orders/status", body={"items": [{
+                    "orderReference": ref, "status": "despatchedByOtherCourier", "trackingNumber": "X1",
+                    "despatchDate": "2026-11-29T10:00:00Z", "shippingCarrier": "DPD", "shippingService": "Next"}]})
+                self.assert_no_leak(r, L, "PUT status", [ref])
+                if r.status == 200:
+                    self.assertEqual(r.json().get("updatedOrders"), [], r.short())
+        self.assert_unchanged(before, "PUT /orders/status with other tenants' references/identifiers")
+
+    def test_own_writes_by_shared_id_and_reference_stay_in_tenant(self):
+        # Tenants of their own, so the read tests above keep their fixed data.
+        e, e_orders = make_tenant("E", 4)
+        f, f_orders = make_tenant("F", 4)
+        T["E"], T["F"], ORDERS["E"], ORDERS["F"] = e, f, e_orders, f_orders
+        try:
+            others = ["A", "B", "C", "D", "F"]
+            before = snapshots(others)
+            r = e.req("PUT", "/api/v1/orders/status", body={"items": [
+                {"orderIdentifier": 1001, "status": "despatched"},
+                {"orderReference": "SHARED-REF-2", "status": "despatched"}]})
+            self.assert_no_leak(r, "E", "PUT own")
+            self.assertEqual(r.status, 200, r.short())
+            self.assertEqual(sorted(u["orderIdentifier"] for u in r.json()["updatedOrders"]), [1001, 1002, 1004])
+            self.assert_unchanged(before, "tenant E's status change by shared identifier/reference")
+            statuses = {o["orderIdentifier"]: o["orderStatus"] for o in e.all_pages("/api/v1/orders/full")[0]}
+            self.assertEqual(statuses, {1001: "despatched", 1002: "despatched", 1003: "new", 1004: "despatched"})
+
+            r = e.req("DELETE", ids_path(["SHARED-REF-2", "SHARED;SEMI", 1001]))
+            self.assert_no_leak(r, "E", "DELETE own")
+            self.assertEqual(r.status, 200, r.short())
+            self.assertEqual(sorted(d["orderIdentifier"] for d in r.json()["deletedOrders"]), [1001, 1002, 1003, 1004])
+            self.assert_unchanged(before, "tenant E's delete by shared identifier/reference")
+            self.assertEqual(e.all_pages()[0], [])
+            # E's new orders continue E's count and are visible to E only
+            c = e.create_orders([canary_order("E", 9, "SHARED-REF-1")])
+            self.assertEqual(c[0]["orderIdentifier"], 1005)
+            self.assert_unchanged(before, "tenant E's new order")
+        finally:
+            for L in ("E", "F"):
+                T.pop(L, None)
+                ORDERS.pop(L, None)
+
+
+# --------------------------------------------------------------------------- other endpoints, no auth, tokens
+
+
+class TestOtherEndpoints(Base):
+    def test_labels_manifests_carriers_returns(self):
+        before = snapshots()
+        for L in LETTERS:
+            for V in LETTERS:
+                if V == L:
+                    continue
+                refs = unique_refs(V)[:2]
+                top = 1000 + COUNTS[V]
+                for m, p, b in (("GET", ids_path(refs, "/label?documentType=postageLabel&includeReturnsLabel=false"),
+                                 None),
+                                ("GET", ids_path(refs, "/label?documentType=despatchNote"), None),
+                                ("GET", "/api/v1/orders/%d/label?documentType=CN22" % top, None),
+                                ("GET", ids_path([1001], "/label?documentType=postageLabel"), None),
+                                ("POST", "/api/v1/manifests", None),
+                                ("POST", "/api/v1/manifests", {"carrierName": "Royal Mail OBA"}),
+                                ("GET", "/api/v1/manifests/1", None), ("GET", "/api/v1/manifests/1001", None),
+                                ("POST", "/api/v1/manifests/retry/1", None), ("GET", "/api/v1/carriers", None),
+                                ("GET", "/api/v1/returns/services", None)):
+                    with self.subTest(attacker=L, victim=V, method=m, path=p):
+                        r = T[L].req(m, p, body=b)
+                        self.assert_no_leak(r, L, "%s %s" % (m, p), echoes=refs)
+                        self.assertTrue(r.status in (404, 501) or 400 <= r.status < 500, r.short())
+        self.assert_unchanged(before, "label/manifest endpoints")
+
+    def test_nobody_and_wrong_key_get_nothing(self):
+        refs = [r for L in LETTERS for r in unique_refs(L)][:20]
+        eps = [("GET", "/api/v1/orders", None), ("GET", "/api/v1/orders/full?pageSize=100", None),
+               ("GET", ids_path(range(1001, 1011)), None), ("GET", ids_path(range(1001, 1011), "/full"), None),
+               ("GET", ids_path(refs), None), ("GET", ids_path(refs, "/full"), None),
+               ("GET", ids_path(["SHARED-REF-1"], "/full"), None),
+               ("DELETE", ids_path(refs), None), ("DELETE", "/api/v1/orders/1001", None),
+               ("PUT", "/api/v1/orders/status", {"items": [{"orderIdentifier": 1001, "status": "despatched"}]}),
+               ("POST", "/api/v1/orders", {"items": [canary_order("Z", 1, "NOBODY")]}),
+               ("GET", "/api/v1/orders/1001/label?documentType=postageLabel", None),
+               ("POST", "/api/v1/manifests", None), ("GET", "/api/v1/manifests/1", None)]
+        before = snapshots()
+        for m, p, b in eps:
+            for hdr in ({}, {"Authorization": "Bearer " + "x" * 36}, {"Authorization": "Bearer " + T["A"].key[:35]},
+                        {"Authorization": "Bearer " + T["A"].key.swapcase()}, {"Cookie": "session=" + "a" * 64},
+                        {"Authorization": T["B"].id}, {"X-Tenant-Id": T["B"].id}):
+                with self.subTest(method=m, path=p[:60], hdr=hdr):
+                    r = SERVER.request(m, p, headers=hdr, body=b)
+                    self.assertEqual(r.status, 401, r.short())
+                    self.assertEqual(leaks(r.body, None, refs), [], r.short())
+        self.assert_unchanged(before, "requests without a valid key")
+
+    def test_two_authorization_headers_rejected(self):
+        # Two credentials naming two tenants: the identity is ambiguous, so no tenant is chosen.
+        for L, V in (("A", "B"), ("B", "A"), ("C", "D")):
+            for path in ("/api/v1/orders/full?pageSize=100", ids_path(["SHARED-REF-1"], "/full")):
+                with self.subTest(first=L, second=V, path=path):
+                    raw = ("GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nAuthorization: Bearer %s\r\n"
+                           "Connection: close\r\n\r\n" % (path, T[L].key, T[V].key)).encode()
+                    r = SERVER.raw(raw)
+                    self.assertIsNotNone(r)
+                    self.assertEqual(leaks(r.body, L, ()), [], r.short())
+                    self.assertIn(r.status, (400, 401), "two Authorization headers for tenants %s and %s were "
+                                  "accepted as %s: %s" % (L, V, L, r.short(200)))
+        # a write, on an identifier nobody has (so the fixtures survive whatever the answer)
+        raw = ("DELETE /api/v1/orders/999999 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+               "Authorization: Bearer %s\r\nConnection: close\r\n\r\n" % (T["A"].key, T["B"].key)).encode()
+        r = SERVER.raw(raw)
+        self.assertIn(r.status, (400, 401), "DELETE with two tenants' keys: %s" % r.short())
+
+    def test_continuation_token_of_another_tenant(self):
+        for path in ("/api/v1/orders", "/api/v1/orders/full"):
+            for L in LETTERS:
+                j = T[L].get(path + "?pageSize=2").json()
+                tok = j["continuationToken"]
+                for V in LETTERS:
+                    if V == L:
+                        continue
+                    for vpath in ("/api/v1/orders", "/api/v1/orders/full"):
+                        with self.subTest(issued_to=L, used_by=V, path=path, used_on=vpath):
+                            r = T[V].get(vpath + "?pageSize=2&continuationToken=" + urllib.parse.quote(tok, safe=""))
+                            self.assertEqual(r.status, 400, "another tenant's token: %s" % r.short())
+                            self.assertTrue(harness.is_json_error(r), r.short())
+                            self.assertNotIn(b"canary", r.body.lower(), "no data at all: %s" % r.short())
+                            self.assertNotIn(b"SHARED-REF", r.body)
+
+    def test_keepalive_connection_switching_tenants(self):
+        import http.client
+        conn = http.client.HTTPConnection(harness.HOST, SERVER.port, timeout=30)
+        seq = (LETTERS + [None]) * 8
+        random.Random(7).shuffle(seq)
+        try:
+            for n, L in enumerate(seq):
+                path = ["/api/v1/orders/full?pageSize=100", ids_path([1001, 1002], "/full"),
+                        ids_path(["SHARED-REF-1"])][n % 3]
+                key = T[L].key if L else None
+                r = SERVER.request("GET", path, key=key, conn=conn)
+                if L is None:
+                    self.assertEqual(r.status, 401, r.short())
+                    self.assertNotIn(b"canary", r.body.lower())
+                    continue
+                self.assertEqual(r.status, 200, r.short())
+                self.assert_no_leak(r, L, "keep-alive request %d" % n)
+                j = r.json()
+                self.own_orders_only(L, j["orders"] if isinstance(j, dict) else j, "keep-alive")
+        finally:
+            conn.close()
+
+    def test_metrics_hold_no_tenant_data(self):
+        r = SERVER.request("GET", "/metrics")
+        if r.status in (401, 403):
+            r = T["A"].get("/metrics")
+        self.assertEqual(r.status, 200, r.short())
+        low = r.body.lower()
+        self.assertNotIn(b"canary", low)
+        self.assertNotIn(b"shared-ref", low)
+        for L in LETTERS:
+            self.assertNotIn(T[L].key.encode(), r.body)
+
+
+# --------------------------------------------------------------------------- concurrency
+
+
+class TestConcurrent(Base):
+    READERS = 24
+    PER_THREAD = 50 * int(os.environ.get("E2E_STRESS", "1"))
+    WRITERS = 3
+
+    def test_hammer(self):
+        # Sequential baselines: under load every answer must equal these.
+        plan = {}
+        for L in LETTERS:
+            foreign = [r for V in LETTERS if V != L for r in unique_refs(V)]
+            paths = ["/api/v1/orders?pageSize=100", "/api/v1/orders/full?pageSize=100",
+                     "/api/v1/orders/full?pageSize=3", ids_path([1001, 1002, 1003], "/full"),
+                     ids_path(["SHARED-REF-1", "SHARED;SEMI"], "/full"), "/api/v1/orders/1001",
+                     ids_path(list(range(1001, 1011))), ids_path(foreign[:3])]
+            base = []
+            for p in paths:
+                r = T[L].get(p)
+                self.assert_no_leak(r, L, p, foreign)
+                base.append((p, r.status, untoken(r.json()) if r.status == 200 else None, foreign[:3]))
+            plan[L] = base
+        before = snapshots()
+
+        w = SERVER.new_tenant("writer")
+        ALL_LETTERS.add("W")
+        stop = threading.Event()
+        problems = []
+        lock = threading.Lock()
+
+        def note(msg):
+            with lock:
+                if len(problems) < 50:
+                    problems.append(msg)
+
+        def reader(i):
+            L = LETTERS[i % len(LETTERS)]
+            rnd = random.Random(i)
+            conn = http.client.HTTPConnection(harness.HOST, SERVER.port, timeout=60) if i % 2 else None
+            try:
+                for n in range(self.PER_THREAD):
+                    p, status, want, echoes = rnd.choice(plan[L])
+                    try:
+                        r = SERVER.request("GET", p, key=T[L].key, conn=conn)
+                    except (ConnectionError, http.client.HTTPException):
+                        if conn is None:
+                            raise
+                        conn.close()  # server closed the idle keep-alive connection: reconnect once
+                        r = SERVER.request("GET", p, key=T[L].key, conn=conn)
+                    lk = leaks(r.body, L, echoes)
+                    if lk:
+                        note("LEAK: tenant %s GET %s got data of %s: %s" % (L, p, lk, r.short(1000)))
+                    if r.status != status:
+                        note("tenant %s GET %s: status %d, sequentially %d: %s" % (L, p, r.status, status, r.short()))
+                    elif want is not None and untoken(r.json()) != want:
+                        note("tenant %s GET %s: body differs from the sequential answer: %s" % (L, p, r.short()))
+            finally:
+                if conn:
+                    conn.close()
+
+        def writer(i):
+            try:
+                write_loop(i)
+            except Exception as e:  # noqa: report it
+                note("writer %d raised %r" % (i, e))
+
+        def write_loop(i):
+            k = 0
+            while not stop.is_set() and k < 200:
+                k += 1
+                r = w.req("POST", "/api/v1/orders", body={"items": [canary_order("W", k, "SHARED-REF-1"),
+                                                                    canary_order("W", k + 1000, "W-%d-%d" % (i, k))]})
+                if r.status != 200 or r.json().get("successCount") != 2:
+                    note("writer: POST %s" % r.short())
+                    return
+                ids = [c["orderIdentifier"] for c in r.json()["createdOrders"]]
+                r = w.get(ids_path(ids, "/full"))
+                if r.status != 200 or leaks(r.body, "W") or len(r.json()) != 2:
+                    note("writer: GET own %s" % r.short())
+                r = w.req("DELETE", ids_path(ids))
+                if r.status != 200 or len(r.json().get("deletedOrders") or []) != 2:
+                    note("writer: DELETE %s" % r.short())
+
+        wthreads = [threading.Thread(target=writer, args=(i,), daemon=True) for i in range(self.WRITERS)]
+        for t in wthreads:
+            t.start()
+        errors = harness.Parallel(self.READERS, reader).run(timeout=300)
+        stop.set()
+        for t in wthreads:
+            t.join(120)
+        self.assertEqual(errors, [], "reader threads raised")
+        self.assertEqual(problems, [], "\n".join(problems))
+        self.assert_unchanged(before, "concurrent reads")
+
+
+WILDCARDS = ["%", "%%", "_", "SHARED%", "SHARED-REF-_", "CANARY-T%", "*", "SHARED*", "CANARY-T?-REF-5",
+             "[A-Z]*", "' OR '1'='1", "x' OR 1=1 --", "\") OR 1=1 --", "' OR tenant_id<>'0", "shared-ref-1",
+             " SHARED-REF-1", "SHARED-REF-1 ", "SHARED-REF-1\u200b"]
+
+
+class TestPatterns(Base):
+    """References are compared literally: no LIKE/GLOB wildcards, no SQL, no case folding or trimming."""
+
+    def test_wildcard_and_injection_references_match_nothing(self):
+        before = snapshots()
+        for L in LETTERS:
+            for ref in WILDCARDS:
+                for m, suffix in (("GET", ""), ("GET", "/full"), ("DELETE", "")):
+                    with self.subTest(tenant=L, ref=ref, method=m, suffix=suffix):
+                        r = T[L].req(m, ids_path([ref], suffix))
+                        self.assert_no_leak(r, L, "%s %r" % (m, ref), [ref])
+                        if m == "DELETE" and r.status == 200:
+                            self.assertEqual(r.json().get("deletedOrders"), [], r.short())
+                        else:
+                            self.assertIn(r.status, (400, 404), r.short())
+            r = T[L].req("PUT", "/api/v1/orders/status",
+                         body={"items": [{"orderReference": ref, "status": "despatched"} for ref in WILDCARDS]})
+            self.assert_no_leak(r, L, "PUT wildcards", WILDCARDS)
+            if r.status == 200:
+                self.assertEqual(r.json().get("updatedOrders"), [], r.short())
+        self.assert_unchanged(before, "wildcard/injection references")
+
+
+class TestZFinal(Base):
+    """Runs last: the egress wall never had to stop anything, and the log is clean."""
+
+    def test_no_tenant_mismatch_event(self):
+        r = SERVER.request("GET", "/metrics")
+        if r.status in (401, 403):
+            r = T["A"].get("/metrics")
+        self.assertEqual(r.status, 200, r.short())
+        events = [line for line in r.text().splitlines()
+                  if line.startswith("postroom_security_events_total") and float(line.split()[-1]) != 0]
+        self.assertEqual(events, [], "the egress check withheld a response: the store returned another "
+                         "tenant's record")
+        self.assertNotIn("tenant_mismatch", SERVER.stderr_text())
+
+    def test_log_lines_are_json_and_name_the_right_tenant(self):
+        ids = {str(T[L].id) for L in LETTERS}
+        bad = [line for line, j in SERVER.log_records() if not isinstance(j, dict)]
+        self.assertEqual(bad[:10], [], "%d stderr lines are not JSON" % len(bad))
+        seen = {str(j.get("tenant")) for _, j in SERVER.log_records() if isinstance(j, dict) and "tenant" in j}
+        self.assertTrue(ids <= seen, "every tenant appears in the request log: %s vs %s" % (ids, seen))
+
+
+if __name__ == "__main__":
+    harness.main()
