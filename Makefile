@@ -7,7 +7,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DB         ?= data/postroom.db
 LISTEN     ?= 127.0.0.1:8080
 
-.PHONY: all build deps deps-test deps-bench run test test-release test-asan bench clean
+.PHONY: all build build-asan deps deps-test deps-bench run test test-release test-asan bench clean
 
 all: build
 
@@ -18,13 +18,15 @@ deps-test:
 deps-bench:
 	@scripts/deps.sh bench
 
-$(BUILD)/CMakeCache.txt:
+# Configuring every time is cheap once cached, and recovers from a configure
+# that failed half-way (a stale CMakeCache.txt would otherwise stick).
+build:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-$(ASAN_BUILD)/CMakeCache.txt:
-	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DPOSTROOM_SANITIZE=ON >/dev/null
-
-build: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
+
+build-asan:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DPOSTROOM_SANITIZE=ON >/dev/null
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 # Serves the demo business on the embedded SQLite store.
 run: deps build
@@ -37,8 +39,7 @@ test: deps-test test-release test-asan
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-test-asan: $(ASAN_BUILD)/CMakeCache.txt
-	cmake --build $(ASAN_BUILD) -j $(JOBS)
+test-asan: build-asan
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
