@@ -6,6 +6,8 @@
  * Exit status 0 on success; otherwise non-zero with one line on stderr. */
 #include "auth/apikey.h"
 #include "auth/password.h"
+#include "domain/order.h"
+#include "util/timefmt.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "util/json_alloc.h"
@@ -196,6 +198,44 @@ static int cmd_apikey(const char *db, int argc, char **argv)
     return 0;
 }
 
+/* A few orders for the demo business, made the way the API makes them. */
+static int demo_orders(struct store *s, int64_t tenant)
+{
+    static const char *const people[][5] = {
+        {"Zo\xc3\xab \xc3\x93'Brien", "12 Harbour Road", "Bristol", "BS1 5TT", "GB"},
+        {"\xc5\x81ukasz W\xc4\x85sowski", "3 Mill Lane", "Leeds", "LS1 4AP", "GB"},
+        {"Olivia Hughes", "Flat 2, 40 King Street", "Manchester", "M2 4LQ", "GB"},
+        {"\xce\x9f\xce\xbb\xcf\x85\xce\xbc\xcf\x80\xce\xaf\xce\xb1 Papadopoulou",
+         "Odos Ermou 21", "Athens", "105 63", "GR"},
+        {"Aoife Murphy", "7 Quay Street", "Galway", "H91 X2R1", "IE"},
+    };
+    struct arena a;
+    arena_init(&a);
+    struct order_new orders[5];
+    int rc = STORE_OK;
+    for (int i = 0; i < 5 && rc == STORE_OK; i++) {
+        json_t *o = json_pack(
+            "{s:s, s:{s:{s:s,s:s,s:s,s:s,s:s}, s:s}, s:s, s:f, s:f, s:f, s:s,"
+            " s:[{s:i, s:s, s:[{s:s, s:s, s:i, s:f}]}]}",
+            "orderReference", arena_printf(&a, "DEMO-%d", 1001 + i), "recipient", "address",
+            "fullName", people[i][0], "addressLine1", people[i][1], "city", people[i][2],
+            "postcode", people[i][3], "countryCode", people[i][4], "emailAddress",
+            "customer@example.com", "orderDate", "2026-11-28T09:30:00Z", "subtotal", 12.5 + i,
+            "shippingCostCharged", 3.2, "total", 15.7 + i, "currencyCode", "GBP", "packages",
+            "weightInGrams", 250 + 100 * i, "packageFormatIdentifier",
+            i % 2 ? "largeLetter" : "smallParcel", "contents", "name", "Ceramic mug", "SKU",
+            "MUG-01", "quantity", 1 + i % 2, "unitValue", 6.25);
+        struct order_errors e = {0};
+        if (!o || !order_validate(o, &a, &orders[i], &e)) rc = STORE_ERROR;
+        json_decref(o);
+    }
+    int64_t ids[5];
+    struct scope sc = {tenant};
+    if (rc == STORE_OK) rc = store_orders_insert(s, &sc, orders, 5, time_now_ms(), ids);
+    arena_free(&a);
+    return rc;
+}
+
 /* The demo business for `make run`: created once; each run gives it a fresh
  * password and API key (the old demo key is revoked) and prints both, since
  * neither can be shown again later. */
@@ -215,7 +255,10 @@ static int cmd_demo(const char *db, int argc, char **argv)
     randombytes_buf(pwraw, sizeof pwraw);
     sodium_bin2hex(pw, sizeof pw, pwraw, sizeof pwraw);
     int rc = store_operator_tenant_find(s, tenant_name, &tenant);
-    if (rc == STORE_NOTFOUND) rc = store_operator_tenant_create(s, tenant_name, &tenant);
+    if (rc == STORE_NOTFOUND) {
+        rc = store_operator_tenant_create(s, tenant_name, &tenant);
+        if (rc == STORE_OK) rc = demo_orders(s, tenant);
+    }
     if (rc == STORE_OK && !password_hash(pw, hash)) rc = STORE_ERROR;
     if (rc == STORE_OK) {
         rc = store_operator_user_set_password(s, tenant, email, hash);

@@ -1,4 +1,7 @@
-/* cursor: 1 version byte, four int64 fields, 16 bytes of HMAC; base64url. */
+/* cursor: the keyset position, encrypted and authenticated with libsodium's
+ * secretbox (XSalsa20-Poly1305) under the server's key, so a token reveals
+ * nothing (not even which tenant or order it points at) and any change to it
+ * is detected. Layout before sealing: version byte, four int64 fields. */
 #include "domain/cursor.h"
 
 #include <sodium.h>
@@ -6,7 +9,10 @@
 
 #define CURSOR_VERSION 1
 #define PAYLOAD (1 + 4 * 8)
-#define MAC 16
+#define SEALED (crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + PAYLOAD)
+
+_Static_assert(crypto_secretbox_KEYBYTES == 32, "cursor key is 32 bytes");
+_Static_assert(SEALED * 4 / 3 + 4 < CURSOR_TOKEN_MAX, "token buffer too small");
 
 static void put64(unsigned char *p, int64_t v)
 {
@@ -20,44 +26,37 @@ static int64_t get64(const unsigned char *p)
     return (int64_t)v;
 }
 
-static void mac(const unsigned char *payload, const unsigned char key[32], unsigned char *out)
-{
-    unsigned char full[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init(&st, key, 32);
-    crypto_auth_hmacsha256_update(&st, payload, PAYLOAD);
-    crypto_auth_hmacsha256_final(&st, full);
-    memcpy(out, full, MAC);
-}
-
 void cursor_seal(const struct cursor *c, const unsigned char key[32], char *out)
 {
-    unsigned char raw[PAYLOAD + MAC];
-    raw[0] = CURSOR_VERSION;
-    put64(raw + 1, c->tenant_id);
-    put64(raw + 9, c->after_id);
-    put64(raw + 17, c->start_ms);
-    put64(raw + 25, c->end_ms);
-    mac(raw, key, raw + PAYLOAD);
-    sodium_bin2base64(out, CURSOR_TOKEN_MAX, raw, sizeof raw,
+    unsigned char plain[PAYLOAD], sealed[SEALED];
+    plain[0] = CURSOR_VERSION;
+    put64(plain + 1, c->tenant_id);
+    put64(plain + 9, c->after_id);
+    put64(plain + 17, c->start_ms);
+    put64(plain + 25, c->end_ms);
+    randombytes_buf(sealed, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy(sealed + crypto_secretbox_NONCEBYTES, plain, PAYLOAD, sealed, key);
+    sodium_bin2base64(out, CURSOR_TOKEN_MAX, sealed, sizeof sealed,
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
 bool cursor_open(const char *token, const unsigned char key[32], int64_t tenant_id,
                  struct cursor *out)
 {
-    unsigned char raw[PAYLOAD + MAC + 4], check[MAC];
+    unsigned char sealed[SEALED + 4], plain[PAYLOAD];
     size_t n = 0;
     if (strlen(token) >= CURSOR_TOKEN_MAX) return false;
-    if (sodium_base642bin(raw, sizeof raw, token, strlen(token), NULL, &n, NULL,
+    if (sodium_base642bin(sealed, sizeof sealed, token, strlen(token), NULL, &n, NULL,
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-        n != PAYLOAD + MAC || raw[0] != CURSOR_VERSION)
+        n != SEALED)
         return false;
-    mac(raw, key, check);
-    if (sodium_memcmp(check, raw + PAYLOAD, MAC) != 0) return false;
-    out->tenant_id = get64(raw + 1);
-    out->after_id = get64(raw + 9);
-    out->start_ms = get64(raw + 17);
-    out->end_ms = get64(raw + 25);
+    if (crypto_secretbox_open_easy(plain, sealed + crypto_secretbox_NONCEBYTES,
+                                   SEALED - crypto_secretbox_NONCEBYTES, sealed, key) != 0 ||
+        plain[0] != CURSOR_VERSION)
+        return false;
+    out->tenant_id = get64(plain + 1);
+    out->after_id = get64(plain + 9);
+    out->start_ms = get64(plain + 17);
+    out->end_ms = get64(plain + 25);
     return out->tenant_id == tenant_id;
 }

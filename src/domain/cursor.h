@@ -1,7 +1,7 @@
 /* cursor: the continuationToken of GET /orders, an opaque keyset cursor.
  *
  * It carries the tenant, the last identifier returned and the filters of the
- * first request, sealed with HMAC-SHA-256 under a server key. A token that
+ * first request, encrypted and authenticated under a server key. A token that
  * was altered, or issued to another tenant, does not open. */
 #ifndef POSTROOM_CURSOR_H
 #define POSTROOM_CURSOR_H
@@ -14,7 +14,7 @@ struct cursor {
     int64_t start_ms, end_ms;
 };
 
-#define CURSOR_TOKEN_MAX 96
+#define CURSOR_TOKEN_MAX 128
 
 void cursor_seal(const struct cursor *c, const unsigned char key[32], char *out);
 /* False when the token is malformed, forged, or not this tenant's. */

@@ -588,6 +588,7 @@ int server_run(struct server_config *c)
     };
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, c->port, NULL, NULL, on_request, c,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, to catch every message */
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, c->threads,
         MHD_OPTION_CONNECTION_TIMEOUT, c->timeout_s,
@@ -595,7 +596,6 @@ int server_run(struct server_config *c)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
         MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_ARRAY, cert ? tls_opts : &tls_opts[2],
         MHD_OPTION_END);
     if (!d) {
