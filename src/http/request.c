@@ -2,19 +2,26 @@
 #include "http/request.h"
 #include "util/percent.h"
 
-#include <microhttpd.h>
 #include <string.h>
+#include <strings.h>
 
 const char *http_header(struct request *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+    for (size_t i = 0; i < r->nheaders; i++)
+        if (strcasecmp(r->headers[i].name, name) == 0) return r->headers[i].value;
+    return NULL;
 }
 
 const char *http_query(struct request *r, const char *name)
 {
-    const char *raw = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
-    if (!raw) return NULL;
-    return percent_decode(&r->arena, raw, strlen(raw), true);
+    for (size_t i = 0; i < r->nquery; i++) {
+        const char *k = r->query[i].name;
+        if (strcmp(k, name) == 0) {
+            const char *raw = r->query[i].value;
+            return percent_decode(&r->arena, raw, strlen(raw), true);
+        }
+    }
+    return NULL;
 }
 
 const char *http_form(struct request *r, const char *name)

@@ -15,16 +15,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct MHD_Connection;
 struct store;
 struct server_config;
+
+struct http_field {
+    const char *name, *value;
+};
 
 #define REQ_MAX_HEADERS_OUT 12
 #define REQ_MAX_PARAMS 4
 
 struct request {
     struct arena arena;
-    struct MHD_Connection *conn;
     const struct server_config *cfg;
     struct store *store; /* this thread's connection; NULL if none could be opened */
     bool store_broken;   /* a store call failed: close the connection afterwards */
@@ -34,6 +36,11 @@ struct request {
     const char *method;
     const char *path; /* raw (still percent-encoded) path, no query */
     const char *client_ip;
+
+    /* headers in arrival order, names as sent; query arguments still
+     * percent-encoded (http_query decodes) */
+    const struct http_field *headers, *query;
+    size_t nheaders, nquery;
 
     struct buf body; /* request body */
     size_t body_seen; /* bytes received, kept or not */

@@ -6,16 +6,11 @@
  *   completed     log line, metrics, free the arena
  */
 #include "http/server.h"
-#include "auth/apikey.h"
-#include "auth/session.h"
-#include "http/egress.h"
+#include "http/handle.h"
 #include "http/metrics.h"
-#include "http/ratelimit.h"
 #include "http/request.h"
-#include "http/router.h"
 #include "store/store.h"
 #include "util/log.h"
-#include "util/percent.h"
 #include "util/timefmt.h"
 #include "util/xalloc.h"
 
@@ -119,12 +114,47 @@ static void stores_close_all(void)
 static _Atomic unsigned long long request_counter;
 static unsigned char id_prefix[4]; /* random per process, set before serving */
 
+/* Collects MHD's headers or query arguments into an arena array. The
+ * strings stay in libmicrohttpd's connection memory, which outlives the
+ * request. */
+struct field_collect {
+    struct http_field *f;
+    size_t n, cap;
+    struct arena *arena;
+};
+
+static enum MHD_Result collect_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void)kind;
+    struct field_collect *c = cls;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        struct http_field *g = arena_alloc(c->arena, cap * sizeof *g);
+        if (c->n) memcpy(g, c->f, c->n * sizeof *g);
+        c->f = g;
+        c->cap = cap;
+    }
+    c->f[c->n++] = (struct http_field){key, value ? value : ""};
+    return MHD_YES;
+}
+
+static void collect(struct MHD_Connection *conn, struct request *r)
+{
+    struct field_collect h = {.arena = &r->arena}, q = {.arena = &r->arena};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_field, &h);
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_field, &q);
+    r->headers = h.f;
+    r->nheaders = h.n;
+    r->query = q.f;
+    r->nquery = q.n;
+}
+
 static struct request *request_new(struct MHD_Connection *conn, const struct server_config *cfg,
                                    const char *method, const char *url)
 {
     struct request *r = xcalloc(1, sizeof *r);
     arena_init(&r->arena);
-    r->conn = conn;
     r->cfg = cfg;
     r->started = time_mono_s();
     r->route = -1;
@@ -158,157 +188,6 @@ static struct request *request_new(struct MHD_Connection *conn, const struct ser
     return r;
 }
 
-struct header_scan {
-    size_t bytes;         /* all header names and values */
-    int authorization, cookie, content_type;
-};
-
-static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
-{
-    (void)kind;
-    struct header_scan *h = cls;
-    h->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
-    h->authorization += strcasecmp(key, MHD_HTTP_HEADER_AUTHORIZATION) == 0;
-    h->cookie += strcasecmp(key, MHD_HTTP_HEADER_COOKIE) == 0;
-    h->content_type += strcasecmp(key, MHD_HTTP_HEADER_CONTENT_TYPE) == 0;
-    return MHD_YES;
-}
-
-struct query_scan {
-    struct arena *arena;
-    size_t bytes;
-    bool malformed;
-};
-
-/* Every query argument must decode cleanly: a value with a bad escape or a
- * NUL is an error, never silently treated as absent. */
-static enum MHD_Result scan_query(void *cls, enum MHD_ValueKind kind, const char *key,
-                                  const char *value)
-{
-    (void)kind;
-    struct query_scan *q = cls;
-    q->bytes += strlen(key) + (value ? strlen(value) : 0) + 2;
-    if (!percent_decode(q->arena, key, strlen(key), true) ||
-        (value && !percent_decode(q->arena, value, strlen(value), true)))
-        q->malformed = true;
-    return MHD_YES;
-}
-
-/* Limits and well-formedness that hold for every route. False when they
- * answered. */
-static bool request_checks(struct request *r)
-{
-    struct header_scan h = {0};
-    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, scan_header, &h);
-    struct query_scan q = {.arena = &r->arena};
-    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, scan_query, &q);
-    if (strlen(r->path) + q.bytes > r->cfg->max_url) {
-        http_error(r, 414, "UriTooLong", "The request URL is too long.");
-        return false;
-    }
-    if (h.bytes > r->cfg->max_headers) {
-        http_error(r, 431, "HeadersTooLarge", "The request headers are too large.");
-        return false;
-    }
-    /* two credentials in one request: refuse rather than pick one */
-    if (h.authorization > 1 || h.cookie > 1 || h.content_type > 1) {
-        http_error(r, 400, "DuplicateHeader",
-                   "Authorization, Cookie and Content-Type may each appear only once.");
-        return false;
-    }
-    if (q.malformed) {
-        http_error(r, 400, "InvalidQuery", "The query string is not validly percent-encoded.");
-        return false;
-    }
-    if (r->body_too_large) {
-        http_error(r, 413, "PayloadTooLarge", "The request body is too large.");
-        return false;
-    }
-    return true;
-}
-
-static bool authenticate(struct request *r, const struct route *rt)
-{
-    int rc = STORE_NOTFOUND;
-    if (rt->auth == AUTH_API_KEY) {
-        rc = apikey_authenticate(r->store, http_header(r, MHD_HTTP_HEADER_AUTHORIZATION),
-                                 &r->principal);
-    } else if (rt->auth == AUTH_SESSION) {
-        rc = session_authenticate(r->store, http_header(r, MHD_HTTP_HEADER_COOKIE), &r->arena,
-                                  &r->principal, &r->session_csrf);
-    }
-    if (rc == STORE_ERROR) {
-        r->store_broken = true;
-        http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
-        return false;
-    }
-    r->authenticated = rc == STORE_OK && r->principal.tenant_id > 0;
-    if (!r->authenticated) memset(&r->principal, 0, sizeof r->principal);
-    return true;
-}
-
-/* Guards between authentication and the handler. False when they answered. */
-static bool guards(struct request *r, const struct route *rt)
-{
-    if (rt->auth == AUTH_API_KEY) {
-        if (!r->authenticated) {
-            http_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-            http_error(r, 401, "Unauthorized", "A valid API key is required.");
-            return false;
-        }
-        int retry = 1;
-        if (!ratelimit_take(r->principal.tenant_id, r->principal.key_id, r->cfg->rate_limit,
-                            time_mono_s(), &retry)) {
-            http_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, arena_printf(&r->arena, "%d", retry));
-            http_error(r, 429, "TooManyRequests", "Rate limit exceeded; retry later.");
-            return false;
-        }
-    }
-    if (rt->auth == AUTH_SESSION && strcmp(r->method, "POST") == 0) {
-        if (!r->authenticated || !session_csrf_ok(r->session_csrf, http_form(r, "csrf"))) {
-            http_error(r, 403, "Forbidden", "The form has expired; reload the page.");
-            return false;
-        }
-    }
-    return true;
-}
-
-static void dispatch(struct request *r)
-{
-    if (!request_checks(r)) return;
-    switch (router_match(r, r->method, r->path, &r->route)) {
-    case ROUTE_NO_PATH:
-        http_error(r, 404, "NotFound", "No such resource.");
-        return;
-    case ROUTE_NO_METHOD:
-        http_add_header(r, MHD_HTTP_HEADER_ALLOW, router_allowed(r, r->path));
-        http_error(r, 405, "MethodNotAllowed", "That method is not allowed on this resource.");
-        return;
-    case ROUTE_FOUND:
-        break;
-    }
-    const struct route *rt = &routes[r->route];
-    r->store = store_for_thread(r->cfg);
-    if (!r->store) {
-        http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
-        return;
-    }
-    /* API reads run in one snapshot: key lookup and handler see the same state */
-    bool snapshot = rt->auth == AUTH_API_KEY && strcmp(r->method, "GET") == 0;
-    if (snapshot && store_snapshot_begin(r->store) != STORE_OK) {
-        r->store_broken = true;
-        http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
-        return;
-    }
-    if ((rt->auth == AUTH_PUBLIC || authenticate(r, rt)) && guards(r, rt)) rt->handler(r);
-    if (snapshot && !r->store_broken && store_snapshot_end(r->store) != STORE_OK) {
-        r->store_broken = true;
-        http_error(r, 500, "InternalError", "The request could not be completed.");
-    }
-    if (!r->status) http_error(r, 500, "InternalError", "The request could not be completed.");
-}
-
 /* Headers every answer carries. Authenticated or not, nothing postroom
  * serves may be stored by a shared cache (wall 6). */
 static void add_standard_headers(struct request *r, struct MHD_Response *resp)
@@ -329,9 +208,8 @@ static void add_standard_headers(struct request *r, struct MHD_Response *resp)
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 }
 
-static enum MHD_Result send_reply(struct request *r)
+static enum MHD_Result send_reply(struct MHD_Connection *conn, struct request *r)
 {
-    egress_enforce(r, r->route >= 0 ? routes[r->route].name : "");
     r->sent = true;
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(r->out.len, r->out.len ? r->out.data : (void *)"",
@@ -339,7 +217,7 @@ static enum MHD_Result send_reply(struct request *r)
     if (!resp) return MHD_NO;
     add_standard_headers(r, resp);
     for (int i = 0; i < r->nhdr; i++) MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
-    enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ret;
 }
@@ -358,7 +236,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > cfg->max_body) {
             http_error(r, 413, "PayloadTooLarge", "The request body is too large.");
-            return send_reply(r);
+            return send_reply(conn, r);
         }
         return MHD_YES;
     }
@@ -381,8 +259,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     buf_cstr(&r->body);
-    dispatch(r);
-    return send_reply(r);
+    collect(conn, r);
+    r->store = store_for_thread(cfg);
+    http_handle(r);
+    return send_reply(conn, r);
 }
 
 static void log_request(struct request *r, double secs)
@@ -400,7 +280,7 @@ static void log_request(struct request *r, double secs)
     jw_kstr(&w, "rid", r->id);
     jw_kint(&w, "tenant", r->principal.tenant_id);
     jw_kstr(&w, "method", r->method);
-    jw_kstr(&w, "route", r->route >= 0 ? routes[r->route].name : "unmatched");
+    jw_kstr(&w, "route", http_route_name(r));
     jw_kint(&w, "status", r->status);
     /* microseconds as a fixed-point millisecond figure, without printf */
     uint64_t us = (uint64_t)(secs * 1e6);

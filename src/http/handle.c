@@ -1,0 +1,154 @@
+/* handle: checks, routing, authentication, guards, handler, egress. */
+#include "http/handle.h"
+#include "auth/apikey.h"
+#include "auth/session.h"
+#include "http/egress.h"
+#include "http/ratelimit.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "store/store.h"
+#include "util/percent.h"
+#include "util/timefmt.h"
+
+#include <string.h>
+#include <strings.h>
+
+const char *http_route_name(const struct request *r)
+{
+    return r->route >= 0 ? routes[r->route].name : "unmatched";
+}
+
+static int count_header(const struct request *r, const char *name)
+{
+    int n = 0;
+    for (size_t i = 0; i < r->nheaders; i++) n += strcasecmp(r->headers[i].name, name) == 0;
+    return n;
+}
+
+/* Limits and well-formedness that hold for every route. False when they
+ * answered. Every query argument must decode cleanly: a value with a bad
+ * escape or a NUL is an error, never silently treated as absent. */
+static bool request_checks(struct request *r)
+{
+    size_t header_bytes = 0, query_bytes = 0;
+    bool malformed = false;
+    for (size_t i = 0; i < r->nheaders; i++)
+        header_bytes += strlen(r->headers[i].name) + strlen(r->headers[i].value) + 4;
+    for (size_t i = 0; i < r->nquery; i++) {
+        const char *k = r->query[i].name, *v = r->query[i].value;
+        query_bytes += strlen(k) + strlen(v) + 2;
+        if (!percent_decode(&r->arena, k, strlen(k), true) ||
+            !percent_decode(&r->arena, v, strlen(v), true))
+            malformed = true;
+    }
+    if (strlen(r->path) + query_bytes > r->cfg->max_url) {
+        http_error(r, 414, "UriTooLong", "The request URL is too long.");
+        return false;
+    }
+    if (header_bytes > r->cfg->max_headers) {
+        http_error(r, 431, "HeadersTooLarge", "The request headers are too large.");
+        return false;
+    }
+    /* two credentials in one request: refuse rather than pick one */
+    if (count_header(r, "Authorization") > 1 || count_header(r, "Cookie") > 1 ||
+        count_header(r, "Content-Type") > 1) {
+        http_error(r, 400, "DuplicateHeader",
+                   "Authorization, Cookie and Content-Type may each appear only once.");
+        return false;
+    }
+    if (malformed) {
+        http_error(r, 400, "InvalidQuery", "The query string is not validly percent-encoded.");
+        return false;
+    }
+    if (r->body_too_large) {
+        http_error(r, 413, "PayloadTooLarge", "The request body is too large.");
+        return false;
+    }
+    return true;
+}
+
+/* Resolves credentials to a principal: the only place a tenant id is born. */
+static bool authenticate(struct request *r, const struct route *rt)
+{
+    int rc = STORE_NOTFOUND;
+    if (rt->auth == AUTH_API_KEY) {
+        rc = apikey_authenticate(r->store, http_header(r, "Authorization"), &r->principal);
+    } else if (rt->auth == AUTH_SESSION) {
+        rc = session_authenticate(r->store, http_header(r, "Cookie"), &r->arena, &r->principal,
+                                  &r->session_csrf);
+    }
+    if (rc == STORE_ERROR) {
+        r->store_broken = true;
+        http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
+        return false;
+    }
+    r->authenticated = rc == STORE_OK && r->principal.tenant_id > 0;
+    if (!r->authenticated) memset(&r->principal, 0, sizeof r->principal);
+    return true;
+}
+
+/* Guards between authentication and the handler. False when they answered. */
+static bool guards(struct request *r, const struct route *rt)
+{
+    if (rt->auth == AUTH_API_KEY) {
+        if (!r->authenticated) {
+            http_add_header(r, "WWW-Authenticate", "Bearer");
+            http_error(r, 401, "Unauthorized", "A valid API key is required.");
+            return false;
+        }
+        int retry = 1;
+        if (!ratelimit_take(r->principal.tenant_id, r->principal.key_id, r->cfg->rate_limit,
+                            time_mono_s(), &retry)) {
+            http_add_header(r, "Retry-After", arena_printf(&r->arena, "%d", retry));
+            http_error(r, 429, "TooManyRequests", "Rate limit exceeded; retry later.");
+            return false;
+        }
+    }
+    if (rt->auth == AUTH_SESSION && strcmp(r->method, "POST") == 0) {
+        if (!r->authenticated || !session_csrf_ok(r->session_csrf, http_form(r, "csrf"))) {
+            http_error(r, 403, "Forbidden", "The form has expired; reload the page.");
+            return false;
+        }
+    }
+    return true;
+}
+
+static void route_and_run(struct request *r)
+{
+    if (!request_checks(r)) return;
+    switch (router_match(r, r->method, r->path, &r->route)) {
+    case ROUTE_NO_PATH:
+        http_error(r, 404, "NotFound", "No such resource.");
+        return;
+    case ROUTE_NO_METHOD:
+        http_add_header(r, "Allow", router_allowed(r, r->path));
+        http_error(r, 405, "MethodNotAllowed", "That method is not allowed on this resource.");
+        return;
+    case ROUTE_FOUND:
+        break;
+    }
+    const struct route *rt = &routes[r->route];
+    if (!r->store) {
+        http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
+        return;
+    }
+    /* API reads run in one snapshot: key lookup and handler see the same state */
+    bool snapshot = rt->auth == AUTH_API_KEY && strcmp(r->method, "GET") == 0;
+    if (snapshot && store_snapshot_begin(r->store) != STORE_OK) {
+        r->store_broken = true;
+        http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
+        return;
+    }
+    if ((rt->auth == AUTH_PUBLIC || authenticate(r, rt)) && guards(r, rt)) rt->handler(r);
+    if (snapshot && !r->store_broken && store_snapshot_end(r->store) != STORE_OK) {
+        r->store_broken = true;
+        http_error(r, 500, "InternalError", "The request could not be completed.");
+    }
+}
+
+void http_handle(struct request *r)
+{
+    route_and_run(r);
+    if (!r->status) http_error(r, 500, "InternalError", "The request could not be completed.");
+    egress_enforce(r, http_route_name(r));
+}
