@@ -4,7 +4,7 @@
  * per connection. Every query on tenant data binds the scope's tenant_id as
  * its first parameter. */
 #include "store/migrations.h"
-#include "store/store.h"
+#include "store/sqlite_internal.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -15,48 +15,6 @@
 #include <time.h>
 #include <stdio.h>
 #include <string.h>
-
-enum stmt_id {
-    Q_BEGIN,
-    Q_BEGIN_IMMEDIATE,
-    Q_COMMIT,
-    Q_ROLLBACK,
-    Q_META_GET,
-    Q_META_PUT,
-    Q_TENANT_CREATE,
-    Q_TENANT_EXISTS,
-    Q_TENANT_FIND,
-    Q_TENANT_NAME,
-    Q_USER_NEXT_ID,
-    Q_USER_ADD,
-    Q_LOGIN_ADD,
-    Q_USER_SET_PW,
-    Q_KEY_NEXT_ID,
-    Q_KEY_ADD,
-    Q_KEY_REVOKE_NAMED,
-    Q_DIR_KEY,
-    Q_DIR_LOGIN,
-    Q_DIR_SESSION,
-    Q_DIR_SESSION_TOUCH,
-    Q_DIR_SESSION_CREATE,
-    Q_DIR_SESSION_DELETE,
-    Q_DIR_FAILURES,
-    Q_DIR_FAILURE_ADD,
-    Q_DIR_FAILURE_PRUNE,
-    Q_ORDER_ALLOC,
-    Q_ORDER_INSERT,
-    Q_ORDER_BY_ID,
-    Q_ORDER_BY_REF,
-    Q_ORDER_PAGE,
-    Q_ORDER_DELETE,
-    Q_ORDER_SET_STATUS,
-    Q_COUNT
-};
-
-#define ORDER_COLS                                                                                 \
-    "tenant_id, order_id, order_ref, status, created_on, updated_on, order_date, "                \
-    "postage_applied_on, printed_on, manifested_on, shipped_on, other_courier_on, "                \
-    "tracking_number, carrier, carrier_service, package_count, doc"
 
 static const char *const sql_text[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN",
@@ -93,42 +51,15 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_DIR_FAILURES] = "SELECT COUNT(*) FROM auth_failures WHERE subject = ?1 AND at > ?2",
     [Q_DIR_FAILURE_ADD] = "INSERT INTO auth_failures(subject, at) VALUES (?1, ?2)",
     [Q_DIR_FAILURE_PRUNE] = "DELETE FROM auth_failures WHERE subject = ?1 AND at < ?2",
-    [Q_ORDER_ALLOC] = "UPDATE tenants SET next_order_id = next_order_id + ?2 "
-                      "WHERE tenant_id = ?1 RETURNING next_order_id - ?2",
-    [Q_ORDER_INSERT] = "INSERT INTO orders(tenant_id, order_id, order_ref, status, created_on, "
-                       "updated_on, order_date, package_count, doc) "
-                       "VALUES (?1, ?2, ?3, 'new', ?4, ?4, ?5, ?7, ?6)",
-    [Q_ORDER_BY_ID] = "SELECT " ORDER_COLS " FROM orders WHERE tenant_id = ?1 AND order_id = ?2",
-    [Q_ORDER_BY_REF] = "SELECT " ORDER_COLS " FROM orders WHERE tenant_id = ?1 AND order_ref = ?2 "
-                       "ORDER BY order_id",
-    [Q_ORDER_PAGE] = "SELECT " ORDER_COLS " FROM orders WHERE tenant_id = ?1 AND order_id > ?2 "
-                     "AND created_on >= ?3 AND created_on <= ?4 ORDER BY order_id LIMIT ?5",
-    [Q_ORDER_DELETE] = "DELETE FROM orders WHERE tenant_id = ?1 AND order_id = ?2",
-    [Q_ORDER_SET_STATUS] =
-        "UPDATE orders SET status = ?3, updated_on = ?4, "
-        "postage_applied_on = CASE WHEN ?5 THEN NULL ELSE postage_applied_on END, "
-        "printed_on = CASE WHEN ?5 THEN NULL ELSE printed_on END, "
-        "tracking_number = CASE WHEN ?5 THEN NULL WHEN ?8 IS NOT NULL THEN ?8 ELSE tracking_number END, "
-        "shipped_on = CASE WHEN ?6 > 0 THEN ?6 WHEN ?5 THEN NULL ELSE shipped_on END, "
-        "other_courier_on = CASE WHEN ?7 > 0 THEN ?7 WHEN ?5 THEN NULL ELSE other_courier_on END, "
-        "carrier = CASE WHEN ?9 IS NOT NULL THEN ?9 WHEN ?5 THEN NULL ELSE carrier END, "
-        "carrier_service = CASE WHEN ?10 IS NOT NULL THEN ?10 WHEN ?5 THEN NULL ELSE carrier_service END "
-        "WHERE tenant_id = ?1 AND order_id = ?2 AND status = ?11",
 };
 
-struct sqlite_store {
-    struct store base;
-    sqlite3 *db;
-    sqlite3_stmt *stmt[Q_COUNT];
-};
-
-static struct sqlite_store *S(struct store *s)
+static sqlite3_stmt *stmt(struct sqlite_store *s, enum stmt_id id)
 {
-    return (struct sqlite_store *)s;
+    return sq_stmt(s, id, sql_text[id]);
 }
 
 /* Logs an SQLite failure by code only: messages can quote the data. */
-static int fail(struct sqlite_store *s, const char *where)
+int sq_fail(struct sqlite_store *s, const char *where)
 {
     char extra[160];
     snprintf(extra, sizeof extra, "\"where\":\"%s\",\"sqlite\":%d", where,
@@ -137,12 +68,12 @@ static int fail(struct sqlite_store *s, const char *where)
     return STORE_ERROR;
 }
 
-static sqlite3_stmt *stmt(struct sqlite_store *s, enum stmt_id id)
+sqlite3_stmt *sq_stmt(struct sqlite_store *s, enum stmt_id id, const char *sql)
 {
     if (!s->stmt[id]) {
-        if (sqlite3_prepare_v3(s->db, sql_text[id], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[id],
+        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[id],
                                NULL) != SQLITE_OK) {
-            fail(s, "prepare");
+            sq_fail(s, "prepare");
             return NULL;
         }
     }
@@ -152,36 +83,36 @@ static sqlite3_stmt *stmt(struct sqlite_store *s, enum stmt_id id)
 }
 
 /* Runs a statement that returns no rows we need. */
-static int exec_stmt(struct sqlite_store *s, sqlite3_stmt *st, const char *where)
+int sq_exec(struct sqlite_store *s, sqlite3_stmt *st, const char *where)
 {
     if (!st) return STORE_ERROR;
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         if ((rc & 0xff) == SQLITE_CONSTRAINT) return STORE_CONFLICT;
-        return fail(s, where);
+        return sq_fail(s, where);
     }
     return STORE_OK;
 }
 
-static int tx(struct sqlite_store *s, enum stmt_id id)
+int sq_tx(struct sqlite_store *s, enum stmt_id id)
 {
-    return exec_stmt(s, stmt(s, id), "transaction");
+    return sq_exec(s, stmt(s, id), "transaction");
 }
 
-static void rollback(struct sqlite_store *s)
+void sq_rollback(struct sqlite_store *s)
 {
-    if (!sqlite3_get_autocommit(s->db)) tx(s, Q_ROLLBACK);
+    if (!sqlite3_get_autocommit(s->db)) sq_tx(s, Q_ROLLBACK);
 }
 
-static const char *col_text(struct arena *a, sqlite3_stmt *st, int i)
+const char *sq_col_text(struct arena *a, sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     if (!t) return NULL;
     return arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
 }
 
-static void bind_text_opt(sqlite3_stmt *st, int i, const char *v)
+void sq_bind_text_opt(sqlite3_stmt *st, int i, const char *v)
 {
     if (v)
         sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
@@ -202,30 +133,30 @@ static int s_schema_version(struct store *base, int *version)
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-        return fail(s, "user_version");
+        return sq_fail(s, "user_version");
     int rc = sqlite3_step(st);
     *version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? STORE_OK : fail(s, "user_version");
+    return rc == SQLITE_ROW ? STORE_OK : sq_fail(s, "user_version");
 }
 
 static int s_serve_mode(struct store *base)
 {
     struct sqlite_store *s = S(base);
-    if (sqlite3_wal_autocheckpoint(s->db, 0) != SQLITE_OK) return fail(s, "autocheckpoint");
+    if (sqlite3_wal_autocheckpoint(s->db, 0) != SQLITE_OK) return sq_fail(s, "autocheckpoint");
     return STORE_OK;
 }
 
 static int s_snapshot_begin(struct store *base)
 {
-    return tx(S(base), Q_BEGIN);
+    return sq_tx(S(base), Q_BEGIN);
 }
 
 static int s_snapshot_end(struct store *base)
 {
     struct sqlite_store *s = S(base);
     if (sqlite3_get_autocommit(s->db)) return STORE_OK;
-    return tx(s, Q_COMMIT);
+    return sq_tx(s, Q_COMMIT);
 }
 
 /* A passive checkpoint never waits for readers or writers; it copies what it
@@ -234,7 +165,7 @@ static int s_maintain(struct store *base)
 {
     struct sqlite_store *s = S(base);
     int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    return rc == SQLITE_OK || rc == SQLITE_BUSY ? STORE_OK : fail(s, "checkpoint");
+    return rc == SQLITE_OK || rc == SQLITE_BUSY ? STORE_OK : sq_fail(s, "checkpoint");
 }
 
 /* Applies each migration above the current user_version in its own
@@ -254,7 +185,7 @@ static int s_migrate(struct store *base, int *applied)
             sqlite3_exec(s->db, pragma, NULL, NULL, NULL) != SQLITE_OK ||
             sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-            return fail(s, "migrate");
+            return sq_fail(s, "migrate");
         }
         n++;
     }
@@ -277,7 +208,7 @@ static int s_meta_secret(struct store *base, const char *name, unsigned char *ou
             return STORE_OK;
         }
         sqlite3_reset(st);
-        if (rc != SQLITE_DONE && rc != SQLITE_ROW) return fail(s, "meta_get");
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW) return sq_fail(s, "meta_get");
         /* Not there yet: create it. INSERT OR IGNORE lets concurrent first
          * users agree on whichever secret was written first. */
         unsigned char fresh[64];
@@ -287,7 +218,7 @@ static int s_meta_secret(struct store *base, const char *name, unsigned char *ou
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         sqlite3_bind_blob(st, 2, fresh, (int)n, SQLITE_TRANSIENT);
         sodium_memzero(fresh, sizeof fresh);
-        if (exec_stmt(s, st, "meta_put") != STORE_OK) return STORE_ERROR;
+        if (sq_exec(s, st, "meta_put") != STORE_OK) return STORE_ERROR;
     }
     return STORE_ERROR;
 }
@@ -299,7 +230,7 @@ static int s_tenant_create(struct store *base, const char *name, int64_t *tenant
     if (!st) return STORE_ERROR;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL) * 1000);
-    int rc = exec_stmt(s, st, "tenant_create");
+    int rc = sq_exec(s, st, "tenant_create");
     if (rc == STORE_OK) *tenant_id = sqlite3_last_insert_rowid(s->db);
     return rc;
 }
@@ -313,7 +244,7 @@ static int s_tenant_exists(struct store *base, int64_t tenant_id)
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc == SQLITE_ROW) return STORE_OK;
-    return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(s, "tenant_exists");
+    return rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(s, "tenant_exists");
 }
 
 static int s_tenant_find(struct store *base, const char *name, int64_t *tenant_id)
@@ -326,7 +257,7 @@ static int s_tenant_find(struct store *base, const char *name, int64_t *tenant_i
     if (rc == SQLITE_ROW) *tenant_id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     if (rc == SQLITE_ROW) return STORE_OK;
-    return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(s, "tenant_find");
+    return rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(s, "tenant_find");
 }
 
 static int s_tenant_name(struct store *base, const struct scope *sc, struct arena *a,
@@ -337,10 +268,10 @@ static int s_tenant_name(struct store *base, const struct scope *sc, struct aren
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) *name = col_text(a, st, 0);
+    if (rc == SQLITE_ROW) *name = sq_col_text(a, st, 0);
     sqlite3_reset(st);
     if (rc == SQLITE_ROW) return STORE_OK;
-    return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(s, "tenant_name");
+    return rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(s, "tenant_name");
 }
 
 static int next_id(struct sqlite_store *s, enum stmt_id id, int64_t tenant_id, int64_t *out)
@@ -351,14 +282,14 @@ static int next_id(struct sqlite_store *s, enum stmt_id id, int64_t tenant_id, i
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? STORE_OK : fail(s, "next_id");
+    return rc == SQLITE_ROW ? STORE_OK : sq_fail(s, "next_id");
 }
 
 static int s_user_add(struct store *base, int64_t tenant_id, const char *email,
                       const char *pw_hash, enum role role, int64_t *user_id)
 {
     struct sqlite_store *s = S(base);
-    int rc = tx(s, Q_BEGIN_IMMEDIATE);
+    int rc = sq_tx(s, Q_BEGIN_IMMEDIATE);
     if (rc != STORE_OK) return rc;
     int64_t uid = 0;
     rc = next_id(s, Q_USER_NEXT_ID, tenant_id, &uid);
@@ -370,7 +301,7 @@ static int s_user_add(struct store *base, int64_t tenant_id, const char *email,
         sqlite3_bind_text(st, 4, pw_hash, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 5, (int)role);
         sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL) * 1000);
-        rc = exec_stmt(s, st, "user_add");
+        rc = sq_exec(s, st, "user_add");
     } else {
         rc = STORE_ERROR;
     }
@@ -381,11 +312,11 @@ static int s_user_add(struct store *base, int64_t tenant_id, const char *email,
             sqlite3_bind_int64(st, 1, tenant_id);
             sqlite3_bind_int64(st, 2, uid);
             sqlite3_bind_text(st, 3, email, -1, SQLITE_STATIC);
-            rc = exec_stmt(s, st, "login_add");
+            rc = sq_exec(s, st, "login_add");
         }
     }
-    if (rc == STORE_OK) rc = tx(s, Q_COMMIT);
-    if (rc != STORE_OK) rollback(s);
+    if (rc == STORE_OK) rc = sq_tx(s, Q_COMMIT);
+    if (rc != STORE_OK) sq_rollback(s);
     else *user_id = uid;
     return rc;
 }
@@ -399,7 +330,7 @@ static int s_user_set_password(struct store *base, int64_t tenant_id, const char
     sqlite3_bind_int64(st, 1, tenant_id);
     sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, pw_hash, -1, SQLITE_STATIC);
-    int rc = exec_stmt(s, st, "user_set_password");
+    int rc = sq_exec(s, st, "user_set_password");
     if (rc == STORE_OK && sqlite3_changes(s->db) == 0) return STORE_NOTFOUND;
     return rc;
 }
@@ -408,7 +339,7 @@ static int s_apikey_add(struct store *base, int64_t tenant_id, const unsigned ch
                         const char *name, int64_t *key_id)
 {
     struct sqlite_store *s = S(base);
-    int rc = tx(s, Q_BEGIN_IMMEDIATE);
+    int rc = sq_tx(s, Q_BEGIN_IMMEDIATE);
     if (rc != STORE_OK) return rc;
     int64_t kid = 0;
     rc = next_id(s, Q_KEY_NEXT_ID, tenant_id, &kid);
@@ -419,12 +350,12 @@ static int s_apikey_add(struct store *base, int64_t tenant_id, const unsigned ch
         sqlite3_bind_blob(st, 3, hash, 32, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, name ? name : "", -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL) * 1000);
-        rc = exec_stmt(s, st, "apikey_add");
+        rc = sq_exec(s, st, "apikey_add");
     } else {
         rc = STORE_ERROR;
     }
-    if (rc == STORE_OK) rc = tx(s, Q_COMMIT);
-    if (rc != STORE_OK) rollback(s);
+    if (rc == STORE_OK) rc = sq_tx(s, Q_COMMIT);
+    if (rc != STORE_OK) sq_rollback(s);
     else *key_id = kid;
     return rc;
 }
@@ -437,7 +368,7 @@ static int s_apikey_revoke_named(struct store *base, int64_t tenant_id, const ch
     sqlite3_bind_int64(st, 1, tenant_id);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL) * 1000);
-    return exec_stmt(s, st, "apikey_revoke");
+    return sq_exec(s, st, "apikey_revoke");
 }
 
 static int s_dir_apikey(struct store *base, const unsigned char *hash, struct principal *out)
@@ -455,7 +386,7 @@ static int s_dir_apikey(struct store *base, const unsigned char *hash, struct pr
     }
     sqlite3_reset(st);
     if (rc == SQLITE_ROW) return STORE_OK;
-    return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(s, "dir_apikey");
+    return rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(s, "dir_apikey");
 }
 
 static int s_dir_login(struct store *base, const char *email, struct arena *a,
@@ -471,11 +402,11 @@ static int s_dir_login(struct store *base, const char *email, struct arena *a,
         out->tenant_id = sqlite3_column_int64(st, 0);
         out->user_id = sqlite3_column_int64(st, 1);
         out->role = (enum role)sqlite3_column_int(st, 2);
-        *pw_hash = col_text(a, st, 3);
+        *pw_hash = sq_col_text(a, st, 3);
     }
     sqlite3_reset(st);
     if (rc == SQLITE_ROW) return STORE_OK;
-    return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(s, "dir_login");
+    return rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(s, "dir_login");
 }
 
 static int s_dir_session(struct store *base, const unsigned char *hash, int64_t now,
@@ -494,16 +425,16 @@ static int s_dir_session(struct store *base, const unsigned char *hash, int64_t 
         out->tenant_id = sqlite3_column_int64(st, 0);
         out->user_id = sqlite3_column_int64(st, 1);
         out->role = (enum role)sqlite3_column_int(st, 2);
-        *csrf = col_text(a, st, 3);
+        *csrf = sq_col_text(a, st, 3);
     }
     sqlite3_reset(st);
     if (rc == SQLITE_DONE) return STORE_NOTFOUND;
-    if (rc != SQLITE_ROW) return fail(s, "dir_session");
+    if (rc != SQLITE_ROW) return sq_fail(s, "dir_session");
     st = stmt(s, Q_DIR_SESSION_TOUCH);
     if (!st) return STORE_ERROR;
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now);
-    return exec_stmt(s, st, "session_touch");
+    return sq_exec(s, st, "session_touch");
 }
 
 static int s_dir_session_create(struct store *base, const unsigned char *hash,
@@ -519,7 +450,7 @@ static int s_dir_session_create(struct store *base, const unsigned char *hash,
     sqlite3_bind_text(st, 4, csrf, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, now);
     sqlite3_bind_int64(st, 6, expires);
-    return exec_stmt(s, st, "session_create");
+    return sq_exec(s, st, "session_create");
 }
 
 static int s_dir_session_delete(struct store *base, const unsigned char *hash)
@@ -528,7 +459,7 @@ static int s_dir_session_delete(struct store *base, const unsigned char *hash)
     sqlite3_stmt *st = stmt(s, Q_DIR_SESSION_DELETE);
     if (!st) return STORE_ERROR;
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-    return exec_stmt(s, st, "session_delete");
+    return sq_exec(s, st, "session_delete");
 }
 
 static int s_dir_failures(struct store *base, const char *subject, int64_t since, int *count)
@@ -541,7 +472,7 @@ static int s_dir_failures(struct store *base, const char *subject, int64_t since
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) *count = sqlite3_column_int(st, 0);
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? STORE_OK : fail(s, "dir_failures");
+    return rc == SQLITE_ROW ? STORE_OK : sq_fail(s, "dir_failures");
 }
 
 static int s_dir_failure_add(struct store *base, const char *subject, int64_t now)
@@ -551,189 +482,12 @@ static int s_dir_failure_add(struct store *base, const char *subject, int64_t no
     if (!st) return STORE_ERROR;
     sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now - 24 * 3600 * 1000LL);
-    if (exec_stmt(s, st, "failure_prune") != STORE_OK) return STORE_ERROR;
+    if (sq_exec(s, st, "failure_prune") != STORE_OK) return STORE_ERROR;
     st = stmt(s, Q_DIR_FAILURE_ADD);
     if (!st) return STORE_ERROR;
     sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now);
-    return exec_stmt(s, st, "failure_add");
-}
-
-/* Inserts a batch in one transaction: identifiers are allocated in one step
- * from the tenant's counter, so they are dense, per tenant, and never reused.
- * Either every order of the batch is committed or none is. */
-static int s_orders_insert(struct store *base, const struct scope *sc,
-                           const struct order_new *orders, size_t n, int64_t now,
-                           int64_t *ids_out)
-{
-    struct sqlite_store *s = S(base);
-    if (n == 0) return STORE_OK;
-    int rc = tx(s, Q_BEGIN_IMMEDIATE);
-    if (rc != STORE_OK) return rc;
-    sqlite3_stmt *st = stmt(s, Q_ORDER_ALLOC);
-    int64_t first = 0;
-    if (!st) goto fail;
-    sqlite3_bind_int64(st, 1, sc->tenant_id);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)n);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) first = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW) {
-        rollback(s);
-        return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(s, "order_alloc");
-    }
-    for (size_t i = 0; i < n; i++) {
-        st = stmt(s, Q_ORDER_INSERT);
-        if (!st) goto fail;
-        sqlite3_bind_int64(st, 1, sc->tenant_id);
-        sqlite3_bind_int64(st, 2, first + (int64_t)i);
-        bind_text_opt(st, 3, orders[i].reference);
-        sqlite3_bind_int64(st, 4, now);
-        if (orders[i].order_date)
-            sqlite3_bind_int64(st, 5, orders[i].order_date);
-        else
-            sqlite3_bind_null(st, 5);
-        sqlite3_bind_text(st, 6, orders[i].doc, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 7, orders[i].package_count);
-        if (exec_stmt(s, st, "order_insert") != STORE_OK) goto fail;
-        ids_out[i] = first + (int64_t)i;
-    }
-    if (tx(s, Q_COMMIT) != STORE_OK) goto fail;
-    return STORE_OK;
-fail:
-    rollback(s);
-    return STORE_ERROR;
-}
-
-static void read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r)
-{
-    r->tenant_id = sqlite3_column_int64(st, 0);
-    r->order_id = sqlite3_column_int64(st, 1);
-    r->reference = col_text(a, st, 2);
-    r->status = col_text(a, st, 3);
-    r->created_on = sqlite3_column_int64(st, 4);
-    r->updated_on = sqlite3_column_int64(st, 5);
-    r->order_date = sqlite3_column_int64(st, 6);
-    r->postage_applied_on = sqlite3_column_int64(st, 7);
-    r->printed_on = sqlite3_column_int64(st, 8);
-    r->manifested_on = sqlite3_column_int64(st, 9);
-    r->shipped_on = sqlite3_column_int64(st, 10);
-    r->other_courier_on = sqlite3_column_int64(st, 11);
-    r->tracking_number = col_text(a, st, 12);
-    r->carrier = col_text(a, st, 13);
-    r->carrier_service = col_text(a, st, 14);
-    r->package_count = sqlite3_column_int(st, 15);
-    r->doc = col_text(a, st, 16);
-}
-
-/* Appends every row a prepared, bound statement yields to a growing array. */
-static int collect(struct sqlite_store *s, sqlite3_stmt *st, struct arena *a,
-                   struct order_row **rows, size_t *n, size_t *cap)
-{
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == *cap) {
-            size_t ncap = *cap ? *cap * 2 : 16;
-            struct order_row *g = arena_alloc(a, ncap * sizeof *g);
-            if (*n) memcpy(g, *rows, *n * sizeof *g);
-            *rows = g;
-            *cap = ncap;
-        }
-        read_order(st, a, &(*rows)[(*n)++]);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? STORE_OK : fail(s, "orders_read");
-}
-
-/* Looks up each key in turn inside one read transaction; an order matched by
- * two keys is returned once. */
-static int s_orders_get(struct store *base, const struct scope *sc, const struct order_key *keys,
-                        size_t nkeys, struct arena *a, struct order_row **rows, size_t *nrows)
-{
-    struct sqlite_store *s = S(base);
-    size_t n = 0, cap = 0;
-    *rows = NULL;
-    /* several keys are read in one transaction so they see one snapshot */
-    bool in_tx = nkeys > 1 && sqlite3_get_autocommit(s->db);
-    if (in_tx && tx(s, Q_BEGIN) != STORE_OK) return STORE_ERROR;
-    for (size_t k = 0; k < nkeys; k++) {
-        sqlite3_stmt *st = stmt(s, keys[k].id > 0 ? Q_ORDER_BY_ID : Q_ORDER_BY_REF);
-        if (!st) goto fail;
-        sqlite3_bind_int64(st, 1, sc->tenant_id);
-        if (keys[k].id > 0)
-            sqlite3_bind_int64(st, 2, keys[k].id);
-        else
-            sqlite3_bind_text(st, 2, keys[k].reference, -1, SQLITE_STATIC);
-        size_t before = n;
-        if (collect(s, st, a, rows, &n, &cap) != STORE_OK) goto fail;
-        /* drop rows already returned for an earlier key */
-        for (size_t i = before; i < n;) {
-            bool dup = false;
-            for (size_t j = 0; j < before; j++)
-                if ((*rows)[j].order_id == (*rows)[i].order_id) dup = true;
-            if (dup) (*rows)[i] = (*rows)[--n];
-            else i++;
-        }
-    }
-    if (in_tx && tx(s, Q_COMMIT) != STORE_OK) goto fail;
-    *nrows = n;
-    return STORE_OK;
-fail:
-    rollback(s);
-    return STORE_ERROR;
-}
-
-static int s_orders_page(struct store *base, const struct scope *sc,
-                         const struct order_page_query *q, struct arena *a,
-                         struct order_row **rows, size_t *nrows)
-{
-    struct sqlite_store *s = S(base);
-    size_t n = 0, cap = 0;
-    *rows = NULL;
-    sqlite3_stmt *st = stmt(s, Q_ORDER_PAGE);
-    if (!st) return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, sc->tenant_id);
-    sqlite3_bind_int64(st, 2, q->after_id);
-    sqlite3_bind_int64(st, 3, q->start_ms ? q->start_ms : INT64_MIN);
-    sqlite3_bind_int64(st, 4, q->end_ms ? q->end_ms : INT64_MAX);
-    sqlite3_bind_int(st, 5, q->limit);
-    int rc = collect(s, st, a, rows, &n, &cap);
-    *nrows = n;
-    return rc;
-}
-
-static int s_order_delete(struct store *base, const struct scope *sc, int64_t order_id)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_ORDER_DELETE);
-    if (!st) return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, sc->tenant_id);
-    sqlite3_bind_int64(st, 2, order_id);
-    int rc = exec_stmt(s, st, "order_delete");
-    if (rc == STORE_OK && sqlite3_changes(s->db) == 0) return STORE_NOTFOUND;
-    return rc;
-}
-
-static int s_order_set_status(struct store *base, const struct scope *sc, int64_t order_id,
-                              const struct order_status_change *c)
-{
-    struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = stmt(s, Q_ORDER_SET_STATUS);
-    if (!st) return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, sc->tenant_id);
-    sqlite3_bind_int64(st, 2, order_id);
-    sqlite3_bind_text(st, 3, c->to_status, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, c->now);
-    sqlite3_bind_int(st, 5, c->clear_label);
-    sqlite3_bind_int64(st, 6, c->shipped_on);
-    sqlite3_bind_int64(st, 7, c->other_courier_on);
-    bind_text_opt(st, 8, c->tracking_number);
-    bind_text_opt(st, 9, c->carrier);
-    bind_text_opt(st, 10, c->carrier_service);
-    sqlite3_bind_text(st, 11, c->from_status, -1, SQLITE_STATIC);
-    int rc = exec_stmt(s, st, "order_set_status");
-    if (rc == STORE_OK && sqlite3_changes(s->db) == 0) return STORE_CONFLICT;
-    return rc;
+    return sq_exec(s, st, "failure_add");
 }
 
 static const struct store_ops sqlite_ops = {
@@ -759,12 +513,19 @@ static const struct store_ops sqlite_ops = {
     .dir_session_delete = s_dir_session_delete,
     .dir_failures = s_dir_failures,
     .dir_failure_add = s_dir_failure_add,
-    .orders_insert = s_orders_insert,
-    .orders_get = s_orders_get,
-    .orders_page = s_orders_page,
-    .order_delete = s_order_delete,
-    .order_set_status = s_order_set_status,
+    .orders_insert = sq_orders_insert,
+    .orders_get = sq_orders_get,
+    .orders_page = sq_orders_page,
+    .order_delete = sq_order_delete,
+    .order_set_status = sq_order_set_status,
     .tenant_name = s_tenant_name,
+    .tenant_settings = sq_tenant_settings,
+    .tenant_settings_set = sq_tenant_settings_set,
+    .s10_reserve = sq_s10_reserve,
+    .order_apply_postage = sq_order_apply_postage,
+    .orders_mark_printed = sq_orders_mark_printed,
+    .manifest_create = sq_manifest_create,
+    .manifest_get = sq_manifest_get,
 };
 
 /* Process-wide SQLite settings, once, before the library initialises:
@@ -794,7 +555,7 @@ int store_sqlite_open(const char *path, struct store **out)
                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                      " PRAGMA temp_store=MEMORY;",
                      NULL, NULL, NULL) != SQLITE_OK) {
-        fail(s, "pragmas");
+        sq_fail(s, "pragmas");
         s_close(&s->base);
         return STORE_ERROR;
     }

@@ -159,3 +159,45 @@ int store_tenant_name(struct store *s, const struct scope *sc, struct arena *a, 
 {
     return s->ops->tenant_name(s, sc, a, name);
 }
+
+int store_tenant_settings(struct store *s, const struct scope *sc, struct arena *a,
+                          struct tenant_settings *out)
+{
+    return s->ops->tenant_settings(s, sc, a, out);
+}
+
+int store_operator_tenant_settings_set(struct store *s, int64_t tenant_id,
+                                       const struct tenant_settings *in)
+{
+    return s->ops->tenant_settings_set(s, tenant_id, in);
+}
+
+int store_s10_reserve(struct store *s, const char *prefix, int n, int64_t *first)
+{
+    return s->ops->s10_reserve(s, prefix, n, first);
+}
+
+int store_order_apply_postage(struct store *s, const struct scope *sc, int64_t order_id,
+                              const char *from_status, const struct postage *p, int64_t now)
+{
+    return s->ops->order_apply_postage(s, sc, order_id, from_status, p, now);
+}
+
+int store_orders_mark_printed(struct store *s, const struct scope *sc, const int64_t *ids,
+                              size_t n, int64_t now)
+{
+    return s->ops->orders_mark_printed(s, sc, ids, n, now);
+}
+
+int store_manifest_create(struct store *s, const struct scope *sc, int64_t now, struct arena *a,
+                          int64_t *manifest_no, struct order_row **rows, size_t *nrows)
+{
+    return s->ops->manifest_create(s, sc, now, a, manifest_no, rows, nrows);
+}
+
+int store_manifest_get(struct store *s, const struct scope *sc, int64_t manifest_no,
+                       struct arena *a, int64_t *created_at, struct order_row **rows,
+                       size_t *nrows)
+{
+    return s->ops->manifest_get(s, sc, manifest_no, a, created_at, rows, nrows);
+}

@@ -33,8 +33,19 @@ struct order_row {
     int64_t created_on, updated_on, order_date; /* Unix ms; 0 = absent */
     int64_t postage_applied_on, printed_on, manifested_on, shipped_on, other_courier_on;
     const char *tracking_number, *carrier, *carrier_service;
+    const char *service_code; /* postage service, NULL before postage */
+    int64_t postage_pence;
+    int64_t manifest_no; /* 0 when not manifested */
     int package_count;
     const char *doc; /* validated order JSON */
+};
+
+/* Postage bought for an order: the service, its price and the S10 number
+ * reserved for it (store_s10_reserve). */
+struct postage {
+    const char *service_code;
+    int64_t price_pence;
+    const char *tracking_number;
 };
 
 /* A new order, as domain validation produced it. */
@@ -43,6 +54,14 @@ struct order_new {
     int64_t order_date;
     int package_count;
     const char *doc;
+    const struct postage *postage; /* non-NULL: created with postage applied */
+};
+
+/* A business's label settings and its sender / return address. */
+struct tenant_settings {
+    const char *label_layout; /* "6x4" or "A4" */
+    const char *trading_name, *address_line1, *address_line2, *city, *postcode, *country_code,
+        *phone;
 };
 
 /* One item of an orderIdentifiers list: an identifier, or a reference. */
@@ -127,6 +146,29 @@ int store_order_set_status(struct store *s, const struct scope *sc, int64_t orde
 int store_tenant_name(struct store *s, const struct scope *sc, struct arena *a,
                       const char **name);
 
+/* Postage, labels and manifests. Voiding (an order set back to new, or
+ * deleted) marks its tracking number void and refunds its postage in the
+ * ledger, in the same transaction. */
+int store_tenant_settings(struct store *s, const struct scope *sc, struct arena *a,
+                          struct tenant_settings *out);
+int store_operator_tenant_settings_set(struct store *s, int64_t tenant_id,
+                                       const struct tenant_settings *in);
+/* Reserves n consecutive S10 serials of a prefix, never handed out again. */
+int store_s10_reserve(struct store *s, const char *prefix, int n, int64_t *first);
+/* New -> postage applied, if the order is still in from_status. */
+int store_order_apply_postage(struct store *s, const struct scope *sc, int64_t order_id,
+                              const char *from_status, const struct postage *p, int64_t now);
+/* Postage applied -> label generated (orders in other states are left). */
+int store_orders_mark_printed(struct store *s, const struct scope *sc, const int64_t *ids,
+                              size_t n, int64_t now);
+/* Every order in labelGenerated or despatched and in no manifest goes into a
+ * new numbered manifest, atomically. STORE_NOTFOUND when none is eligible. */
+int store_manifest_create(struct store *s, const struct scope *sc, int64_t now, struct arena *a,
+                          int64_t *manifest_no, struct order_row **rows, size_t *nrows);
+int store_manifest_get(struct store *s, const struct scope *sc, int64_t manifest_no,
+                       struct arena *a, int64_t *created_at, struct order_row **rows,
+                       size_t *nrows);
+
 /* The backend's function table: a PostgreSQL backend fills in the same. */
 struct store_ops {
     void (*close)(struct store *);
@@ -164,6 +206,18 @@ struct store_ops {
     int (*order_set_status)(struct store *, const struct scope *, int64_t,
                             const struct order_status_change *);
     int (*tenant_name)(struct store *, const struct scope *, struct arena *, const char **);
+    int (*tenant_settings)(struct store *, const struct scope *, struct arena *,
+                           struct tenant_settings *);
+    int (*tenant_settings_set)(struct store *, int64_t, const struct tenant_settings *);
+    int (*s10_reserve)(struct store *, const char *, int, int64_t *);
+    int (*order_apply_postage)(struct store *, const struct scope *, int64_t, const char *,
+                               const struct postage *, int64_t);
+    int (*orders_mark_printed)(struct store *, const struct scope *, const int64_t *, size_t,
+                               int64_t);
+    int (*manifest_create)(struct store *, const struct scope *, int64_t, struct arena *,
+                           int64_t *, struct order_row **, size_t *);
+    int (*manifest_get)(struct store *, const struct scope *, int64_t, struct arena *, int64_t *,
+                        struct order_row **, size_t *);
 };
 
 struct store {

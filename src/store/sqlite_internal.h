@@ -1,0 +1,128 @@
+/* sqlite_internal: what the SQLite backend's files share: the connection
+ * struct, statement ids and the helpers around prepared statements. */
+#ifndef POSTROOM_SQLITE_INTERNAL_H
+#define POSTROOM_SQLITE_INTERNAL_H
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+enum stmt_id {
+    Q_BEGIN,
+    Q_BEGIN_IMMEDIATE,
+    Q_COMMIT,
+    Q_ROLLBACK,
+    Q_META_GET,
+    Q_META_PUT,
+    Q_TENANT_CREATE,
+    Q_TENANT_EXISTS,
+    Q_TENANT_FIND,
+    Q_TENANT_NAME,
+    Q_USER_NEXT_ID,
+    Q_USER_ADD,
+    Q_LOGIN_ADD,
+    Q_USER_SET_PW,
+    Q_KEY_NEXT_ID,
+    Q_KEY_ADD,
+    Q_KEY_REVOKE_NAMED,
+    Q_DIR_KEY,
+    Q_DIR_LOGIN,
+    Q_DIR_SESSION,
+    Q_DIR_SESSION_TOUCH,
+    Q_DIR_SESSION_CREATE,
+    Q_DIR_SESSION_DELETE,
+    Q_DIR_FAILURES,
+    Q_DIR_FAILURE_ADD,
+    Q_DIR_FAILURE_PRUNE,
+    Q_ORDER_ALLOC,
+    Q_ORDER_INSERT,
+    Q_ORDER_BY_ID,
+    Q_ORDER_BY_REF,
+    Q_ORDER_PAGE,
+    Q_ORDER_DELETE,
+    Q_ORDER_SET_STATUS,
+    Q_ORDER_POSTAGE_OF,
+    Q_TRACKING_ISSUE,
+    Q_TRACKING_VOID,
+    Q_LEDGER_ADD,
+    Q_SETTINGS_GET,
+    Q_SETTINGS_PUT,
+    Q_S10_INIT,
+    Q_S10_RESERVE,
+    Q_ORDER_APPLY_POSTAGE,
+    Q_ORDER_MARK_PRINTED,
+    Q_MANIFEST_NEXT,
+    Q_MANIFEST_ASSIGN,
+    Q_MANIFEST_INSERT,
+    Q_MANIFEST_GET,
+    Q_MANIFEST_ORDERS,
+    Q_COUNT
+};
+
+struct sqlite_store {
+    struct store base;
+    sqlite3 *db;
+    sqlite3_stmt *stmt[Q_COUNT]; /* prepared once per connection, on first use */
+};
+
+static inline struct sqlite_store *S(struct store *s)
+{
+    return (struct sqlite_store *)s;
+}
+
+/* Logs a failure by SQLite error code only (messages can quote data). */
+int sq_fail(struct sqlite_store *s, const char *where);
+/* The statement for id, prepared from sql on first use, reset and unbound. */
+sqlite3_stmt *sq_stmt(struct sqlite_store *s, enum stmt_id id, const char *sql);
+/* Steps a statement whose rows are not needed; STORE_CONFLICT on a constraint. */
+int sq_exec(struct sqlite_store *s, sqlite3_stmt *st, const char *where);
+/* BEGIN, BEGIN IMMEDIATE, COMMIT or ROLLBACK by id. */
+int sq_tx(struct sqlite_store *s, enum stmt_id id);
+void sq_rollback(struct sqlite_store *s);
+const char *sq_col_text(struct arena *a, sqlite3_stmt *st, int i);
+void sq_bind_text_opt(sqlite3_stmt *st, int i, const char *v);
+
+/* sqlite_orders.c */
+int sq_orders_insert(struct store *, const struct scope *, const struct order_new *, size_t,
+                     int64_t, int64_t *);
+int sq_orders_get(struct store *, const struct scope *, const struct order_key *, size_t,
+                  struct arena *, struct order_row **, size_t *);
+int sq_orders_page(struct store *, const struct scope *, const struct order_page_query *,
+                   struct arena *, struct order_row **, size_t *);
+int sq_order_delete(struct store *, const struct scope *, int64_t);
+int sq_order_set_status(struct store *, const struct scope *, int64_t,
+                        const struct order_status_change *);
+/* Within a write transaction: records the S10 number as issued to the order
+ * and charges its postage in the ledger. */
+int sq_postage_issue(struct sqlite_store *s, const struct scope *sc, int64_t order_id,
+                     const struct postage *p, int64_t now);
+/* Within a write transaction: voids the order's live S10 number, if any, and
+ * refunds its postage. */
+int sq_postage_void(struct sqlite_store *s, const struct scope *sc, int64_t order_id,
+                    int64_t now);
+
+/* sqlite_postage.c */
+int sq_tenant_settings(struct store *, const struct scope *, struct arena *,
+                       struct tenant_settings *);
+int sq_tenant_settings_set(struct store *, int64_t, const struct tenant_settings *);
+int sq_s10_reserve(struct store *, const char *, int, int64_t *);
+int sq_order_apply_postage(struct store *, const struct scope *, int64_t, const char *,
+                           const struct postage *, int64_t);
+int sq_orders_mark_printed(struct store *, const struct scope *, const int64_t *, size_t, int64_t);
+int sq_manifest_create(struct store *, const struct scope *, int64_t, struct arena *, int64_t *,
+                       struct order_row **, size_t *);
+int sq_manifest_get(struct store *, const struct scope *, int64_t, struct arena *, int64_t *,
+                    struct order_row **, size_t *);
+
+/* Reads the order columns (ORDER_COLS) of the current row. */
+void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r);
+/* Appends every row of a bound statement to a growing array. */
+int sq_collect_orders(struct sqlite_store *s, sqlite3_stmt *st, struct arena *a,
+                      struct order_row **rows, size_t *n, size_t *cap);
+
+#define ORDER_COLS                                                                                 \
+    "tenant_id, order_id, order_ref, status, created_on, updated_on, order_date, "                \
+    "postage_applied_on, printed_on, manifested_on, shipped_on, other_courier_on, "                \
+    "tracking_number, carrier, carrier_service, package_count, doc, service_code, "               \
+    "postage_pence, manifest_no"
+
+#endif
