@@ -280,12 +280,14 @@ static int cmd_serve(const char *db, int argc, char **argv)
 {
     if (wants_help(argc, argv)) {
         printf("usage: postroom [--db PATH] serve [--listen HOST:PORT] [--rate-limit N]\n"
-               "                [--threads N] [--tls-cert FILE --tls-key FILE]\n"
+               "                [--threads N] [--tls-cert FILE --tls-key FILE] [--share DIR]\n"
                "  --listen      default 127.0.0.1:8080, or $POSTROOM_LISTEN\n"
                "  --rate-limit  API requests per second per key, default 5, or\n"
                "                $POSTROOM_RATE_LIMIT; 0 turns the limit off\n"
                "  --threads     server threads, default the number of cores\n"
-               "  --tls-cert/--tls-key  serve HTTPS with this PEM certificate and key\n");
+               "  --tls-cert/--tls-key  serve HTTPS with this PEM certificate and key\n"
+               "  --share DIR   data files (tariff); default $POSTROOM_SHARE, else share/\n"
+               "                beside the binary's directory, else ./share\n");
         return 0;
     }
     struct server_config c;
@@ -304,6 +306,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
             c.threads = (unsigned)t;
         } else if (!strcmp(a, "--tls-cert")) c.tls_cert = v;
         else if (!strcmp(a, "--tls-key")) c.tls_key = v;
+        else if (!strcmp(a, "--share")) c.share_dir = v;
         else return fail("unknown serve option (see serve --help)");
         i++;
     }

@@ -7,6 +7,8 @@
 #include "domain/cursor.h"
 #include "domain/idlist.h"
 #include "domain/order.h"
+#include "domain/postage.h"
+#include "domain/s10.h"
 #include "domain/status.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -34,6 +36,16 @@ static bool write_details(struct request *r, struct jw *w, const struct order_ro
 
 /* --- POST /orders ------------------------------------------------------- */
 
+/* "orderDate is required", "recipient.address.countryCode: service OLP1 does
+ * not deliver to FR": every message names its field once. */
+static const char *error_message(struct request *r, const struct field_error *fe)
+{
+    size_t fl = strlen(fe->field);
+    if (!fl || strncmp(fe->message, fe->field, fl) == 0) return fe->message;
+    bool predicate = !strncmp(fe->message, "is ", 3) || !strncmp(fe->message, "must ", 5);
+    return arena_printf(&r->arena, "%s%s%s", fe->field, predicate ? " " : ": ", fe->message);
+}
+
 static void write_failed(struct request *r, struct jw *w, const json_t *item,
                          const struct order_errors *e)
 {
@@ -48,9 +60,7 @@ static void write_failed(struct request *r, struct jw *w, const json_t *item,
         const struct field_error *fe = &e->items[i];
         jw_obj_open(w);
         jw_kint(w, "errorCode", fe->code);
-        jw_kstr(w, "errorMessage",
-                *fe->field ? arena_printf(&r->arena, "%s %s", fe->field, fe->message)
-                           : fe->message);
+        jw_kstr(w, "errorMessage", error_message(r, fe));
         jw_key(w, "fields");
         jw_arr_open(w);
         if (*fe->field) {
@@ -66,6 +76,47 @@ static void write_failed(struct request *r, struct jw *w, const json_t *item,
     jw_obj_close(w);
 }
 
+/* Validation hook: quotes postage for orders that name a service. */
+struct quote_ctx {
+    const struct tariff *tariff;
+    struct arena *arena;
+    struct postage_quote *quote; /* this item's */
+};
+
+static bool quote_check(void *ctx, const json_t *doc, struct order_errors *errs)
+{
+    struct quote_ctx *q = ctx;
+    return postage_quote(q->tariff, doc, q->arena, q->quote, errs);
+}
+
+/* Gives every order that bought postage an S10 number: serials are reserved
+ * per prefix in one step, before the orders' own transaction, so a failed
+ * insert only leaves unused serials (never a reused one). */
+static int assign_tracking(struct request *r, struct order_new *valid, struct postage_quote *quotes,
+                           size_t nvalid)
+{
+    for (size_t i = 0; i < nvalid; i++) {
+        if (!quotes[i].service_code || valid[i].postage) continue;
+        const char *prefix = quotes[i].s10_prefix;
+        int n = 0;
+        for (size_t j = i; j < nvalid; j++)
+            n += quotes[j].service_code && !valid[j].postage && !strcmp(quotes[j].s10_prefix, prefix);
+        int64_t serial;
+        int rc = store_s10_reserve(r->store, prefix, n, &serial);
+        if (rc != STORE_OK) return rc;
+        for (size_t j = i; j < nvalid; j++) {
+            if (!quotes[j].service_code || valid[j].postage || strcmp(quotes[j].s10_prefix, prefix))
+                continue;
+            struct postage *p = arena_alloc(&r->arena, sizeof *p);
+            char *tn = arena_alloc(&r->arena, S10_LEN + 1);
+            if (!s10_format(tn, prefix, (uint32_t)serial++)) return STORE_ERROR;
+            *p = (struct postage){quotes[j].service_code, quotes[j].pence, tn};
+            valid[j].postage = p;
+        }
+    }
+    return STORE_OK;
+}
+
 void api_orders_create(struct request *r)
 {
     json_t *body = api_json_body(r);
@@ -79,11 +130,14 @@ void api_orders_create(struct request *r)
     }
     size_t n = json_array_size(items);
     struct order_new *valid = arena_alloc(&r->arena, n * sizeof *valid);
+    struct postage_quote *quotes = arena_alloc(&r->arena, n * sizeof *quotes);
     struct order_errors *errs = arena_alloc(&r->arena, n * sizeof *errs);
     size_t *slot = arena_alloc(&r->arena, n * sizeof *slot); /* item -> index in valid */
     size_t nvalid = 0;
     for (size_t i = 0; i < n; i++) {
-        if (order_validate(json_array_get(items, i), &r->arena, &valid[nvalid], &errs[i]))
+        struct quote_ctx qc = {r->cfg->tariff, &r->arena, &quotes[nvalid]};
+        if (order_validate_with(json_array_get(items, i), &r->arena, &valid[nvalid], &errs[i],
+                                r->cfg->tariff ? quote_check : NULL, &qc))
             slot[i] = nvalid++;
         else
             slot[i] = (size_t)-1;
@@ -91,7 +145,8 @@ void api_orders_create(struct request *r)
     int64_t *ids = arena_alloc(&r->arena, (nvalid ? nvalid : 1) * sizeof *ids);
     int64_t now = time_now_ms();
     struct scope sc = scope_of(&r->principal);
-    if (nvalid && store_orders_insert(r->store, &sc, valid, nvalid, now, ids) != STORE_OK) {
+    if (nvalid && (assign_tracking(r, valid, quotes, nvalid) != STORE_OK ||
+                   store_orders_insert(r->store, &sc, valid, nvalid, now, ids) != STORE_OK)) {
         json_decref(body);
         api_store_failed(r);
         return;
@@ -109,9 +164,10 @@ void api_orders_create(struct request *r)
         struct order_row row = {.tenant_id = sc.tenant_id,
                                 .order_id = ids[slot[i]],
                                 .reference = o->reference,
-                                .status = STATUS_NEW,
+                                .status = o->postage ? STATUS_POSTAGE_APPLIED : STATUS_NEW,
                                 .created_on = now,
                                 .order_date = o->order_date,
+                                .tracking_number = o->postage ? o->postage->tracking_number : NULL,
                                 .package_count = o->package_count};
         http_egress_claim(r, row.tenant_id);
         /* CreateOrderResponse: GetOrderInfoResource's fields plus the label's */

@@ -41,6 +41,11 @@ struct order_errors {
  * order date, package count) and returns true; otherwise appends to errs. */
 bool order_validate(const json_t *item, struct arena *a, struct order_new *out,
                     struct order_errors *errs);
+/* The same, handing the validated document to check(ctx, doc, errs) before
+ * it is kept; check appends errors and returns false to fail the order. */
+typedef bool (*order_doc_check)(void *ctx, const json_t *doc, struct order_errors *errs);
+bool order_validate_with(const json_t *item, struct arena *a, struct order_new *out,
+                         struct order_errors *errs, order_doc_check check, void *ctx);
 
 /* Writers. The caller claims each row's tenant for the egress check before
  * writing it. _members writes the fields without the braces, for answers

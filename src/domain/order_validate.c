@@ -383,6 +383,12 @@ static bool validate_object(const json_t *obj, const struct field *fields, const
 bool order_validate(const json_t *item, struct arena *a, struct order_new *out,
                     struct order_errors *errs)
 {
+    return order_validate_with(item, a, out, errs, NULL, NULL);
+}
+
+bool order_validate_with(const json_t *item, struct arena *a, struct order_new *out,
+                         struct order_errors *errs, order_doc_check check, void *ctx)
+{
     memset(out, 0, sizeof *out);
     if (!json_is_object(item)) {
         add_error(errs, a, OERR_INVALID, "each order must be an object", "", item);
@@ -390,6 +396,7 @@ bool order_validate(const json_t *item, struct arena *a, struct order_new *out,
     }
     json_t *doc = json_object();
     bool ok = validate_object(item, order_fields, "", a, doc, errs);
+    if (ok && check) ok = check(ctx, doc, errs);
     if (ok) {
         const char *ref = json_string_value(json_object_get(doc, "orderReference"));
         out->reference = ref ? arena_strdup(a, ref) : NULL;

@@ -166,7 +166,10 @@ bool order_write_details(struct jw *w, const struct order_row *row, struct arena
     jw_obj_open(w);
     jw_kmoney(w, "shippingCost", pence_at(doc, "shippingCostCharged"));
     jw_kstr_opt(w, "trackingNumber", row->tracking_number);
-    copy_str(w, postage, "serviceCode", "serviceCode");
+    if (row->service_code)
+        jw_kstr(w, "serviceCode", row->service_code);
+    else
+        copy_str(w, postage, "serviceCode", "serviceCode");
     jw_kstr_opt(w, "shippingService", row->carrier_service);
     jw_kstr_opt(w, "shippingCarrier", row->carrier);
     copy_bool(w, postage, "receiveEmailNotification", "receiveEmailNotification");

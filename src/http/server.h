@@ -7,8 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct tariff;
+
 struct server_config {
     const char *db_path;
+    const char *share_dir;        /* tariff and other data files */
+    const struct tariff *tariff;  /* loaded by server_run from share_dir */
     char listen_host[64];
     uint16_t port;
     int rate_limit; /* requests per second per API key; 0 = off */
@@ -24,6 +28,9 @@ struct server_config {
 void server_config_defaults(struct server_config *c);
 /* Parses "HOST:PORT" (HOST may be [v6]). */
 bool server_parse_listen(struct server_config *c, const char *s);
+/* The share/ directory: $POSTROOM_SHARE, else share/ beside the directory
+ * that holds the binary (build/postroom -> share/), else ./share. */
+const char *server_default_share_dir(void);
 /* Serves until SIGINT or SIGTERM. Returns a process exit status. */
 int server_run(struct server_config *c);
 

@@ -1,0 +1,73 @@
+/* postage: service, format, destination and weight checks, and the price. */
+#include "domain/postage.h"
+
+#include <string.h>
+
+static void error(struct order_errors *e, struct arena *a, int code, const char *field,
+                  const char *msg, const char *value)
+{
+    if (e->n == e->cap) {
+        size_t cap = e->cap ? e->cap * 2 : 8;
+        struct field_error *g = arena_alloc(a, cap * sizeof *g);
+        if (e->n) memcpy(g, e->items, e->n * sizeof *g);
+        e->items = g;
+        e->cap = cap;
+    }
+    e->items[e->n++] = (struct field_error){code, arena_strdup(a, msg), arena_strdup(a, field),
+                                            value ? arena_strdup(a, value) : NULL};
+}
+
+bool postage_quote(const struct tariff *t, const json_t *doc, struct arena *a,
+                   struct postage_quote *q, struct order_errors *errs)
+{
+    memset(q, 0, sizeof *q);
+    const char *code =
+        json_string_value(json_object_get(json_object_get(doc, "postageDetails"), "serviceCode"));
+    if (!code) return true;
+    const struct tariff_service *svc = tariff_service(t, code);
+    if (!svc) {
+        error(errs, a, OERR_INVALID, "postageDetails.serviceCode",
+              arena_printf(a, "postageDetails.serviceCode %s does not exist", code), code);
+        return false;
+    }
+    const json_t *packages = json_object_get(doc, "packages");
+    if (json_array_size(packages) == 0) {
+        error(errs, a, OERR_REQUIRED, "packages",
+              "packages is required when postageDetails.serviceCode is given", NULL);
+        return false;
+    }
+    const char *country = json_string_value(
+        json_object_get(json_object_get(json_object_get(doc, "recipient"), "address"),
+                        "countryCode"));
+    int64_t total = 0;
+    bool ok = true;
+    size_t i;
+    const json_t *pkg;
+    json_array_foreach(packages, i, pkg)
+    {
+        const json_t *dims = json_object_get(pkg, "dimensions");
+        struct tariff_query tq = {
+            .service_code = code,
+            .format = json_string_value(json_object_get(pkg, "packageFormatIdentifier")),
+            .weight_grams = (int)json_integer_value(json_object_get(pkg, "weightInGrams")),
+            .dims_mm = {(int)json_integer_value(json_object_get(dims, "heightInMms")),
+                        (int)json_integer_value(json_object_get(dims, "widthInMms")),
+                        (int)json_integer_value(json_object_get(dims, "depthInMms"))},
+            .country = country,
+            .package_index = (int)i,
+        };
+        int64_t pence;
+        struct tariff_error te;
+        if (tariff_price(t, &tq, &pence, &te)) {
+            total += pence;
+        } else {
+            error(errs, a, te.code, te.field, te.message, NULL);
+            ok = false;
+        }
+    }
+    if (!ok) return false;
+    q->service_code = arena_strdup(a, svc->code);
+    q->pence = total;
+    memcpy(q->s10_prefix, svc->s10_prefix, 3);
+    return true;
+}
