@@ -3,10 +3,10 @@
 # and only when run as root (a non-root build just reports what is missing).
 # Usage: scripts/deps.sh build|test|bench
 set -eu
-need="build-essential cmake pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev libgnutls28-dev"
+need="build-essential cmake pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev libgnutls28-dev libcairo2-dev libzint-dev fonts-dejavu-core"
 case "${1:-build}" in
-  test)  need="$need python3 libcurl4-openssl-dev sqlite3 openssl" ;;
-  bench) need="$need wrk libcurl4-openssl-dev" ;;
+  test)  need="$need python3 libcurl4-openssl-dev sqlite3 openssl poppler-utils zbar-tools dmtx-utils qpdf" ;;
+  bench) need="$need wrk libcurl4-openssl-dev weasyprint" ;;
 esac
 missing=""
 for p in $need; do
