@@ -40,7 +40,10 @@ void server_config_defaults(struct server_config *c)
     c->threads = n > 0 ? (unsigned)n : 2;
     c->max_body = 8u << 20;
     c->max_url = 8u << 10;
-    c->max_headers = 16u << 10;
+    /* Must stay well inside libmicrohttpd's 32 KiB connection buffer (kept at
+     * its default: the whole buffer is zeroed for every request, so a larger
+     * one costs every request), or it answers oversize headers itself. */
+    c->max_headers = 12u << 10;
     c->timeout_s = 30;
 }
 
@@ -524,7 +527,6 @@ static int serve(struct server_config *c)
         MHD_OPTION_THREAD_POOL_SIZE, c->threads,
         MHD_OPTION_CONNECTION_TIMEOUT, c->timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, 4096u,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
         MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_ARRAY, cert ? tls_opts : &tls_opts[2],

@@ -114,12 +114,24 @@ void jw_arr_close(struct jw *w)
     buf_addc(w->b, ']');
 }
 
+static bool json_plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 static void jw_escaped(struct buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     buf_reserve(b, n + 2);
     buf_addc(b, '"');
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
+        size_t run = i;
+        while (run < n && json_plain((unsigned char)s[run])) run++;
+        if (run > i) { /* copy plain ASCII in one go */
+            buf_add(b, s + i, run - i);
+            i = run;
+            continue;
+        }
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
             buf_addc(b, '\\');
@@ -129,18 +141,17 @@ static void jw_escaped(struct buf *b, const char *s, size_t n)
             size_t l = utf8_sequence((const unsigned char *)s + i, n - i);
             if (l) {
                 buf_add(b, s + i, l);
-                i += l - 1;
-            } else {
-                buf_add(b, "\\ufffd", 6);
+                i += l;
+                continue;
             }
-        } else if (c < 0x20 || c == 0x7f) {
+            buf_add(b, "\\ufffd", 6);
+        } else {
             /* \u escapes for control bytes; < and > are left alone since JSON
              * answers are served as application/json, never inlined in HTML. */
             char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
             buf_add(b, e, 6);
-        } else {
-            buf_addc(b, (char)c);
         }
+        i++;
     }
     buf_addc(b, '"');
 }

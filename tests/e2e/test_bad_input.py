@@ -344,12 +344,16 @@ class TestLimits(Base):
         self.assertIsNotNone(r)
         self.assertIn(r.status, (401, 413), r.short())
 
-    def test_header_over_16_kib_431(self):
-        r = T.get("/api/v1/orders", headers={"X-Pad": "a" * (17 * 1024)})
-        self.assert_4xx_json(r, "17 KiB header", (431,))
-        hdrs = {"X-Pad-%03d" % i: "b" * 100 for i in range(200)}
+    def test_headers_over_12_kib_431(self):
+        # postroom answers JSON 431 above 12 KiB of headers; libmicrohttpd's own
+        # 32 KiB connection buffer refuses larger ones first (next test).
+        r = T.get("/api/v1/orders", headers={"X-Pad": "a" * (13 * 1024)})
+        self.assert_4xx_json(r, "13 KiB header", (431,))
+        hdrs = {"X-Pad-%03d" % i: "b" * 100 for i in range(150)}
         r = T.get("/api/v1/orders", headers=hdrs)
-        self.assert_4xx_json(r, "200 headers of 100 bytes", (431,))
+        self.assert_4xx_json(r, "150 headers of 100 bytes", (431,))
+        r = T.get("/api/v1/orders", headers={"X-Pad": "a" * (11 * 1024)})
+        self.assertEqual(r.status, 200, "11 KiB of headers are allowed: " + r.short())
 
     def test_enormous_headers_no_5xx(self):
         for size in (64 * 1024, 1024 * 1024):
