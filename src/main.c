@@ -29,6 +29,7 @@ static const char *usage_main =
     "  serve [--listen HOST:PORT] [--rate-limit N] [--threads N] [--tls-cert F --tls-key F]\n"
     "  migrate                          create or upgrade the database\n"
     "  tenant create NAME               print the new tenant's id\n"
+    "  tenant set TENANT --option VALUE sender address and label layout\n"
     "  user add TENANT EMAIL --role admin|standard   (password on stdin)\n"
     "  apikey create TENANT [--name LABEL]           print a new API key, once\n"
     "  demo                             ensure the demo business; print its login and key\n"
@@ -88,13 +89,62 @@ static int cmd_migrate(const char *db, int argc, char **argv)
     return 0;
 }
 
+/* The options of `tenant set`, each a field of the label settings. */
+static const char **settings_field(struct tenant_settings *ts, const char *opt)
+{
+    if (!strcmp(opt, "--trading-name")) return &ts->trading_name;
+    if (!strcmp(opt, "--address-line1")) return &ts->address_line1;
+    if (!strcmp(opt, "--address-line2")) return &ts->address_line2;
+    if (!strcmp(opt, "--city")) return &ts->city;
+    if (!strcmp(opt, "--postcode")) return &ts->postcode;
+    if (!strcmp(opt, "--country")) return &ts->country_code;
+    if (!strcmp(opt, "--phone")) return &ts->phone;
+    if (!strcmp(opt, "--label-layout")) return &ts->label_layout;
+    return NULL;
+}
+
+/* tenant set TENANT --option value ...: changes only the options given. */
+static int tenant_set(const char *db, int argc, char **argv)
+{
+    int64_t tenant;
+    if (argc < 2 || !parse_id(argv[1], &tenant)) return fail("usage: tenant set TENANT --option VALUE ...");
+    struct store *s;
+    if (open_migrated(db, &s)) return 1;
+    struct arena a;
+    arena_init(&a);
+    struct tenant_settings ts;
+    struct scope sc = {tenant};
+    int rc = store_operator_tenant_exists(s, tenant);
+    if (rc == STORE_OK) rc = store_tenant_settings(s, &sc, &a, &ts);
+    const char *bad = NULL;
+    for (int i = 2; rc == STORE_OK && !bad && i < argc; i += 2) {
+        const char **f = settings_field(&ts, argv[i]);
+        if (!f || i + 1 >= argc || strlen(argv[i + 1]) > 200) bad = "unknown option or bad value (see tenant --help)";
+        else *f = *argv[i + 1] ? argv[i + 1] : NULL;
+    }
+    if (!bad && ts.label_layout && strcmp(ts.label_layout, "6x4") && strcmp(ts.label_layout, "A4"))
+        bad = "--label-layout must be 6x4 or A4";
+    if (!bad && ts.country_code && strlen(ts.country_code) != 2) bad = "--country must be a two-letter code";
+    if (rc == STORE_OK && !bad) rc = store_operator_tenant_settings_set(s, tenant, &ts);
+    store_close(s);
+    arena_free(&a);
+    if (bad) return fail(bad);
+    if (rc == STORE_NOTFOUND) return fail("no such tenant");
+    return rc == STORE_OK ? 0 : fail("cannot change the settings");
+}
+
 static int cmd_tenant(const char *db, int argc, char **argv)
 {
     if (wants_help(argc, argv)) {
-        printf("usage: postroom [--db PATH] tenant create NAME\nCreates a business account and "
-               "prints its id alone on stdout.\n");
+        printf("usage: postroom [--db PATH] tenant create NAME\n"
+               "       postroom [--db PATH] tenant set TENANT [--trading-name X] [--address-line1 X]\n"
+               "            [--address-line2 X] [--city X] [--postcode X] [--country CC] [--phone X]\n"
+               "            [--label-layout 6x4|A4]\n"
+               "create makes a business account and prints its id alone on stdout; set changes\n"
+               "the sender / return address and label layout printed on its documents.\n");
         return 0;
     }
+    if (argc >= 1 && !strcmp(argv[0], "set")) return tenant_set(db, argc, argv);
     if (argc != 2 || strcmp(argv[0], "create")) return fail("usage: tenant create NAME");
     const char *name = argv[1];
     if (!*name || strlen(name) > 200) return fail("the tenant name must be 1 to 200 characters");
@@ -257,6 +307,14 @@ static int cmd_demo(const char *db, int argc, char **argv)
     int rc = store_operator_tenant_find(s, tenant_name, &tenant);
     if (rc == STORE_NOTFOUND) {
         rc = store_operator_tenant_create(s, tenant_name, &tenant);
+        struct tenant_settings ts = {.label_layout = "6x4",
+                                     .trading_name = "Demo Trading",
+                                     .address_line1 = "Unit 4, Riverside Works",
+                                     .city = "Sheffield",
+                                     .postcode = "S3 8EN",
+                                     .country_code = "GB",
+                                     .phone = "0114 496 0000"};
+        if (rc == STORE_OK) rc = store_operator_tenant_settings_set(s, tenant, &ts);
         if (rc == STORE_OK) rc = demo_orders(s, tenant);
     }
     if (rc == STORE_OK && !password_hash(pw, hash)) rc = STORE_ERROR;

@@ -6,6 +6,7 @@
 #include "http/request.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 
 /* orders.c */
 void api_orders_create(struct request *r);
@@ -27,5 +28,24 @@ void api_not_implemented(struct request *r);
 json_t *api_json_body(struct request *r);
 /* Answers 500 for a failed store call and marks the connection broken. */
 void api_store_failed(struct request *r);
+/* The {orderIdentifiers} path parameter, or -1 after answering the spec's
+ * 400 (an array of OrderErrorResponse). */
+struct order_key;
+int api_order_keys(struct request *r, struct order_key **keys);
+
+/* labels.c */
+void api_orders_label(struct request *r);
+struct order_row;
+/* Renders the postage labels of orders that have postage into out (with
+ * returns labels and customs forms on request) and marks them printed.
+ * Answers nothing itself: the caller decides what a failure means. */
+enum label_rc { LABEL_OK, LABEL_STORE_FAILED, LABEL_DRAW_FAILED };
+enum label_rc api_render_labels(struct request *r, const struct order_row *rows, size_t n,
+                                bool returns, bool customs, struct buf *out);
+
+/* manifests.c */
+void api_manifests_create(struct request *r);
+void api_manifests_get(struct request *r);
+void api_manifests_retry(struct request *r);
 
 #endif

@@ -1,5 +1,6 @@
 /* body: strict JSON request bodies, shared by the handlers that take one. */
 #include "api/api.h"
+#include "domain/idlist.h"
 
 #include <string.h>
 #include <strings.h>
@@ -39,3 +40,28 @@ void api_store_failed(struct request *r)
     r->store_broken = true;
     http_error(r, 500, "InternalError", "The request could not be completed.");
 }
+
+/* The spec's 400 for a bad identifier list: an array of OrderErrorResponse. */
+static void bad_idlist(struct request *r, const char *message, const char *item)
+{
+    buf_init(&r->out, &r->arena);
+    struct jw w;
+    jw_init(&w, &r->out);
+    jw_arr_open(&w);
+    jw_obj_open(&w);
+    jw_kstr_opt(&w, "channelOrderReference", item);
+    jw_kstr(&w, "code", "InvalidOrderIdentifiers");
+    jw_kstr(&w, "message", message);
+    jw_obj_close(&w);
+    jw_arr_close(&w);
+    http_reply_json(r, 400);
+}
+
+int api_order_keys(struct request *r, struct order_key **keys)
+{
+    const char *err = NULL, *item = NULL;
+    int n = idlist_parse(&r->arena, r->params[0], keys, &err, &item);
+    if (n < 0) bad_idlist(r, err, item);
+    return n;
+}
+

@@ -14,6 +14,7 @@
 #include "store/store.h"
 #include "util/timefmt.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,6 +118,51 @@ static int assign_tracking(struct request *r, struct order_new *valid, struct po
     return STORE_OK;
 }
 
+/* The label of a just-created order, base64 in CreateOrderResponse.label, or
+ * labelErrors saying why not. The order is created either way: a label that
+ * cannot be drawn never undoes an acknowledged order. */
+static void write_created_label(struct request *r, struct jw *w, const struct scope *sc,
+                                int64_t order_id, const json_t *label)
+{
+    struct order_key key = {.id = order_id};
+    struct order_row *rows;
+    size_t n = 0;
+    const char *code = NULL, *message = NULL;
+    struct buf pdf;
+    buf_init(&pdf, &r->arena);
+    if (store_orders_get(r->store, sc, &key, 1, &r->arena, &rows, &n) != STORE_OK || n != 1) {
+        r->store_broken = true;
+        code = "LabelFailed", message = "The label could not be produced; print it later.";
+    } else if (!rows[0].tracking_number || !rows[0].service_code) {
+        code = "NoPostage", message = "Postage has not been applied to this order.";
+    } else {
+        enum label_rc lr = api_render_labels(
+            r, rows, 1, json_is_true(json_object_get(label, "includeReturnsLabel")),
+            json_is_true(json_object_get(label, "includeCN")), &pdf);
+        if (lr != LABEL_OK)
+            code = "LabelFailed", message = "The label could not be produced; print it later.";
+    }
+    if (code) {
+        jw_key(w, "labelErrors");
+        jw_arr_open(w);
+        jw_obj_open(w);
+        jw_kstr(w, "message", message);
+        jw_kstr(w, "code", code);
+        jw_obj_close(w);
+        jw_arr_close(w);
+        return;
+    }
+    size_t len = sodium_base64_encoded_len(pdf.len, sodium_base64_VARIANT_ORIGINAL);
+    char *b64 = arena_alloc(&r->arena, len);
+    sodium_bin2base64(b64, len, (const unsigned char *)pdf.data, pdf.len,
+                      sodium_base64_VARIANT_ORIGINAL);
+    jw_kstr(w, "label", b64);
+    jw_key(w, "generatedDocuments");
+    jw_arr_open(w);
+    jw_str(w, "postageLabel");
+    jw_arr_close(w);
+}
+
 void api_orders_create(struct request *r)
 {
     json_t *body = api_json_body(r);
@@ -174,15 +220,8 @@ void api_orders_create(struct request *r)
         jw_obj_open(&w);
         order_write_info_members(&w, &row);
         const json_t *label = json_object_get(json_array_get(items, i), "label");
-        if (json_is_true(json_object_get(label, "includeLabelInResponse"))) {
-            jw_key(&w, "labelErrors");
-            jw_arr_open(&w);
-            jw_obj_open(&w);
-            jw_kstr(&w, "code", "NotImplemented");
-            jw_kstr(&w, "message", "Label generation is not available yet.");
-            jw_obj_close(&w);
-            jw_arr_close(&w);
-        }
+        if (json_is_true(json_object_get(label, "includeLabelInResponse")))
+            write_created_label(r, &w, &sc, row.order_id, label);
         jw_obj_close(&w);
     }
     jw_arr_close(&w);
@@ -289,34 +328,10 @@ void api_orders_list_full(struct request *r)
 
 /* --- GET /orders/{ids}, /orders/{ids}/full -------------------------------- */
 
-/* The spec's 400 for a bad identifier list: an array of OrderErrorResponse. */
-static void bad_idlist(struct request *r, const char *message, const char *item)
-{
-    buf_init(&r->out, &r->arena);
-    struct jw w;
-    jw_init(&w, &r->out);
-    jw_arr_open(&w);
-    jw_obj_open(&w);
-    jw_kstr_opt(&w, "channelOrderReference", item);
-    jw_kstr(&w, "code", "InvalidOrderIdentifiers");
-    jw_kstr(&w, "message", message);
-    jw_obj_close(&w);
-    jw_arr_close(&w);
-    http_reply_json(r, 400);
-}
-
-static int parse_ids(struct request *r, struct order_key **keys)
-{
-    const char *err = NULL, *item = NULL;
-    int n = idlist_parse(&r->arena, r->params[0], keys, &err, &item);
-    if (n < 0) bad_idlist(r, err, item);
-    return n;
-}
-
 static void get_orders(struct request *r, bool full)
 {
     struct order_key *keys;
-    int nk = parse_ids(r, &keys);
+    int nk = api_order_keys(r, &keys);
     if (nk < 0) return;
     struct scope sc = scope_of(&r->principal);
     struct order_row *rows;
@@ -369,7 +384,7 @@ static void key_fields(struct jw *w, const struct order_key *k)
 void api_orders_delete(struct request *r)
 {
     struct order_key *keys;
-    int nk = parse_ids(r, &keys);
+    int nk = api_order_keys(r, &keys);
     if (nk < 0) return;
     struct scope sc = scope_of(&r->principal);
     struct buf errors;

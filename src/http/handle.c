@@ -133,7 +133,7 @@ static void route_and_run(struct request *r)
         return;
     }
     /* API reads run in one snapshot: key lookup and handler see the same state */
-    bool snapshot = rt->auth == AUTH_API_KEY && strcmp(r->method, "GET") == 0;
+    bool snapshot = rt->snapshot;
     if (snapshot && store_snapshot_begin(r->store) != STORE_OK) {
         r->store_broken = true;
         http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");

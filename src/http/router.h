@@ -19,6 +19,7 @@ struct route {
     const char *name;    /* for logs and metrics: never the raw path */
     enum route_auth auth;
     void (*handler)(struct request *r);
+    bool snapshot; /* read-only: authentication and handler share one read snapshot */
 };
 
 extern const struct route routes[];

@@ -6,6 +6,7 @@
  *   completed     log line, metrics, free the arena
  */
 #include "http/server.h"
+#include "domain/document.h"
 #include "domain/tariff.h"
 #include "http/handle.h"
 #include "http/metrics.h"
@@ -442,9 +443,19 @@ int server_run(struct server_config *c)
 {
     struct tariff *tariff = load_tariff(c);
     if (!tariff) return 1;
+    char err[256];
+    struct doc_fonts *fonts = doc_fonts_load(NULL, NULL, err, sizeof err);
+    if (!fonts) {
+        fprintf(stderr, "postroom: cannot load the label fonts: %s\n", err);
+        tariff_free(tariff);
+        return 1;
+    }
     c->tariff = tariff;
+    c->fonts = fonts;
     int rc = serve(c);
     c->tariff = NULL;
+    c->fonts = NULL;
+    doc_fonts_free(fonts);
     tariff_free(tariff);
     return rc;
 }

@@ -8,11 +8,13 @@
 #include <stdint.h>
 
 struct tariff;
+struct doc_fonts;
 
 struct server_config {
     const char *db_path;
     const char *share_dir;        /* tariff and other data files */
     const struct tariff *tariff;  /* loaded by server_run from share_dir */
+    const struct doc_fonts *fonts; /* loaded by server_run, shared read-only */
     char listen_host[64];
     uint16_t port;
     int rate_limit; /* requests per second per API key; 0 = off */

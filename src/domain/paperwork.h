@@ -1,0 +1,27 @@
+/* paperwork: stored orders turned into what the documents draw.
+ *
+ * Reads the order's validated document (recipient, packages, contents,
+ * customs fields), the business's settings (sender and return address) and
+ * the tariff (service names). Pure: no I/O. Everything it builds lives in
+ * the caller's arena and carries the order's own tenant id, which the
+ * document layer checks again before drawing. */
+#ifndef POSTROOM_PAPERWORK_H
+#define POSTROOM_PAPERWORK_H
+#include "domain/document.h"
+#include "domain/tariff.h"
+#include "store/store.h"
+
+/* Fills a shipment from one order. False if the stored document cannot be
+ * read (it always can, unless the store was tampered with). */
+bool paperwork_shipment(const struct order_row *row, const struct tenant_settings *ts,
+                        const char *tenant_name, const struct tariff *t, struct arena *a,
+                        struct doc_shipment *out);
+/* Whether the order goes abroad and so needs a customs declaration. */
+bool paperwork_international(const struct doc_shipment *s);
+/* Fills a manifest's lines from its orders. */
+bool paperwork_manifest(int64_t tenant_id, int64_t number, int64_t created_ms,
+                        const struct order_row *rows, size_t n, const struct tenant_settings *ts,
+                        const char *tenant_name, const struct tariff *t, struct arena *a,
+                        struct doc_manifest *out);
+
+#endif
