@@ -296,6 +296,51 @@ else
   [ "$g_sock" -eq 0 ] || failures+=("get: $g_sock socket errors")
 fi
 
+# ---- labels: drawing, single-label requests, and the HTML-to-PDF path -----------
+echo
+echo "-- labels: 100-label PDFs in process (bench/labels.c), one core"
+LABELS_BIN="$BUILD/bench/bench_labels"
+"$LABELS_BIN" --count 100 --repeat "${BENCH_LABEL_REPEAT:-10}" --html "$tmp/labels.html" | tee "$OUT/labels.txt"
+labels_6x4="$(field labels_s "$(grep 'layout=6x4' "$OUT/labels.txt" || true)")"
+labels_a4="$(field labels_s "$(grep 'layout=A4' "$OUT/labels.txt" || true)")"
+[ -n "$labels_6x4" ] || { failures+=("labels: bench_labels printed no result"); labels_6x4=0; labels_a4=0; }
+
+echo
+echo "-- labels: the same 100 labels as HTML through WeasyPrint (Debian's weasyprint)"
+weasy_s=0
+if command -v weasyprint >/dev/null 2>&1; then
+  t0="$(date +%s.%N)"
+  if weasyprint "$tmp/labels.html" "$tmp/weasy.pdf" 2>"$OUT/weasyprint.txt"; then
+    t1="$(date +%s.%N)"
+    weasy_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", 100 / (b - a) }')"
+    echo "weasyprint: 100 labels in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s = $weasy_s labels/s"
+  else
+    failures+=("labels: weasyprint failed (see $OUT/weasyprint.txt)")
+  fi
+else
+  failures+=("labels: weasyprint is not installed (make deps-bench installs it)")
+fi
+
+echo
+echo "-- labels: single-label requests, GET /api/v1/orders/{id}/label (wrk -c$ORDER_CONNS)"
+label_body='{"items":[{"orderReference":"BENCH-LABEL","recipient":{"address":{"fullName":"Zoë Ó'"'"'Brien","addressLine1":"1 High Street","city":"London","postcode":"SW1A 1AA","countryCode":"GB"}},"orderDate":"2026-11-29T10:00:00Z","subtotal":10.5,"shippingCostCharged":2.99,"total":13.49,"postageDetails":{"serviceCode":"TOLP24"},"packages":[{"weightInGrams":500,"packageFormatIdentifier":"smallParcel"}]}]}'
+label_id="$(curl -fsS -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+  --data "$label_body" "$BASE/api/v1/orders" | sed -n 's/.*"orderIdentifier":\([0-9]*\).*/\1/p')"
+label_rps=0
+if [ -z "$label_id" ]; then
+  failures+=("labels: could not create an order with postage")
+else
+  label_url="$BASE/api/v1/orders/$label_id/label?documentType=postageLabel&includeReturnsLabel=false"
+  if ! curl -fsS -o "$tmp/one.pdf" -H "Authorization: Bearer $KEY" "$label_url"; then
+    failures+=("labels: GET label for order $label_id failed")
+  fi
+  wrk -t"$THREADS" -c"$ORDER_CONNS" -d"${SECONDS_RUN}s" --latency -H "Authorization: Bearer $KEY" \
+    "$label_url" | tee "$OUT/label_get.txt"
+  read -r label_rps label_p99 l_bad l_sock <<<"$(wrk_text_stats "$OUT/label_get.txt")"
+  [ "$l_bad" -eq 0 ] || failures+=("labels: $l_bad non-2xx answers")
+  [ "$l_sock" -eq 0 ] || failures+=("labels: $l_sock socket errors")
+fi
+
 # ---- reference again, then keep the better of the two ---------------------------
 run_reference after
 ref_after_rps="$last_rps" ref_after_p99="$last_p99"
@@ -323,6 +368,9 @@ verdict() { # verdict VALUE TARGET -> PASS | BELOW
 pct="$(awk -v g="$get_rps" -v r="$ref_rps" 'BEGIN { if (r + 0 > 0) printf "%.0f", 100 * g / r; else print 0 }')"
 orders_verdict="$(verdict "$orders_s" "$ORDERS_TARGET")"
 get_verdict="$(verdict "$pct" "$GET_TARGET_PCT")"
+labels_verdict="$(verdict "$labels_6x4" "${BENCH_LABELS_TARGET:-1000}")"
+weasy_x="$(awk -v a="$labels_6x4" -v b="$weasy_s" 'BEGIN { if (b + 0 > 0) printf "%.0f", a / b; else print 0 }')"
+weasy_verdict="$(verdict "$weasy_x" "${BENCH_WEASY_TARGET_X:-50}")"
 
 {
   echo
@@ -333,6 +381,12 @@ get_verdict="$(verdict "$pct" "$GET_TARGET_PCT")"
     "POST /orders, batches of 100" "$orders_s" "$orders_p99" "$ORDERS_TARGET" "$orders_verdict"
   printf '%-10s %-36s %8.0f req/s   p99 %.1f ms  = %s%% of reference (target >= %s%%)  %s\n' get \
     "GET /orders/{id}, key + log" "$get_rps" "$get_p99" "$pct" "$GET_TARGET_PCT" "$get_verdict"
+  printf '%-10s %-36s %8.0f labels/s  (6x4; A4 %.0f/s; target >= %s)  %s\n' labels \
+    "100-label PDF, one core" "$labels_6x4" "$labels_a4" "${BENCH_LABELS_TARGET:-1000}" "$labels_verdict"
+  printf '%-10s %-36s %8.1f labels/s  = postroom %sx faster (target >= %sx)  %s\n' weasyprint \
+    "same 100 labels, HTML to PDF" "$weasy_s" "$weasy_x" "${BENCH_WEASY_TARGET_X:-50}" "$weasy_verdict"
+  printf '%-10s %-36s %8.0f labels/s  p99 %.1f ms (one label per request, HTTP)\n' label \
+    "GET /orders/{id}/label" "$label_rps" "${label_p99:-0}"
   echo "server log: $log_lines lines"
   if [ "$ref_spread" -gt 15 ]; then
     echo "note: the two reference runs differ by ${ref_spread}%: this machine is noisy, compare figures with care"

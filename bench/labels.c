@@ -1,0 +1,156 @@
+/* bench_labels: how fast postroom draws postage labels, on one core.
+ *
+ *   bench_labels [--count N] [--repeat R] [--html FILE]
+ *
+ * Renders N labels (default 100) into one PDF R times for each layout (6x4
+ * and A4) through the same call the label endpoint makes, and prints
+ * "BENCH labels layout=... labels=... seconds=... labels_s=..." lines. With
+ * --html it also writes the same N labels as one HTML document (barcodes as
+ * zint SVG, as HTML-to-PDF shipping platforms do) for the WeasyPrint
+ * comparison bench/run.sh makes in the same run. */
+#include "domain/document.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/timefmt.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zint.h>
+
+static const char *const names[] = {"Zoë Ó'Brien", "Łukasz Wąsowski", "Ολυμπία Παπαδοπούλου",
+                                    "Дмитрий Смирнов", "Aoife Murphy"};
+
+static void shipments(struct arena *a, struct doc_shipment *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *tn = arena_alloc(a, 16);
+        snprintf(tn, 16, "TA%08zu%dGB", i + 1, 0);
+        s[i] = (struct doc_shipment){
+            .tenant_id = 1,
+            .order_id = (int64_t)(1001 + i),
+            .order_reference = arena_printf(a, "SHOP-%zu", 5000 + i),
+            .trading_name = "Demo Trading",
+            .sender = {.name = "Demo Trading", .line1 = "Unit 4, Riverside Works",
+                       .city = "Sheffield", .postcode = "S3 8EN", .country_code = "GB"},
+            .recipient = {.name = names[i % 5], .line1 = "12 Harbour Road", .line2 = "Flat 3",
+                          .city = "Bristol", .postcode = "BS1 5TT", .country_code = "GB"},
+            .service_code = "TOLP24",
+            .service_name = "Royal Mail Tracked 24",
+            .format = "smallParcel",
+            .weight_grams = 500,
+            .tracking_number = tn,
+        };
+    }
+}
+
+static double render(const struct doc_fonts *f, enum doc_layout layout,
+                     const struct doc_shipment *s, size_t n, int repeat, size_t *bytes)
+{
+    double t0 = time_mono_s();
+    for (int r = 0; r < repeat; r++) {
+        struct arena a;
+        arena_init(&a);
+        struct buf out;
+        buf_init(&out, &a);
+        if (doc_render_labels(f, 1, layout, s, n, false, &out) != DOC_OK) {
+            fprintf(stderr, "bench_labels: rendering failed\n");
+            exit(1);
+        }
+        *bytes = out.len;
+        arena_free(&a);
+    }
+    return time_mono_s() - t0;
+}
+
+/* The same labels as HTML: what an HTML-to-PDF shipping platform renders. */
+static void write_html(const char *path, const struct doc_shipment *s, size_t n)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    fputs("<!doctype html><html><head><meta charset=utf-8><style>"
+          "@page{size:4in 6in;margin:0.1in}body{font-family:'DejaVu Sans';margin:0}"
+          ".label{page-break-after:always;border:1px solid #000;height:5.7in;padding:6px}"
+          ".svc{font-size:28pt;font-weight:bold;background:#000;color:#fff;padding:4px}"
+          ".to{font-size:16pt}.pc{font-size:22pt;font-weight:bold}.tn{font-size:14pt;"
+          "text-align:center}svg{width:3.6in;height:1in}</style></head><body>\n",
+          f);
+    char svgpath[200];
+    if (strlen(path) > 150) {
+        fprintf(stderr, "bench_labels: --html path too long\n");
+        exit(2);
+    }
+    snprintf(svgpath, sizeof svgpath, "%s.barcode.svg", path);
+    for (size_t i = 0; i < n; i++) {
+        /* zint 2.11 writes SVG only to a file: write it, read it back */
+        struct zint_symbol *z = ZBarcode_Create();
+        z->symbology = BARCODE_CODE128;
+        snprintf(z->outfile, sizeof z->outfile, "%s", svgpath);
+        ZBarcode_Encode_and_Print(z, (const unsigned char *)s[i].tracking_number, 0, 0);
+        char svg[65536];
+        FILE *sf = fopen(svgpath, "r");
+        size_t got = sf ? fread(svg, 1, sizeof svg - 1, sf) : 0;
+        if (sf) fclose(sf);
+        svg[got] = 0;
+        const char *start = strstr(svg, "<svg");
+        fprintf(f,
+                "<div class=label><div class=svc>%s</div><p>%s<br>%s</p><p>FROM %s, %s, %s</p>"
+                "<div class=to>DELIVER TO<br><b>%s</b><br>%s<br>%s<br>%s</div><div class=pc>%s"
+                "</div>%.*s<div class=tn>%s</div><p>Order %lld</p></div>\n",
+                s[i].service_code, s[i].service_name, "Small parcel 0.500 kg", s[i].sender.name,
+                s[i].sender.line1, s[i].sender.city, s[i].recipient.name, s[i].recipient.line1,
+                s[i].recipient.line2, s[i].recipient.city, s[i].recipient.postcode,
+                start ? (int)(got - (size_t)(start - svg)) : 0, start ? start : "",
+                s[i].tracking_number, (long long)s[i].order_id);
+        ZBarcode_Delete(z);
+    }
+    fputs("</body></html>\n", f);
+    fclose(f);
+    remove(svgpath);
+}
+
+int main(int argc, char **argv)
+{
+    size_t n = 100;
+    int repeat = 10;
+    const char *html = NULL;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--count")) n = (size_t)atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--repeat")) repeat = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--html")) html = argv[i + 1];
+    }
+    if (n < 1 || n > 10000 || repeat < 1) {
+        fprintf(stderr, "usage: bench_labels [--count N] [--repeat R] [--html FILE]\n");
+        return 2;
+    }
+    if (sodium_init() < 0) return 1;
+    char err[200];
+    struct doc_fonts *fonts = doc_fonts_load(NULL, NULL, err, sizeof err);
+    if (!fonts) {
+        fprintf(stderr, "bench_labels: %s\n", err);
+        return 1;
+    }
+    struct arena a;
+    arena_init(&a);
+    struct doc_shipment *s = arena_alloc(&a, n * sizeof *s);
+    shipments(&a, s, n);
+    size_t bytes = 0;
+    render(fonts, DOC_LAYOUT_6X4, s, n, 1, &bytes); /* warm caches */
+    const struct {
+        enum doc_layout layout;
+        const char *name;
+    } layouts[] = {{DOC_LAYOUT_6X4, "6x4"}, {DOC_LAYOUT_A4, "A4"}};
+    for (int l = 0; l < 2; l++) {
+        double secs = render(fonts, layouts[l].layout, s, n, repeat, &bytes);
+        printf("BENCH labels layout=%s labels=%zu repeat=%d seconds=%.4f labels_s=%.0f pdf_bytes=%zu\n",
+               layouts[l].name, n, repeat, secs, (double)(n * (size_t)repeat) / secs, bytes);
+    }
+    if (html) write_html(html, s, n);
+    arena_free(&a);
+    doc_fonts_free(fonts);
+    return 0;
+}
