@@ -32,10 +32,13 @@ void api_store_failed(struct request *r);
  * 400 (an array of OrderErrorResponse). */
 struct order_key;
 int api_order_keys(struct request *r, struct order_key **keys);
+/* The caller's orders that {orderIdentifiers} names; false after answering
+ * 400 (bad list), 404 (none) or 500. */
+struct order_row;
+bool api_find_orders(struct request *r, struct order_row **rows, size_t *n);
 
 /* labels.c */
 void api_orders_label(struct request *r);
-struct order_row;
 /* Renders the postage labels of orders that have postage into out (with
  * returns labels and customs forms on request) and marks them printed.
  * Answers nothing itself: the caller decides what a failure means. */

@@ -1,6 +1,7 @@
 /* body: strict JSON request bodies, shared by the handlers that take one. */
 #include "api/api.h"
 #include "domain/idlist.h"
+#include "store/store.h"
 
 #include <string.h>
 #include <strings.h>
@@ -65,3 +66,20 @@ int api_order_keys(struct request *r, struct order_key **keys)
     return n;
 }
 
+
+bool api_find_orders(struct request *r, struct order_row **rows, size_t *n)
+{
+    struct order_key *keys;
+    int nk = api_order_keys(r, &keys);
+    if (nk < 0) return false;
+    struct scope sc = scope_of(&r->principal);
+    if (store_orders_get(r->store, &sc, keys, (size_t)nk, &r->arena, rows, n) != STORE_OK) {
+        api_store_failed(r);
+        return false;
+    }
+    if (*n == 0) {
+        http_error(r, 404, "NotFound", "No matching orders were found.");
+        return false;
+    }
+    return true;
+}

@@ -173,20 +173,9 @@ void api_orders_label(struct request *r)
         http_error(r, 400, "InvalidRequest", "includeReturnsLabel and includeCN must be true or false.");
         return;
     }
-    struct order_key *keys;
-    int nk = api_order_keys(r, &keys);
-    if (nk < 0) return;
-    struct scope sc = scope_of(&r->principal);
     struct order_row *rows;
     size_t n;
-    if (store_orders_get(r->store, &sc, keys, (size_t)nk, &r->arena, &rows, &n) != STORE_OK) {
-        api_store_failed(r);
-        return;
-    }
-    if (n == 0) {
-        http_error(r, 404, "NotFound", "No matching orders were found.");
-        return;
-    }
+    if (!api_find_orders(r, &rows, &n)) return;
     if (n > 100) n = 100; /* references may match several orders each */
 
     /* every order must be able to have the document asked for */

@@ -35,6 +35,22 @@ static bool write_details(struct request *r, struct jw *w, const struct order_ro
     return order_write_details(w, row, &r->arena);
 }
 
+/* Writes rows as GetOrderInfoResource or GetOrderDetailsResource. False
+ * after answering 500 (a stored document that does not parse). */
+static bool write_rows(struct request *r, struct jw *w, const struct order_row *rows, size_t n,
+                       bool full)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!full) {
+            write_info(r, w, &rows[i]);
+        } else if (!write_details(r, w, &rows[i])) {
+            api_store_failed(r);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* --- POST /orders ------------------------------------------------------- */
 
 /* "orderDate is required", "recipient.address.countryCode: service OLP1 does
@@ -295,16 +311,7 @@ static void list_orders(struct request *r, bool full)
     jw_obj_open(&w);
     jw_key(&w, "orders");
     jw_arr_open(&w);
-    for (size_t i = 0; i < n; i++) {
-        if (full) {
-            if (!write_details(r, &w, &rows[i])) {
-                api_store_failed(r);
-                return;
-            }
-        } else {
-            write_info(r, &w, &rows[i]);
-        }
-    }
+    if (!write_rows(r, &w, rows, n, full)) return;
     jw_arr_close(&w);
     if (more) {
         char token[CURSOR_TOKEN_MAX];
@@ -330,33 +337,13 @@ void api_orders_list_full(struct request *r)
 
 static void get_orders(struct request *r, bool full)
 {
-    struct order_key *keys;
-    int nk = api_order_keys(r, &keys);
-    if (nk < 0) return;
-    struct scope sc = scope_of(&r->principal);
     struct order_row *rows;
     size_t n;
-    if (store_orders_get(r->store, &sc, keys, (size_t)nk, &r->arena, &rows, &n) != STORE_OK) {
-        api_store_failed(r);
-        return;
-    }
-    if (n == 0) {
-        http_error(r, 404, "NotFound", "No matching orders were found.");
-        return;
-    }
+    if (!api_find_orders(r, &rows, &n)) return;
     struct jw w;
     jw_init(&w, &r->out);
     jw_arr_open(&w);
-    for (size_t i = 0; i < n; i++) {
-        if (full) {
-            if (!write_details(r, &w, &rows[i])) {
-                api_store_failed(r);
-                return;
-            }
-        } else {
-            write_info(r, &w, &rows[i]);
-        }
-    }
+    if (!write_rows(r, &w, rows, n, full)) return;
     jw_arr_close(&w);
     http_reply_json(r, 200);
 }

@@ -35,6 +35,10 @@ struct order_errors {
     size_t n, cap;
 };
 
+/* Appends one error; strings must live in the arena (or be constants). */
+void order_errors_add(struct order_errors *e, struct arena *a, int code, const char *message,
+                      const char *field, const char *value);
+
 #define ORDER_MAX_PACKAGES 99
 
 /* Validates one CreateOrderRequest. On success fills out (doc, reference,

@@ -178,8 +178,8 @@ int order_parse_money(const json_t *v, int64_t max_pence, int64_t *pence)
     return 0;
 }
 
-static void add_error(struct order_errors *e, struct arena *a, int code, const char *msg,
-                      const char *field, const json_t *value)
+void order_errors_add(struct order_errors *e, struct arena *a, int code, const char *message,
+                      const char *field, const char *value)
 {
     if (e->n == e->cap) {
         size_t cap = e->cap ? e->cap * 2 : 8;
@@ -188,6 +188,12 @@ static void add_error(struct order_errors *e, struct arena *a, int code, const c
         e->items = g;
         e->cap = cap;
     }
+    e->items[e->n++] = (struct field_error){code, message, field, value};
+}
+
+static void add_error(struct order_errors *e, struct arena *a, int code, const char *msg,
+                      const char *field, const json_t *value)
+{
     const char *text = NULL;
     if (value) {
         if (json_is_string(value)) {
@@ -201,7 +207,7 @@ static void add_error(struct order_errors *e, struct arena *a, int code, const c
             }
         }
     }
-    e->items[e->n++] = (struct field_error){code, msg, field, text};
+    order_errors_add(e, a, code, msg, field, text);
 }
 
 static const char *path_join(struct arena *a, const char *prefix, const char *name)

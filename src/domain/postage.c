@@ -6,15 +6,8 @@
 static void error(struct order_errors *e, struct arena *a, int code, const char *field,
                   const char *msg, const char *value)
 {
-    if (e->n == e->cap) {
-        size_t cap = e->cap ? e->cap * 2 : 8;
-        struct field_error *g = arena_alloc(a, cap * sizeof *g);
-        if (e->n) memcpy(g, e->items, e->n * sizeof *g);
-        e->items = g;
-        e->cap = cap;
-    }
-    e->items[e->n++] = (struct field_error){code, arena_strdup(a, msg), arena_strdup(a, field),
-                                            value ? arena_strdup(a, value) : NULL};
+    order_errors_add(e, a, code, arena_strdup(a, msg), arena_strdup(a, field),
+                     value ? arena_strdup(a, value) : NULL);
 }
 
 bool postage_quote(const struct tariff *t, const json_t *doc, struct arena *a,
