@@ -9,6 +9,7 @@
  * zint SVG, as HTML-to-PDF shipping platforms do) for the WeasyPrint
  * comparison bench/run.sh makes in the same run. */
 #include "domain/document.h"
+#include "domain/s10.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/timefmt.h"
@@ -25,8 +26,8 @@ static const char *const names[] = {"Zoë Ó'Brien", "Łukasz Wąsowski", "Ολ�
 static void shipments(struct arena *a, struct doc_shipment *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        char *tn = arena_alloc(a, 16);
-        snprintf(tn, 16, "TA%08zu%dGB", i + 1, 0);
+        char *tn = arena_alloc(a, S10_LEN + 1);
+        s10_format(tn, "TA", (uint32_t)(i + 1));
         s[i] = (struct doc_shipment){
             .tenant_id = 1,
             .order_id = (int64_t)(1001 + i),

@@ -50,7 +50,8 @@ static void cn22_item(struct doc *d, const struct pd_table *t, double y, const s
     row.size = 8;
     row.row_h = 14;
     pd_table_row(d, &row, y, cells, false);
-    snprintf(detail, sizeof detail, "HS %s  \xC2\xB7  Origin %s", pd_has(it->hs_code) ? it->hs_code : "-",
+    snprintf(detail, sizeof detail, "HS %s  \xC2\xB7  Origin %s",
+             pd_has(it->hs_code) ? it->hs_code : "-",
              pd_has(it->origin_country) ? it->origin_country : "-");
     cairo_set_source_rgb(d->cr, 0.3, 0.3, 0.3);
     pd_font(d, false, 6.5);
@@ -67,7 +68,8 @@ static double cn22_items(struct doc *d, const struct doc_shipment *s, double y)
     pd_table_header(d, &t, y);
     y += t.row_h;
     size_t shown = s->n_items <= DOC_CN22_MAX_ITEMS ? s->n_items : DOC_CN22_MAX_ITEMS - 1;
-    for (size_t i = 0; i < shown; i++, y += C_ROW) cn22_item(d, &t, y, &s->items[i]);
+    for (size_t i = 0; i < shown; i++, y += C_ROW)
+        cn22_item(d, &t, y, &s->items[i]);
     if (shown < s->n_items) {
         char more[64];
         snprintf(more, sizeof more, "and %zu more items", s->n_items - shown);

@@ -29,7 +29,8 @@ static double cn23_title(struct doc *d, const struct cn23_page *g, bool cont)
     pd_font(d, true, 24 * g->k);
     pd_text_right(d, g->m + g->w, y + 3 * g->k, "CN 23");
     pd_font(d, false, 8 * g->k);
-    pd_text(d, g->m, y + 14 * g->k, "Designated operator: Royal Mail  \xC2\xB7  May be opened officially");
+    pd_text(d, g->m, y + 14 * g->k,
+            "Designated operator: Royal Mail  \xC2\xB7  May be opened officially");
     pd_line(d, g->m, y + 22 * g->k, g->m + g->w, y + 22 * g->k, 1);
     return y + 36 * g->k;
 }
@@ -58,8 +59,8 @@ static double cn23_item_no(struct doc *d, const struct cn23_page *g, const struc
 }
 
 /* FROM and TO boxes: side by side on A4, stacked on a narrow page. */
-static double cn23_addresses(struct doc *d, const struct cn23_page *g,
-                             const struct doc_shipment *s, double y)
+static double cn23_addresses(struct doc *d, const struct cn23_page *g, const struct doc_shipment *s,
+                             double y)
 {
     double k = g->k, col = g->narrow ? g->w : (g->w - 12) / 2;
     struct doc_address from = s->sender;
@@ -77,14 +78,22 @@ static double cn23_addresses(struct doc *d, const struct cn23_page *g,
 static struct pd_table cn23_table(const struct cn23_page *g, struct pd_col c[6])
 {
     double k = g->k;
-    bool n = g->narrow;
-    c[1] = (struct pd_col){"Qty", 30 * k, PD_RIGHT};
-    c[2] = (struct pd_col){n ? "kg" : "Weight (kg)", 80 * k, PD_RIGHT};
-    c[3] = (struct pd_col){n ? "GBP" : "Value (GBP)", 68 * k, PD_RIGHT};
-    c[4] = (struct pd_col){n ? "HS code" : "HS tariff no.", 70 * k, PD_LEFT};
-    c[5] = (struct pd_col){"Origin", 44 * k, PD_LEFT};
+    if (g->narrow) {
+        c[1] = (struct pd_col){"Qty", 30 * k, PD_RIGHT};
+        c[2] = (struct pd_col){"kg", 48 * k, PD_RIGHT};
+        c[3] = (struct pd_col){"GBP", 54 * k, PD_RIGHT};
+        c[4] = (struct pd_col){"HS code", 58 * k, PD_LEFT};
+        c[5] = (struct pd_col){"Origin", 38 * k, PD_LEFT};
+    } else {
+        c[1] = (struct pd_col){"Qty", 30, PD_RIGHT};
+        c[2] = (struct pd_col){"Weight (kg)", 80, PD_RIGHT};
+        c[3] = (struct pd_col){"Value (GBP)", 68, PD_RIGHT};
+        c[4] = (struct pd_col){"HS tariff no.", 70, PD_LEFT};
+        c[5] = (struct pd_col){"Origin", 44, PD_LEFT};
+    }
     double rest = g->w - c[1].w - c[2].w - c[3].w - c[4].w - c[5].w;
-    c[0] = (struct pd_col){n ? "Contents" : "Detailed description of contents", rest, PD_LEFT};
+    c[0] =
+        (struct pd_col){g->narrow ? "Contents" : "Detailed description of contents", rest, PD_LEFT};
     return (struct pd_table){c, 6, g->m, 8.5 * k, 17 * k};
 }
 

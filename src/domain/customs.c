@@ -27,8 +27,10 @@ int doc_customs_form(const struct doc_shipment *s)
 
 void doc_add_customs(struct doc *d, const struct doc_shipment *s)
 {
-    if (doc_customs_form(s) == 22) doc_add_cn22(d, s);
-    else doc_add_cn23(d, s);
+    if (doc_customs_form(s) == 22)
+        doc_add_cn22(d, s);
+    else
+        doc_add_cn23(d, s);
 }
 
 void cu_item_weight(char *out, size_t n, const struct doc_item *it)
@@ -44,8 +46,8 @@ void cu_item_value(char *out, size_t n, const struct doc_item *it)
 double cu_categories(struct doc *d, double x, double y, double w, double size, int cols,
                      const struct doc_shipment *s)
 {
-    static const char *const names[] = {"Sale of goods",  "Gift",           "Commercial sample",
-                                        "Documents",      "Returned goods", "Other"};
+    static const char *const names[] = {"Sale of goods", "Gift",           "Commercial sample",
+                                        "Documents",     "Returned goods", "Other"};
     static const enum doc_category order[] = {DOC_CAT_GIFT,          DOC_CAT_COMMERCIAL_SAMPLE,
                                               DOC_CAT_DOCUMENTS,     DOC_CAT_RETURNED_GOODS,
                                               DOC_CAT_SALE_OF_GOODS, DOC_CAT_OTHER};

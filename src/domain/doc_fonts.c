@@ -11,8 +11,8 @@
 #include <stdlib.h>
 
 /* Characters the face must have: Latin with accents, Polish, Greek, Cyrillic. */
-static const unsigned long fonts_probe[] = {0xEB, 0xD3, 0x141, 0x105, 0x39F, 0x3BB, 0x414, 0x439,
-                                            0x20AC, 0x2026, 0xA3};
+static const unsigned long fonts_probe[] = {0xEB,  0xD3,  0x141,  0x105,  0x39F, 0x3BB,
+                                            0x414, 0x439, 0x20AC, 0x2026, 0xA3};
 
 static const cairo_user_data_key_t fonts_lib_key;
 

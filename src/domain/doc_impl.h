@@ -74,10 +74,10 @@ void pd_fill(struct doc *d, double x, double y, double w, double h, double gray)
 void pd_checkbox(struct doc *d, double x, double y, double size, bool checked);
 
 /* pdfdraw_barcode.c: Code 128 of data, centred in [x, x + w], h tall, with
- * its quiet zones kept inside w; the module width is a whole number of
- * 203 dpi printer dots where room allows. Data Matrix (square) in a size x size
- * box including a two-module quiet zone. False (document failed) if zint
- * refuses the data. */
+ * its ten-module quiet zones kept inside w; Data Matrix (square) centred in a
+ * size x size box with at least four modules of quiet zone all round. The
+ * module is a whole number of 203 dpi printer dots where room allows. False
+ * (document failed) if zint refuses the data. */
 bool pd_code128(struct doc *d, const char *data, double x, double y, double w, double h);
 bool pd_datamatrix(struct doc *d, const char *data, double x, double y, double size);
 
@@ -118,13 +118,13 @@ void cu_item_value(char *out, size_t n, const struct doc_item *it);
 const char *pd_s(const char *s); /* NULL -> "" */
 /* Whether a tracking number can be printed: 1 to 40 printable ASCII. */
 bool pd_tracking_ok(const char *t);
-bool pd_has(const char *s);      /* not NULL and not empty */
-bool pd_same(const char *a, const char *b); /* both present and equal */
-void pd_weight(char *out, size_t n, int64_t grams);   /* "0.500 kg" */
-void pd_kg(char *out, size_t n, int64_t grams);       /* "0.500" */
-void pd_money(char *out, size_t n, int64_t pence);    /* "12.50" */
+bool pd_has(const char *s);                                    /* not NULL and not empty */
+bool pd_same(const char *a, const char *b);                    /* both present and equal */
+void pd_weight(char *out, size_t n, int64_t grams);            /* "0.500 kg" */
+void pd_kg(char *out, size_t n, int64_t grams);                /* "0.500" */
+void pd_money(char *out, size_t n, int64_t pence);             /* "12.50" */
 void pd_date(char *out, size_t n, int64_t ms, bool with_time); /* "29 Nov 2026[ 18:30 UTC]" */
-const char *pd_format_name(const char *format);      /* smallParcel -> "Small parcel" */
+const char *pd_format_name(const char *format);                /* smallParcel -> "Small parcel" */
 /* The address on one line, parts joined by ", ". */
 void pd_address_line(char *out, size_t n, const struct doc_address *a);
 /* The country line of an address: its name, else its code; "" for GB. */

@@ -106,7 +106,8 @@ void doc_cell_end(struct doc *d)
 enum doc_rc doc_end(struct doc *d, const char **why)
 {
     if (!d->rc && !d->pages) doc_fail(d, DOC_ERR_INPUT, "nothing to print");
-    if (!d->rc && cairo_status(d->cr) != CAIRO_STATUS_SUCCESS) doc_fail(d, DOC_ERR_DRAW, "cairo failed");
+    if (!d->rc && cairo_status(d->cr) != CAIRO_STATUS_SUCCESS)
+        doc_fail(d, DOC_ERR_DRAW, "cairo failed");
     cairo_destroy(d->cr);
     cairo_surface_finish(d->surface);
     if (!d->rc && cairo_surface_status(d->surface) != CAIRO_STATUS_SUCCESS)
@@ -118,8 +119,7 @@ enum doc_rc doc_end(struct doc *d, const char **why)
 }
 
 enum doc_rc doc_render_labels(const struct doc_fonts *f, int64_t tenant_id, enum doc_layout layout,
-                              const struct doc_shipment *s, size_t n, bool returns,
-                              struct buf *out)
+                              const struct doc_shipment *s, size_t n, bool returns, struct buf *out)
 {
     struct doc *d = doc_begin(f, tenant_id, layout, "Postage labels", out);
     for (size_t i = 0; i < n; i++) {

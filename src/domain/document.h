@@ -87,7 +87,7 @@ struct doc_shipment {
     struct doc_address recipient;
     struct doc_address return_address; /* empty (no line1): the sender's */
     const char *service_code, *service_name;
-    const char *format;          /* packageFormatIdentifier, e.g. smallParcel */
+    const char *format; /* packageFormatIdentifier, e.g. smallParcel */
     int weight_grams;
     const char *tracking_number; /* printable ASCII, at most 40 characters */
     const struct doc_item *items;
@@ -95,7 +95,7 @@ struct doc_shipment {
     enum doc_category category;
     const char *category_explanation; /* for DOC_CAT_OTHER */
     int64_t postage_pence;            /* postal charges on the CN23 */
-    int64_t printed_ms; /* the date customs forms are signed; 0 = left blank */
+    int64_t printed_ms;               /* the date customs forms are signed; 0 = left blank */
     /* The returns label: the customer sends the item back to the return
      * address under this service and tracking number. */
     const char *returns_service_code, *returns_service_name;
@@ -117,8 +117,8 @@ struct doc_manifest_line {
 struct doc_manifest {
     int64_t tenant_id;
     int64_t manifest_number;
-    int64_t created_ms;       /* Unix ms, printed in UTC */
-    const char *trading_name; /* the business */
+    int64_t created_ms;            /* Unix ms, printed in UTC */
+    const char *trading_name;      /* the business */
     struct doc_address collection; /* where the items are collected */
     const struct doc_manifest_line *lines;
     size_t n_lines;

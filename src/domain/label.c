@@ -7,13 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#define L_M DOC_MARGIN              /* margin */
+#define L_M DOC_MARGIN               /* margin */
 #define L_IN (DOC_LABEL_W - 2 * L_M) /* inner width */
-#define L_SEP1 60.0                 /* under the service band */
-#define L_SEP2 131.0                /* under the sender */
-#define L_SEP3 302.0                /* under the recipient */
-#define L_SEP4 386.0                /* under the tracking number */
-#define L_DM 64.0                   /* Data Matrix box, quiet zone included */
+#define L_SEP1 60.0                  /* under the service band */
+#define L_SEP2 131.0                 /* under the sender */
+#define L_SEP3 302.0                 /* under the recipient */
+#define L_SEP4 386.0                 /* under the tracking number */
+#define L_DM 64.0                    /* Data Matrix box, quiet zone included */
 
 /* What one label shows. A returns label is the postage label's mirror: the
  * customer sends to the business's return address. */
@@ -97,13 +97,13 @@ static void label_from(struct doc *d, const struct label_view *v)
     pd_text_fit(d, L_M, L_SEP1 + 21, w, pd_s(v->from_heading));
     pd_font(d, false, 7.5);
     int n = label_small_lines(v->from, lines);
-    for (int i = 0; i < n; i++) pd_text_fit(d, L_M, L_SEP1 + 31 + i * 9, w, lines[i]);
+    for (int i = 0; i < n; i++)
+        pd_text_fit(d, L_M, L_SEP1 + 31 + i * 9, w, lines[i]);
     if (pd_has(v->from->phone) && n < 4) {
         snprintf(lines[0], 256, "Tel %s", v->from->phone);
         pd_text_fit(d, L_M, L_SEP1 + 31 + n * 9, w, lines[0]);
     }
-    doc_key_data(key, sizeof key, v->tracking, v->service_code, v->to.postcode,
-                 v->s->weight_grams);
+    doc_key_data(key, sizeof key, v->tracking, v->service_code, v->to.postcode, v->s->weight_grams);
     pd_datamatrix(d, key, DOC_LABEL_W - L_M - L_DM + 2, L_SEP1 + 3, L_DM);
 }
 
@@ -117,11 +117,11 @@ struct label_line {
 static int label_to_lines(const struct doc_address *a, struct label_line out[10], char *tel)
 {
     struct label_line all[10] = {
-        {a->name, true, 15},
-        {pd_same(a->company, a->name) ? NULL : a->company, false, 12},  {a->line1, false, 12},
-        {a->line2, false, 12},    {a->line3, false, 12},    {a->city, false, 12},
-        {a->county, false, 11},   {a->postcode, true, 18},  {pd_country(a), true, 12},
-        {tel, false, 8}};
+        {a->name, true, 15},       {pd_same(a->company, a->name) ? NULL : a->company, false, 12},
+        {a->line1, false, 12},     {a->line2, false, 12},
+        {a->line3, false, 12},     {a->city, false, 12},
+        {a->county, false, 11},    {a->postcode, true, 18},
+        {pd_country(a), true, 12}, {tel, false, 8}};
     int n = 0;
     for (int i = 0; i < 10; i++)
         if (pd_has(all[i].text)) out[n++] = all[i];
@@ -137,14 +137,15 @@ static void label_to(struct doc *d, const struct label_view *v)
     if (pd_has(v->to.phone)) snprintf(tel, sizeof tel, "Tel %s", v->to.phone);
     int n = label_to_lines(&v->to, lines, tel);
     double top = L_SEP2 + 19, room = L_SEP3 - 4 - top, total = 0;
-    for (int i = 0; i < n; i++) total += lines[i].size * 1.2;
+    for (int i = 0; i < n; i++)
+        total += lines[i].size * 1.2;
     double k = total > room ? room / total : 1;
     pd_font(d, true, 7);
     pd_text(d, L_M, L_SEP2 + 11, "DELIVER TO");
     double y = top;
     for (int i = 0; i < n; i++) {
         double size = lines[i].size * k;
-        pd_fit_size(d, lines[i].bold, size, size * 0.7, L_IN, lines[i].text);
+        pd_fit_size(d, lines[i].bold, size, size * 0.55, L_IN, lines[i].text);
         pd_text_fit(d, L_M, y + size * 0.93, L_IN, lines[i].text);
         y += size * 1.2;
     }
@@ -208,8 +209,14 @@ void doc_add_label(struct doc *d, const struct doc_shipment *s)
         doc_fail(d, DOC_ERR_INPUT, "a label needs a tracking number of printable ASCII");
         return;
     }
-    struct label_view v = {s, s->service_code, s->service_name, s->tracking_number,
-                           s->trading_name, &s->sender, s->recipient, false};
+    struct label_view v = {s,
+                           s->service_code,
+                           s->service_name,
+                           s->tracking_number,
+                           s->trading_name,
+                           &s->sender,
+                           s->recipient,
+                           false};
     label_draw(d, &v);
 }
 
@@ -220,9 +227,14 @@ void doc_add_returns_label(struct doc *d, const struct doc_shipment *s)
         doc_fail(d, DOC_ERR_INPUT, "a returns label needs its own tracking number");
         return;
     }
-    struct label_view v = {s, s->returns_service_code, s->returns_service_name,
-                           s->returns_tracking_number, s->recipient.name, &s->recipient,
-                           pd_has(s->return_address.line1) ? s->return_address : s->sender, true};
+    struct label_view v = {s,
+                           s->returns_service_code,
+                           s->returns_service_name,
+                           s->returns_tracking_number,
+                           s->recipient.name,
+                           &s->recipient,
+                           pd_has(s->return_address.line1) ? s->return_address : s->sender,
+                           true};
     if (!pd_has(v.to.company)) v.to.company = s->trading_name;
     label_draw(d, &v);
 }

@@ -15,7 +15,7 @@
 #define MF_FIRST_TOP 150.0 /* where the first page's table starts */
 #define MF_CONT_TOP 76.0   /* and the other pages' */
 #define MF_BOTTOM (DOC_A4_H - MF_M - 24)
-#define MF_SIGN_H 110.0    /* the signature block */
+#define MF_SIGN_H 110.0 /* the signature block */
 
 struct mf_service {
     const char *code, *name;
@@ -49,8 +49,11 @@ static void mf_group(struct mf *f)
     for (size_t i = 0; i < f->m->n_lines; i++) {
         const struct doc_manifest_line *l = &f->m->lines[i];
         size_t j = 0;
-        while (j < f->n_svc && strcmp(f->svc[j].code, pd_s(l->service_code)) != 0) j++;
-        if (j == f->n_svc) f->svc[f->n_svc++] = (struct mf_service){pd_s(l->service_code), pd_s(l->service_name), 0, 0};
+        while (j < f->n_svc && strcmp(f->svc[j].code, pd_s(l->service_code)) != 0)
+            j++;
+        if (j == f->n_svc)
+            f->svc[f->n_svc++] =
+                (struct mf_service){pd_s(l->service_code), pd_s(l->service_name), 0, 0};
         f->svc[j].count++;
         f->svc[j].grams += l->weight_grams;
         f->grams += l->weight_grams;
@@ -61,9 +64,9 @@ static void mf_group(struct mf *f)
 static void mf_columns(struct mf *f)
 {
     static const struct pd_col cols[8] = {
-        {"#", 28, PD_RIGHT},          {"Tracking number", 104, PD_LEFT}, {"Order", 44, PD_RIGHT},
-        {"Reference", 80, PD_LEFT},   {"Service", 64, PD_LEFT},          {"Format", 66, PD_LEFT},
-        {"Postcode", 62, PD_LEFT},    {"Weight (kg)", 0, PD_RIGHT}};
+        {"#", 28, PD_RIGHT},        {"Tracking number", 104, PD_LEFT}, {"Order", 44, PD_RIGHT},
+        {"Reference", 80, PD_LEFT}, {"Service", 64, PD_LEFT},          {"Format", 66, PD_LEFT},
+        {"Postcode", 62, PD_LEFT},  {"Weight (kg)", 0, PD_RIGHT}};
     memcpy(f->cols, cols, sizeof cols);
     f->cols[7].w = MF_W - 448;
     f->t = (struct pd_table){f->cols, 8, MF_M, 8.5, MF_ROW};
@@ -77,7 +80,8 @@ static void mf_heading(struct mf *f)
     char no[48], line[400], date[48];
     snprintf(no, sizeof no, "No. %lld", (long long)f->m->manifest_number);
     pd_font(d, true, f->page == 1 ? 20 : 13);
-    pd_text(d, MF_M, MF_M + 20, f->page == 1 ? "Collection manifest" : "Collection manifest (continued)");
+    pd_text(d, MF_M, MF_M + 20,
+            f->page == 1 ? "Collection manifest" : "Collection manifest (continued)");
     pd_text_right(d, MF_M + MF_W, MF_M + 20, no);
     pd_line(d, MF_M, MF_M + 28, MF_M + MF_W, MF_M + 28, 1);
     if (f->page > 1) return;
@@ -97,8 +101,8 @@ static void mf_heading(struct mf *f)
     pd_font(d, false, 8);
     pd_text_center(d, MF_M + MF_W - 105, MF_M + 88, no);
     pd_weight(date, sizeof date, f->grams);
-    snprintf(line, sizeof line, "Items: %zu      Total weight: %s      Services: %zu", f->m->n_lines,
-             date, f->n_svc);
+    snprintf(line, sizeof line, "Items: %zu      Total weight: %s      Services: %zu",
+             f->m->n_lines, date, f->n_svc);
     pd_font(d, true, 10);
     pd_text(d, MF_M, MF_FIRST_TOP - 12, line);
 }
@@ -145,8 +149,14 @@ static void mf_items(struct mf *f)
             snprintf(n, sizeof n, "%zu", i + 1);
             snprintf(order, sizeof order, "%lld", (long long)l->order_id);
             pd_kg(kg, sizeof kg, l->weight_grams);
-            const char *cells[] = {n, l->tracking_number, order, l->order_reference, l->service_code,
-                                   pd_format_name(l->format), l->postcode, kg};
+            const char *cells[] = {n,
+                                   l->tracking_number,
+                                   order,
+                                   l->order_reference,
+                                   l->service_code,
+                                   pd_format_name(l->format),
+                                   l->postcode,
+                                   kg};
             pd_table_row(f->d, &f->t, f->y, cells, false);
         }
         f->y += MF_ROW;
@@ -156,9 +166,10 @@ static void mf_items(struct mf *f)
 /* Items and weight per service, and the totals row. */
 static void mf_summary(struct mf *f)
 {
-    static const struct pd_col cols[4] = {
-        {"Service", 80, PD_LEFT}, {"", MF_W - 80 - 70 - 90, PD_LEFT},
-        {"Items", 70, PD_RIGHT},  {"Weight (kg)", 90, PD_RIGHT}};
+    static const struct pd_col cols[4] = {{"Service", 80, PD_LEFT},
+                                          {"", MF_W - 80 - 70 - 90, PD_LEFT},
+                                          {"Items", 70, PD_RIGHT},
+                                          {"Weight (kg)", 90, PD_RIGHT}};
     struct pd_table t = {cols, 4, MF_M, 9, MF_ROW};
     double h = 26 + MF_ROW * (f->n_svc + 2) + MF_SIGN_H;
     mf_room(f, h);
@@ -172,8 +183,8 @@ static void mf_summary(struct mf *f)
         bool total = i == f->n_svc;
         snprintf(count, sizeof count, "%ld", total ? (long)f->m->n_lines : f->svc[i].count);
         pd_kg(kg, sizeof kg, total ? f->grams : f->svc[i].grams);
-        const char *cells[] = {total ? "Total" : f->svc[i].code, total ? "" : f->svc[i].name,
-                               count, kg};
+        const char *cells[] = {total ? "Total" : f->svc[i].code, total ? "" : f->svc[i].name, count,
+                               kg};
         pd_table_row(f->d, &t, f->y + MF_ROW * (double)(i + 1), cells, total);
     }
     f->y += MF_ROW * (f->n_svc + 2) + 24;

@@ -24,7 +24,8 @@ static const char *pd_clean(char out[PD_TEXT_MAX], const char *s)
             memcpy(out + o, "\xEF\xBF\xBD", 3);
             o += 3;
             i++;
-        } else if ((k == 1 && (p[0] < 0x20 || p[0] == 0x7f)) || (k == 2 && p[0] == 0xC2 && p[1] < 0xA0)) {
+        } else if ((k == 1 && (p[0] < 0x20 || p[0] == 0x7f)) ||
+                   (k == 2 && p[0] == 0xC2 && p[1] < 0xA0)) {
             out[o++] = ' ';
             i += k;
         } else {
@@ -87,7 +88,8 @@ void pd_text_center(struct doc *d, double x, double y, const char *s)
  * an ellipsis into out. */
 static void pd_cut(char *out, const char *clean, size_t len)
 {
-    while (len && clean[len - 1] == ' ') len--;
+    while (len && clean[len - 1] == ' ')
+        len--;
     memcpy(out, clean, len);
     memcpy(out + len, PD_ELLIPSIS, sizeof PD_ELLIPSIS);
 }
@@ -105,8 +107,10 @@ static size_t pd_fit_prefix(struct doc *d, const char *clean, double w)
     while (lo < hi) {
         size_t mid = (lo + hi + 1) / 2;
         pd_cut(tmp, clean, cut[mid]);
-        if (pd_width_clean(d, tmp) <= w) lo = mid;
-        else hi = mid - 1;
+        if (pd_width_clean(d, tmp) <= w)
+            lo = mid;
+        else
+            hi = mid - 1;
     }
     return cut[lo];
 }
@@ -161,7 +165,8 @@ int pd_text_wrap(struct doc *d, double x, double y, double w, double leading, in
     const char *p = pd_clean(buf, s);
     int lines = 0;
     while (lines < max_lines) {
-        while (*p == ' ') p++;
+        while (*p == ' ')
+            p++;
         if (!*p) break;
         if (lines == max_lines - 1) {
             pd_text_fit(d, x, y + lines * leading, w, p);
@@ -260,19 +265,21 @@ void pd_date(char *out, size_t n, int64_t ms, bool with_time)
     struct tm tm;
     gmtime_r(&t, &tm);
     if (with_time)
-        snprintf(out, n, "%d %s %d %02d:%02d UTC", tm.tm_mday, months[tm.tm_mon],
-                 tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
+        snprintf(out, n, "%d %s %d %02d:%02d UTC", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
+                 tm.tm_hour, tm.tm_min);
     else
         snprintf(out, n, "%d %s %d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
 }
 
 const char *pd_format_name(const char *format)
 {
-    static const char *const names[][2] = {
-        {"letter", "Letter"},          {"largeLetter", "Large letter"},
-        {"smallParcel", "Small parcel"}, {"mediumParcel", "Medium parcel"},
-        {"largeParcel", "Large parcel"}, {"parcel", "Parcel"},
-        {"documents", "Documents"}};
+    static const char *const names[][2] = {{"letter", "Letter"},
+                                           {"largeLetter", "Large letter"},
+                                           {"smallParcel", "Small parcel"},
+                                           {"mediumParcel", "Medium parcel"},
+                                           {"largeParcel", "Large parcel"},
+                                           {"parcel", "Parcel"},
+                                           {"documents", "Documents"}};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (format && strcmp(format, names[i][0]) == 0) return names[i][1];
     return pd_s(format);
@@ -297,7 +304,8 @@ void pd_address_line(char *out, size_t n, const struct doc_address *a)
 {
     out[0] = 0;
     const char *company = pd_same(a->company, a->name) ? NULL : a->company;
-    const char *parts[] = {a->name,   company,    a->line1,    a->line2, a->line3,
-                           a->city,   a->county,  a->postcode, pd_country(a)};
-    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) pd_join(out, n, parts[i]);
+    const char *parts[] = {a->name, company,   a->line1,    a->line2,     a->line3,
+                           a->city, a->county, a->postcode, pd_country(a)};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        pd_join(out, n, parts[i]);
 }

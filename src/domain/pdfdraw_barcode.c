@@ -9,9 +9,9 @@
 #include <string.h>
 #include <zint.h>
 
-#define BC_PRINTER_DOT (72.0 / 203.0) /* one dot of a 203 dpi thermal printer */
-#define BC_C128_QUIET 10              /* modules each side (ISO/IEC 15417) */
-#define BC_DM_QUIET 2                 /* modules each side (1 is the minimum) */
+#define BC_PRINTER_DOT (72.0 / 203.0)      /* one dot of a 203 dpi thermal printer */
+#define BC_C128_QUIET 10                   /* modules each side (ISO/IEC 15417) */
+#define BC_DM_QUIET 4                      /* modules each side at least (1 is the minimum) */
 #define BC_MAX_MODULE (6 * BC_PRINTER_DOT) /* short data need not be huge */
 
 /* Encodes data; NULL (document failed) when zint refuses it. */
@@ -41,19 +41,33 @@ static void bc_hexagon(cairo_t *cr, const struct zint_vector_hexagon *h)
     double px[6] = {0, s3, s3, 0, -s3, -s3}, py[6] = {r, half, -half, -r, -half, half};
     for (int i = 0; i < 6; i++) {
         double x = upright ? px[i] : py[i], y = upright ? py[i] : px[i];
-        if (i == 0) cairo_move_to(cr, h->x + x, h->y + y);
-        else cairo_line_to(cr, h->x + x, h->y + y);
+        if (i == 0)
+            cairo_move_to(cr, h->x + x, h->y + y);
+        else
+            cairo_line_to(cr, h->x + x, h->y + y);
     }
     cairo_close_path(cr);
 }
 
-/* Dark shapes first, all in one path and one fill; then rings and the
- * light circles (bullseyes) that are painted over them. */
+/* Each rectangle is filled on its own: cairo writes a lone rectangle as one
+ * PDF "re" (four numbers), and filling many small paths is several times
+ * quicker in cairo than filling one path of all of them. */
+static void bc_rects(cairo_t *cr, const struct zint_vector *v)
+{
+    for (const struct zint_vector_rect *r = v->rectangles; r; r = r->next) {
+        if (r->colour != -1) continue;
+        cairo_rectangle(cr, r->x, r->y, r->width, r->height);
+        cairo_fill(cr);
+    }
+}
+
+/* Dark shapes: rectangles, then hexagons and discs in one fill; then rings
+ * and the light circles (bullseyes) painted over them. */
 static void bc_shapes(cairo_t *cr, const struct zint_vector *v)
 {
-    for (const struct zint_vector_rect *r = v->rectangles; r; r = r->next)
-        if (r->colour == -1 || r->colour == 7) cairo_rectangle(cr, r->x, r->y, r->width, r->height);
-    for (const struct zint_vector_hexagon *h = v->hexagons; h; h = h->next) bc_hexagon(cr, h);
+    bc_rects(cr, v);
+    for (const struct zint_vector_hexagon *h = v->hexagons; h; h = h->next)
+        bc_hexagon(cr, h);
     for (const struct zint_vector_circle *c = v->circles; c; c = c->next)
         if (!c->colour && c->width <= 0) {
             cairo_new_sub_path(cr);
@@ -82,34 +96,44 @@ static void bc_strings(struct doc *d, const struct zint_vector *v, double x, dou
         pd_font(d, false, s->fsize * sy);
         double tx = x + s->x * sx, ty = y + s->y * sy;
         const char *t = (const char *)s->text;
-        if (s->halign == 1) pd_text(d, tx, ty, t);
-        else if (s->halign == 2) pd_text_right(d, tx, ty, t);
-        else pd_text_center(d, tx, ty, t);
+        if (s->halign == 1)
+            pd_text(d, tx, ty, t);
+        else if (s->halign == 2)
+            pd_text_right(d, tx, ty, t);
+        else
+            pd_text_center(d, tx, ty, t);
     }
 }
 
 /* Draws the symbol's vector with its top left at (x, y), scaled by sx, sy. */
-static void bc_draw(struct doc *d, const struct zint_vector *v, double x, double y, double sx,
+static void bc_draw(struct doc *d, const struct zint_symbol *z, double x, double y, double sx,
                     double sy)
 {
+    const struct zint_vector *v = z->vector;
     cairo_save(d->cr);
     cairo_set_source_rgb(d->cr, 0, 0, 0);
     cairo_translate(d->cr, x, y);
     cairo_scale(d->cr, sx, sy);
-    bc_shapes(d->cr, v);
+    bc_shapes(d->cr, z->vector);
     cairo_restore(d->cr);
     bc_strings(d, v, x, y, sx, sy);
+}
+
+/* The module size for at most `room` points: whole dots of a 203 dpi
+ * printer when there is room for one, and not above BC_MAX_MODULE. */
+static double bc_module(double room)
+{
+    if (room >= BC_PRINTER_DOT) room = floor(room / BC_PRINTER_DOT) * BC_PRINTER_DOT;
+    return room > BC_MAX_MODULE ? BC_MAX_MODULE : room;
 }
 
 bool pd_code128(struct doc *d, const char *data, double x, double y, double w, double h)
 {
     struct zint_symbol *z = bc_encode(d, BARCODE_CODE128, 0, data);
     if (!z) return false;
-    double module = w / (z->width + 2 * BC_C128_QUIET);
-    if (module >= BC_PRINTER_DOT) module = floor(module / BC_PRINTER_DOT) * BC_PRINTER_DOT;
-    if (module > BC_MAX_MODULE) module = BC_MAX_MODULE;
+    double module = bc_module(w / (z->width + 2 * BC_C128_QUIET));
     double bw = module * z->width;
-    bc_draw(d, z->vector, x + (w - bw) / 2, y, bw / z->vector->width, h / z->vector->height);
+    bc_draw(d, z, x + (w - bw) / 2, y, bw / z->vector->width, h / z->vector->height);
     ZBarcode_Delete(z);
     return true;
 }
@@ -118,9 +142,9 @@ bool pd_datamatrix(struct doc *d, const char *data, double x, double y, double s
 {
     struct zint_symbol *z = bc_encode(d, BARCODE_DATAMATRIX, DM_SQUARE, data);
     if (!z) return false;
-    double module = size / (z->width + 2 * BC_DM_QUIET);
-    double bw = module * z->width, off = module * BC_DM_QUIET;
-    bc_draw(d, z->vector, x + off, y + off, bw / z->vector->width, bw / z->vector->height);
+    double module = bc_module(size / (z->width + 2 * BC_DM_QUIET));
+    double bw = module * z->width, off = (size - bw) / 2;
+    bc_draw(d, z, x + off, y + off, bw / z->vector->width, bw / z->vector->height);
     ZBarcode_Delete(z);
     return true;
 }

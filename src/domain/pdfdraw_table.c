@@ -8,8 +8,8 @@ double pd_address_block(struct doc *d, double x, double y, double w, double size
                         const struct doc_address *a)
 {
     const char *company = pd_same(a->company, a->name) ? NULL : a->company;
-    const char *lines[] = {company,    a->line1,    a->line2,      a->line3,
-                           a->city,    a->county,   a->postcode,   pd_country(a)};
+    const char *lines[] = {company, a->line1,  a->line2,    a->line3,
+                           a->city, a->county, a->postcode, pd_country(a)};
     double lead = size * 1.25;
     if (pd_has(a->name)) {
         pd_font(d, true, size);
@@ -34,7 +34,8 @@ double pd_address_block(struct doc *d, double x, double y, double w, double size
 double pd_table_width(const struct pd_table *t)
 {
     double w = 0;
-    for (int i = 0; i < t->n; i++) w += t->cols[i].w;
+    for (int i = 0; i < t->n; i++)
+        w += t->cols[i].w;
     return w;
 }
 
@@ -42,9 +43,12 @@ double pd_table_width(const struct pd_table *t)
 static void pd_cell(struct doc *d, const struct pd_col *c, double x, double y, const char *text)
 {
     double pad = 3, w = c->w - 2 * pad;
-    if (c->align == PD_LEFT || pd_width(d, text) > w) pd_text_fit(d, x + pad, y, w, text);
-    else if (c->align == PD_RIGHT) pd_text_right(d, x + c->w - pad, y, text);
-    else pd_text_center(d, x + c->w / 2, y, text);
+    if (c->align == PD_LEFT || pd_width(d, text) > w)
+        pd_text_fit(d, x + pad, y, w, text);
+    else if (c->align == PD_RIGHT)
+        pd_text_right(d, x + c->w - pad, y, text);
+    else
+        pd_text_center(d, x + c->w / 2, y, text);
 }
 
 void pd_table_header(struct doc *d, const struct pd_table *t, double y)

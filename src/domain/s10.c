@@ -50,13 +50,13 @@ bool s10_format(char out[S10_LEN + 1], const char *service, uint32_t serial)
 bool s10_parse(const char *s, struct s10_parts *out)
 {
     if (!s || strlen(s) != S10_LEN) return false;
-    if (!s10_is_upper(s[0]) || !s10_is_upper(s[1]) || !s10_is_upper(s[11]) ||
-        !s10_is_upper(s[12]))
+    if (!s10_is_upper(s[0]) || !s10_is_upper(s[1]) || !s10_is_upper(s[11]) || !s10_is_upper(s[12]))
         return false;
     uint32_t serial = 0;
     for (int i = 2; i < 11; i++)
         if (!s10_is_digit(s[i])) return false;
-    for (int i = 2; i < 10; i++) serial = serial * 10 + (uint32_t)(s[i] - '0');
+    for (int i = 2; i < 10; i++)
+        serial = serial * 10 + (uint32_t)(s[i] - '0');
     if (s10_check_digit(serial) != s[10] - '0') return false;
     memcpy(out->service, s, 2);
     out->service[2] = 0;

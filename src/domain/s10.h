@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define S10_LEN 13            /* characters, without the NUL */
+#define S10_LEN 13 /* characters, without the NUL */
 #define S10_SERIAL_MAX 99999999u
 #define S10_COUNTRY "GB"
 

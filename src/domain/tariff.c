@@ -68,7 +68,8 @@ bool tariff_service_takes(const struct tariff *t, const char *code, const char *
 static const char *quote(char out[32], const char *v)
 {
     size_t n = 0;
-    for (; v && v[n] && n < 24; n++) out[n] = (v[n] >= 0x20 && v[n] < 0x7f) ? v[n] : '?';
+    for (; v && v[n] && n < 24; n++)
+        out[n] = (v[n] >= 0x20 && v[n] < 0x7f) ? v[n] : '?';
     if (v && v[n]) out[n - 1] = '~';
     out[n] = 0;
     return out;
@@ -103,14 +104,14 @@ static bool query_zone(const struct tariff *t, const char *country, int *zone,
     const char *field = "recipient.address.countryCode";
     char cc[3] = {0}, q[32];
     if (!country || strlen(country) != 2)
-        return qfail(err, TARIFF_ERR_INVALID, field, "%s must be a two-letter ISO 3166 code, not '%s'",
-                     field, quote(q, country));
+        return qfail(err, TARIFF_ERR_INVALID, field,
+                     "%s must be a two-letter ISO 3166 code, not '%s'", field, quote(q, country));
     for (int i = 0; i < 2; i++)
         cc[i] = (char)(country[i] >= 'a' && country[i] <= 'z' ? country[i] - 32 : country[i]);
     *zone = tariff_country_zone(t, cc);
     if (*zone == TARIFF_NO_ZONE)
-        return qfail(err, TARIFF_ERR_INVALID, field, "%s %s is not a country any service delivers to",
-                     field, quote(q, country));
+        return qfail(err, TARIFF_ERR_INVALID, field,
+                     "%s %s is not a country any service delivers to", field, quote(q, country));
     return true;
 }
 
@@ -153,7 +154,8 @@ static bool check_dims(const struct tariff_format *f, const struct tariff_query 
                      "%s needs heightInMms, widthInMms and depthInMms, each above 0", field);
     sort3(d);
     bool over = false;
-    for (int i = 0; i < 3; i++) over |= f->max_mm[i] && d[i] > f->max_mm[i];
+    for (int i = 0; i < 3; i++)
+        over |= f->max_mm[i] && d[i] > f->max_mm[i];
     long girth = (long)d[0] + 2L * ((long)d[1] + d[2]);
     over |= f->max_length_girth_mm && girth > f->max_length_girth_mm;
     if (!over) return true;
@@ -170,8 +172,9 @@ static bool query_format(const struct tariff *t, const struct tariff_svc *s,
     pfield(field, q->package_index, "packageFormatIdentifier");
     *fi = q->format ? tariff_format_index(t, q->format) : -1;
     if (*fi < 0)
-        return qfail(err, TARIFF_ERR_INVALID, field, "%s '%s' is not a package format postroom prices",
-                     field, quote(qv, q->format));
+        return qfail(err, TARIFF_ERR_INVALID, field,
+                     "%s '%s' is not a package format postroom prices", field,
+                     quote(qv, q->format));
     const struct tariff_format *f = &t->formats[*fi];
     if (!(s->formats & 1u << *fi))
         return qfail(err, TARIFF_ERR_INVALID, field, "service %s does not take format %s",

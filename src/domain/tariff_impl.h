@@ -35,7 +35,7 @@ struct tariff {
     int n_formats;
     const char *zones[TARIFF_MAX_ZONES];
     int n_zones;
-    int uk_zone; /* index of the zone named UK, TARIFF_NO_ZONE until seen */
+    int uk_zone;                 /* index of the zone named UK, TARIFF_NO_ZONE until seen */
     signed char zone_of[26][26]; /* by country letters; TARIFF_NO_ZONE if none */
     struct tariff_svc *services[TARIFF_MAX_SERVICES];
     size_t n_services;

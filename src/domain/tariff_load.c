@@ -79,9 +79,12 @@ static bool valid_name(const char *s, size_t max)
 
 static bool parse_yesno(const char *s, bool *out)
 {
-    if (strcmp(s, "yes") == 0) *out = true;
-    else if (strcmp(s, "no") == 0) *out = false;
-    else return false;
+    if (strcmp(s, "yes") == 0)
+        *out = true;
+    else if (strcmp(s, "no") == 0)
+        *out = false;
+    else
+        return false;
     return true;
 }
 
@@ -152,9 +155,12 @@ static bool parse_formats(struct loader *L, char *list, uint32_t *out)
 
 static bool parse_scope(const char *s, enum tariff_scope *out)
 {
-    if (strcmp(s, "uk") == 0) *out = TARIFF_SCOPE_UK;
-    else if (strcmp(s, "intl") == 0) *out = TARIFF_SCOPE_INTL;
-    else return false;
+    if (strcmp(s, "uk") == 0)
+        *out = TARIFF_SCOPE_UK;
+    else if (strcmp(s, "intl") == 0)
+        *out = TARIFF_SCOPE_INTL;
+    else
+        return false;
     return true;
 }
 

@@ -15,7 +15,8 @@ static char ref_check(const char digits[8])
     static const char weights[] = "86423597";
     static const char by_remainder[] = "50987654321";
     int sum = 0;
-    for (int i = 0; i < 8; i++) sum += (digits[i] - '0') * (weights[i] - '0');
+    for (int i = 0; i < 8; i++)
+        sum += (digits[i] - '0') * (weights[i] - '0');
     return by_remainder[sum % 11];
 }
 
@@ -65,7 +66,8 @@ static void test_special_cases(void)
         char d[9];
         snprintf(d, sizeof d, "%08u", (unsigned)s);
         int sum = 0;
-        for (int i = 0; i < 8; i++) sum += (d[i] - '0') * ("86423597"[i] - '0');
+        for (int i = 0; i < 8; i++)
+            sum += (d[i] - '0') * ("86423597"[i] - '0');
         if (sum % 11 == 1) {
             CHECK_INT(s10_check_digit(s), 0);
             seen0 = 1;
@@ -135,11 +137,21 @@ static void test_corrupted(void)
 
 static void test_shapes(void)
 {
-    const char *bad[] = {"",           "RA47312482GB",   "RA4731248290GB", "ra473124829GB",
-                         "R1473124829GB", "RA47312482XGB", "RA473124829G",  "RA473124829gb",
-                         "RA 73124829GB", "RA473124829FR", "RA-73124829GB", "RA473124829GB ",
+    const char *bad[] = {"",
+                         "RA47312482GB",
+                         "RA4731248290GB",
+                         "ra473124829GB",
+                         "R1473124829GB",
+                         "RA47312482XGB",
+                         "RA473124829G",
+                         "RA473124829gb",
+                         "RA 73124829GB",
+                         "RA473124829FR",
+                         "RA-73124829GB",
+                         "RA473124829GB ",
                          "1A473124829GB"};
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) CHECK(!s10_valid(bad[i]));
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        CHECK(!s10_valid(bad[i]));
     struct s10_parts p;
     CHECK(s10_parse("RA473124829FR", &p)); /* well formed, another post */
     CHECK_STR(p.country, "FR");

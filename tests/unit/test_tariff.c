@@ -22,11 +22,11 @@ static void test_load_shipped(void)
         exit(1);
     }
     static const char *codes[] = {
-        "OLP1",   "OLP2",      "OLP1SF",    "OLP2SF", "TOLP24", "TOLP48", "TOLP24SF", "TOLP48SF",
-        "TOLP24SFA", "TOLP48SFA", "SD1OLP", "SD2OLP", "SD3OLP", "IEOLP",  "ISOLP",    "ITROLP",
-        "ITSOLP", "BPL1",      "BPL2",      "BPR1",   "BPR2",   "STL1",   "STL2",     "TPN24",
-        "TPS48",  "TRN24",     "TRS48",     "SD1",    "SD2",    "SD3",    "SD4",      "SD5",
-        "SD6"};
+        "OLP1",     "OLP2",      "OLP1SF",    "OLP2SF", "TOLP24", "TOLP48", "TOLP24SF",
+        "TOLP48SF", "TOLP24SFA", "TOLP48SFA", "SD1OLP", "SD2OLP", "SD3OLP", "IEOLP",
+        "ISOLP",    "ITROLP",    "ITSOLP",    "BPL1",   "BPL2",   "BPR1",   "BPR2",
+        "STL1",     "STL2",      "TPN24",     "TPS48",  "TRN24",  "TRS48",  "SD1",
+        "SD2",      "SD3",       "SD4",       "SD5",    "SD6"};
     for (size_t i = 0; i < sizeof codes / sizeof *codes; i++) {
         const struct tariff_service *s = tariff_service(shipped, codes[i]);
         CHECK(s != NULL);
@@ -57,7 +57,8 @@ static void expect_ok(const char *svc, const char *fmt, int g, int h, int w, int
 {
     struct tariff_error err;
     int64_t p = price(svc, fmt, g, h, w, d, cc, &err);
-    if (p <= 0) fprintf(stderr, "  %s %s %d g %dx%dx%d %s: %s\n", svc, fmt, g, h, w, d, cc, err.message);
+    if (p <= 0)
+        fprintf(stderr, "  %s %s %d g %dx%dx%d %s: %s\n", svc, fmt, g, h, w, d, cc, err.message);
     CHECK(p > 0);
 }
 
@@ -90,13 +91,15 @@ static void test_format_limits(void)
     expect_ok("TOLP24", "smallParcel", 2000, 450, 350, 160, "GB");
     expect_err("TOLP24", "smallParcel", 2001, 0, 0, 0, "GB", wf,
                "packages[0].weightInGrams exceeds 2000 g for smallParcel");
-    expect_err("TOLP24", "smallParcel", 2000, 160, 450, 351, "GB", df,
-               "packages[0].dimensions 160 x 450 x 351 mm exceed 450 x 350 x 160 mm for smallParcel");
+    expect_err(
+        "TOLP24", "smallParcel", 2000, 160, 450, 351, "GB", df,
+        "packages[0].dimensions 160 x 450 x 351 mm exceed 450 x 350 x 160 mm for smallParcel");
     expect_ok("TOLP48", "mediumParcel", 20000, 610, 460, 460, "GB");
     expect_err("TOLP48", "mediumParcel", 20001, 0, 0, 0, "GB", wf,
                "packages[0].weightInGrams exceeds 20000 g for mediumParcel");
-    expect_err("TOLP48", "mediumParcel", 100, 611, 460, 460, "GB", df,
-               "packages[0].dimensions 611 x 460 x 460 mm exceed 610 x 460 x 460 mm for mediumParcel");
+    expect_err(
+        "TOLP48", "mediumParcel", 100, 611, 460, 460, "GB", df,
+        "packages[0].dimensions 611 x 460 x 460 mm exceed 610 x 460 x 460 mm for mediumParcel");
     const char *big[] = {"largeParcel", "parcel"};
     for (int i = 0; i < 2; i++) {
         char msg[200];
@@ -269,8 +272,11 @@ static void *lookup_thread(void *arg)
     for (int i = 0; i < 20000; i++) {
         struct tariff_error err;
         int64_t p = price("OLP1", "largeLetter", 1 + i % 1000, 0, 0, 0, "GB", &err);
-        int64_t want = i % 1000 < 100 ? 260 : i % 1000 < 250 ? 325 : i % 1000 < 500 ? 395
-                       : i % 1000 < 750 ? 455 : 495;
+        int64_t want = i % 1000 < 100   ? 260
+                       : i % 1000 < 250 ? 325
+                       : i % 1000 < 500 ? 395
+                       : i % 1000 < 750 ? 455
+                                        : 495;
         bad += p != want;
     }
     return (void *)bad;
@@ -279,7 +285,8 @@ static void *lookup_thread(void *arg)
 static void test_threads(void)
 {
     pthread_t th[4];
-    for (int i = 0; i < 4; i++) pthread_create(&th[i], NULL, lookup_thread, NULL);
+    for (int i = 0; i < 4; i++)
+        pthread_create(&th[i], NULL, lookup_thread, NULL);
     for (int i = 0; i < 4; i++) {
         void *bad;
         pthread_join(th[i], &bad);
