@@ -2,7 +2,9 @@
 #include "util/arena.h"
 #include "util/xalloc.h"
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +16,41 @@ struct arena_block {
     size_t size, used;
     _Alignas(16) unsigned char data[];
 };
+
+/* Each thread keeps one standard block, already wiped, for its next request:
+ * most requests then allocate nothing from malloc for their arena. What is
+ * kept holds no data (arena_free wipes before it keeps), and the block goes
+ * back to malloc when the thread ends. */
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+static void spare_free(void *block)
+{
+    free(block);
+}
+
+static void spare_init(void)
+{
+    pthread_key_create(&spare_key, spare_free);
+}
+
+static struct arena_block *spare_take(void)
+{
+    pthread_once(&spare_once, spare_init);
+    struct arena_block *b = pthread_getspecific(spare_key);
+    if (b) pthread_setspecific(spare_key, NULL);
+    return b;
+}
+
+/* Keeps a wiped standard block if the thread has none; false if not kept. */
+static bool spare_keep(struct arena_block *b)
+{
+    pthread_once(&spare_once, spare_init);
+    if (b->size != ARENA_BLOCK || pthread_getspecific(spare_key)) return false;
+    b->used = 0;
+    b->next = NULL;
+    return pthread_setspecific(spare_key, b) == 0;
+}
 
 void arena_init(struct arena *a)
 {
@@ -27,7 +64,7 @@ void arena_free(struct arena *a)
     while (b) {
         struct arena_block *next = b->next;
         memset(b->data, 0, b->used);
-        free(b);
+        if (!spare_keep(b)) free(b);
         b = next;
     }
     arena_init(a);
@@ -39,7 +76,8 @@ void *arena_alloc(struct arena *a, size_t n)
     struct arena_block *b = a->head;
     if (!b || b->size - b->used < n) {
         size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-        b = xmalloc(sizeof *b + size);
+        b = size == ARENA_BLOCK ? spare_take() : NULL;
+        if (!b) b = xmalloc(sizeof *b + size);
         b->size = size;
         b->used = 0;
         b->next = a->head;
