@@ -25,11 +25,51 @@ static int count_header(const struct request *r, const char *name)
     return n;
 }
 
+/* RFC 9110 5.6.2: a header name is a token. */
+static bool is_token(const char *s)
+{
+    if (!*s) return false;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c <= 32 || c >= 127 || strchr("\"(),/:;<=>?@[\\]{}", c)) return false;
+    }
+    return true;
+}
+
+/* Framing and header syntax (RFC 9112 6.3, 3.2; RFC 9110 5.5). A request
+ * that fails them is answered 400 and its connection closed, so nothing
+ * after it on the same connection (a smuggled request) is ever read. */
+static bool framing_checks(struct request *r)
+{
+    const char *why = NULL;
+    if (r->nul_in_fields) why = "A header or query value holds a NUL byte.";
+    for (size_t i = 0; !why && i < r->nheaders; i++) {
+        if (!is_token(r->headers[i].name)) why = "A header name is not a valid token.";
+        for (const char *v = r->headers[i].value; !why && *v; v++)
+            if (((unsigned char)*v < 32 && *v != '\t') || *v == 127)
+                why = "A header value holds a control character.";
+    }
+    int cl = count_header(r, "Content-Length"), te = count_header(r, "Transfer-Encoding");
+    int host = count_header(r, "Host");
+    if (!why && cl && te) why = "Content-Length and Transfer-Encoding may not both be given.";
+    if (!why && (cl > 1 || te > 1)) why = "Content-Length and Transfer-Encoding may appear once.";
+    if (!why && (host > 1 || (host == 0 && !r->http10))) why = "Exactly one Host header is required.";
+    const char *hv = host == 1 ? http_header(r, "Host") : NULL;
+    if (!why && hv && (strlen(hv) > 255 || strspn(hv, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                      "0123456789.-_~:[]%!$&'()*+,;=") != strlen(hv)))
+        why = "The Host header is not a valid host.";
+    if (!why) return true;
+    r->close_connection = true;
+    http_error(r, 400, "BadRequest", why);
+    return false;
+}
+
 /* Limits and well-formedness that hold for every route. False when they
  * answered. Every query argument must decode cleanly: a value with a bad
  * escape or a NUL is an error, never silently treated as absent. */
 static bool request_checks(struct request *r)
 {
+    if (!framing_checks(r)) return false;
     size_t header_bytes = 0, query_bytes = 0;
     bool malformed = false;
     for (size_t i = 0; i < r->nheaders; i++)

@@ -41,6 +41,8 @@ struct request {
      * percent-encoded (http_query decodes) */
     const struct http_field *headers, *query;
     size_t nheaders, nquery;
+    bool nul_in_fields; /* a header or query value had a NUL inside */
+    bool http10;        /* HTTP/1.0: no Host required */
 
     struct buf body; /* request body */
     size_t body_seen; /* bytes received, kept or not */
@@ -63,6 +65,7 @@ struct request {
     const char *hdr_value[REQ_MAX_HEADERS_OUT];
     int nhdr;
     bool sent;
+    bool close_connection; /* answer with Connection: close */
     bool egress_violation;
     int64_t egress_foreign_tenant;
 };

@@ -121,18 +121,22 @@ static unsigned char id_prefix[4]; /* random per process, set before serving */
 
 /* Collects MHD's headers or query arguments into an arena array. The
  * strings stay in libmicrohttpd's connection memory, which outlives the
- * request. */
+ * request. A value with a NUL inside is kept as its own field (so the checks
+ * see it): libmicrohttpd would hand on only the part before the NUL, and
+ * "Bearer KEY\0junk" must not authenticate as KEY. */
 struct field_collect {
     struct http_field *f;
     size_t n, cap;
     struct arena *arena;
+    bool nul_inside;
 };
 
 static enum MHD_Result collect_field(void *cls, enum MHD_ValueKind kind, const char *key,
-                                     const char *value)
+                                     size_t key_size, const char *value, size_t value_size)
 {
     (void)kind;
     struct field_collect *c = cls;
+    if (strlen(key) != key_size || (value && strlen(value) != value_size)) c->nul_inside = true;
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 16;
         struct http_field *g = arena_alloc(c->arena, cap * sizeof *g);
@@ -147,12 +151,13 @@ static enum MHD_Result collect_field(void *cls, enum MHD_ValueKind kind, const c
 static void collect(struct MHD_Connection *conn, struct request *r)
 {
     struct field_collect h = {.arena = &r->arena}, q = {.arena = &r->arena};
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_field, &h);
-    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_field, &q);
+    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, collect_field, &h);
+    MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_field, &q);
     r->headers = h.f;
     r->nheaders = h.n;
     r->query = q.f;
     r->nquery = q.n;
+    r->nul_in_fields = h.nul_inside || q.nul_inside;
 }
 
 static struct request *request_new(struct MHD_Connection *conn, const struct server_config *cfg,
@@ -223,6 +228,9 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct request *r
     if (!resp) return MHD_NO;
     add_standard_headers(r, resp);
     for (int i = 0; i < r->nhdr; i++) MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
+    /* after a request whose framing cannot be trusted, nothing more is read
+     * from the connection: bytes after it could be a smuggled request */
+    if (r->close_connection) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -232,11 +240,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
-    (void)version;
     const struct server_config *cfg = cls;
     struct request *r = *con_cls;
     if (!r) {
         r = request_new(conn, cfg, method, url);
+        r->http10 = version && strcmp(version, "HTTP/1.0") == 0;
         *con_cls = r;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);

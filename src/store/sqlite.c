@@ -159,12 +159,22 @@ static int s_snapshot_end(struct store *base)
     return sq_tx(s, Q_COMMIT);
 }
 
+/* Frames in the WAL (4 KiB pages) past which it is truncated. */
+#define WAL_TRUNCATE_FRAMES 4096
+
 /* A passive checkpoint never waits for readers or writers; it copies what it
- * can and leaves the rest for the next round. */
+ * can and leaves the rest for the next round. But with reads always in
+ * flight the WAL is never restarted and grows without bound, so once it
+ * passes WAL_TRUNCATE_FRAMES a TRUNCATE checkpoint waits (briefly: requests
+ * read for well under a millisecond) for the readers of the old log to go,
+ * and empties it. */
 static int s_maintain(struct store *base)
 {
     struct sqlite_store *s = S(base);
-    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    if (rc == SQLITE_OK && log > WAL_TRUNCATE_FRAMES)
+        rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
     return rc == SQLITE_OK || rc == SQLITE_BUSY ? STORE_OK : sq_fail(s, "checkpoint");
 }
 

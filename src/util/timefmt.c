@@ -90,6 +90,9 @@ bool time_parse_rfc3339(const char *s, int64_t *unix_ms)
     }
     int64_t days = days_from_civil(Y, M, D);
     int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - (int64_t)off * 60;
+    /* an offset can carry the instant out of the years that print back
+     * (1900-9999 in UTC): such a date could be stored but never answered */
+    if (secs < TIME_MIN_S || secs > TIME_MAX_S) return false;
     *unix_ms = secs * 1000 + ms;
     return true;
 }

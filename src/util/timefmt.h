@@ -5,9 +5,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The instants accepted, in seconds: 1900-01-01T00:00:00Z to
+ * 9999-12-31T23:59:59Z, so that every accepted date prints and parses back. */
+#define TIME_MIN_S (-2208988800LL)
+#define TIME_MAX_S 253402300799LL
+
 /* Parses "YYYY-MM-DDTHH:MM:SS[.fff][Z|+hh:mm|-hh:mm]" (a 'T' or ' ' between
  * date and time; no offset means UTC) or a bare "YYYY-MM-DD". Rejects
- * anything else, impossible dates included. */
+ * anything else, impossible dates and instants outside the range above
+ * included. */
 bool time_parse_rfc3339(const char *s, int64_t *unix_ms);
 /* Writes "YYYY-MM-DDTHH:MM:SS.mmmZ" (the fraction only when non-zero). */
 void time_format_rfc3339(int64_t unix_ms, char *out, size_t n);

@@ -91,6 +91,7 @@ static void test_json_writer(void)
 static void test_time(void)
 {
     int64_t ms;
+    char out[40];
     CHECK(time_parse_rfc3339("2026-11-29T10:00:00Z", &ms));
     CHECK_INT(ms, 1795946400000LL);
     CHECK(time_parse_rfc3339("2026-11-29T11:00:00+01:00", &ms));
@@ -109,7 +110,13 @@ static void test_time(void)
     CHECK(!time_parse_rfc3339("yesterday", &ms));
     CHECK(!time_parse_rfc3339("", &ms));
     CHECK(!time_parse_rfc3339("2026-11-29T10:00:00+1:00", &ms));
-    char out[40];
+    /* offsets that carry the instant out of the printable years */
+    CHECK(!time_parse_rfc3339("9999-12-31T23:59:59-01:00", &ms));
+    CHECK(!time_parse_rfc3339("1900-01-01T00:00:00+01:00", &ms));
+    CHECK(time_parse_rfc3339("9999-12-31T23:59:59Z", &ms));
+    CHECK(time_parse_rfc3339("1900-01-01T00:00:00Z", &ms));
+    time_format_rfc3339(ms, out, sizeof out);
+    CHECK_STR(out, "1900-01-01T00:00:00Z");
     time_format_rfc3339(1795946400000LL, out, sizeof out);
     CHECK_STR(out, "2026-11-29T10:00:00Z");
     time_format_rfc3339(-1, out, sizeof out);
