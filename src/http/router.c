@@ -30,14 +30,14 @@ enum route_match router_match(struct request *r, const char *method, const char 
 {
     bool path_known = false;
     for (int i = 0; i < routes_count; i++) {
-        if (!match_path(routes[i].pattern, path, NULL, NULL)) continue;
-        path_known = true;
-        if (strcmp(routes[i].method, method) == 0) {
-            match_path(routes[i].pattern, path, r->params, &r->arena);
+        if (strcmp(routes[i].method, method) == 0 &&
+            match_path(routes[i].pattern, path, r->params, &r->arena)) {
             *route = i;
             return ROUTE_FOUND;
         }
     }
+    for (int i = 0; i < routes_count && !path_known; i++)
+        path_known = match_path(routes[i].pattern, path, NULL, NULL);
     *route = -1;
     return path_known ? ROUTE_NO_METHOD : ROUTE_NO_PATH;
 }

@@ -160,7 +160,7 @@ static int s_snapshot_end(struct store *base)
 }
 
 /* Frames in the WAL (4 KiB pages) past which it is truncated. */
-#define WAL_TRUNCATE_FRAMES 4096
+#define WAL_TRUNCATE_FRAMES 16384
 
 /* A passive checkpoint never waits for readers or writers; it copies what it
  * can and leaves the rest for the next round. But with reads always in
