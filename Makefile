@@ -34,7 +34,7 @@ run: deps build
 	$(BUILD)/postroom --db $(DB) demo
 	$(BUILD)/postroom --db $(DB) serve --listen $(LISTEN)
 
-test: deps-test test-release test-asan
+test: deps-test test-release test-asan fuzz-smoke isolation-smoke crash-smoke
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -48,3 +48,37 @@ bench: deps-bench build
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+
+# --- attacks, counted (issue 3): fuzzers, the isolation fuzzer, crash and soak runs.
+# The short runs are part of `make test`; `make fuzz` and `make soak` are the long ones.
+FUZZ_BUILD        ?= build-fuzz
+FUZZ_SECONDS      ?= 60
+ISOLATION_SECONDS ?= 15
+CRASH_TRIALS      ?= 20
+
+.PHONY: build-fuzz fuzz fuzz-smoke isolation-smoke crash-smoke soak
+
+# libFuzzer targets (fuzz/fuzz_*.c) under ASan+UBSan, in their own tree built by clang-14.
+build-fuzz: deps-test
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DPOSTROOM_FUZZ=ON -DPOSTROOM_SANITIZE=OFF >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+
+fuzz: build-fuzz
+	fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-smoke: build-fuzz
+	fuzz/run.sh $(FUZZ_BUILD) 5
+
+# Every tenant against every other over 32 connections, on the release and the ASan build.
+isolation-smoke: deps-test build build-asan
+	/usr/bin/python3 tests/isolation/isolation_fuzz.py $(BUILD)/postroom --seconds $(ISOLATION_SECONDS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  /usr/bin/python3 tests/isolation/isolation_fuzz.py $(ASAN_BUILD)/postroom --seconds 10 --seed 2
+
+crash-smoke: deps-test build
+	/usr/bin/python3 tests/crash/crash_test.py $(BUILD)/postroom --trials $(CRASH_TRIALS)
+
+# wrk at saturation for 60 s (SOAK_SECONDS), then 1,000,000 isolation probes (SOAK_PROBES).
+soak: deps-test deps-bench build
+	/usr/bin/python3 tests/soak/soak.py $(BUILD)/postroom

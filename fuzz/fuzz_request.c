@@ -9,7 +9,9 @@
  * must be valid JSON when it says so, and never a 5xx. */
 #include "api/api.h"
 #include "auth/apikey.h"
+#include "domain/document.h"
 #include "domain/order.h"
+#include "domain/tariff.h"
 #include "http/handle.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -66,6 +68,16 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     server_config_defaults(&cfg);
     cfg.db_path = db_path;
     cfg.rate_limit = 0;
+    /* what server_run loads before serving: the tariff and the label fonts
+     * (without them the document handlers would be fuzzed in a state the
+     * server never runs in) */
+    struct tariff *tariff;
+    struct tariff_error terr;
+    char err[256];
+    if (!tariff_load(POSTROOM_SOURCE_DIR "/share/" TARIFF_FILE, &tariff, &terr)) abort();
+    cfg.tariff = tariff;
+    cfg.fonts = doc_fonts_load(NULL, NULL, err, sizeof err);
+    if (!cfg.fonts) abort();
     randombytes_buf(cfg.token_key, sizeof cfg.token_key);
     if (store_operator_tenant_create(store, "A", &tenant_a) != STORE_OK ||
         store_operator_tenant_create(store, "B", &tenant_b) != STORE_OK ||
