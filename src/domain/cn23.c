@@ -7,21 +7,8 @@
 
 #include <stdio.h>
 
-struct cn23_page {
-    double m, w, k; /* margin, inner width, type scale */
-    bool narrow;
-};
 
-static struct cn23_page cn23_geometry(const struct doc *d)
-{
-    double pw, ph;
-    doc_layout_page(d, &pw, &ph);
-    struct cn23_page g = {pw < 400 ? 12 : 36, 0, pw < 400 ? 0.72 : 1, pw < 400};
-    g.w = pw - 2 * g.m;
-    return g;
-}
-
-static double cn23_title(struct doc *d, const struct cn23_page *g, bool cont)
+static double cn23_title(struct doc *d, const struct doc_page *g, bool cont)
 {
     double y = g->m + 18 * g->k;
     pd_font(d, true, 16 * g->k);
@@ -37,7 +24,7 @@ static double cn23_title(struct doc *d, const struct cn23_page *g, bool cont)
 
 /* The item number as text and as Code 128 (beside it on A4, under it on a
  * narrow page), and the order's reference. */
-static double cn23_item_no(struct doc *d, const struct cn23_page *g, const struct doc_shipment *s,
+static double cn23_item_no(struct doc *d, const struct doc_page *g, const struct doc_shipment *s,
                            double y)
 {
     char ref[120];
@@ -59,7 +46,7 @@ static double cn23_item_no(struct doc *d, const struct cn23_page *g, const struc
 }
 
 /* FROM and TO boxes: side by side on A4, stacked on a narrow page. */
-static double cn23_addresses(struct doc *d, const struct cn23_page *g, const struct doc_shipment *s,
+static double cn23_addresses(struct doc *d, const struct doc_page *g, const struct doc_shipment *s,
                              double y)
 {
     double k = g->k, col = g->narrow ? g->w : (g->w - 12) / 2;
@@ -75,7 +62,7 @@ static double cn23_addresses(struct doc *d, const struct cn23_page *g, const str
     return (y1 > y2 ? y1 : y2) + 6 * k;
 }
 
-static struct pd_table cn23_table(const struct cn23_page *g, struct pd_col c[6])
+static struct pd_table cn23_table(const struct doc_page *g, struct pd_col c[6])
 {
     double k = g->k;
     if (g->narrow) {
@@ -98,7 +85,7 @@ static struct pd_table cn23_table(const struct cn23_page *g, struct pd_col c[6])
 }
 
 /* Every item, breaking onto continuation pages; returns y after them. */
-static double cn23_items(struct doc *d, const struct cn23_page *g, const struct doc_shipment *s,
+static double cn23_items(struct doc *d, const struct doc_page *g, const struct doc_shipment *s,
                          double y)
 {
     struct pd_col cols[6];
@@ -124,7 +111,7 @@ static double cn23_items(struct doc *d, const struct cn23_page *g, const struct 
 }
 
 /* Totals: net and gross weight, value and postal charges, right-aligned. */
-static double cn23_totals(struct doc *d, const struct cn23_page *g, const struct doc_shipment *s,
+static double cn23_totals(struct doc *d, const struct doc_page *g, const struct doc_shipment *s,
                           double y)
 {
     char v[4][32];
@@ -152,7 +139,7 @@ void doc_add_cn23(struct doc *d, const struct doc_shipment *s)
         doc_fail(d, DOC_ERR_INPUT, "a CN23 needs the item's tracking number");
         return;
     }
-    struct cn23_page g = cn23_geometry(d);
+    struct doc_page g = doc_page_geometry(d, 12, 36, 0.72);
     double pw, ph;
     doc_layout_page(d, &pw, &ph);
     doc_page(d, pw, ph);

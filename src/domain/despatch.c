@@ -6,23 +6,9 @@
 
 #include <stdio.h>
 
-/* Page geometry: narrow pages get smaller type and stacked blocks. */
-struct dn_page {
-    double m, w, k; /* margin, inner width, type scale */
-    bool narrow;
-};
-
-static struct dn_page dn_geometry(const struct doc *d)
-{
-    double pw, ph;
-    doc_layout_page(d, &pw, &ph);
-    struct dn_page g = {pw < 400 ? 14 : 40, 0, pw < 400 ? 0.75 : 1, pw < 400};
-    g.w = pw - 2 * g.m;
-    return g;
-}
 
 /* The title line; continuation pages say so. */
-static double dn_title(struct doc *d, const struct dn_page *g, const struct doc_shipment *s,
+static double dn_title(struct doc *d, const struct doc_page *g, const struct doc_shipment *s,
                        bool cont)
 {
     char order[64];
@@ -76,7 +62,7 @@ static void dn_caption(struct doc *d, double x, double y, double k, const char *
 
 /* From, deliver to and the order details: side by side on A4, stacked on
  * a narrow page. Returns the y under them. */
-static double dn_blocks(struct doc *d, const struct dn_page *g, const struct doc_shipment *s,
+static double dn_blocks(struct doc *d, const struct doc_page *g, const struct doc_shipment *s,
                         double y)
 {
     double k = g->k, col = g->narrow ? g->w : (g->w - 20) * 0.29;
@@ -96,7 +82,7 @@ static double dn_blocks(struct doc *d, const struct dn_page *g, const struct doc
     return (bottom > y3 ? bottom : y3) + 8 * k;
 }
 
-static struct pd_table dn_table(const struct dn_page *g, struct pd_col cols[3])
+static struct pd_table dn_table(const struct doc_page *g, struct pd_col cols[3])
 {
     double qty = 40 * g->k, sku = g->w * 0.25;
     cols[0] = (struct pd_col){"Item", g->w - qty - sku, PD_LEFT};
@@ -106,7 +92,7 @@ static struct pd_table dn_table(const struct dn_page *g, struct pd_col cols[3])
 }
 
 /* The items, a page at a time, then the total count. */
-static void dn_items(struct doc *d, const struct dn_page *g, const struct doc_shipment *s, double y)
+static void dn_items(struct doc *d, const struct doc_page *g, const struct doc_shipment *s, double y)
 {
     double ph = d->page_h, pw = d->page_w;
     struct pd_col cols[3];
@@ -137,7 +123,7 @@ static void dn_items(struct doc *d, const struct dn_page *g, const struct doc_sh
 void doc_add_despatch_note(struct doc *d, const struct doc_shipment *s)
 {
     if (!doc_admit(d, s->tenant_id)) return;
-    struct dn_page g = dn_geometry(d);
+    struct doc_page g = doc_page_geometry(d, 14, 40, 0.75);
     double pw, ph;
     doc_layout_page(d, &pw, &ph);
     doc_page(d, pw, ph);

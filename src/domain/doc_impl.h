@@ -46,6 +46,14 @@ void doc_fail(struct doc *d, enum doc_rc rc, const char *why);
 void doc_page(struct doc *d, double w, double h);
 /* The size of the layout's pages: A4, or 4 x 6 inch. */
 void doc_layout_page(const struct doc *d, double *w, double *h);
+/* A whole-page document's geometry: narrow pages (6x4) get the narrow
+ * margin, smaller type (scale k) and stacked blocks. */
+struct doc_page {
+    double m, w, k; /* margin, inner width, type scale */
+    bool narrow;
+};
+struct doc_page doc_page_geometry(const struct doc *d, double narrow_margin, double wide_margin,
+                                  double narrow_scale);
 /* Opens the next label-sized place (see above) and closes it. */
 void doc_cell_begin(struct doc *d);
 void doc_cell_end(struct doc *d);

@@ -128,3 +128,14 @@ enum doc_rc doc_render_labels(const struct doc_fonts *f, int64_t tenant_id, enum
     }
     return doc_end(d, NULL);
 }
+
+struct doc_page doc_page_geometry(const struct doc *d, double narrow_margin, double wide_margin,
+                                  double narrow_scale)
+{
+    double pw, ph;
+    doc_layout_page(d, &pw, &ph);
+    bool narrow = pw < 400;
+    struct doc_page g = {narrow ? narrow_margin : wide_margin, 0, narrow ? narrow_scale : 1, narrow};
+    g.w = pw - 2 * g.m;
+    return g;
+}
