@@ -15,7 +15,10 @@ static const char *const sql_text[Q_COUNT] = {
         "'postageApplied' END, ?4, ?4, ?5, ?7, ?6, ?8, ?9, ?10, CASE WHEN ?10 IS NULL THEN NULL "
         "ELSE ?4 END)",
     [Q_ORDER_BY_ID] = "SELECT " ORDER_COLS " FROM orders WHERE tenant_id = ?1 AND order_id = ?2",
-    [Q_ORDER_BY_REF] = "SELECT " ORDER_COLS " FROM orders WHERE tenant_id = ?1 AND order_ref = ?2 "
+    /* without statistics SQLite prefers the primary key here (to skip the
+     * sort) and reads every order of the tenant: the index is named */
+    [Q_ORDER_BY_REF] = "SELECT " ORDER_COLS " FROM orders INDEXED BY orders_by_ref "
+                       "WHERE tenant_id = ?1 AND order_ref = ?2 "
                        "ORDER BY order_id",
     [Q_ORDER_PAGE] = "SELECT " ORDER_COLS " FROM orders WHERE tenant_id = ?1 AND order_id > ?2 "
                      "AND created_on >= ?3 AND created_on <= ?4 ORDER BY order_id LIMIT ?5",
