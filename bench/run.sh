@@ -300,20 +300,40 @@ fi
 echo
 echo "-- labels: 100-label PDFs in process (bench/labels.c), one core"
 LABELS_BIN="$BUILD/bench/bench_labels"
-"$LABELS_BIN" --count 100 --repeat "${BENCH_LABEL_REPEAT:-10}" --html "$tmp/labels.html" | tee "$OUT/labels.txt"
-labels_6x4="$(field labels_s "$(grep 'layout=6x4' "$OUT/labels.txt" || true)")"
-labels_a4="$(field labels_s "$(grep 'layout=A4' "$OUT/labels.txt" || true)")"
+# This machine's speed drifts by half from one second to the next, so both
+# sides of the comparison are measured three times and the best is kept.
+: >"$OUT/labels.txt"
+for _i in 1 2 3; do
+  "$LABELS_BIN" --count 100 --repeat "${BENCH_LABEL_REPEAT:-10}" --html "$tmp/labels.html" | tee -a "$OUT/labels.txt"
+done
+best_field() { # best_field LAYOUT: the highest labels_s of that layout's lines
+  grep "layout=$1 " "$OUT/labels.txt" | tr ' ' '\n' | sed -n 's/^labels_s=//p' | sort -n | tail -n 1
+}
+labels_6x4="$(best_field 6x4)"
+labels_a4="$(best_field A4)"
 [ -n "$labels_6x4" ] || { failures+=("labels: bench_labels printed no result"); labels_6x4=0; labels_a4=0; }
 
 echo
 echo "-- labels: the same 100 labels as HTML through WeasyPrint (Debian's weasyprint)"
 weasy_s=0
 if command -v weasyprint >/dev/null 2>&1; then
-  t0="$(date +%s.%N)"
-  if weasyprint "$tmp/labels.html" "$tmp/weasy.pdf" 2>"$OUT/weasyprint.txt"; then
-    t1="$(date +%s.%N)"
-    weasy_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", 100 / (b - a) }')"
-    echo "weasyprint: 100 labels in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s = $weasy_s labels/s"
+  # CPU time of the weasyprint process (user + system), as bench_labels counts
+  # its own: both are "one core", and neither is inflated by a busy neighbour.
+  if /usr/bin/python3 - "$tmp/labels.html" "$tmp/weasy.pdf" >"$OUT/weasyprint.txt" 2>&1 <<'PY'
+import resource, subprocess, sys
+best, before = None, 0.0
+for _ in range(3):
+    subprocess.run(["weasyprint", sys.argv[1], sys.argv[2]], check=True, stderr=subprocess.DEVNULL)
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = u.ru_utime + u.ru_stime
+    best = total - before if best is None else min(best, total - before)
+    before = total
+print("cpu_seconds=%.3f" % best)
+PY
+  then
+    wcpu="$(sed -n 's/^cpu_seconds=//p' "$OUT/weasyprint.txt")"
+    weasy_s="$(awk -v c="$wcpu" 'BEGIN { printf "%.1f", 100 / c }')"
+    echo "weasyprint: 100 labels in $wcpu s of CPU (best of 3) = $weasy_s labels/s"
   else
     failures+=("labels: weasyprint failed (see $OUT/weasyprint.txt)")
   fi
@@ -382,9 +402,9 @@ weasy_verdict="$(verdict "$weasy_x" "${BENCH_WEASY_TARGET_X:-50}")"
   printf '%-10s %-36s %8.0f req/s   p99 %.1f ms  = %s%% of reference (target >= %s%%)  %s\n' get \
     "GET /orders/{id}, key + log" "$get_rps" "$get_p99" "$pct" "$GET_TARGET_PCT" "$get_verdict"
   printf '%-10s %-36s %8.0f labels/s  (6x4; A4 %.0f/s; target >= %s)  %s\n' labels \
-    "100-label PDF, one core" "$labels_6x4" "$labels_a4" "${BENCH_LABELS_TARGET:-1000}" "$labels_verdict"
+    "100-label PDF, one core (best of 3)" "$labels_6x4" "$labels_a4" "${BENCH_LABELS_TARGET:-1000}" "$labels_verdict"
   printf '%-10s %-36s %8.1f labels/s  = postroom %sx faster (target >= %sx)  %s\n' weasyprint \
-    "same 100 labels, HTML to PDF" "$weasy_s" "$weasy_x" "${BENCH_WEASY_TARGET_X:-50}" "$weasy_verdict"
+    "same labels, HTML to PDF (best of 3)" "$weasy_s" "$weasy_x" "${BENCH_WEASY_TARGET_X:-50}" "$weasy_verdict"
   printf '%-10s %-36s %8.0f labels/s  p99 %.1f ms (one label per request, HTTP)\n' label \
     "GET /orders/{id}/label" "$label_rps" "${label_p99:-0}"
   echo "server log: $log_lines lines"
