@@ -47,7 +47,7 @@ bench: deps-bench build
 	bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 
 # --- attacks, counted (issue 3): fuzzers, the isolation fuzzer, crash and soak runs.
 # The short runs are part of `make test`; `make fuzz` and `make soak` are the long ones.
