@@ -4,11 +4,10 @@
  * body is first claimed for the egress check with the tenant id it was read
  * with. */
 #include "api/api.h"
+#include "api/order_batch.h"
 #include "domain/cursor.h"
 #include "domain/idlist.h"
 #include "domain/order.h"
-#include "domain/postage.h"
-#include "domain/s10.h"
 #include "domain/status.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -93,47 +92,6 @@ static void write_failed(struct request *r, struct jw *w, const json_t *item,
     jw_obj_close(w);
 }
 
-/* Validation hook: quotes postage for orders that name a service. */
-struct quote_ctx {
-    const struct tariff *tariff;
-    struct arena *arena;
-    struct postage_quote *quote; /* this item's */
-};
-
-static bool quote_check(void *ctx, const json_t *doc, struct order_errors *errs)
-{
-    struct quote_ctx *q = ctx;
-    return postage_quote(q->tariff, doc, q->arena, q->quote, errs);
-}
-
-/* Gives every order that bought postage an S10 number: serials are reserved
- * per prefix in one step, before the orders' own transaction, so a failed
- * insert only leaves unused serials (never a reused one). */
-static int assign_tracking(struct request *r, struct order_new *valid, struct postage_quote *quotes,
-                           size_t nvalid)
-{
-    for (size_t i = 0; i < nvalid; i++) {
-        if (!quotes[i].service_code || valid[i].postage) continue;
-        const char *prefix = quotes[i].s10_prefix;
-        int n = 0;
-        for (size_t j = i; j < nvalid; j++)
-            n += quotes[j].service_code && !valid[j].postage && !strcmp(quotes[j].s10_prefix, prefix);
-        int64_t serial;
-        int rc = store_s10_reserve(r->store, prefix, n, &serial);
-        if (rc != STORE_OK) return rc;
-        for (size_t j = i; j < nvalid; j++) {
-            if (!quotes[j].service_code || valid[j].postage || strcmp(quotes[j].s10_prefix, prefix))
-                continue;
-            struct postage *p = arena_alloc(&r->arena, sizeof *p);
-            char *tn = arena_alloc(&r->arena, S10_LEN + 1);
-            if (!s10_format(tn, prefix, (uint32_t)serial++)) return STORE_ERROR;
-            *p = (struct postage){quotes[j].service_code, quotes[j].pence, tn};
-            valid[j].postage = p;
-        }
-    }
-    return STORE_OK;
-}
-
 /* The label of a just-created order, base64 in CreateOrderResponse.label, or
  * labelErrors saying why not. The order is created either way: a label that
  * cannot be drawn never undoes an acknowledged order. */
@@ -191,51 +149,31 @@ void api_orders_create(struct request *r)
         return;
     }
     size_t n = json_array_size(items);
-    struct order_new *valid = arena_alloc(&r->arena, n * sizeof *valid);
-    struct postage_quote *quotes = arena_alloc(&r->arena, n * sizeof *quotes);
-    struct order_errors *errs = arena_alloc(&r->arena, n * sizeof *errs);
-    size_t *slot = arena_alloc(&r->arena, n * sizeof *slot); /* item -> index in valid */
-    size_t nvalid = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct quote_ctx qc = {r->cfg->tariff, &r->arena, &quotes[nvalid]};
-        if (order_validate_with(json_array_get(items, i), &r->arena, &valid[nvalid], &errs[i],
-                                r->cfg->tariff ? quote_check : NULL, &qc))
-            slot[i] = nvalid++;
-        else
-            slot[i] = (size_t)-1;
-    }
-    int64_t *ids = arena_alloc(&r->arena, (nvalid ? nvalid : 1) * sizeof *ids);
-    int64_t now = time_now_ms();
-    struct scope sc = scope_of(&r->principal);
-    if (nvalid && (assign_tracking(r, valid, quotes, nvalid) != STORE_OK ||
-                   store_orders_insert(r->store, &sc, valid, nvalid, now, ids) != STORE_OK)) {
+    const json_t **each = arena_alloc(&r->arena, n * sizeof *each);
+    for (size_t i = 0; i < n; i++) each[i] = json_array_get(items, i);
+    struct order_batch b;
+    order_batch_check(r, each, n, &b);
+    if (order_batch_insert(r, &b) != STORE_OK) {
         json_decref(body);
         api_store_failed(r);
         return;
     }
+    struct scope sc = scope_of(&r->principal);
     struct jw w;
     jw_init(&w, &r->out);
     jw_obj_open(&w);
-    jw_kint(&w, "successCount", (int64_t)nvalid);
-    jw_kint(&w, "errorsCount", (int64_t)(n - nvalid));
+    jw_kint(&w, "successCount", (int64_t)b.nvalid);
+    jw_kint(&w, "errorsCount", (int64_t)(n - b.nvalid));
     jw_key(&w, "createdOrders");
     jw_arr_open(&w);
     for (size_t i = 0; i < n; i++) {
-        if (slot[i] == (size_t)-1) continue;
-        const struct order_new *o = &valid[slot[i]];
-        struct order_row row = {.tenant_id = sc.tenant_id,
-                                .order_id = ids[slot[i]],
-                                .reference = o->reference,
-                                .status = o->postage ? STATUS_POSTAGE_APPLIED : STATUS_NEW,
-                                .created_on = now,
-                                .order_date = o->order_date,
-                                .tracking_number = o->postage ? o->postage->tracking_number : NULL,
-                                .package_count = o->package_count};
+        if (b.slot[i] == ORDER_BATCH_FAILED) continue;
+        struct order_row row = order_batch_row(r, &b, i);
         http_egress_claim(r, row.tenant_id);
         /* CreateOrderResponse: GetOrderInfoResource's fields plus the label's */
         jw_obj_open(&w);
         order_write_info_members(&w, &row);
-        const json_t *label = json_object_get(json_array_get(items, i), "label");
+        const json_t *label = json_object_get(each[i], "label");
         if (json_is_true(json_object_get(label, "includeLabelInResponse")))
             write_created_label(r, &w, &sc, row.order_id, label);
         jw_obj_close(&w);
@@ -244,7 +182,7 @@ void api_orders_create(struct request *r)
     jw_key(&w, "failedOrders");
     jw_arr_open(&w);
     for (size_t i = 0; i < n; i++)
-        if (slot[i] == (size_t)-1) write_failed(r, &w, json_array_get(items, i), &errs[i]);
+        if (b.slot[i] == ORDER_BATCH_FAILED) write_failed(r, &w, each[i], &b.errs[i]);
     jw_arr_close(&w);
     jw_obj_close(&w);
     json_decref(body);
