@@ -121,6 +121,19 @@ class WebSessions(unittest.TestCase):
         r = SERVER.request("GET", "/", headers={"Cookie": cookie})
         self.assertEqual(r.status, 303)
 
+    def test_two_session_cookies_in_one_header_open_nothing(self):
+        a = session_cookie(sign_in(SERVER, "alice@one.example", PASSWORD))
+        b = session_cookie(sign_in(SERVER, "bob@two.example", PASSWORD))
+        for cookie in (a + "; " + b, b + "; theme=dark; " + a, a + "; " + a):
+            with self.subTest(cookie=cookie[:30]):
+                r = SERVER.request("GET", "/", headers={"Cookie": cookie})
+                self.assertEqual(r.status, 303, r.short())
+                self.assertEqual(r.header("Location"), "/login")
+                self.assertNotIn("CANARY-WEB", r.text())
+        # each alone still opens its own account
+        self.assertIn("CANARY-WEB-ONE", SERVER.request("GET", "/", headers={"Cookie": a}).text())
+        self.assertIn("CANARY-WEB-TWO", SERVER.request("GET", "/", headers={"Cookie": b}).text())
+
     def test_sign_in_rotates_the_session(self):
         old = session_cookie(sign_in(SERVER, "alice@one.example", PASSWORD))
         new = session_cookie(sign_in(SERVER, "alice@one.example", PASSWORD, cookie=old))
