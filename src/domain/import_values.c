@@ -1,0 +1,259 @@
+/* import_values: reading the text of spreadsheet cells (dates, money, kg,
+ * yes/no, package sizes) exactly, without floating point or the C locale. */
+#include "domain/import_impl.h"
+#include "util/timefmt.h"
+#include "util/utf8.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool iv_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Reads 1 to max digits at *p into *v, advancing *p. */
+static bool iv_digits(const char **p, int min, int max, int *v)
+{
+    int n = 0, x = 0;
+    while (n < max && iv_digit((*p)[n]))
+        x = x * 10 + ((*p)[n++] - '0');
+    if (n < min || iv_digit((*p)[n])) return false;
+    *p += n;
+    *v = x;
+    return true;
+}
+
+static bool iv_lower_eq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
+        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b + 32) : *b;
+        if (x != y) return false;
+    }
+    return !*a && !*b;
+}
+
+/* A calendar date to an instant at midnight UTC, through the RFC 3339
+ * parser so that the range and the days of the month are checked once. */
+static bool iv_civil(int y, int m, int d, int64_t *unix_ms)
+{
+    if (y < 100) y += 2000; /* two-digit years are this century's */
+    char t[32];
+    snprintf(t, sizeof t, "%04d-%02d-%02dT00:00:00Z", y, m, d);
+    return y >= 1900 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= 31 &&
+           time_parse_rfc3339(t, unix_ms);
+}
+
+/* dd/mm/yy[yy] or, swapped, mm/dd/yy[yy]. */
+static bool iv_slashed(const char *s, bool month_first, int64_t *unix_ms)
+{
+    int a, b, y;
+    const char *p = s;
+    if (!iv_digits(&p, 1, 2, &a) || *p++ != '/' || !iv_digits(&p, 1, 2, &b) || *p++ != '/')
+        return false;
+    const char *ys = p;
+    if (!iv_digits(&p, 2, 4, &y) || *p || (p - ys) == 3) return false;
+    return month_first ? iv_civil(y, a, b, unix_ms) : iv_civil(y, b, a, unix_ms);
+}
+
+static int iv_month(const char *s)
+{
+    static const char *const names[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                        "jul", "aug", "sep", "oct", "nov", "dec"};
+    char m[4] = {s[0], s[0] ? s[1] : 0, s[0] && s[1] ? s[2] : 0, 0};
+    for (int i = 0; i < 12; i++)
+        if (iv_lower_eq(m, names[i])) return i + 1;
+    return 0;
+}
+
+/* eBay's Mar-01-24 (US reports) or 01-Mar-24 (UK reports), either year width. */
+static bool iv_ebay(const char *s, int64_t *unix_ms)
+{
+    int d, y, m;
+    const char *p = s;
+    if ((m = iv_month(p)) != 0) {
+        p += 3;
+        if (*p++ != '-' || !iv_digits(&p, 1, 2, &d)) return false;
+    } else {
+        if (!iv_digits(&p, 1, 2, &d) || *p++ != '-' || !(m = iv_month(p))) return false;
+        p += 3;
+    }
+    const char *ys = p + 1;
+    if (*p++ != '-' || !iv_digits(&p, 2, 4, &y) || *p || (p - ys) == 3) return false;
+    return iv_civil(y, m, d, unix_ms);
+}
+
+/* 2024-03-01, 2024-03-01 10:15, 2024-03-01 10:15:00 +0000, RFC 3339:
+ * rewritten into RFC 3339 and read by the one parser. */
+static bool iv_iso(const char *s, int64_t *unix_ms)
+{
+    size_t n = strlen(s);
+    if (n < 10 || n > 40) return false;
+    char t[48];
+    memcpy(t, s, 10);
+    size_t o = 10;
+    const char *p = s + 10;
+    if (*p) {
+        if (*p != ' ' && *p != 'T' && *p != 't') return false;
+        p++;
+        t[o++] = 'T';
+        size_t tl = strspn(p, "0123456789:");
+        if (tl != 5 && tl != 8) return false;
+        memcpy(t + o, p, tl);
+        o += tl;
+        p += tl;
+        if (tl == 5) memcpy(t + o, ":00", 3), o += 3;
+        if (*p == '.') {
+            size_t fl = 1 + strspn(p + 1, "0123456789");
+            if (fl > 10) return false;
+            memcpy(t + o, p, fl);
+            o += fl;
+            p += fl;
+        }
+        if (*p == ' ') p++;
+        if ((*p == '+' || *p == '-') && strlen(p) == 5 && strspn(p + 1, "0123456789") == 4) {
+            /* +0000 -> +00:00 */
+            t[o++] = p[0], t[o++] = p[1], t[o++] = p[2], t[o++] = ':', t[o++] = p[3];
+            t[o++] = p[4];
+        } else {
+            size_t rest = strlen(p);
+            if (rest > 6) return false;
+            memcpy(t + o, p, rest);
+            o += rest;
+        }
+    }
+    t[o] = 0;
+    return time_parse_rfc3339(t, unix_ms);
+}
+
+bool import_parse_date(enum import_dates style, const char *s, int64_t *unix_ms)
+{
+    switch (style) {
+    case DATES_DMY:
+        return iv_slashed(s, false, unix_ms);
+    case DATES_MDY:
+        return iv_slashed(s, true, unix_ms);
+    case DATES_ISO:
+        return iv_iso(s, unix_ms);
+    case DATES_EBAY:
+        return iv_ebay(s, unix_ms) || iv_iso(s, unix_ms);
+    }
+    return false;
+}
+
+const char *import_date_hint(enum import_dates style)
+{
+    switch (style) {
+    case DATES_DMY:
+        return "dd/mm/yy or dd/mm/yyyy";
+    case DATES_MDY:
+        return "mm/dd/yy or mm/dd/yyyy";
+    case DATES_ISO:
+        return "yyyy-mm-dd or yyyy-mm-dd hh:mm:ss";
+    case DATES_EBAY:
+        return "Mar-01-24 or 01-Mar-24";
+    }
+    return "";
+}
+
+/* A decimal with up to max_frac decimals and up to 9 integer digits, as an
+ * integer scaled by 10^max_frac. */
+static bool iv_decimal(const char *p, int max_frac, int64_t *scaled)
+{
+    int64_t v = 0;
+    int n = 0;
+    while (iv_digit(*p) && n < 10)
+        v = v * 10 + (*p++ - '0'), n++;
+    if (n == 0 || n > 9) return false;
+    int f = 0;
+    if (*p == '.') {
+        p++;
+        while (iv_digit(*p) && f < max_frac)
+            v = v * 10 + (*p++ - '0'), f++;
+        if (f == 0) return false;
+    }
+    if (*p) return false;
+    for (; f < max_frac; f++)
+        v *= 10;
+    *scaled = v;
+    return true;
+}
+
+/* "12", "12.5", "12.50", "£12.50", "$12.50", "€12.50"; the symbol, when
+ * there is one, gives *currency (else NULL). */
+bool import_parse_money(const char *s, int64_t *pence, const char **currency)
+{
+    static const struct {
+        const char *symbol, *code;
+    } symbols[] = {{"\xC2\xA3", "GBP"}, {"US$", "USD"}, {"$", "USD"}, {"\xE2\x82\xAC", "EUR"}};
+    *currency = NULL;
+    for (size_t i = 0; i < sizeof symbols / sizeof *symbols; i++) {
+        size_t n = strlen(symbols[i].symbol);
+        if (strncmp(s, symbols[i].symbol, n) == 0) {
+            s += n;
+            *currency = symbols[i].code;
+            break;
+        }
+    }
+    while (*s == ' ')
+        s++;
+    return iv_decimal(s, 2, pence);
+}
+
+bool import_parse_kg(const char *s, int64_t *grams)
+{
+    return iv_decimal(s, 3, grams);
+}
+
+bool import_parse_bool(const char *s, bool *value)
+{
+    static const char *const yes[] = {"true", "y", "yes", "1"}, *const no[] = {"false", "n", "no",
+                                                                               "0"};
+    for (size_t i = 0; i < 4; i++) {
+        if (iv_lower_eq(s, yes[i])) return *value = true, true;
+        if (iv_lower_eq(s, no[i])) return *value = false, true;
+    }
+    return false;
+}
+
+bool import_parse_quantity(const char *s, int64_t *q)
+{
+    int64_t v;
+    if (!iv_decimal(s, 0, &v) || v < 1 || v > 999999) return false;
+    *q = v;
+    return true;
+}
+
+/* Click & Drop's package sizes as people write them ("Large letter",
+ * "large-letter", "largeLetter"); printed papers are the API's documents. */
+const char *import_package_format(const char *s)
+{
+    static const struct {
+        const char *text, *format;
+    } sizes[] = {{"letter", "letter"},           {"largeletter", "largeLetter"},
+                 {"smallparcel", "smallParcel"}, {"mediumparcel", "mediumParcel"},
+                 {"largeparcel", "largeParcel"}, {"parcel", "parcel"},
+                 {"printedpapers", "documents"}, {"documents", "documents"}};
+    char k[24];
+    size_t n = 0;
+    for (; *s; s++) {
+        if (*s == ' ' || *s == '-' || *s == '_') continue;
+        if (n == sizeof k - 1) return NULL;
+        k[n++] = *s;
+    }
+    k[n] = 0;
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
+        if (iv_lower_eq(k, sizes[i].text)) return sizes[i].format;
+    return NULL;
+}
+
+const char *import_echo(struct arena *a, const char *s)
+{
+    size_t n = strlen(s);
+    if (n <= 40) return s;
+    size_t cut = 37;
+    while (cut && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--;
+    return arena_printf(a, "%.*s...", (int)cut, s);
+}

@@ -1,0 +1,621 @@
+/* Unit tests of spreadsheet import: the CSV reader, country names, the
+ * Click & Drop layout mapped field by field, errors by line and column, and
+ * each marketplace export recognised and grouped. */
+#include "check.h"
+#include "domain/country.h"
+#include "domain/csv.h"
+#include "domain/import.h"
+#include "domain/order.h"
+
+#include <stdlib.h>
+
+static struct arena A;
+
+static bool parse(const char *s, struct csv_table *t, size_t *line, const char **msg)
+{
+    return csv_parse(s, strlen(s), &A, t, line, msg);
+}
+
+/* Expects s to be refused on line want_line. */
+static void csv_refused(const char *s, size_t len, size_t want_line)
+{
+    struct csv_table t;
+    size_t line = 0;
+    const char *msg = NULL;
+    CHECK(!csv_parse(s, len, &A, &t, &line, &msg));
+    CHECK_INT(line, want_line);
+    CHECK(msg && *msg);
+}
+
+static void test_csv_basic(void)
+{
+    struct csv_table t;
+    size_t line;
+    const char *msg;
+    CHECK(parse("a,b,c\n1,2,3\n", &t, &line, &msg));
+    CHECK_INT(t.nrows, 2);
+    CHECK_INT(t.delimiter, ',');
+    CHECK_INT(t.rows[1].n, 3);
+    CHECK_STR(t.rows[1].cells[2], "3");
+    CHECK_INT(t.nlines, 2);
+
+    /* quotes, doubled quotes, delimiters inside quotes */
+    CHECK(parse("name,note\n\"Smith, J\",\"He said \"\"hi\"\"\"\n", &t, &line, &msg));
+    CHECK_STR(t.rows[1].cells[0], "Smith, J");
+    CHECK_STR(t.rows[1].cells[1], "He said \"hi\"");
+
+    /* an embedded line break: the next record starts two lines later */
+    CHECK(parse("a,b\n\"x\ny\",z\nnext,row\n", &t, &line, &msg));
+    CHECK_INT(t.nrows, 3);
+    CHECK_STR(t.rows[1].cells[0], "x\ny");
+    CHECK_INT(t.rows[1].line, 2);
+    CHECK_INT(t.rows[2].line, 4);
+    CHECK_STR(t.rows[2].cells[1], "row");
+
+    /* CRLF, inside quotes too (kept as \n) */
+    CHECK(parse("a,b\r\n\"x\r\ny\",z\r\nn,r\r\n", &t, &line, &msg));
+    CHECK_STR(t.rows[1].cells[0], "x\ny");
+    CHECK_INT(t.rows[2].line, 4);
+    CHECK_STR(t.rows[2].cells[1], "r");
+    CHECK_INT(t.nlines, 4);
+
+    /* lone CR line ends, no final newline */
+    CHECK(parse("a,b\rc,d\re,f", &t, &line, &msg));
+    CHECK_INT(t.nrows, 3);
+    CHECK_INT(t.rows[2].line, 3);
+    CHECK_STR(t.rows[2].cells[1], "f");
+    CHECK_INT(t.nlines, 3);
+
+    /* BOM */
+    CHECK(parse("\xEF\xBB\xBF"
+                "First Name,x\nA,B\n",
+                &t, &line, &msg));
+    CHECK_STR(t.rows[0].cells[0], "First Name");
+
+    /* blank lines are skipped, lines still counted */
+    CHECK(parse("\na,b\n\n1,2\n\n\n3,4", &t, &line, &msg));
+    CHECK_INT(t.nrows, 3);
+    CHECK_INT(t.rows[0].line, 2);
+    CHECK_INT(t.rows[1].line, 4);
+    CHECK_INT(t.rows[2].line, 7);
+
+    /* unquoted cells trimmed, quoted kept; a trailing delimiter is a cell */
+    CHECK(parse("a , b ,\n  x  ,\" y \",\n", &t, &line, &msg));
+    CHECK_STR(t.rows[0].cells[0], "a");
+    CHECK_STR(t.rows[0].cells[1], "b");
+    CHECK_INT(t.rows[0].n, 3);
+    CHECK_STR(t.rows[0].cells[2], "");
+    CHECK_STR(t.rows[1].cells[0], "x");
+    CHECK_STR(t.rows[1].cells[1], " y ");
+
+    /* the delimiter comes from the header */
+    CHECK(parse("order-id\tsku\tname\n1\t2\tA, B\n", &t, &line, &msg));
+    CHECK_INT(t.delimiter, '\t');
+    CHECK_STR(t.rows[1].cells[2], "A, B");
+    CHECK(parse("a;b;c\n1;2,5;3\n", &t, &line, &msg));
+    CHECK_INT(t.delimiter, ';');
+    CHECK_STR(t.rows[1].cells[1], "2,5");
+    CHECK(parse("\"a,b\";c\n1;2\n", &t, &line, &msg)); /* the comma is quoted */
+    CHECK_INT(t.delimiter, ';');
+    CHECK_STR(t.rows[0].cells[0], "a,b");
+}
+
+static void test_csv_encoding(void)
+{
+    struct csv_table t;
+    size_t line;
+    const char *msg;
+    /* not UTF-8: read as Windows-1252 */
+    CHECK(parse("Name,Price\nZo\xEB,\x80"
+                "5\n",
+                &t, &line, &msg));
+    CHECK_STR(t.rows[1].cells[0], "Zo\xC3\xAB");
+    CHECK_STR(t.rows[1].cells[1], "\xE2\x82\xAC"
+                                  "5");
+    CHECK(parse("Name\n\x93quoted\x94 \x81\n", &t, &line, &msg));
+    CHECK_STR(t.rows[1].cells[0], "\xE2\x80\x9Cquoted\xE2\x80\x9D \xC2\x81");
+    /* valid UTF-8 stays as it is */
+    CHECK(parse("Name\nZo\xC3\xAB\n", &t, &line, &msg));
+    CHECK_STR(t.rows[1].cells[0], "Zo\xC3\xAB");
+}
+
+static void test_csv_refusals(void)
+{
+    csv_refused("", 0, 1);
+    csv_refused("\n\r\n\n", 4, 1);
+    csv_refused("\xEF\xBB\xBF", 3, 1);
+    csv_refused("a,b\nc,d\ne\0f,g\n", 14, 3);        /* NUL, with its line */
+    csv_refused("a,b\n\"x\ny\0\",z\n", 13, 3);       /* NUL inside quotes */
+    csv_refused("a,b\n1,2\n\"open,3\n4,5\n", 20, 3); /* unterminated: where it opened */
+    csv_refused("a,b\nx\"y,2\n", 10, 2);             /* stray quote */
+    csv_refused("a\n\"x\"y\n", 7, 2);                /* text after a closing quote */
+
+    /* limits: columns, cell bytes, rows */
+    char *s = malloc(CSV_MAX_CELL * 2 + 64);
+    size_t n = 0;
+    for (int i = 0; i < CSV_MAX_COLUMNS; i++)
+        s[n++] = 'x', s[n++] = ',';
+    s[n - 1] = '\n';
+    struct csv_table t;
+    size_t line;
+    const char *msg;
+    CHECK(csv_parse(s, n, &A, &t, &line, &msg));
+    CHECK_INT(t.rows[0].n, CSV_MAX_COLUMNS);
+    memcpy(s, "a\n", 2);
+    n = 2;
+    for (int i = 0; i <= CSV_MAX_COLUMNS; i++)
+        s[n++] = 'x', s[n++] = ',';
+    s[n - 1] = '\n';
+    csv_refused(s, n, 2);
+    n = 0;
+    s[n++] = 'a', s[n++] = '\n', s[n++] = '"';
+    memset(s + n, 'y', CSV_MAX_CELL);
+    n += CSV_MAX_CELL;
+    s[n++] = '"';
+    CHECK(csv_parse(s, n, &A, &t, &line, &msg));
+    CHECK_INT(strlen(t.rows[1].cells[0]), CSV_MAX_CELL);
+    memset(s + 2, 'y', CSV_MAX_CELL + 1);
+    csv_refused(s, CSV_MAX_CELL + 3, 2);
+    free(s);
+
+    size_t big = (CSV_MAX_ROWS + 2) * 2;
+    s = malloc(big);
+    for (size_t i = 0; i < big; i += 2)
+        s[i] = 'r', s[i + 1] = '\n';
+    CHECK(csv_parse(s, big - 2, &A, &t, &line, &msg)); /* header + CSV_MAX_ROWS */
+    CHECK_INT(t.nrows, CSV_MAX_ROWS + 1);
+    csv_refused(s, big, CSV_MAX_ROWS + 2);
+    free(s);
+}
+
+static void test_country(void)
+{
+    const char *gb[] = {"GB",      "gb",       " gbr ", "United Kingdom",   "uk",
+                        "England", "Scotland", "Wales", "Northern Ireland", "GREAT BRITAIN"};
+    for (size_t i = 0; i < sizeof gb / sizeof *gb; i++)
+        CHECK_STR(country_to_alpha2(gb[i]), "GB");
+    CHECK_STR(country_to_alpha2("USA"), "US");
+    CHECK_STR(country_to_alpha2("United States of America"), "US");
+    CHECK_STR(country_to_alpha2("united states"), "US");
+    CHECK_STR(country_to_alpha2("Germany"), "DE");
+    CHECK_STR(country_to_alpha2("deu"), "DE");
+    CHECK_STR(country_to_alpha2("C\xC3\xB4te d'Ivoire"), "CI");
+    CHECK_STR(country_to_alpha2("Ivory Coast"), "CI");
+    CHECK_STR(country_to_alpha2("Bolivia"), "BO");
+    CHECK_STR(country_to_alpha2("Korea, Republic of"), "KR");
+    CHECK_STR(country_to_alpha2("Republic of Ireland"), "IE");
+    CHECK_STR(country_to_alpha2("\tJersey\n"), "JE");
+    CHECK_STR(country_to_alpha2("ZW"), "ZW");
+    CHECK(country_to_alpha2("Narnia") == NULL);
+    CHECK(country_to_alpha2("") == NULL);
+    CHECK(country_to_alpha2("   ") == NULL);
+    CHECK(country_to_alpha2("G") == NULL);
+    CHECK(country_to_alpha2("Channel Islands") == NULL);
+    CHECK(country_to_alpha2(NULL) == NULL);
+    CHECK_STR(country_name("GB"), "United Kingdom");
+    CHECK(country_name("XX") == NULL);
+    /* every assigned alpha-2 code maps to itself */
+    int found = 0;
+    for (char x = 'A'; x <= 'Z'; x++)
+        for (char y = 'A'; y <= 'Z'; y++) {
+            char code[3] = {x, y, 0};
+            if (country_name(code)) {
+                found++;
+                CHECK_STR(country_to_alpha2(code), code);
+            }
+        }
+    CHECK_INT(found, 249);
+}
+
+static char *dump(const json_t *j)
+{
+    char *s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT | JSON_REAL_PRECISION(15));
+    char *out = arena_strdup(&A, s);
+    free(s);
+    return out;
+}
+
+static bool validates(const json_t *item)
+{
+    struct order_new o;
+    struct order_errors e = {0};
+    bool ok = order_validate(item, &A, &o, &e);
+    for (size_t i = 0; !ok && i < e.n; i++)
+        fprintf(stderr, "  %s: %s\n", e.items[i].field, e.items[i].message);
+    return ok;
+}
+
+#define NOW_MS 1709632800000LL /* 2024-03-05T10:00:00Z */
+
+static const char cd_header[] =
+    "First Name,Last Name,Company,Address Line 1,Address Line 2,Address Line 3,City,County,"
+    "Postcode,Country,Phone,Email,Recipient is a business,Order reference,Special instructions,"
+    "Order date,Weight,Package size,Sub-total,Shipping cost,Total,Currency code,Service code,"
+    "Service register code,Safe place,Signature,Product name,SKU,Quantity,Unit price,Unit "
+    "weight,Customs description,HS tariff code,Country of origin,Notes to self\r\n";
+
+static void test_clickanddrop(void)
+{
+    char file[4096];
+    snprintf(file, sizeof file, "%s%s%s%s", cd_header,
+             "Zo\xC3\xAB,Smith,Acme Ltd,1 High Street,Flat 2,,Leeds,West Yorkshire,LS1 1AA,United "
+             "Kingdom,07700900123,zoe@example.com,Y,ORD-1,Leave with neighbour,01/03/2024,1.25,"
+             "small parcel,12.50,3.99,16.49,GBP,TPN24,,Porch,False,Mug,MUG-1,2,6.25,0.5,Ceramic "
+             "mug,691200,GB,ignored\r\n",
+             "Jean,,,2 Rue de Rivoli,,,Paris,,75001,fra,,,,,,,,,,,,,,,,,,,,,,,,,\r\n",
+             "Ann,O'Neil,,\"3 Mill Lane\",,,York,,YO1 7HH,,,,0,REF-3,\"Ring twice\r\nthen "
+             "wait\",15/02/24,0.1,Large Letter,5,1.2,,,,,,1,,,,,,,,\r\n");
+    struct import_batch b;
+    CHECK(import_read(file, strlen(file), NOW_MS, &A, &b));
+    CHECK_INT(b.format, IMPORT_CLICKANDDROP);
+    CHECK_STR(b.format_name, "Click & Drop");
+    CHECK_INT(b.nerrors, 0);
+    CHECK_INT(b.norders, 3);
+    if (b.norders != 3) return;
+    CHECK_INT(b.orders[0].line, 2);
+    CHECK_INT(b.orders[1].line, 3);
+    CHECK_INT(b.orders[2].line, 4);
+    CHECK_STR(
+        dump(b.orders[0].item),
+        "{\"currencyCode\":\"GBP\",\"isRecipientABusiness\":true,\"orderDate\":\"2024-03-"
+        "01T00:00:00Z\",\"orderReference\":\"ORD-1\",\"packages\":[{\"contents\":[{\"SKU\":"
+        "\"MUG-1\",\"customsCode\":\"691200\",\"customsDescription\":\"Ceramic mug\","
+        "\"name\":\"Mug\",\"originCountryCode\":\"GB\",\"quantity\":2,\"unitValue\":6.25,"
+        "\"unitWeightInGrams\":500}],\"packageFormatIdentifier\":\"smallParcel\","
+        "\"weightInGrams\":1250}],\"postageDetails\":{\"requestSignatureUponDelivery\":"
+        "false,\"safePlace\":\"Porch\",\"serviceCode\":\"TPN24\"},\"recipient\":{\"address\":"
+        "{\"addressLine1\":\"1 High Street\",\"addressLine2\":\"Flat 2\",\"city\":\"Leeds\","
+        "\"companyName\":\"Acme Ltd\",\"countryCode\":\"GB\",\"county\":\"West Yorkshire\","
+        "\"fullName\":\"Zo\xC3\xAB Smith\",\"postcode\":\"LS1 1AA\"},\"emailAddress\":"
+        "\"zoe@example.com\",\"phoneNumber\":\"07700900123\"},\"shippingCostCharged\":3.99,"
+        "\"specialInstructions\":\"Leave with neighbour\",\"subtotal\":12.5,\"total\":16.49}");
+    CHECK_STR(dump(b.orders[1].item),
+              "{\"orderDate\":\"2024-03-05T10:00:00Z\",\"recipient\":{\"address\":{"
+              "\"addressLine1\":\"2 Rue de Rivoli\",\"city\":\"Paris\",\"countryCode\":\"FR\","
+              "\"fullName\":\"Jean\",\"postcode\":\"75001\"}},\"shippingCostCharged\":0,"
+              "\"subtotal\":0,\"total\":0}");
+    CHECK_STR(dump(b.orders[2].item),
+              "{\"isRecipientABusiness\":false,\"orderDate\":\"2024-02-15T00:00:00Z\","
+              "\"orderReference\":\"REF-3\",\"packages\":[{\"packageFormatIdentifier\":"
+              "\"largeLetter\",\"weightInGrams\":100}],\"postageDetails\":{"
+              "\"requestSignatureUponDelivery\":true},\"recipient\":{\"address\":{"
+              "\"addressLine1\":\"3 Mill Lane\",\"city\":\"York\",\"countryCode\":\"GB\","
+              "\"fullName\":\"Ann O'Neil\",\"postcode\":\"YO1 7HH\"}},\"shippingCostCharged\":1.2,"
+              "\"specialInstructions\":\"Ring twice\\nthen wait\",\"subtotal\":5,\"total\":6.2}");
+    for (size_t i = 0; i < b.norders; i++)
+        CHECK(validates(b.orders[i].item));
+
+    CHECK_STR(import_column_for(&b, "recipient.address.postcode"), "Postcode");
+    CHECK_STR(import_column_for(&b, "recipient.address.fullName"), "First Name");
+    CHECK_STR(import_column_for(&b, "packages[0].contents[1].SKU"), "SKU");
+    CHECK_STR(import_column_for(&b, "packages[0].weightInGrams"), "Weight");
+    CHECK_STR(import_column_for(&b, "orderDate"), "Order date");
+    CHECK_STR(import_column_for(&b, "postageDetails.requestSignatureUponDelivery"), "Signature");
+    CHECK(import_column_for(&b, "label.includeLabelInResponse") == NULL);
+    CHECK(import_column_for(&b, "packages[x].weightInGrams") == NULL);
+    import_batch_free(&b);
+}
+
+/* A header in another case and order, with the minimum of columns. */
+static void test_clickanddrop_minimal(void)
+{
+    const char *file = " postcode ,CITY,address line 1,first name\n"
+                       "SW1A 1AA,London,10 Downing St,Rishi\n";
+    struct import_batch b;
+    CHECK(import_read(file, strlen(file), NOW_MS, &A, &b));
+    CHECK_INT(b.norders, 1);
+    CHECK_INT(b.nerrors, 0);
+    if (b.norders) CHECK(validates(b.orders[0].item));
+    CHECK_STR(import_column_for(&b, "recipient.address.postcode"), "postcode");
+    /* the file has no Weight column: the one to add */
+    CHECK_STR(import_column_for(&b, "packages[0].weightInGrams"), "Weight");
+    import_batch_free(&b);
+}
+
+static bool has_error(const struct import_batch *b, size_t line, const char *column)
+{
+    for (size_t i = 0; i < b->nerrors; i++)
+        if (b->errors[i].line == line && b->errors[i].message && *b->errors[i].message &&
+            (column ? b->errors[i].column && !strcmp(b->errors[i].column, column)
+                    : !b->errors[i].column))
+            return true;
+    return false;
+}
+
+static void test_bad_rows(void)
+{
+    const char *file =
+        "First Name,Last Name,Address Line 1,City,Postcode,Country,Order date,Weight,Package "
+        "size,Recipient is a business,Total,Quantity,Product name,Unit price\n"
+        "Al,One,1 A St,Bath,BA1 1AA,GB,01/03/24,1,parcel,N,10,,,\n"        /* 2: fine */
+        "Bo,Two,2 B St,Bath,BA1 1AA,GB,31/02/2024,1,parcel,N,10,,,\n"      /* 3: no such day */
+        "Cy,Three,3 C St,Bath,BA1 1AA,GB,01/03/24,1.2345,parcel,N,10,,,\n" /* 4 */
+        "Di,Four,4 D St,Bath,BA1 1AA,Narnia,01/03/24,1,parcel,N,10,,,\n"   /* 5 */
+        "Ed,Five,5 E St,Bath,BA1 1AA,GB,01/03/24,1,parcel,maybe,10,,,\n"   /* 6 */
+        "Fi,Six,6 F St,Bath,BA1 1AA,GB,01/03/24,1,crate,N,10,,,\n"         /* 7 */
+        "Gu,Seven,7 G St,Bath,BA1 1AA,GB,01/03/24,1,parcel,N,12.345,,,\n"  /* 8 */
+        ",Eight,8 H St,Bath,BA1 1AA,GB,01/03/24,1,parcel,N,10,,,\n"        /* 9 */
+        "Hu,Nine,9 I St,Bath,BA1 1AA,GB,2024-03-01,1,parcel,N,10,,,\n"     /* 10 */
+        "Io,Ten,10 J St,Bath,BA1 1AA,GB,01/03/24,1,parcel,N,10,0,Mug,\n"   /* 11 */
+        "Jo,Eleven,11 K St,Bath,BA1 1AA,GB,01/03/24,1,parcel,N,10,1,Mug,1.5.0\n" /* 12 */
+        ",,,,,,,,,,,,,\n"                                                        /* 13: empty */
+        "Ky,Twelve,12 L St,Bath,BA1 1AA,GB,1/3/2024,0.001,Printed Papers,1,£9.99,,,\n"; /* 14 */
+    struct import_batch b;
+    CHECK(import_read(file, strlen(file), NOW_MS, &A, &b));
+    CHECK_INT(b.norders, 2);
+    CHECK_INT(b.nerrors, 10);
+    CHECK(has_error(&b, 3, "Order date"));
+    CHECK(has_error(&b, 4, "Weight"));
+    CHECK(has_error(&b, 5, "Country"));
+    CHECK(has_error(&b, 6, "Recipient is a business"));
+    CHECK(has_error(&b, 7, "Package size"));
+    CHECK(has_error(&b, 8, "Total"));
+    CHECK(has_error(&b, 9, "First Name"));
+    CHECK(has_error(&b, 10, "Order date"));
+    CHECK(has_error(&b, 11, "Quantity"));
+    CHECK(has_error(&b, 12, "Unit price"));
+    if (b.norders == 2) {
+        CHECK_INT(b.orders[0].line, 2);
+        CHECK_INT(b.orders[1].line, 14);
+        const json_t *o = b.orders[1].item,
+                     *pkg = json_array_get(json_object_get(o, "packages"), 0);
+        CHECK_STR(json_string_value(json_object_get(pkg, "packageFormatIdentifier")), "documents");
+        CHECK_INT(json_integer_value(json_object_get(pkg, "weightInGrams")), 1);
+        CHECK_STR(json_string_value(json_object_get(o, "orderDate")), "2024-03-01T00:00:00Z");
+        CHECK_STR(json_string_value(json_object_get(o, "currencyCode")), "GBP");
+        CHECK(json_real_value(json_object_get(o, "total")) == 9.99);
+        CHECK(validates(o));
+    }
+    for (size_t i = 0; i < b.nerrors; i++)
+        CHECK(strlen(b.errors[i].message) > 5);
+    import_batch_free(&b);
+}
+
+static void test_file_errors(void)
+{
+    struct import_batch b;
+    const char *f = "First Name,Address Line 1,City\nA,B,C\n";
+    CHECK(!import_read(f, strlen(f), NOW_MS, &A, &b));
+    CHECK_INT(b.nerrors, 1);
+    CHECK(has_error(&b, 1, "Postcode"));
+    f = "\n\nfoo,bar\n1,2\n";
+    CHECK(!import_read(f, strlen(f), NOW_MS, &A, &b));
+    CHECK(has_error(&b, 3, NULL));
+    f = "First Name,Address Line 1,City,Postcode\n\"A,B,C,D\n";
+    CHECK(!import_read(f, strlen(f), NOW_MS, &A, &b));
+    CHECK(has_error(&b, 2, NULL));
+    CHECK(!import_read("", 0, NOW_MS, &A, &b));
+    CHECK(has_error(&b, 1, NULL));
+    f = ",,\n,,\n";
+    CHECK(!import_read(f, strlen(f), NOW_MS, &A, &b));
+    CHECK(has_error(&b, 1, NULL));
+
+    /* IMPORT_MAX_ORDERS orders import; one more refuses the file */
+    size_t cap = 64 + (IMPORT_MAX_ORDERS + 1) * 32;
+    char *big = malloc(cap);
+    size_t n = (size_t)snprintf(big, cap, "First Name,Address Line 1,City,Postcode\n");
+    for (int i = 0; i < IMPORT_MAX_ORDERS; i++)
+        n += (size_t)snprintf(big + n, cap - n, "N%d,%d High St,Bath,BA1 1AA\n", i, i);
+    CHECK(import_read(big, n, NOW_MS, &A, &b));
+    CHECK_INT(b.norders, IMPORT_MAX_ORDERS);
+    import_batch_free(&b);
+    n += (size_t)snprintf(big + n, cap - n, "Last,1 Low St,Bath,BA1 1AA\n");
+    CHECK(!import_read(big, n, NOW_MS, &A, &b));
+    CHECK_INT(b.norders, 0);
+    CHECK(has_error(&b, IMPORT_MAX_ORDERS + 2, NULL));
+    free(big);
+}
+
+static const json_t *contents_of(const json_t *item)
+{
+    return json_object_get(json_array_get(json_object_get(item, "packages"), 0), "contents");
+}
+
+static void test_shopify(void)
+{
+    const char *file =
+        "Name,Email,Financial Status,Currency,Subtotal,Shipping,Taxes,Total,Created at,Lineitem "
+        "quantity,Lineitem name,Lineitem price,Lineitem sku,Shipping Name,Shipping Street,Shipping "
+        "Address1,Shipping Address2,Shipping Company,Shipping City,Shipping Zip,Shipping "
+        "Province,Shipping Country,Shipping Phone\n"
+        "#1001,zoe@example.com,paid,GBP,25.00,3.50,0,28.50,2024-03-01 10:15:00 "
+        "+0000,2,Mug,7.50,MUG-"
+        "1,Zo\xC3\xAB Smith,1 High St,1 High St,,,Leeds,LS1 1AA,,GB,07700900123\n"
+        "#1001,,,,,,,,,1,Teapot,10.00,POT-1,,,,,,,,,,\n"
+        "#1002,al@example.com,paid,USD,5,0,0,5,2024-03-02 09:00:00 -0500,1,Card,5,,Al "
+        "Jones,5 Main St,5 Main St,,,Springfield,12345,IL,US,\n";
+    struct import_batch b;
+    CHECK(import_read(file, strlen(file), NOW_MS, &A, &b));
+    CHECK_INT(b.format, IMPORT_SHOPIFY);
+    CHECK_STR(b.format_name, "Shopify");
+    CHECK_INT(b.nerrors, 0);
+    CHECK_INT(b.norders, 2);
+    if (b.norders != 2) return;
+    const json_t *o = b.orders[0].item;
+    CHECK_INT(b.orders[0].line, 2);
+    CHECK_INT(json_array_size(contents_of(o)), 2);
+    CHECK_STR(json_string_value(json_object_get(json_array_get(contents_of(o), 1), "name")),
+              "Teapot");
+    CHECK_STR(json_string_value(json_object_get(o, "orderReference")), "#1001");
+    CHECK_STR(json_string_value(json_object_get(o, "orderDate")), "2024-03-01T10:15:00Z");
+    CHECK_STR(json_string_value(json_object_get(
+                  json_object_get(json_object_get(o, "recipient"), "address"), "fullName")),
+              "Zo\xC3\xAB Smith");
+    CHECK(json_number_value(json_object_get(o, "total")) == 28.5);
+    CHECK_STR(json_string_value(json_object_get(b.orders[1].item, "orderDate")),
+              "2024-03-02T14:00:00Z");
+    /* no weight in a Shopify export: validation names the column to add */
+    struct order_new on;
+    struct order_errors e = {0};
+    CHECK(!order_validate(o, &A, &on, &e));
+    CHECK(e.n == 1 && !strcmp(e.items[0].field, "packages[0].weightInGrams"));
+    CHECK_STR(import_column_for(&b, e.n ? e.items[0].field : ""), "Weight");
+    CHECK_STR(import_column_for(&b, "recipient.address.postcode"), "Shipping Zip");
+    import_batch_free(&b);
+
+    /* with a Weight column added by the user, the orders validate */
+    const char *weighed = "Name,Lineitem name,Lineitem quantity,Shipping Name,Shipping "
+                          "Address1,Shipping City,Shipping Zip,Shipping Country,Weight\n"
+                          "#7,Mug,1,Al,1 A St,Bath,BA1 1AA,GB,0.4\n#7,Pot,1,,,,,,\n";
+    CHECK(import_read(weighed, strlen(weighed), NOW_MS, &A, &b));
+    CHECK_INT(b.norders, 1);
+    if (b.norders) {
+        CHECK(validates(b.orders[0].item));
+        CHECK_INT(json_array_size(contents_of(b.orders[0].item)), 2);
+    }
+    import_batch_free(&b);
+}
+
+static void test_ebay(void)
+{
+    const char *file =
+        "\n"
+        "Sales Record Number,Order Number,Buyer Username,Buyer Name,Buyer Email,Post To "
+        "Name,Post To Phone,Post To Address 1,Post To Address 2,Post To City,Post To "
+        "County,Post To Postcode,Post To Country,Item Number,Item Title,Custom "
+        "Label,Quantity,Sold For,Postage And Packaging,Total Price,Sale Date\n"
+        ",,,,,,,,,,,,,,,,,,,,\n"
+        "101,12-34567-89012,zsmith,Zoe Smith,z@example.com,Zoe Smith,07700900123,1 High "
+        "St,,Leeds,West Yorkshire,LS1 1AA,United Kingdom,2345,Blue mug,MUG-B,1,\xC2\xA3"
+        "8.99,\xC2\xA3"
+        "2.50,\xC2\xA3"
+        "11.49,Mar-01-24\n"
+        "102,12-34567-89013,ajones,Al Jones,a@example.com,Al Jones,,2 Low St,,Bath,,BA1 "
+        "1AA,United Kingdom,,,,3,,\xC2\xA3"
+        "0.00,\xC2\xA3"
+        "20.00,01-Mar-24\n"
+        "102,12-34567-89013,,,,,,,,,,,,111,Red mug,MUG-R,2,\xC2\xA3"
+        "5.00,,,\n"
+        "102,12-34567-89013,,,,,,,,,,,,112,Green mug,MUG-G,1,\xC2\xA3"
+        "10.00,,,\n"
+        ",,,,,,,,,,,,,,,,,,,,\n"
+        "3 record(s) downloaded,from Mar-01-24 to Mar-02-24,,,,,,,,,,,,,,,,,,,\n"
+        "Seller ID : seller1,,,,,,,,,,,,,,,,,,,,\n";
+    struct import_batch b;
+    CHECK(import_read(file, strlen(file), NOW_MS, &A, &b));
+    CHECK_INT(b.format, IMPORT_EBAY);
+    CHECK_INT(b.nerrors, 0);
+
+    CHECK_INT(b.norders, 2);
+    if (b.norders != 2) return;
+    const json_t *o = b.orders[1].item;
+    CHECK_INT(b.orders[1].line, 5);
+    CHECK_INT(json_array_size(contents_of(o)), 2);
+    CHECK_STR(json_string_value(json_object_get(o, "orderReference")), "12-34567-89013");
+    CHECK_STR(json_string_value(json_object_get(o, "orderDate")), "2024-03-01T00:00:00Z");
+    CHECK_STR(json_string_value(json_object_get(o, "currencyCode")), "GBP");
+    CHECK(json_number_value(json_object_get(o, "subtotal")) == 20);
+    CHECK_STR(json_string_value(json_object_get(b.orders[0].item, "orderDate")),
+              "2024-03-01T00:00:00Z");
+    import_batch_free(&b);
+}
+
+static void test_amazon(void)
+{
+    const char *file =
+        "order-id\torder-item-id\tpurchase-date\tpayments-date\tbuyer-email\tbuyer-name\tbuyer-"
+        "phone-number\tsku\tproduct-name\tquantity-purchased\tquantity-shipped\tquantity-to-"
+        "ship\tship-service-level\trecipient-name\tship-address-1\tship-address-2\tship-address-"
+        "3\tship-city\tship-state\tship-postal-code\tship-country\n"
+        "203-1234567-1234567\t1\t2024-03-01T10:15:00+00:00\t2024-03-01T10:15:00+00:00\tx@"
+        "marketplace.amazon.co.uk\tZoe\t07700900123\tMUG-1\tBlue mug, "
+        "large\t2\t0\t2\tStandard\tZoe "
+        "Smith\t1 High St\t\t\tLeeds\tWest Yorkshire\tLS1 1AA\tGB\n"
+        "203-1234567-1234567\t2\t2024-03-01T10:15:00+00:00\t2024-03-01T10:15:00+00:00\tx@"
+        "marketplace.amazon.co.uk\tZoe\t07700900123\tPOT-1\tTeapot\t1\t0\t1\tStandard\tZoe "
+        "Smith\t1 High St\t\t\tLeeds\tWest Yorkshire\tLS1 1AA\tGB\n";
+    struct import_batch b;
+    CHECK(import_read(file, strlen(file), NOW_MS, &A, &b));
+    CHECK_INT(b.format, IMPORT_AMAZON);
+    CHECK_INT(b.nerrors, 0);
+    CHECK_INT(b.norders, 1);
+    if (b.norders == 1) {
+        const json_t *c = contents_of(b.orders[0].item);
+        CHECK_INT(json_array_size(c), 2);
+        CHECK_STR(json_string_value(json_object_get(json_array_get(c, 0), "name")),
+                  "Blue mug, large");
+        CHECK_INT(json_integer_value(json_object_get(json_array_get(c, 0), "quantity")), 2);
+        CHECK_STR(json_string_value(json_object_get(b.orders[0].item, "orderDate")),
+                  "2024-03-01T10:15:00Z");
+    }
+    import_batch_free(&b);
+}
+
+static void test_etsy(void)
+{
+    const char *file =
+        "Sale Date,Order ID,Buyer User ID,Full Name,First Name,Last Name,Number of Items,Payment "
+        "Method,Date Shipped,Street 1,Street 2,Ship City,Ship State,Ship Zipcode,Ship "
+        "Country,Currency,Order Value,Coupon Code,Shipping,Sales Tax,Order Total\n"
+        "03/01/24,3141592653,zoe1,Zo\xEB Smith,Zo\xEB,Smith,1,Etsy Payments,,1 High St,Flat "
+        "2,Leeds,West Yorkshire,LS1 1AA,United Kingdom,GBP,12.00,,2.99,0,14.99\n";
+    struct import_batch b;
+    CHECK(import_read(file, strlen(file), NOW_MS, &A, &b));
+    CHECK_INT(b.format, IMPORT_ETSY);
+    CHECK_INT(b.nerrors, 0);
+    CHECK_INT(b.norders, 1);
+    if (b.norders == 1) {
+        const json_t *o = b.orders[0].item;
+        CHECK_STR(dump(o),
+                  "{\"currencyCode\":\"GBP\",\"orderDate\":\"2024-03-01T00:00:00Z\","
+                  "\"orderReference\":\"3141592653\",\"recipient\":{\"address\":{\"addressLine1\":"
+                  "\"1 High St\",\"addressLine2\":\"Flat 2\",\"city\":\"Leeds\",\"countryCode\":"
+                  "\"GB\",\"county\":\"West Yorkshire\",\"fullName\":\"Zo\xC3\xAB Smith\","
+                  "\"postcode\":\"LS1 1AA\"}},\"shippingCostCharged\":2.99,\"subtotal\":12,"
+                  "\"total\":14.99}");
+        CHECK(validates(o));
+    }
+    import_batch_free(&b);
+}
+
+static void test_woocommerce(void)
+{
+    const char *file =
+        "Order Number,Order Status,Order Date,First Name (Shipping),Last Name "
+        "(Shipping),Company (Shipping),Address 1&2 (Shipping),City (Shipping),State Code "
+        "(Shipping),Postcode (Shipping),Country Code (Shipping),Email (Billing),Phone "
+        "(Billing),Item Name,SKU,Quantity,Item Cost,Order Shipping Amount,Order Total Amount\n"
+        "5001,processing,2024-03-01 10:15,Zoe,Smith,,\"1 High St, Flat 2\",Leeds,WYK,LS1 "
+        "1AA,GB,z@example.com,07700900123,Mug,MUG-1,2,7.50,3.00,18.00\n"
+        "5001,processing,2024-03-01 10:15,Zoe,Smith,,\"1 High St, Flat 2\",Leeds,WYK,LS1 "
+        "1AA,GB,z@example.com,07700900123,Card,,1,0,3.00,18.00\n"
+        "5002,processing,2024-03-01 11:00,Al,Jones,,2 Low St,Bath,,BA1 1AA,XX,,,Mug,MUG-1,1,7.50,"
+        "0,7.50\n";
+    struct import_batch b;
+    CHECK(import_read(file, strlen(file), NOW_MS, &A, &b));
+    CHECK_INT(b.format, IMPORT_WOOCOMMERCE);
+    CHECK_INT(b.norders, 1);
+    CHECK_INT(b.nerrors, 1);
+    CHECK(has_error(&b, 4, "Country Code (Shipping)"));
+    if (b.norders == 1) {
+        const json_t *o = b.orders[0].item;
+        CHECK_INT(json_array_size(contents_of(o)), 2);
+        CHECK(json_number_value(json_object_get(o, "subtotal")) == 15);
+        CHECK_STR(json_string_value(json_object_get(
+                      json_object_get(json_object_get(o, "recipient"), "address"), "addressLine1")),
+                  "1 High St, Flat 2");
+        CHECK_STR(json_string_value(json_object_get(o, "orderDate")), "2024-03-01T10:15:00Z");
+    }
+    CHECK_STR(import_column_for(&b, "recipient.address.addressLine1"), "Address 1&2 (Shipping)");
+    import_batch_free(&b);
+}
+
+int main(void)
+{
+    arena_init(&A);
+    test_csv_basic();
+    test_csv_encoding();
+    test_csv_refusals();
+    test_country();
+    test_clickanddrop();
+    test_clickanddrop_minimal();
+    test_bad_rows();
+    test_file_errors();
+    test_shopify();
+    test_ebay();
+    test_amazon();
+    test_etsy();
+    test_woocommerce();
+    arena_free(&A);
+    return check_report("import");
+}
