@@ -1,5 +1,6 @@
 /* request: reading a request's parts and building its answer. */
 #include "http/request.h"
+#include "http/multipart.h"
 #include "util/percent.h"
 
 #include <string.h>
@@ -24,8 +25,42 @@ const char *http_query(struct request *r, const char *name)
     return NULL;
 }
 
+static const char *multipart_boundary_of(struct request *r)
+{
+    const char *ct = http_header(r, "Content-Type");
+    return ct ? multipart_boundary(ct, &r->arena) : NULL;
+}
+
+const struct multipart *http_multipart(struct request *r)
+{
+    if (r->form) return r->form;
+    if (r->form_error) return NULL;
+    const char *boundary = multipart_boundary_of(r);
+    if (!boundary) {
+        r->form_error = "The form is not multipart/form-data.";
+        return NULL;
+    }
+    struct multipart *m = arena_alloc(&r->arena, sizeof *m);
+    if (!multipart_parse(r->body.data ? r->body.data : "", r->body.len, boundary, &r->arena, m,
+                         &r->form_error)) {
+        if (!r->form_error) r->form_error = "The form could not be read.";
+        return NULL;
+    }
+    r->form = m;
+    return m;
+}
+
+static const char *multipart_field(struct request *r, const char *name)
+{
+    const struct multipart *m = http_multipart(r);
+    const struct multipart_part *p = m ? multipart_get(m, name) : NULL;
+    if (!p || p->filename || memchr(p->data, 0, p->len)) return NULL;
+    return p->data;
+}
+
 const char *http_form(struct request *r, const char *name)
 {
+    if (multipart_boundary_of(r)) return multipart_field(r, name);
     const char *p = buf_cstr(&r->body);
     size_t nl = strlen(name);
     while (*p) {

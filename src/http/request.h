@@ -17,6 +17,7 @@
 
 struct store;
 struct server_config;
+struct multipart;
 
 struct http_field {
     const char *name, *value;
@@ -45,6 +46,8 @@ struct request {
     bool http10;        /* HTTP/1.0: no Host required */
 
     struct buf body; /* request body */
+    struct multipart *form; /* the body's multipart/form-data parts, once parsed */
+    const char *form_error; /* why the multipart body did not parse */
     size_t body_seen; /* bytes received, kept or not */
     bool body_too_large;
 
@@ -74,8 +77,13 @@ struct request {
 const char *http_header(struct request *r, const char *name);
 /* A query argument, percent-decoded; NULL when absent. */
 const char *http_query(struct request *r, const char *name);
-/* A form field of an application/x-www-form-urlencoded body, decoded. */
+/* A text field of the form the body carries, decoded: either
+ * application/x-www-form-urlencoded or multipart/form-data (a file field, or
+ * one holding a NUL, is no text field). NULL when absent. */
 const char *http_form(struct request *r, const char *name);
+/* The parts of a multipart/form-data body, parsed once; NULL when the body is
+ * not multipart/form-data or is malformed (r->form_error then says why). */
+const struct multipart *http_multipart(struct request *r);
 
 /* Response side. Handlers set a status and body, then return; the server
  * sends it. */

@@ -36,5 +36,7 @@ const struct route routes[] = {
     {"POST", "/login", "POST /login", AUTH_PUBLIC, web_signin, WRITES},
     {"POST", "/logout", "POST /logout", AUTH_SESSION, web_signout, WRITES},
     {"GET", "/", "GET /", AUTH_SESSION, web_home, WRITES},
+    {"GET", "/import", "GET /import", AUTH_SESSION, web_import_form, WRITES},
+    {"POST", "/import", "POST /import", AUTH_SESSION, web_import, WRITES},
 };
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);

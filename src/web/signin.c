@@ -94,6 +94,7 @@ void web_home(struct request *r)
     buf_adds(&r->out, "<h1>");
     html_text(&r->out, name);
     buf_adds(&r->out, "</h1><p>You are signed in.</p>"
+                      "<p><a href=\"/import\">Import orders from a spreadsheet</a></p>"
                       "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"");
     html_text(&r->out, r->session_csrf);
     buf_adds(&r->out, "\"><button type=\"submit\">Sign out</button></form>");

@@ -9,4 +9,8 @@ void web_signin(struct request *r);
 void web_signout(struct request *r);
 void web_home(struct request *r);
 
+/* import.c */
+void web_import_form(struct request *r);
+void web_import(struct request *r);
+
 #endif
