@@ -714,6 +714,11 @@ class Worker:
             elif len(errs) == 1 and errs[0].get("code") == "InvalidStatusTransition":
                 if not self.adopt(p, o, errs[0].get("status")):
                     return
+            elif len(errs) == 1 and errs[0].get("code") == "Conflict" and \
+                    (o["status"] is None or o["status"] in MANIFESTABLE):
+                # another thread's manifest took the order between the read and the
+                # compare-and-set (seen once in a million probes): its status is now unknown
+                o["status"] = None
             else:
                 self.stats.note(False, "%s: neither updated nor refused: %s" % (p.what(), r.short()))
                 return
