@@ -103,4 +103,17 @@ static inline long ref_percent_decode(const unsigned char *s, size_t n, bool plu
     return (long)o;
 }
 
+/* Physical lines of a text file, counted as csv.h documents them (CRLF, LF
+ * or CR, and a last line without its end), independently of the parser. */
+static inline size_t fuzz_count_lines(const uint8_t *d, size_t n)
+{
+    size_t lines = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (d[i] == '\r' && i + 1 < n && d[i + 1] == '\n') i++;
+        if (d[i] == '\r' || d[i] == '\n') lines++;
+    }
+    if (n && d[n - 1] != '\r' && d[n - 1] != '\n') lines++;
+    return lines;
+}
+
 #endif

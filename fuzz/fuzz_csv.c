@@ -11,18 +11,6 @@
 #include "domain/csv.h"
 #include "fuzz_common.h"
 
-/* Physical lines, counted as the header documents them (CRLF, LF or CR,
- * and a last line without its end), independently of csv.c. */
-static size_t ref_lines(const uint8_t *d, size_t n)
-{
-    size_t lines = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (d[i] == '\r' && i + 1 < n && d[i + 1] == '\n') i++;
-        if (d[i] == '\r' || d[i] == '\n') lines++;
-    }
-    if (n && d[n - 1] != '\r' && d[n - 1] != '\n') lines++;
-    return lines;
-}
 
 /* The table written with every cell quoted and quotes doubled. */
 static char *reserialise(const struct csv_table *t, size_t *len)
@@ -104,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t line = 0;
     const char *msg = NULL;
     size_t skip = size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    size_t lines = ref_lines(data + skip, size - skip);
+    size_t lines = fuzz_count_lines(data + skip, size - skip);
     if (csv_parse(copy, size, &a, &t, &line, &msg)) {
         check_table(&t, lines);
         check_roundtrip(&t, &a);

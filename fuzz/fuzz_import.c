@@ -25,16 +25,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static size_t ref_lines(const uint8_t *d, size_t n)
-{
-    size_t lines = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (d[i] == '\r' && i + 1 < n && d[i + 1] == '\n') i++;
-        if (d[i] == '\r' || d[i] == '\n') lines++;
-    }
-    if (n && d[n - 1] != '\r' && d[n - 1] != '\n') lines++;
-    return lines;
-}
 
 static void check_item(const struct import_batch *b, const json_t *item, struct arena *a)
 {
@@ -72,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     arena_init(&a);
     struct import_batch b;
     size_t skip = size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    size_t lines = ref_lines(data + skip, size - skip);
+    size_t lines = fuzz_count_lines(data + skip, size - skip);
     bool ok = import_read(copy, size, NOW_MS, &a, &b);
     if (!ok)
         FUZZ_CHECK(b.nerrors >= 1 && b.norders == 0, "a refusal with %zu errors, %zu orders",

@@ -174,13 +174,7 @@ static bool csv_keep_row(struct csv_parser *ps, size_t line)
 {
     if (ps->nrows == CSV_MAX_ROWS + 1)
         return csv_fail(ps, line, "the file has more than 20000 rows; split it into smaller files");
-    if (ps->nrows == ps->cap) {
-        size_t cap = ps->cap ? ps->cap * 2 : 64;
-        struct csv_row *g = arena_alloc(ps->a, cap * sizeof *g);
-        if (ps->nrows) memcpy(g, ps->rows, ps->nrows * sizeof *g);
-        ps->rows = g;
-        ps->cap = cap;
-    }
+    ps->rows = arena_grow(ps->a, ps->rows, ps->nrows, &ps->cap, sizeof *ps->rows, 64);
     const char **cells = arena_alloc(ps->a, ps->ncells * sizeof *cells);
     memcpy(cells, ps->cells, ps->ncells * sizeof *cells);
     ps->rows[ps->nrows++] = (struct csv_row){line, ps->ncells, cells};

@@ -65,13 +65,7 @@ const char *import_cell(const struct import_reader *r, const struct csv_row *row
 void import_error(struct import_reader *r, size_t line, const char *column, const char *message)
 {
     struct import_batch *b = r->out;
-    if (b->nerrors == r->errcap) {
-        size_t cap = r->errcap ? r->errcap * 2 : 16;
-        struct import_error *g = arena_alloc(r->a, cap * sizeof *g);
-        if (b->nerrors) memcpy(g, b->errors, b->nerrors * sizeof *g);
-        b->errors = g;
-        r->errcap = cap;
-    }
+    b->errors = arena_grow(r->a, b->errors, b->nerrors, &r->errcap, sizeof *b->errors, 16);
     b->errors[b->nerrors++] = (struct import_error){line, column, message};
 }
 

@@ -137,13 +137,7 @@ static enum MHD_Result collect_field(void *cls, enum MHD_ValueKind kind, const c
     (void)kind;
     struct field_collect *c = cls;
     if (strlen(key) != key_size || (value && strlen(value) != value_size)) c->nul_inside = true;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 16;
-        struct http_field *g = arena_alloc(c->arena, cap * sizeof *g);
-        if (c->n) memcpy(g, c->f, c->n * sizeof *g);
-        c->f = g;
-        c->cap = cap;
-    }
+    c->f = arena_grow(c->arena, c->f, c->n, &c->cap, sizeof *c->f, 16);
     c->f[c->n++] = (struct http_field){key, value ? value : ""};
     return MHD_YES;
 }

@@ -115,3 +115,13 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
     va_end(ap2);
     return d;
 }
+
+void *arena_grow(struct arena *a, void *items, size_t n, size_t *cap, size_t size, size_t first)
+{
+    if (n < *cap) return items;
+    size_t grown = *cap ? *cap * 2 : first;
+    void *g = arena_alloc(a, grown * size);
+    if (n) memcpy(g, items, n * size);
+    *cap = grown;
+    return g;
+}
