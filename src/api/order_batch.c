@@ -89,5 +89,6 @@ struct order_row order_batch_row(const struct request *r, const struct order_bat
                               .created_on = b->now,
                               .order_date = o->order_date,
                               .tracking_number = o->postage ? o->postage->tracking_number : NULL,
-                              .package_count = o->package_count};
+                              .package_count = o->package_count,
+                              .channel = o->channel};
 }

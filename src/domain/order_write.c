@@ -141,7 +141,7 @@ bool order_write_details(struct jw *w, const struct order_row *row, struct arena
     jw_ktime_opt(w, "orderDate", row->order_date);
     jw_ktime_opt(w, "despatchedByOtherCourierOn", row->other_courier_on);
     copy_str(w, json_object_get(doc, "sender"), "tradingName", "tradingName");
-    jw_kstr(w, "channel", "API");
+    jw_kstr(w, "channel", row->channel ? row->channel : "API");
     copy_str(w, postage, "department", "department");
     copy_str(w, postage, "AIRNumber", "AIRNumber");
     copy_bool(w, postage, "requiresExportLicense", "requiresExportLicense");

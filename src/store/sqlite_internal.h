@@ -123,6 +123,6 @@ int sq_collect_orders(struct sqlite_store *s, sqlite3_stmt *st, struct arena *a,
     "tenant_id, order_id, order_ref, status, created_on, updated_on, order_date, "                \
     "postage_applied_on, printed_on, manifested_on, shipped_on, other_courier_on, "                \
     "tracking_number, carrier, carrier_service, package_count, doc, service_code, "               \
-    "postage_pence, manifest_no"
+    "postage_pence, manifest_no, channel"
 
 #endif

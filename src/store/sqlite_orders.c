@@ -11,9 +11,9 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_ORDER_INSERT] =
         "INSERT INTO orders(tenant_id, order_id, order_ref, status, created_on, updated_on, "
         "order_date, package_count, doc, service_code, postage_pence, tracking_number, "
-        "postage_applied_on) VALUES (?1, ?2, ?3, CASE WHEN ?10 IS NULL THEN 'new' ELSE "
+        "postage_applied_on, channel) VALUES (?1, ?2, ?3, CASE WHEN ?10 IS NULL THEN 'new' ELSE "
         "'postageApplied' END, ?4, ?4, ?5, ?7, ?6, ?8, ?9, ?10, CASE WHEN ?10 IS NULL THEN NULL "
-        "ELSE ?4 END)",
+        "ELSE ?4 END, COALESCE(?11, 'API'))",
     [Q_ORDER_BY_ID] = "SELECT " ORDER_COLS " FROM orders WHERE tenant_id = ?1 AND order_id = ?2",
     /* without statistics SQLite prefers the primary key here (to skip the
      * sort) and reads every order of the tenant: the index is named */
@@ -93,6 +93,7 @@ int sq_orders_insert(struct store *base, const struct scope *sc,
             sqlite3_bind_int64(st, 9, p->price_pence);
             sqlite3_bind_text(st, 10, p->tracking_number, -1, SQLITE_STATIC);
         }
+        sq_bind_text_opt(st, 11, orders[i].channel);
         if (sq_exec(s, st, "order_insert") != STORE_OK) goto fail;
         ids_out[i] = first + (int64_t)i;
         if (p && sq_postage_issue(s, sc, ids_out[i], p, now) != STORE_OK) goto fail;
@@ -125,6 +126,7 @@ void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r)
     r->service_code = sq_col_text(a, st, 17);
     r->postage_pence = sqlite3_column_int64(st, 18);
     r->manifest_no = sqlite3_column_int64(st, 19);
+    r->channel = sq_col_text(a, st, 20);
 }
 /* Appends every row a prepared, bound statement yields to a growing array. */
 int sq_collect_orders(struct sqlite_store *s, sqlite3_stmt *st, struct arena *a,

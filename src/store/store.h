@@ -37,7 +37,8 @@ struct order_row {
     int64_t postage_pence;
     int64_t manifest_no; /* 0 when not manifested */
     int package_count;
-    const char *doc; /* validated order JSON */
+    const char *doc;     /* validated order JSON */
+    const char *channel; /* where it came from: "API", "Spreadsheet import", "Shopify"... */
 };
 
 /* Postage bought for an order: the service, its price and the S10 number
@@ -55,6 +56,7 @@ struct order_new {
     int package_count;
     const char *doc;
     const struct postage *postage; /* non-NULL: created with postage applied */
+    const char *channel;           /* NULL: "API" */
 };
 
 /* A business's label settings and its sender / return address. */

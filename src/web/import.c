@@ -224,6 +224,8 @@ void web_import(struct request *r)
     for (size_t i = 0; i < ib.norders; i++) items[i] = ib.orders[i].item;
     struct order_batch ob;
     order_batch_check(r, items, ib.norders, &ob);
+    const char *channel = ib.format == IMPORT_CLICKANDDROP ? "Spreadsheet import" : ib.format_name;
+    for (size_t i = 0; i < ob.nvalid; i++) ob.valid[i].channel = channel;
     if (ob.nvalid != ob.n) {
         validation_problems(r, &ib, &ob);
     } else if (order_batch_insert(r, &ob) != STORE_OK) {

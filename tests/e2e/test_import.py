@@ -117,6 +117,7 @@ class Import(unittest.TestCase):
                          ("1 High St", "Leeds", "LS1 1AA", "GB"))
         self.assertEqual(addr["emailAddress"], "zoe@cust.example")
         self.assertEqual(zoe["orderDate"][:10], "2026-11-28")
+        self.assertEqual(zoe["channel"], "Spreadsheet import")
         self.assertEqual((zoe["subtotal"], zoe["shippingCostCharged"], zoe["total"]), (10.0, 2.5, 12.5))
         self.assertEqual((zoe["weightInGrams"], zoe["packageSize"]), (250, "largeLetter"))
         lines = zoe["orderLines"]
@@ -234,6 +235,7 @@ class Import(unittest.TestCase):
         self.assertIn("1 order imported from a Shopify file", r.text())
         o = self.refs(self.one)["#IMPSHOP1"]
         self.assertEqual((o["weightInGrams"], o["packageSize"]), (750, "smallParcel"))
+        self.assertEqual(o["channel"], "Shopify")
         self.assertEqual(o["shippingInfo"]["postcode"], "BS1 4DJ")
         self.assertEqual(sorted(l["SKU"] for l in o["orderLines"]), ["BM-1", "RC-2"])
         self.assertEqual(o["total"], 17.0)

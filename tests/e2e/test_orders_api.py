@@ -269,6 +269,7 @@ class TestFull(Api):
         self.assertEqual(d["orderIdentifier"], 1001)
         self.assertEqual(d["orderReference"], "FULL-1")
         self.assertEqual(d["orderStatus"], "new")
+        self.assertEqual(d["channel"], "API")
         harness.parse_time(d["createdOn"])
         self.assertEqual(harness.parse_time(d["orderDate"]), harness.parse_time("2026-11-29T10:30:00Z"))
         self.assertTrue(d["orderDate"].endswith("Z"), "answers print UTC with Z: %r" % d["orderDate"])
