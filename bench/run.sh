@@ -5,6 +5,8 @@
 #   reference  the bare libmicrohttpd hello world (bench/hello.c, BUILD_DIR/bench/bench_hello)
 #   orders     POST /api/v1/orders with batches of 100 orders  -> orders/s
 #   get        authenticated GET /api/v1/orders/1001           -> req/s, p99, share of reference
+#   labels     100-label PDFs in process, WeasyPrint on the same labels, one label per request
+#   import     a 1,000-order spreadsheet uploaded to /import     -> orders/s
 # against a throw-away database in a temp dir.
 #
 # Exit status: non-zero when a run had errors (non-2xx answers, failed orders,
@@ -361,6 +363,36 @@ else
   [ "$l_sock" -eq 0 ] || failures+=("labels: $l_sock socket errors")
 fi
 
+# ---- imports: a 1,000-order spreadsheet through the web page ------------------
+echo
+echo "-- import: POST /import, a 1,000-order Click & Drop CSV uploaded by curl -F (best of 3)"
+import_s=0 import_ms=0
+printf 'bench import password\n' | "$POSTROOM" --db "$DB" user add "$TID" bench@bench.example \
+  --role standard >/dev/null 2>&1 || failures+=("import: user add failed")
+curl -fsS -o /dev/null -c "$tmp/jar" --data-urlencode email=bench@bench.example \
+  --data-urlencode 'password=bench import password' "$BASE/login" || failures+=("import: sign-in failed")
+csrf="$(curl -fsS -b "$tmp/jar" "$BASE/import" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p')"
+{
+  echo "First Name,Last Name,Address Line 1,City,Postcode,Country,Order reference,Order date,Weight,Package size,Product name,SKU,Quantity,Unit price"
+  for i in $(seq 1000); do
+    echo "Zoë,Bench-$i,$i High Street,Leeds,LS1 1AA,United Kingdom,IMPORT-BENCH-$i,29/11/2026,0.250,large letter,Mug,MUG-$i,2,5.00"
+  done
+} >"$tmp/import.csv"
+: >"$OUT/import.txt"
+for _i in 1 2 3; do
+  # curl's own timer, from the request's first byte to the answer's last
+  t="$(curl -sS -o "$tmp/import.html" -w '%{http_code} %{time_total}' -b "$tmp/jar" \
+    -F "csrf=$csrf" -F "file=@$tmp/import.csv;type=text/csv" "$BASE/import")"
+  echo "import run $_i: HTTP ${t% *}, ${t#* } s" | tee -a "$OUT/import.txt"
+  if [ "${t% *}" != 200 ] || ! grep -q '1000 orders imported' "$tmp/import.html"; then
+    failures+=("import: run $_i answered ${t% *}")
+    break
+  fi
+  ms="$(awk -v t="${t#* }" 'BEGIN { printf "%.0f", t * 1000 }')"
+  if [ "$import_ms" = 0 ] || [ "$ms" -lt "$import_ms" ]; then import_ms="$ms"; fi
+done
+[ "$import_ms" -gt 0 ] && import_s="$(awk -v m="$import_ms" 'BEGIN { printf "%.0f", 1000 * 1000 / m }')"
+
 # ---- reference again, then keep the better of the two ---------------------------
 run_reference after
 ref_after_rps="$last_rps" ref_after_p99="$last_p99"
@@ -407,6 +439,8 @@ weasy_verdict="$(verdict "$weasy_x" "${BENCH_WEASY_TARGET_X:-50}")"
     "same labels, HTML to PDF (best of 3)" "$weasy_s" "$weasy_x" "${BENCH_WEASY_TARGET_X:-50}" "$weasy_verdict"
   printf '%-10s %-36s %8.0f labels/s  p99 %.1f ms (one label per request, HTTP)\n' label \
     "GET /orders/{id}/label" "$label_rps" "${label_p99:-0}"
+  printf '%-10s %-36s %8.0f orders/s  (%s ms per 1,000-order file, best of 3)\n' import \
+    "POST /import, Click & Drop CSV" "$import_s" "$import_ms"
   echo "server log: $log_lines lines"
   if [ "$ref_spread" -gt 15 ]; then
     echo "note: the two reference runs differ by ${ref_spread}%: this machine is noisy, compare figures with care"
