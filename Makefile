@@ -7,7 +7,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DB         ?= data/postroom.db
 LISTEN     ?= 127.0.0.1:8080
 
-.PHONY: all build build-asan deps deps-test deps-bench run test test-release test-asan bench clean
+.PHONY: all build build-asan deps deps-test deps-browser deps-bench run test test-release test-asan bench clean
 
 all: build
 
@@ -17,6 +17,14 @@ deps-test:
 	@scripts/deps.sh test
 deps-bench:
 	@scripts/deps.sh bench
+
+# The browser tests' npm packages (package-lock.json) in node_modules/: `npm ci`
+# runs again only when node_modules/ is gone or the lock file is newer.
+NPM_STAMP = node_modules/.postroom-npm-ci
+deps-browser: deps-test $(NPM_STAMP)
+$(NPM_STAMP): package-lock.json package.json
+	npm ci --no-audit --no-fund
+	@touch $@
 
 # Configuring every time is cheap once cached, and recovers from a configure
 # that failed half-way (a stale CMakeCache.txt would otherwise stick).
@@ -34,12 +42,12 @@ run: deps build
 	$(BUILD)/postroom --db $(DB) demo
 	$(BUILD)/postroom --db $(DB) serve --listen $(LISTEN)
 
-test: deps-test test-release test-asan fuzz-smoke isolation-smoke crash-smoke
+test: deps-test deps-browser test-release test-asan fuzz-smoke isolation-smoke crash-smoke
 
-test-release: build
+test-release: build $(NPM_STAMP)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-test-asan: build-asan
+test-asan: build-asan $(NPM_STAMP)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
