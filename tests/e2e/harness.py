@@ -441,6 +441,44 @@ class Tenant:
         return sorted(json.dumps(o, sort_keys=True) for o in orders)
 
 
+class WebUser:
+    """A user of one tenant signed in through the web form: session cookie and CSRF token."""
+
+    def __init__(self, server, tenant, email, password, role="standard"):
+        self.server = server
+        server.user_add(tenant.id, email, role, password)
+        r = server.request("POST", "/login", headers={"Content-Type": "application/x-www-form-urlencoded"},
+                           body=urllib.parse.urlencode({"email": email, "password": password}).encode())
+        if r.status != 303:
+            raise AssertionError("signing in as %s: %s" % (email, r.short()))
+        self.cookie = re.match(r"(__Host-postroom_session=[^;]+)", r.header("Set-Cookie")).group(1)
+        page = self.get("/")
+        m = re.search(r'name="csrf" value="([^"]+)"', page.text())
+        if page.status != 200 or not m:
+            raise AssertionError("the home page of %s has no CSRF token: %s" % (email, page.short()))
+        self.csrf = m.group(1)
+
+    def get(self, path, **kw):
+        return self.server.request("GET", path, headers={"Cookie": self.cookie}, **kw)
+
+    def post_multipart(self, path, body, boundary):
+        return self.server.request("POST", path, body=body, headers={
+            "Cookie": self.cookie, "Content-Type": "multipart/form-data; boundary=" + boundary})
+
+
+def multipart(fields, files, boundary):
+    """A multipart/form-data body: fields {name: text}, files {name: (filename, bytes, type)}."""
+    out = b""
+    for name, value in fields.items():
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (boundary, name)).encode()
+        out += value.encode() + b"\r\n"
+    for name, (filename, data, ctype) in files.items():
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                "Content-Type: %s\r\n\r\n" % (boundary, name, filename, ctype)).encode()
+        out += data + b"\r\n"
+    return out + ("--%s--\r\n" % boundary).encode()
+
+
 # --------------------------------------------------------------------------- helpers
 
 

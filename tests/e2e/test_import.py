@@ -7,9 +7,7 @@ created, with every problem named by line and column.
 
 Run: /usr/bin/python3 tests/e2e/test_import.py BUILD/postroom
 """
-import re
 import unittest
-import urllib.parse
 
 import harness
 
@@ -31,15 +29,7 @@ def cd_row(first, last, line1, city, postcode, ref, country="United Kingdom", da
 
 
 def multipart(fields, files, boundary=BOUNDARY):
-    out = b""
-    for name, value in fields.items():
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (boundary, name)).encode()
-        out += value.encode() + b"\r\n"
-    for name, (filename, data, ctype) in files.items():
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
-                "Content-Type: %s\r\n\r\n" % (boundary, name, filename, ctype)).encode()
-        out += data + b"\r\n"
-    return out + ("--%s--\r\n" % boundary).encode()
+    return harness.multipart(fields, files, boundary)
 
 
 def setUpModule():
@@ -51,24 +41,16 @@ def tearDownModule():
     SERVER.stop_and_check(forbidden_in_logs=[PASSWORD, "CANARY-IMPORT", "Wąsowski", "imp@one.example"])
 
 
-class Browser:
-    """A signed-in user of one tenant: its session cookie and CSRF token."""
+class Browser(harness.WebUser):
+    """A signed-in user of one tenant, uploading spreadsheets."""
 
     def __init__(self, tenant, email):
-        SERVER.user_add(tenant.id, email, "standard", PASSWORD)
-        r = SERVER.request("POST", "/login", headers={"Content-Type": "application/x-www-form-urlencoded"},
-                           body=urllib.parse.urlencode({"email": email, "password": PASSWORD}).encode())
-        assert r.status == 303, r.short()
-        self.cookie = re.match(r"(__Host-postroom_session=[^;]+)", r.header("Set-Cookie")).group(1)
-        page = SERVER.request("GET", "/import", headers={"Cookie": self.cookie})
-        assert page.status == 200, page.short()
-        self.csrf = re.search(r'name="csrf" value="([^"]+)"', page.text()).group(1)
+        super().__init__(SERVER, tenant, email, PASSWORD)
 
     def upload(self, data, filename="orders.csv", ctype="text/csv", csrf=None, body=None, **fields):
         fields["csrf"] = self.csrf if csrf is None else csrf
         body = body if body is not None else multipart(fields, {"file": (filename, data, ctype)})
-        return SERVER.request("POST", "/import", body=body, headers={
-            "Cookie": self.cookie, "Content-Type": "multipart/form-data; boundary=" + BOUNDARY})
+        return self.post_multipart("/import", body, BOUNDARY)
 
 
 class Import(unittest.TestCase):
