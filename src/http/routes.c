@@ -38,5 +38,9 @@ const struct route routes[] = {
     {"GET", "/", "GET /", AUTH_SESSION, web_home, WRITES},
     {"GET", "/import", "GET /import", AUTH_SESSION, web_import_form, WRITES},
     {"POST", "/import", "POST /import", AUTH_SESSION, web_import, WRITES},
+    {"GET", "/export", "GET /export", AUTH_SESSION, web_export_form, WRITES},
+    /* a session is touched (written) as it authenticates, so no session route
+     * shares the READS snapshot; the export takes its own after signing in */
+    {"GET", "/export.csv", "GET /export.csv", AUTH_SESSION, web_export_csv, WRITES},
 };
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);

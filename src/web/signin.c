@@ -95,6 +95,7 @@ void web_home(struct request *r)
     html_text(&r->out, name);
     buf_adds(&r->out, "</h1><p>You are signed in.</p>"
                       "<p><a href=\"/import\">Import orders from a spreadsheet</a></p>"
+                      "<p><a href=\"/export\">Export orders to a spreadsheet</a></p>"
                       "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"");
     html_text(&r->out, r->session_csrf);
     buf_adds(&r->out, "\"><button type=\"submit\">Sign out</button></form>");

@@ -9,6 +9,10 @@ void web_signin(struct request *r);
 void web_signout(struct request *r);
 void web_home(struct request *r);
 
+/* export.c */
+void web_export_form(struct request *r);
+void web_export_csv(struct request *r);
+
 /* import.c */
 void web_import_form(struct request *r);
 void web_import(struct request *r);
