@@ -26,12 +26,15 @@ data. This attacks it from every side at once, at volume, and counts:
     for other tenants' orders and for the thread's own, manifests (create,
     get and retry, with other tenants' manifest numbers), the endpoints not
     built yet, the web pages with other tenants' session cookies swapped in,
-    two cookies at once, a key and a cookie of different tenants, and
-    requests as nobody.
+    two cookies at once, a key and a cookie of different tenants, spreadsheet
+    imports through the web page (canary-filled files, the tenant's own CSRF
+    token or another's, bad rows; the result page scanned and the orders read
+    back and deleted), the orders export as CSV (with date filters, and with
+    another tenant's API key beside the cookie), and requests as nobody.
   * Every answer is checked: never a 5xx (501 only where the endpoint is not
     built); `Cache-Control: no-store`; no other tenant's canary anywhere in
-    the body once the caller's own echoed input is removed (JSON, HTML, and
-    PDF text through pdftotext when labels exist); every order in it has the
+    the body once the caller's own echoed input is removed (JSON, HTML, CSV,
+    and PDF text through pdftotext when labels exist); every order in it has the
     caller's month and reference; every unchanging order reads back exactly
     as first seen (a reply mixed with another request's shows up here); and
     the status codes the API documents.
@@ -55,6 +58,8 @@ budget comes first; --seconds 0 means no time limit.
 
 import argparse
 import base64
+import csv
+import io
 import json
 import os
 import random
@@ -302,7 +307,7 @@ class Worker:
         self.kinds = [
             (30, self.p_get_ids), (18, self.p_list), (5, self.p_delete_foreign), (5, self.p_status_foreign),
             (5, self.p_create), (8, self.p_own_write), (3, self.p_documents), (1.5, self.p_label_own),
-            (1, self.p_manifest), (1, self.p_not_built), (10, self.p_web), (3, self.p_import),
+            (1, self.p_manifest), (1, self.p_not_built), (10, self.p_web), (3, self.p_import), (1, self.p_export),
             (4, self.p_nobody), (2, self.p_key_and_cookie), (1, self.p_metrics),
         ]
         self.total_weight = sum(k for k, _ in self.kinds)
@@ -952,6 +957,36 @@ class Worker:
                 self.stats.note(False, "%s: imported %s, read back %s" % (q.what(), ids, sorted(got)))
         d = Probe("import_delete", V, "DELETE", ids_path(ids), self.auth(V), statuses={200})
         self.send(d)
+
+    # -- probes: the orders export (CSV) through the web session
+
+    def p_export(self, t):
+        rng = self.rng
+        V, W = t, self.other_tenant(t)
+        query = rng.choice(["", "", "?from=2026-01-01", "?to=2000-01-01", "?from=%s" % time.strftime(
+            "%Y-%m-%d", time.gmtime())])
+        hdr = [("Cookie", "%s=%s" % (SESSION_COOKIE, V.cookie))]
+        if rng.random() < 0.3:
+            hdr.append(("Authorization", "Bearer " + W.key))  # the cookie decides, never the key
+        p = Probe("export", V, "GET", "/export.csv" + query, hdr, statuses={200})
+        r = self.send(p)
+        if r is None or r.status != 200:
+            return
+        try:
+            rows = list(csv.DictReader(io.StringIO(r.body.decode("utf-8").lstrip("\ufeff"), newline="")))
+        except (UnicodeDecodeError, csv.Error) as e:
+            self.stats.note(False, "%s: the export does not read as CSV: %r" % (p.what(), e))
+            return
+        ids = set()
+        for row in rows:
+            ref, num = row.get("Order reference") or "", row.get("Order number") or ""
+            mine = ref.startswith("CANARY-T%s-" % V.L) or (ref in SHARED_REFS and str(V.shared.get(ref)) == num)
+            if not mine:
+                self.stats.note(True, "%s: the export holds order %s (reference %r), not this tenant's"
+                                % (p.what(), num, ref))
+            ids.add(int(num) if num.isdigit() else None)
+        if query == "" and not set(V.frozen) <= ids:
+            self.stats.note(False, "%s: the export lacks orders %s" % (p.what(), sorted(set(V.frozen) - ids)[:10]))
 
     # -- probes: as nobody, and with mixed credentials
 
