@@ -17,6 +17,20 @@
 
 #define IMPORT_ERRORS_SHOWN 100
 
+/* The orders of a file that will be created, and those left out because the
+ * business already has an order with the same reference. */
+struct import_plan {
+    const json_t **items;
+    size_t *lines; /* per item: its first line in the file */
+    size_t n;
+    struct skipped {
+        size_t line;
+        const char *reference;
+        int64_t existing; /* the order already holding the reference */
+    } *skipped;
+    size_t nskipped;
+};
+
 static void import_form(struct request *r)
 {
     buf_adds(&r->out, "<form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\">"
@@ -33,6 +47,9 @@ static void import_form(struct request *r)
              "<option>letter</option><option>large letter</option><option>small parcel</option>"
              "<option>medium parcel</option><option>parcel</option><option>printed papers</option>"
              "</select></label></fieldset>"
+             "<label><input name=\"skip_existing\" type=\"checkbox\" value=\"1\" checked> "
+             "Skip orders whose reference is already in postroom (a marketplace export "
+             "uploaded again)</label>"
              "<button type=\"submit\">Import orders</button></form>"
              "<p>Click &amp; Drop's own layout, or an orders export from Shopify, eBay, "
              "Amazon (unshipped orders report), Etsy or WooCommerce. The first row names the "
@@ -126,7 +143,7 @@ static void mapping_problems(struct request *r, const struct import_batch *b)
 
 /* Orders that mapped but fail the API's own validation, named by column. */
 static void validation_problems(struct request *r, const struct import_batch *ib,
-                                const struct order_batch *ob)
+                                const struct import_plan *plan, const struct order_batch *ob)
 {
     size_t count = 0, shown = 0;
     for (size_t i = 0; i < ob->n; i++) count += ob->slot[i] == ORDER_BATCH_FAILED ? ob->errs[i].n : 0;
@@ -136,36 +153,96 @@ static void validation_problems(struct request *r, const struct import_batch *ib
         for (size_t k = 0; k < ob->errs[i].n && shown < IMPORT_ERRORS_SHOWN; k++, shown++) {
             const struct field_error *fe = &ob->errs[i].items[k];
             const char *column = import_column_for(ib, fe->field);
-            problem(r, ib->orders[i].line, column ? column : (*fe->field ? fe->field : NULL),
+            problem(r, plan->lines[i], column ? column : (*fe->field ? fe->field : NULL),
                     fe->message);
         }
     }
     problems_close(r, count);
 }
 
-static void imported(struct request *r, const struct import_batch *ib, const struct order_batch *ob)
+static void skipped_table(struct request *r, const struct import_plan *plan)
+{
+    buf_printf(&r->out, "<p>%zu order%s skipped: an order with the same reference is already in "
+                        "postroom.</p><table><thead><tr><th>Line</th><th>Reference</th>"
+                        "<th>Existing order</th></tr></thead><tbody>",
+               plan->nskipped, plan->nskipped == 1 ? "" : "s");
+    for (size_t i = 0; i < plan->nskipped; i++) {
+        buf_printf(&r->out, "<tr><td>%zu</td><td>", plan->skipped[i].line);
+        html_text(&r->out, plan->skipped[i].reference);
+        buf_printf(&r->out, "</td><td>%lld</td></tr>", (long long)plan->skipped[i].existing);
+    }
+    buf_adds(&r->out, "</tbody></table>");
+}
+
+static void imported(struct request *r, const struct import_batch *ib,
+                     const struct import_plan *plan, const struct order_batch *ob)
 {
     page_open(r, "Orders imported");
     buf_printf(&r->out, "<p role=\"status\">%zu order%s imported from a ", ob->nvalid,
                ob->nvalid == 1 ? "" : "s");
     html_text(&r->out, ib->format_name);
-    buf_adds(&r->out, " file.</p><table><thead><tr><th>Line</th><th>Order</th><th>Reference</th>"
-                      "<th>Status</th><th>Tracking number</th></tr></thead><tbody>");
-    for (size_t i = 0; i < ob->n; i++) {
-        struct order_row row = order_batch_row(r, ob, i);
-        http_egress_claim(r, row.tenant_id);
-        buf_printf(&r->out, "<tr><td>%zu</td><td>%lld</td><td>", ib->orders[i].line,
-                   (long long)row.order_id);
-        html_text(&r->out, row.reference);
-        buf_adds(&r->out, "</td><td>");
-        html_text(&r->out, row.status);
-        buf_adds(&r->out, "</td><td>");
-        html_text(&r->out, row.tracking_number);
-        buf_adds(&r->out, "</td></tr>");
+    buf_adds(&r->out, " file.</p>");
+    if (ob->n) {
+        buf_adds(&r->out, "<table><thead><tr><th>Line</th><th>Order</th><th>Reference</th>"
+                          "<th>Status</th><th>Tracking number</th></tr></thead><tbody>");
+        for (size_t i = 0; i < ob->n; i++) {
+            struct order_row row = order_batch_row(r, ob, i);
+            http_egress_claim(r, row.tenant_id);
+            buf_printf(&r->out, "<tr><td>%zu</td><td>%lld</td><td>", plan->lines[i],
+                       (long long)row.order_id);
+            html_text(&r->out, row.reference);
+            buf_adds(&r->out, "</td><td>");
+            html_text(&r->out, row.status);
+            buf_adds(&r->out, "</td><td>");
+            html_text(&r->out, row.tracking_number);
+            buf_adds(&r->out, "</td></tr>");
+        }
+        buf_adds(&r->out, "</tbody></table>");
     }
-    buf_adds(&r->out, "</tbody></table><p><a href=\"/import\">Import another file</a> &middot; "
+    if (plan->nskipped) skipped_table(r, plan);
+    buf_adds(&r->out, "<p><a href=\"/import\">Import another file</a> &middot; "
                       "<a href=\"/\">Home</a></p>");
     page_close(r, 200);
+}
+
+/* Every order of the file, or with skip_existing those whose reference the
+ * business does not have yet. The lookup runs in the principal's scope
+ * only: another business's references are never seen, so what is skipped
+ * can never tell one business about another's orders. False after a store
+ * failure. */
+static bool plan_import(struct request *r, const struct import_batch *ib, bool skip_existing,
+                        struct import_plan *plan)
+{
+    size_t n = ib->norders;
+    plan->items = arena_alloc(&r->arena, n * sizeof *plan->items);
+    plan->lines = arena_alloc(&r->arena, n * sizeof *plan->lines);
+    plan->skipped = arena_alloc(&r->arena, n * sizeof *plan->skipped);
+    struct order_key *keys = arena_alloc(&r->arena, n * sizeof *keys);
+    size_t nkeys = 0;
+    for (size_t i = 0; skip_existing && i < n; i++) {
+        const char *ref = json_string_value(json_object_get(ib->orders[i].item, "orderReference"));
+        if (ref) keys[nkeys++] = (struct order_key){.reference = ref};
+    }
+    struct order_row *found = NULL;
+    size_t nfound = 0;
+    struct scope sc = scope_of(&r->principal);
+    if (nkeys && store_orders_get(r->store, &sc, keys, nkeys, &r->arena, &found, &nfound) != STORE_OK)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const char *ref = json_string_value(json_object_get(ib->orders[i].item, "orderReference"));
+        const struct order_row *existing = NULL;
+        for (size_t k = 0; ref && k < nfound && !existing; k++)
+            if (found[k].reference && !strcmp(found[k].reference, ref)) existing = &found[k];
+        if (existing) {
+            http_egress_claim(r, existing->tenant_id);
+            plan->skipped[plan->nskipped++] =
+                (struct skipped){ib->orders[i].line, ref, existing->order_id};
+        } else {
+            plan->items[plan->n] = ib->orders[i].item;
+            plan->lines[plan->n++] = ib->orders[i].line;
+        }
+    }
+    return true;
 }
 
 /* The default parcel the form gives; NULL, or why it is refused. */
@@ -220,19 +297,24 @@ void web_import(struct request *r)
         refuse(r, 422, "The file has no orders below its header row.");
         return;
     }
-    const json_t **items = arena_alloc(&r->arena, ib.norders * sizeof *items);
-    for (size_t i = 0; i < ib.norders; i++) items[i] = ib.orders[i].item;
+    struct import_plan plan = {0};
+    if (!plan_import(r, &ib, http_form(r, "skip_existing") != NULL, &plan)) {
+        import_batch_free(&ib);
+        r->store_broken = true;
+        refuse(r, 503, "The import could not be checked; try again shortly.");
+        return;
+    }
     struct order_batch ob;
-    order_batch_check(r, items, ib.norders, &ob);
+    order_batch_check(r, plan.items, plan.n, &ob);
     const char *channel = ib.format == IMPORT_CLICKANDDROP ? "Spreadsheet import" : ib.format_name;
     for (size_t i = 0; i < ob.nvalid; i++) ob.valid[i].channel = channel;
     if (ob.nvalid != ob.n) {
-        validation_problems(r, &ib, &ob);
+        validation_problems(r, &ib, &plan, &ob);
     } else if (order_batch_insert(r, &ob) != STORE_OK) {
         r->store_broken = true;
         refuse(r, 503, "The import could not be saved; try again shortly.");
     } else {
-        imported(r, &ib, &ob);
+        imported(r, &ib, &plan, &ob);
     }
     import_batch_free(&ib);
 }

@@ -236,6 +236,41 @@ class Import(unittest.TestCase):
         o = self.refs(self.one)["202-1234567-7654321"]
         self.assertEqual(o["shippingInfo"]["city"], "Swindon")
 
+    def test_orders_already_in_postroom_can_be_skipped(self):
+        def file(*refs):
+            return (CD_HEADER + "".join(cd_row("Skip", r, "1 Skip St", "Leeds", "LS1 1AA", r) for r in refs)).encode()
+        r = self.b1.upload(file("IMP-SKIP-1", "IMP-SKIP-2"), skip_existing="1")
+        self.assertIn("2 orders imported", r.text())
+        ids = {k: v["orderIdentifier"] for k, v in self.refs(self.one).items() if k and k.startswith("IMP-SKIP-")}
+        before = self.one.snapshot()
+        # the same file again (a marketplace export uploaded twice): nothing new, each named
+        r = self.b1.upload(file("IMP-SKIP-1", "IMP-SKIP-2"), skip_existing="1")
+        self.assertEqual(r.status, 200, r.short())
+        self.assertIn("0 orders imported", r.text())
+        self.assertIn("2 orders skipped", r.text())
+        for ref, oid in ids.items():
+            self.assertRegex(r.text(), r"<td>%s</td><td>%d</td>" % (ref, oid))
+        self.assertEqual(self.one.snapshot(), before)
+        # a new order beside an old one: only the new one
+        r = self.b1.upload(file("IMP-SKIP-1", "IMP-SKIP-3"), skip_existing="1")
+        self.assertIn("1 order imported", r.text())
+        self.assertIn("1 order skipped", r.text())
+        # unticked, the box is not sent: duplicates are created as asked
+        r = self.b1.upload(file("IMP-SKIP-1"))
+        self.assertIn("1 order imported", r.text())
+        self.assertEqual(sum(1 for o in self.one.all_pages("/api/v1/orders")[0]
+                             if o.get("orderReference") == "IMP-SKIP-1"), 2)
+
+    def test_another_business_reference_is_never_skipped(self):
+        # skipping looks only at the caller's own orders: a reference only another business
+        # has is imported, so the skip list cannot reveal that business's orders
+        self.two.create_orders([harness.order("IMP-ONLY-IN-TWO")])
+        r = self.b1.upload((CD_HEADER + cd_row("Not", "Skipped", "1 St", "Leeds", "LS1 1AA", "IMP-ONLY-IN-TWO")).encode(),
+                           skip_existing="1")
+        self.assertEqual(r.status, 200, r.short())
+        self.assertIn("1 order imported", r.text())
+        self.assertNotIn("skipped", r.text())
+
     def test_result_page_shows_only_this_import(self):
         canary = "CANARY-IMPORT-TWO"
         data = (CD_HEADER + cd_row(canary, "Secret", "1 Hidden St", "Leeds", "LS1 1AA", "IMP-TWO-ONLY")).encode()

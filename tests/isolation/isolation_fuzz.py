@@ -904,8 +904,9 @@ class Worker:
 
     # -- probes: spreadsheet import through the web page
 
-    def import_csv(self, t, n, bad=False):
-        """A Click & Drop spreadsheet of n orders whose every personal cell carries t's canary."""
+    def import_csv(self, t, n, bad=False, old_ref=None):
+        """A Click & Drop spreadsheet of n orders whose every personal cell carries t's canary
+        (plus, with old_ref, a last row with the reference of an order t already has)."""
         head = ("First Name,Last Name,Company,Address Line 1,Address Line 2,City,County,Postcode,Country,Phone,"
                 "Email,Order reference,Special instructions,Order date,Weight,Package size,Product name,SKU,"
                 "Quantity,Unit price\r\n")
@@ -915,7 +916,10 @@ class Worker:
             j = (self.i + 1) * 1000000 + self.seq
             c = lambda f: canary(t.L, f, j)  # noqa: E731
             ref = canary(t.L, "IMP", j)
-            refs.append(ref)
+            if old_ref and k == n - 1:
+                ref = old_ref
+            else:
+                refs.append(ref)
             city = "" if bad and k == n - 1 else c("CITY")
             rows.append(",".join([c("FIRST"), c("LAST"), c("COMPANY"), c("ADDR1"), c("ADDR2"), city, c("COUNTY"),
                                   "CANARY-T%s-PC" % t.L, "GB", "CANARY-T%s-PH-%d" % (t.L, j % 10 ** 9),
@@ -930,9 +934,14 @@ class Worker:
         boundary = "isolation%016x" % rng.getrandbits(64)
         x = rng.random()
         n = rng.randint(1, 3)
-        data, refs = self.import_csv(V, n, bad=0.75 <= x)
+        # skip_existing with a reference the tenant already has: that row must be skipped,
+        # naming the tenant's own order
+        old_ref = rng.choice(V.unique_refs) if x < 0.60 and rng.random() < 0.4 else None
+        data, refs = self.import_csv(V, n + (1 if old_ref else 0), bad=0.75 <= x, old_ref=old_ref)
         csrf = W.csrf if 0.60 <= x < 0.75 else V.csrf
-        body = ("--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+        skip = ("--%s\r\nContent-Disposition: form-data; name=\"skip_existing\"\r\n\r\n1\r\n" % boundary
+                if old_ref or rng.random() < 0.3 else "")
+        body = (skip + "--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
                 "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"orders.csv\"\r\n"
                 "Content-Type: text/csv\r\n\r\n" % (boundary, csrf, boundary)).encode()
         body += data + ("\r\n--%s--\r\n" % boundary).encode()
@@ -943,7 +952,12 @@ class Worker:
         r = self.send(p)
         if r is None or r.status != 200:
             return
-        rows = re.findall(rb"<tr><td>\d+</td><td>(\d+)</td><td>([^<]*)</td>", r.body)
+        if old_ref:
+            skipped = re.findall(rb"<tr><td>\d+</td><td>([^<]*)</td><td>(\d+)</td></tr>", r.body)
+            if skipped != [(old_ref.encode(), str(V.ref_ids[old_ref]).encode())]:
+                self.stats.note(False, "%s: want %s (order %d) skipped, the page skips %s" % (
+                    p.what(), old_ref, V.ref_ids[old_ref], skipped))
+        rows = re.findall(rb"<tr><td>\d+</td><td>(\d+)</td><td>([^<]*)</td><td>", r.body)
         if sorted(ref.decode() for _, ref in rows) != sorted(refs):
             self.stats.note(False, "%s: the result page lists %s, want %s" % (p.what(), rows, refs))
             return
