@@ -32,6 +32,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/returns/services", "GET /returns/services", AUTH_API_KEY, api_not_implemented,
      WRITES},
     {"POST", "/api/v1/returns", "POST /returns", AUTH_API_KEY, api_not_implemented, WRITES},
+    {"GET", "/assets/style.css", "GET /assets/style.css", AUTH_PUBLIC, web_style, WRITES},
     {"GET", "/login", "GET /login", AUTH_PUBLIC, web_signin_form, WRITES},
     {"POST", "/login", "POST /login", AUTH_PUBLIC, web_signin, WRITES},
     {"POST", "/logout", "POST /logout", AUTH_SESSION, web_signout, WRITES},

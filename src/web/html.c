@@ -19,7 +19,8 @@ void html_text(struct buf *b, const char *s)
 void html_page_open(struct buf *b, const char *title)
 {
     buf_adds(b, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                "<link rel=\"stylesheet\" href=\"/assets/style.css\"><title>");
     html_text(b, title);
     buf_adds(b, " - postroom</title></head><body><main>");
 }

@@ -9,6 +9,9 @@ void web_signin(struct request *r);
 void web_signout(struct request *r);
 void web_home(struct request *r);
 
+/* assets.c */
+void web_style(struct request *r);
+
 /* export.c */
 void web_export_form(struct request *r);
 void web_export_csv(struct request *r);

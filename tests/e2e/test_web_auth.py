@@ -134,6 +134,18 @@ class WebSessions(unittest.TestCase):
         self.assertIn("CANARY-WEB-ONE", SERVER.request("GET", "/", headers={"Cookie": a}).text())
         self.assertIn("CANARY-WEB-TWO", SERVER.request("GET", "/", headers={"Cookie": b}).text())
 
+    def test_pages_share_one_stylesheet_served_by_the_binary(self):
+        page = SERVER.request("GET", "/login")
+        self.assertIn('<link rel="stylesheet" href="/assets/style.css">', page.text())
+        css = SERVER.request("GET", "/assets/style.css")
+        self.assertEqual(css.status, 200)
+        self.assertEqual(css.header("Content-Type"), "text/css; charset=utf-8")
+        self.assertEqual(css.header("X-Content-Type-Options"), "nosniff")
+        self.assertIn("no-store", css.header("Cache-Control"))
+        self.assertIn("main{", css.text())
+        # the CSP's default-src 'self' is what lets the page load it: no inline styles anywhere
+        self.assertNotIn("style=", page.text())
+
     def test_sign_in_rotates_the_session(self):
         old = session_cookie(sign_in(SERVER, "alice@one.example", PASSWORD))
         new = session_cookie(sign_in(SERVER, "alice@one.example", PASSWORD, cookie=old))
