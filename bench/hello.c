@@ -27,9 +27,9 @@ static struct MHD_Response *hello_response;
 static int first_call_marker;
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
-                              const char *method, const char *version,
-                              const char *upload_data, size_t *upload_data_size,
-                              void **con_cls) {
+                              const char *method, const char *version, const char *upload_data,
+                              size_t *upload_data_size, void **con_cls)
+{
     (void)cls;
     (void)url;
     (void)method;
@@ -50,17 +50,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     return MHD_queue_response(conn, MHD_HTTP_OK, hello_response);
 }
 
-static int parse_port(const char *s, unsigned short *out) {
+static int parse_port(const char *s, unsigned short *out)
+{
     char *end = NULL;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < 1 || v > 65535)
-        return -1;
+    if (errno != 0 || end == s || *end != '\0' || v < 1 || v > 65535) return -1;
     *out = (unsigned short)v;
     return 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     unsigned short port;
     if (argc != 2 || parse_port(argv[1], &port) != 0) {
         fprintf(stderr, "usage: %s PORT\n", argv[0]);
@@ -68,8 +69,7 @@ int main(int argc, char **argv) {
     }
 
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    if (ncpu < 1)
-        ncpu = 1;
+    if (ncpu < 1) ncpu = 1;
 
     /* Block the stop signals before MHD starts its threads so that they
      * inherit the mask and only sigwait() below sees them. */
@@ -83,8 +83,8 @@ int main(int argc, char **argv) {
     }
     signal(SIGPIPE, SIG_IGN);
 
-    hello_response = MHD_create_response_from_buffer(sizeof BODY - 1, (void *)BODY,
-                                                     MHD_RESPMEM_PERSISTENT);
+    hello_response =
+        MHD_create_response_from_buffer(sizeof BODY - 1, (void *)BODY, MHD_RESPMEM_PERSISTENT);
     if (hello_response == NULL) {
         fprintf(stderr, "hello: cannot create response\n");
         return 1;
@@ -99,9 +99,9 @@ int main(int argc, char **argv) {
 
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, port, NULL, NULL,
-        handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)ncpu, MHD_OPTION_LISTENING_ADDRESS_REUSE,
-        (unsigned int)1, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30, MHD_OPTION_END);
+        handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned int)ncpu, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30, MHD_OPTION_END);
     if (d == NULL) {
         fprintf(stderr, "hello: cannot listen on 127.0.0.1:%u\n", (unsigned)port);
         MHD_destroy_response(hello_response);

@@ -35,10 +35,17 @@ static void shipments(struct arena *a, struct doc_shipment *s, size_t n)
             .order_id = (int64_t)(1001 + i),
             .order_reference = arena_printf(a, "SHOP-%zu", 5000 + i),
             .trading_name = "Demo Trading",
-            .sender = {.name = "Demo Trading", .line1 = "Unit 4, Riverside Works",
-                       .city = "Sheffield", .postcode = "S3 8EN", .country_code = "GB"},
-            .recipient = {.name = names[i % 5], .line1 = "12 Harbour Road", .line2 = "Flat 3",
-                          .city = "Bristol", .postcode = "BS1 5TT", .country_code = "GB"},
+            .sender = {.name = "Demo Trading",
+                       .line1 = "Unit 4, Riverside Works",
+                       .city = "Sheffield",
+                       .postcode = "S3 8EN",
+                       .country_code = "GB"},
+            .recipient = {.name = names[i % 5],
+                          .line1 = "12 Harbour Road",
+                          .line2 = "Flat 3",
+                          .city = "Bristol",
+                          .postcode = "BS1 5TT",
+                          .country_code = "GB"},
             .service_code = "TOLP24",
             .service_name = "Royal Mail Tracked 24",
             .format = "smallParcel",
@@ -133,9 +140,12 @@ int main(int argc, char **argv)
     int repeat = 10;
     const char *html = NULL;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--count")) n = (size_t)atoi(argv[i + 1]);
-        else if (!strcmp(argv[i], "--repeat")) repeat = atoi(argv[i + 1]);
-        else if (!strcmp(argv[i], "--html")) html = argv[i + 1];
+        if (!strcmp(argv[i], "--count"))
+            n = (size_t)atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--repeat"))
+            repeat = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--html"))
+            html = argv[i + 1];
     }
     if (n < 1 || n > 10000 || repeat < 1) {
         fprintf(stderr, "usage: bench_labels [--count N] [--repeat R] [--html FILE]\n");

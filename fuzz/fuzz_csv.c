@@ -11,7 +11,6 @@
 #include "domain/csv.h"
 #include "fuzz_common.h"
 
-
 /* The table written with every cell quoted and quotes doubled. */
 static char *reserialise(const struct csv_table *t, size_t *len)
 {

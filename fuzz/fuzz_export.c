@@ -65,7 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     arena_init(&a);
     struct buf b;
     buf_init(&b, &a);
-    for (size_t i = 0; i < n; i++) buf_printf(&b, "%sc%zu", i ? "," : "", i);
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&b, "%sc%zu", i ? "," : "", i);
     buf_adds(&b, "\r\n");
     for (size_t i = 0; i < n; i++) {
         if (i) buf_addc(&b, ',');

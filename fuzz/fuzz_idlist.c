@@ -40,7 +40,8 @@ static bool strip(const unsigned char **s, size_t *n, bool leading)
 static size_t count_points(const unsigned char *s, size_t n)
 {
     size_t c = 0;
-    for (size_t i = 0; i < n; i++) c += (s[i] & 0xC0) != 0x80;
+    for (size_t i = 0; i < n; i++)
+        c += (s[i] & 0xC0) != 0x80;
     return c;
 }
 
@@ -48,11 +49,13 @@ static bool ref_item(const unsigned char *s, size_t n, struct ref_key *k)
 {
     if (n == 0) return false;
     size_t d = 0;
-    while (d < n && s[d] >= '0' && s[d] <= '9') d++;
+    while (d < n && s[d] >= '0' && s[d] <= '9')
+        d++;
     if (d == n) {
         if (n > 10) return false;
         int64_t v = 0;
-        for (size_t i = 0; i < n; i++) v = v * 10 + (s[i] - '0');
+        for (size_t i = 0; i < n; i++)
+            v = v * 10 + (s[i] - '0');
         if (v < 1 || v > 2147483647) return false;
         k->id = v;
         return true;
@@ -75,7 +78,8 @@ static int ref_parse(const unsigned char *s, size_t n, struct ref_key *keys)
 {
     if (n == 0) return -1;
     size_t count = 1;
-    for (size_t i = 0; i < n; i++) count += s[i] == ';';
+    for (size_t i = 0; i < n; i++)
+        count += s[i] == ';';
     if (count > 100) return -1;
     size_t start = 0, k = 0;
     for (size_t i = 0; i <= n; i++) {

@@ -25,7 +25,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-
 static void check_item(const struct import_batch *b, const json_t *item, struct arena *a)
 {
     FUZZ_CHECK(json_is_object(item), "an item that is not an object");

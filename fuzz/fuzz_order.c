@@ -34,8 +34,9 @@ static bool is_date_key(const char *k)
 
 static bool is_money_key(const char *k)
 {
-    static const char *const m[] = {"subtotal", "shippingCostCharged", "otherCosts", "customsDutyCosts",
-                                    "total", "orderTax", "unitValue", NULL};
+    static const char *const m[] = {
+        "subtotal", "shippingCostCharged", "otherCosts", "customsDutyCosts", "total",
+        "orderTax", "unitValue",           NULL};
     for (int i = 0; m[i]; i++)
         if (!strcmp(k, m[i])) return true;
     return false;
@@ -94,7 +95,8 @@ static void check_dates(const json_t *v, const char *key)
         json_t *m;
         json_object_foreach((json_t *)v, k, m) check_dates(m, k);
     } else if (json_is_array(v)) {
-        for (size_t i = 0; i < json_array_size(v); i++) check_dates(json_array_get(v, i), key);
+        for (size_t i = 0; i < json_array_size(v); i++)
+            check_dates(json_array_get(v, i), key);
     } else if (key && (strstr(key, "On") || strstr(key, "Date")) && !strstr(key, "Reference")) {
         int64_t ms;
         FUZZ_CHECK(json_is_string(v) && time_parse_rfc3339(json_string_value(v), &ms),
@@ -146,10 +148,15 @@ static void check_valid(const json_t *item, const struct order_new *o, struct ar
     FUZZ_CHECK((size_t)o->package_count == np && np <= ORDER_MAX_PACKAGES, "package count %d",
                o->package_count);
 
-    struct order_row row = {.tenant_id = 1, .order_id = 1001, .reference = o->reference,
-                            .status = "new", .created_on = 1796032800000LL,
-                            .order_date = o->order_date, .package_count = o->package_count,
-                            .tracking_number = "RA473124829GB", .doc = o->doc};
+    struct order_row row = {.tenant_id = 1,
+                            .order_id = 1001,
+                            .reference = o->reference,
+                            .status = "new",
+                            .created_on = 1796032800000LL,
+                            .order_date = o->order_date,
+                            .package_count = o->package_count,
+                            .tracking_number = "RA473124829GB",
+                            .doc = o->doc};
     struct buf b;
     buf_init(&b, a);
     struct jw w;

@@ -38,15 +38,14 @@ static void seed_orders(int64_t tenant, const char *canary)
     for (int i = 0; i < 3; i++) {
         /* references hold no canary: an error may echo the reference a caller sent */
         const char *ref = i == 0 ? "SHARED-REF" : arena_printf(&a, "%c-REF-%d", canary[6], i);
-        json_t *j = json_pack("{s:s,s:{s:{s:s,s:s,s:s,s:s,s:s},s:s},s:s,s:i,s:i,s:i,"
-                              "s:[{s:i,s:s,s:[{s:s,s:i}]}]}",
-                              "orderReference", ref, "recipient", "address", "fullName", canary,
-                              "addressLine1", canary, "city", canary, "postcode", "AB1 2CD",
-                              "countryCode", "GB", "emailAddress", "x@example.com", "orderDate",
-                              "2026-11-29T10:00:00Z", "subtotal", 1, "shippingCostCharged", 1,
-                              "total", 2, "packages", "weightInGrams", 100,
-                              "packageFormatIdentifier", "letter", "contents", "name", canary,
-                              "quantity", 1);
+        json_t *j = json_pack(
+            "{s:s,s:{s:{s:s,s:s,s:s,s:s,s:s},s:s},s:s,s:i,s:i,s:i,"
+            "s:[{s:i,s:s,s:[{s:s,s:i}]}]}",
+            "orderReference", ref, "recipient", "address", "fullName", canary, "addressLine1",
+            canary, "city", canary, "postcode", "AB1 2CD", "countryCode", "GB", "emailAddress",
+            "x@example.com", "orderDate", "2026-11-29T10:00:00Z", "subtotal", 1,
+            "shippingCostCharged", 1, "total", 2, "packages", "weightInGrams", 100,
+            "packageFormatIdentifier", "letter", "contents", "name", canary, "quantity", 1);
         struct order_errors e = {0};
         if (!order_validate(j, &a, &o[i], &e)) abort();
         json_decref(j);
@@ -145,8 +144,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t len = strcspn(q, "&");
         const char *eq = memchr(q, '=', len);
         query[r.nquery].name = arena_strndup(&r.arena, q, eq ? (size_t)(eq - q) : len);
-        query[r.nquery++].value = eq ? arena_strndup(&r.arena, eq + 1, len - (size_t)(eq - q) - 1)
-                                     : "";
+        query[r.nquery++].value =
+            eq ? arena_strndup(&r.arena, eq + 1, len - (size_t)(eq - q) - 1) : "";
         q = q[len] ? q + len : NULL;
     }
     size_t pos = l < size ? l + 1 : size;
@@ -161,7 +160,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *colon = memchr(h, ':', l);
         if (colon && !memchr(h, 0, l)) {
             const char *v = colon + 1;
-            while (v < h + l && *v == ' ') v++;
+            while (v < h + l && *v == ' ')
+                v++;
             fields[r.nheaders].name = arena_strndup(&r.arena, h, (size_t)(colon - h));
             fields[r.nheaders++].value = expand(&r.arena, v, (size_t)(h + l - v));
         }
@@ -183,7 +183,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *out = buf_cstr(&r.out);
     if (r.authenticated) {
         const char *other = r.principal.tenant_id == tenant_a ? "CANARYBBB" : "CANARYAAA";
-        if (memmem(out, r.out.len, other, strlen(other)) && !memmem(data, size, other, strlen(other))) {
+        if (memmem(out, r.out.len, other, strlen(other)) &&
+            !memmem(data, size, other, strlen(other))) {
             fprintf(stderr, "fuzz_request: tenant %lld was shown %s\n",
                     (long long)r.principal.tenant_id, other);
             abort();

@@ -35,7 +35,8 @@ static bool shape_ok(const char *s)
     if (*p == '.') {
         p++;
         if (!dig(p, 1)) return false;
-        while (dig(p, 1)) p++;
+        while (dig(p, 1))
+            p++;
     }
     if (*p == 'Z' || *p == 'z') return p[1] == 0;
     if (*p == '+' || *p == '-')

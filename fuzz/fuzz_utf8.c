@@ -17,8 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(got == want, "utf8_valid says %d, RFC 3629 says %d (%zu bytes)", got, want, size);
     for (size_t i = 0; i < size; i++) {
         size_t g = utf8_sequence(s + i, size - i), w = ref_utf8_sequence(s + i, size - i);
-        FUZZ_CHECK(g == w, "utf8_sequence at offset %zu: %zu, reference %zu (byte 0x%02x)", i, g,
-                   w, s[i]);
+        FUZZ_CHECK(g == w, "utf8_sequence at offset %zu: %zu, reference %zu (byte 0x%02x)", i, g, w,
+                   s[i]);
         /* a sequence cut at every possible length must also be judged alone */
         for (size_t cut = 1; cut < 4 && cut < size - i; cut++) {
             g = utf8_sequence(s + i, cut);

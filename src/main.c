@@ -107,7 +107,8 @@ static const char **settings_field(struct tenant_settings *ts, const char *opt)
 static int tenant_set(const char *db, int argc, char **argv)
 {
     int64_t tenant;
-    if (argc < 2 || !parse_id(argv[1], &tenant)) return fail("usage: tenant set TENANT --option VALUE ...");
+    if (argc < 2 || !parse_id(argv[1], &tenant))
+        return fail("usage: tenant set TENANT --option VALUE ...");
     struct store *s;
     if (open_migrated(db, &s)) return 1;
     struct arena a;
@@ -119,12 +120,15 @@ static int tenant_set(const char *db, int argc, char **argv)
     const char *bad = NULL;
     for (int i = 2; rc == STORE_OK && !bad && i < argc; i += 2) {
         const char **f = settings_field(&ts, argv[i]);
-        if (!f || i + 1 >= argc || strlen(argv[i + 1]) > 200) bad = "unknown option or bad value (see tenant --help)";
-        else *f = *argv[i + 1] ? argv[i + 1] : NULL;
+        if (!f || i + 1 >= argc || strlen(argv[i + 1]) > 200)
+            bad = "unknown option or bad value (see tenant --help)";
+        else
+            *f = *argv[i + 1] ? argv[i + 1] : NULL;
     }
     if (!bad && ts.label_layout && strcmp(ts.label_layout, "6x4") && strcmp(ts.label_layout, "A4"))
         bad = "--label-layout must be 6x4 or A4";
-    if (!bad && ts.country_code && strlen(ts.country_code) != 2) bad = "--country must be a two-letter code";
+    if (!bad && ts.country_code && strlen(ts.country_code) != 2)
+        bad = "--country must be a two-letter code";
     if (rc == STORE_OK && !bad) rc = store_operator_tenant_settings_set(s, tenant, &ts);
     store_close(s);
     arena_free(&a);
@@ -136,12 +140,13 @@ static int tenant_set(const char *db, int argc, char **argv)
 static int cmd_tenant(const char *db, int argc, char **argv)
 {
     if (wants_help(argc, argv)) {
-        printf("usage: postroom [--db PATH] tenant create NAME\n"
-               "       postroom [--db PATH] tenant set TENANT [--trading-name X] [--address-line1 X]\n"
-               "            [--address-line2 X] [--city X] [--postcode X] [--country CC] [--phone X]\n"
-               "            [--label-layout 6x4|A4]\n"
-               "create makes a business account and prints its id alone on stdout; set changes\n"
-               "the sender / return address and label layout printed on its documents.\n");
+        printf(
+            "usage: postroom [--db PATH] tenant create NAME\n"
+            "       postroom [--db PATH] tenant set TENANT [--trading-name X] [--address-line1 X]\n"
+            "            [--address-line2 X] [--city X] [--postcode X] [--country CC] [--phone X]\n"
+            "            [--label-layout 6x4|A4]\n"
+            "create makes a business account and prints its id alone on stdout; set changes\n"
+            "the sender / return address and label layout printed on its documents.\n");
         return 0;
     }
     if (argc >= 1 && !strcmp(argv[0], "set")) return tenant_set(db, argc, argv);
@@ -163,8 +168,10 @@ static bool read_password(char *out, size_t n)
 {
     if (!fgets(out, (int)n, stdin)) return false;
     size_t len = strlen(out);
-    if (len && out[len - 1] == '\n') out[--len] = 0;
-    else if (len == n - 1) return false; /* longer than allowed */
+    if (len && out[len - 1] == '\n')
+        out[--len] = 0;
+    else if (len == n - 1)
+        return false; /* longer than allowed */
     if (len && out[len - 1] == '\r') out[--len] = 0;
     return true;
 }
@@ -193,9 +200,9 @@ static int cmd_user(const char *db, int argc, char **argv)
     if (!parse_id(argv[1], &tenant)) return fail("TENANT must be a tenant id");
     const char *email = argv[2];
     if (!valid_email(email)) return fail("EMAIL is not an e-mail address");
-    enum role role = !strcmp(argv[4], "admin") ? ROLE_ADMIN
+    enum role role = !strcmp(argv[4], "admin")      ? ROLE_ADMIN
                      : !strcmp(argv[4], "standard") ? ROLE_STANDARD
-                                                     : ROLE_NONE;
+                                                    : ROLE_NONE;
     if (role == ROLE_NONE) return fail("--role must be admin or standard");
     char pw[PASSWORD_MAX_LEN + 2];
     if (!read_password(pw, sizeof pw)) return fail("cannot read the password from stdin");
@@ -255,8 +262,8 @@ static int demo_orders(struct store *s, int64_t tenant)
         {"Zo\xc3\xab \xc3\x93'Brien", "12 Harbour Road", "Bristol", "BS1 5TT", "GB"},
         {"\xc5\x81ukasz W\xc4\x85sowski", "3 Mill Lane", "Leeds", "LS1 4AP", "GB"},
         {"Olivia Hughes", "Flat 2, 40 King Street", "Manchester", "M2 4LQ", "GB"},
-        {"\xce\x9f\xce\xbb\xcf\x85\xce\xbc\xcf\x80\xce\xaf\xce\xb1 Papadopoulou",
-         "Odos Ermou 21", "Athens", "105 63", "GR"},
+        {"\xce\x9f\xce\xbb\xcf\x85\xce\xbc\xcf\x80\xce\xaf\xce\xb1 Papadopoulou", "Odos Ermou 21",
+         "Athens", "105 63", "GR"},
         {"Aoife Murphy", "7 Quay Street", "Galway", "H91 X2R1", "IE"},
     };
     struct arena a;
@@ -320,7 +327,8 @@ static int cmd_demo(const char *db, int argc, char **argv)
     if (rc == STORE_OK && !password_hash(pw, hash)) rc = STORE_ERROR;
     if (rc == STORE_OK) {
         rc = store_operator_user_set_password(s, tenant, email, hash);
-        if (rc == STORE_NOTFOUND) rc = store_operator_user_add(s, tenant, email, hash, ROLE_ADMIN, &uid);
+        if (rc == STORE_NOTFOUND)
+            rc = store_operator_user_add(s, tenant, email, hash, ROLE_ADMIN, &uid);
     }
     if (rc == STORE_OK) rc = store_operator_apikey_revoke_named(s, tenant, "demo");
     if (rc == STORE_OK) rc = apikey_create(s, tenant, "demo", key);
@@ -329,7 +337,8 @@ static int cmd_demo(const char *db, int argc, char **argv)
     printf("\n  postroom demo business: %s (tenant %lld)\n"
            "  web sign-in:  http://127.0.0.1:8080/login  %s  /  %s\n"
            "  API key:      %s\n"
-           "  try:          curl -H 'Authorization: Bearer %s' http://127.0.0.1:8080/api/v1/orders\n\n",
+           "  try:          curl -H 'Authorization: Bearer %s' "
+           "http://127.0.0.1:8080/api/v1/orders\n\n",
            tenant_name, (long long)tenant, email, pw, key, key);
     return 0;
 }
@@ -356,23 +365,30 @@ static int cmd_serve(const char *db, int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v) return fail("every serve option takes a value");
-        if (!strcmp(a, "--listen")) listen = v;
-        else if (!strcmp(a, "--rate-limit")) rl = v;
+        if (!strcmp(a, "--listen"))
+            listen = v;
+        else if (!strcmp(a, "--rate-limit"))
+            rl = v;
         else if (!strcmp(a, "--threads")) {
             int64_t t;
             if (!parse_id(v, &t) || t > 64) return fail("--threads must be 1 to 64");
             c.threads = (unsigned)t;
-        } else if (!strcmp(a, "--tls-cert")) c.tls_cert = v;
-        else if (!strcmp(a, "--tls-key")) c.tls_key = v;
-        else if (!strcmp(a, "--share")) c.share_dir = v;
-        else return fail("unknown serve option (see serve --help)");
+        } else if (!strcmp(a, "--tls-cert"))
+            c.tls_cert = v;
+        else if (!strcmp(a, "--tls-key"))
+            c.tls_key = v;
+        else if (!strcmp(a, "--share"))
+            c.share_dir = v;
+        else
+            return fail("unknown serve option (see serve --help)");
         i++;
     }
     if (listen && !server_parse_listen(&c, listen)) return fail("--listen must be HOST:PORT");
     if (rl) {
         char *end;
         long v = strtol(rl, &end, 10);
-        if (*end || end == rl || v < 0 || v > 100000) return fail("--rate-limit must be 0 to 100000");
+        if (*end || end == rl || v < 0 || v > 100000)
+            return fail("--rate-limit must be 0 to 100000");
         c.rate_limit = (int)v;
     }
     return server_run(&c);

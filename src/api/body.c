@@ -24,7 +24,8 @@ json_t *api_json_body(struct request *r)
     json_t *root = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &err);
     if (!root) {
         http_error(r, 400, "InvalidJson",
-                   arena_printf(&r->arena, "The request body is not valid JSON (line %d, column %d).",
+                   arena_printf(&r->arena,
+                                "The request body is not valid JSON (line %d, column %d).",
                                 err.line, err.column));
         return NULL;
     }
@@ -65,7 +66,6 @@ int api_order_keys(struct request *r, struct order_key **keys)
     if (n < 0) bad_idlist(r, err, item);
     return n;
 }
-
 
 bool api_find_orders(struct request *r, struct order_row **rows, size_t *n)
 {

@@ -108,8 +108,8 @@ enum label_rc api_render_labels(struct request *r, const struct order_row *rows,
     if (!load_context(r, &ts, &name)) return LABEL_STORE_FAILED;
     enum label_rc lr = shipments(r, rows, n, returns, &ts, name, &s);
     if (lr != LABEL_OK) return lr;
-    struct doc *d = doc_begin(r->cfg->fonts, r->principal.tenant_id, layout_of(&ts),
-                              "Postage labels", out);
+    struct doc *d =
+        doc_begin(r->cfg->fonts, r->principal.tenant_id, layout_of(&ts), "Postage labels", out);
     for (size_t i = 0; i < n; i++) {
         doc_add_label(d, &s[i]);
         if (returns) doc_add_returns_label(d, &s[i]);
@@ -118,7 +118,8 @@ enum label_rc api_render_labels(struct request *r, const struct order_row *rows,
     lr = drawn(r, doc_end(d, NULL));
     if (lr != LABEL_OK) return lr;
     int64_t *ids = arena_alloc(&r->arena, (n ? n : 1) * sizeof *ids);
-    for (size_t i = 0; i < n; i++) ids[i] = rows[i].order_id;
+    for (size_t i = 0; i < n; i++)
+        ids[i] = rows[i].order_id;
     struct scope sc = scope_of(&r->principal);
     if (store_orders_mark_printed(r->store, &sc, ids, n, time_now_ms()) != STORE_OK) {
         r->store_broken = true;
@@ -143,9 +144,12 @@ static bool bool_param(struct request *r, const char *name, bool dflt, bool *out
         *out = dflt;
         return true;
     }
-    if (!strcasecmp(v, "true")) *out = true;
-    else if (!strcasecmp(v, "false")) *out = false;
-    else return false;
+    if (!strcasecmp(v, "true"))
+        *out = true;
+    else if (!strcasecmp(v, "false"))
+        *out = false;
+    else
+        return false;
     return true;
 }
 
@@ -153,10 +157,14 @@ void api_orders_label(struct request *r)
 {
     const char *type = http_query(r, "documentType");
     enum doc_kind kind;
-    if (type && !strcmp(type, "postageLabel")) kind = KIND_LABEL;
-    else if (type && !strcmp(type, "despatchNote")) kind = KIND_DESPATCH;
-    else if (type && !strcmp(type, "CN22")) kind = KIND_CN22;
-    else if (type && !strcmp(type, "CN23")) kind = KIND_CN23;
+    if (type && !strcmp(type, "postageLabel"))
+        kind = KIND_LABEL;
+    else if (type && !strcmp(type, "despatchNote"))
+        kind = KIND_DESPATCH;
+    else if (type && !strcmp(type, "CN22"))
+        kind = KIND_CN22;
+    else if (type && !strcmp(type, "CN23"))
+        kind = KIND_CN23;
     else {
         http_error(r, 400, "InvalidDocumentType",
                    "documentType must be postageLabel, despatchNote, CN22 or CN23.");
@@ -170,7 +178,8 @@ void api_orders_label(struct request *r)
     }
     if (!bool_param(r, "includeReturnsLabel", false, &returns) ||
         !bool_param(r, "includeCN", false, &customs)) {
-        http_error(r, 400, "InvalidRequest", "includeReturnsLabel and includeCN must be true or false.");
+        http_error(r, 400, "InvalidRequest",
+                   "includeReturnsLabel and includeCN must be true or false.");
         return;
     }
     struct order_row *rows;
@@ -224,12 +233,15 @@ void api_orders_label(struct request *r)
             return;
         }
         const char *title = kind == KIND_DESPATCH ? "Despatch notes" : "Customs declarations";
-        struct doc *d = doc_begin(r->cfg->fonts, r->principal.tenant_id, layout_of(&ts), title,
-                                  &r->out);
+        struct doc *d =
+            doc_begin(r->cfg->fonts, r->principal.tenant_id, layout_of(&ts), title, &r->out);
         for (size_t i = 0; i < n; i++) {
-            if (kind == KIND_DESPATCH) doc_add_despatch_note(d, &s[i]);
-            else if (kind == KIND_CN22) doc_add_cn22(d, &s[i]);
-            else doc_add_cn23(d, &s[i]);
+            if (kind == KIND_DESPATCH)
+                doc_add_despatch_note(d, &s[i]);
+            else if (kind == KIND_CN22)
+                doc_add_cn22(d, &s[i]);
+            else
+                doc_add_cn23(d, &s[i]);
         }
         lr = drawn(r, doc_end(d, NULL));
         if (lr != LABEL_OK) {

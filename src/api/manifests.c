@@ -62,7 +62,8 @@ static void answer(struct request *r, int status, int64_t no, int64_t created,
         api_store_failed(r);
         return;
     }
-    for (size_t i = 0; i < n; i++) http_egress_claim(r, rows[i].tenant_id);
+    for (size_t i = 0; i < n; i++)
+        http_egress_claim(r, rows[i].tenant_id);
     struct doc_manifest m;
     if (!paperwork_manifest(sc.tenant_id, no, created, rows, n, &ts, name, r->cfg->tariff,
                             &r->arena, &m)) {

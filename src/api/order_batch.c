@@ -52,7 +52,8 @@ static int assign_tracking(struct request *r, struct order_batch *b)
         const char *prefix = quotes[i].s10_prefix;
         int n = 0;
         for (size_t j = i; j < b->nvalid; j++)
-            n += quotes[j].service_code && !valid[j].postage && !strcmp(quotes[j].s10_prefix, prefix);
+            n += quotes[j].service_code && !valid[j].postage &&
+                 !strcmp(quotes[j].s10_prefix, prefix);
         int64_t serial;
         int rc = store_s10_reserve(r->store, prefix, n, &serial);
         if (rc != STORE_OK) return rc;

@@ -35,7 +35,6 @@ void order_batch_check(struct request *r, const json_t *const *items, size_t n,
  * return code (STORE_OK, or an error after which nothing was inserted). */
 int order_batch_insert(struct request *r, struct order_batch *b);
 /* The order_row a just-created order reads back as, without a store call. */
-struct order_row order_batch_row(const struct request *r, const struct order_batch *b,
-                                 size_t item);
+struct order_row order_batch_row(const struct request *r, const struct order_batch *b, size_t item);
 
 #endif

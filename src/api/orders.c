@@ -150,7 +150,8 @@ void api_orders_create(struct request *r)
     }
     size_t n = json_array_size(items);
     const json_t **each = arena_alloc(&r->arena, n * sizeof *each);
-    for (size_t i = 0; i < n; i++) each[i] = json_array_get(items, i);
+    for (size_t i = 0; i < n; i++)
+        each[i] = json_array_get(items, i);
     struct order_batch b;
     order_batch_check(r, each, n, &b);
     if (order_batch_insert(r, &b) != STORE_OK) {
@@ -214,7 +215,8 @@ static void list_orders(struct request *r, bool full)
         return;
     }
     struct cursor c = {.tenant_id = r->principal.tenant_id};
-    if ((sd && !time_parse_rfc3339(sd, &c.start_ms)) || (ed && !time_parse_rfc3339(ed, &c.end_ms))) {
+    if ((sd && !time_parse_rfc3339(sd, &c.start_ms)) ||
+        (ed && !time_parse_rfc3339(ed, &c.end_ms))) {
         http_error(r, 400, "InvalidDateTime",
                    "startDateTime and endDateTime must be RFC 3339 date-times.");
         return;
@@ -435,7 +437,8 @@ static const char *read_status_item(const json_t *item, struct status_request *s
     }
     const json_t *st = json_object_get(item, "status");
     const char *s = json_string_value(st);
-    if (!s || (strcmp(s, STATUS_NEW) && strcmp(s, STATUS_DESPATCHED) && strcmp(s, STATUS_OTHER_COURIER)))
+    if (!s ||
+        (strcmp(s, STATUS_NEW) && strcmp(s, STATUS_DESPATCHED) && strcmp(s, STATUS_OTHER_COURIER)))
         return "status must be one of new, despatched, despatchedByOtherCourier.";
     sr->status = s;
     bool bad = false;

@@ -10,7 +10,8 @@ static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv
 void apikey_generate(char *key)
 {
     /* uniform over 62 symbols: randombytes_uniform avoids modulo bias */
-    for (int i = 0; i < APIKEY_LEN; i++) key[i] = alphabet[randombytes_uniform(62)];
+    for (int i = 0; i < APIKEY_LEN; i++)
+        key[i] = alphabet[randombytes_uniform(62)];
     key[APIKEY_LEN] = 0;
 }
 
@@ -35,7 +36,8 @@ const char *apikey_from_header(const char *v)
     if (!v) return NULL;
     if (strncasecmp(v, "Bearer ", 7) == 0) {
         v += 7;
-        while (*v == ' ') v++;
+        while (*v == ' ')
+            v++;
     }
     return well_formed(v, strlen(v)) ? v : NULL;
 }

@@ -29,7 +29,8 @@ static const char *account_subject(struct arena *a, const char *email)
 {
     size_t n = strlen(email);
     char *lower = arena_alloc(a, n + 1);
-    for (size_t i = 0; i < n; i++) lower[i] = (char)tolower((unsigned char)email[i]);
+    for (size_t i = 0; i < n; i++)
+        lower[i] = (char)tolower((unsigned char)email[i]);
     unsigned char h[32];
     crypto_hash_sha256(h, (const unsigned char *)lower, n);
     char hex[65];
@@ -43,8 +44,8 @@ static int failures(struct store *s, const char *subject, int64_t now, int *coun
 }
 
 enum signin_result session_sign_in(struct store *s, const char *email, const char *password,
-                                   const char *client_ip, struct arena *a,
-                                   struct principal *out, char *token)
+                                   const char *client_ip, struct arena *a, struct principal *out,
+                                   char *token)
 {
     int64_t now = time_now_ms();
     const char *acct = account_subject(a, email);
@@ -95,7 +96,8 @@ static bool cookie_token(const char *header, char *out)
     const char *p = header;
     bool found = false;
     while (*p) {
-        while (*p == ' ' || *p == ';') p++;
+        while (*p == ' ' || *p == ';')
+            p++;
         if (strncmp(p, name, nl) == 0) {
             if (found) return false;
             found = true;

@@ -30,8 +30,8 @@ enum signin_result { SIGNIN_OK, SIGNIN_BAD_CREDENTIALS, SIGNIN_LIMITED, SIGNIN_E
  * session (rotation at sign-in: a token is never carried over). token gets
  * SESSION_TOKEN_LEN + 1 bytes. */
 enum signin_result session_sign_in(struct store *s, const char *email, const char *password,
-                                   const char *client_ip, struct arena *a,
-                                   struct principal *out, char *token);
+                                   const char *client_ip, struct arena *a, struct principal *out,
+                                   char *token);
 /* Resolves the Cookie header to a principal and the session's CSRF token. */
 int session_authenticate(struct store *s, const char *cookie_header, struct arena *a,
                          struct principal *out, const char **csrf);

@@ -7,7 +7,6 @@
 
 #include <stdio.h>
 
-
 static double cn23_title(struct doc *d, const struct doc_page *g, bool cont)
 {
     double y = g->m + 18 * g->k;

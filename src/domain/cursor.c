@@ -16,13 +16,15 @@ _Static_assert(SEALED * 4 / 3 + 4 < CURSOR_TOKEN_MAX, "token buffer too small");
 
 static void put64(unsigned char *p, int64_t v)
 {
-    for (int i = 0; i < 8; i++) p[i] = (unsigned char)((uint64_t)v >> (56 - 8 * i));
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)((uint64_t)v >> (56 - 8 * i));
 }
 
 static int64_t get64(const unsigned char *p)
 {
     uint64_t v = 0;
-    for (int i = 0; i < 8; i++) v = v << 8 | p[i];
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
     return (int64_t)v;
 }
 

@@ -6,7 +6,6 @@
 
 #include <stdio.h>
 
-
 /* The title line; continuation pages say so. */
 static double dn_title(struct doc *d, const struct doc_page *g, const struct doc_shipment *s,
                        bool cont)
@@ -92,7 +91,8 @@ static struct pd_table dn_table(const struct doc_page *g, struct pd_col cols[3])
 }
 
 /* The items, a page at a time, then the total count. */
-static void dn_items(struct doc *d, const struct doc_page *g, const struct doc_shipment *s, double y)
+static void dn_items(struct doc *d, const struct doc_page *g, const struct doc_shipment *s,
+                     double y)
 {
     double ph = d->page_h, pw = d->page_w;
     struct pd_col cols[3];

@@ -146,7 +146,8 @@ struct doc_page doc_page_geometry(const struct doc *d, double narrow_margin, dou
     double pw, ph;
     doc_layout_page(d, &pw, &ph);
     bool narrow = pw < 400;
-    struct doc_page g = {narrow ? narrow_margin : wide_margin, 0, narrow ? narrow_scale : 1, narrow};
+    struct doc_page g = {narrow ? narrow_margin : wide_margin, 0, narrow ? narrow_scale : 1,
+                         narrow};
     g.w = pw - 2 * g.m;
     return g;
 }

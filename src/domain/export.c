@@ -84,7 +84,8 @@ static void cell_int(struct row_writer *w, struct arena *a, bool present, int64_
 static void cell_money(struct row_writer *w, struct arena *a, const json_t *v)
 {
     int64_t p = json_integer_value(v);
-    cell(w, json_is_integer(v) ? arena_printf(a, "%" PRId64 ".%02" PRId64, p / 100, p % 100) : NULL);
+    cell(w,
+         json_is_integer(v) ? arena_printf(a, "%" PRId64 ".%02" PRId64, p / 100, p % 100) : NULL);
 }
 
 static void cell_bool(struct row_writer *w, const json_t *v)
@@ -126,12 +127,13 @@ static void cells_package(struct row_writer *w, struct arena *a, const json_t *p
     int64_t grams = 0;
     size_t i;
     json_t *p;
-    json_array_foreach(packages, i, p) grams += json_integer_value(json_object_get(p, "weightInGrams"));
+    json_array_foreach(packages, i, p) grams +=
+        json_integer_value(json_object_get(p, "weightInGrams"));
     cell(w, json_array_size(packages)
                 ? arena_printf(a, "%" PRId64 ".%03" PRId64, grams / 1000, grams % 1000)
                 : NULL);
-    const char *format = json_string_value(
-        json_object_get(json_array_get(packages, 0), "packageFormatIdentifier"));
+    const char *format =
+        json_string_value(json_object_get(json_array_get(packages, 0), "packageFormatIdentifier"));
     cell(w, format && strcmp(format, "undefined") ? format : NULL);
 }
 
@@ -144,7 +146,8 @@ bool export_row(struct buf *b, const struct order_row *row, struct arena *a)
     const json_t *addr = json_object_get(recipient, "address");
     const json_t *postage = json_object_get(doc, "postageDetails");
     const json_t *packages = json_object_get(doc, "packages");
-    const json_t *item = json_array_get(json_object_get(json_array_get(packages, 0), "contents"), 0);
+    const json_t *item =
+        json_array_get(json_object_get(json_array_get(packages, 0), "contents"), 0);
     struct row_writer w = {b, 0};
 
     cells_names(&w, a, json_string_value(json_object_get(addr, "fullName")));

@@ -30,7 +30,8 @@ static int parse_item(struct arena *a, const char *s, size_t n, struct order_key
     if (digits) {
         if (n > 10) return -1; /* identifiers are int32 in the spec */
         int64_t v = 0;
-        for (size_t i = 0; i < n; i++) v = v * 10 + (s[i] - '0');
+        for (size_t i = 0; i < n; i++)
+            v = v * 10 + (s[i] - '0');
         if (v < 1 || v > 2147483647) return -1;
         k->id = v;
         return 0;
@@ -55,7 +56,8 @@ int idlist_parse(struct arena *a, const char *raw, struct order_key **keys, cons
         return -1;
     }
     size_t count = 1;
-    for (size_t i = 0; i < len; i++) count += raw[i] == ';';
+    for (size_t i = 0; i < len; i++)
+        count += raw[i] == ';';
     if (count > IDLIST_MAX) {
         *error = "At most 100 order identifiers can be given.";
         return -1;

@@ -83,9 +83,9 @@ bool import_read(const char *data, size_t len, int64_t now_ms, struct arena *a,
  * marketplace exports carry no parcel weight or size, and Click & Drop
  * applies the account's default package to them. Zero / NULL: no default. */
 struct import_defaults {
-    int64_t now_ms;              /* the order date of rows that give none */
-    int64_t weight_grams;        /* when a row has no Weight and no item weights */
-    const char *package_format;  /* a packageFormatIdentifier, when no Package size */
+    int64_t now_ms;             /* the order date of rows that give none */
+    int64_t weight_grams;       /* when a row has no Weight and no item weights */
+    const char *package_format; /* a packageFormatIdentifier, when no Package size */
 };
 bool import_read_with(const char *data, size_t len, const struct import_defaults *d,
                       struct arena *a, struct import_batch *out);

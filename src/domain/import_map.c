@@ -215,7 +215,7 @@ static json_t *map_package(struct map_order *m, int64_t *items_value)
                  arena_printf(m->r->a, "'%s' is not a weight in kg (up to 3 decimals, e.g. 1.25)",
                               import_echo(m->r->a, weight)));
     if (weight || grams > 0) json_object_set_new(pkg, "weightInGrams", json_integer(grams));
-    const char *format = size               ? import_package_format(size)
+    const char *format = size                ? import_package_format(size)
                          : d->package_format ? d->package_format
                                              : "undefined";
     if (!format)

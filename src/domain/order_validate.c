@@ -17,6 +17,8 @@ struct field {
     const char *const *choices; /* ENUM */
     int max_items;              /* ARR */
 };
+/* One line per field reads as the spec's own table does. */
+/* clang-format off */
 #define END {NULL, 0, false, 0, 0, NULL, NULL, 0}
 #define STR(n, len) {n, F_STR, false, 0, len, NULL, NULL, 0}
 #define STR_REQ(n, len) {n, F_STR, true, 0, len, NULL, NULL, 0}
@@ -148,6 +150,7 @@ static const struct field order_fields[] = {
     {"dangerousGoodsQuantity", F_NUM, false, 0, 999999999, NULL, NULL, 0},
     OBJ("importer", importer_fields),
     END};
+/* clang-format on */
 
 size_t utf8_length(const char *s)
 {
@@ -199,7 +202,8 @@ static void add_error(struct order_errors *e, struct arena *a, int code, const c
         if (json_is_string(value)) {
             text = arena_strdup(a, json_string_value(value));
         } else {
-            char *dump = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+            char *dump =
+                json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
             if (dump) {
                 /* echo at most a little of a large value */
                 text = arena_strndup(a, dump, strlen(dump) > 200 ? 200 : strlen(dump));
@@ -338,8 +342,8 @@ static bool validate_value(const json_t *v, const struct field *f, const char *p
             return false;
         }
         if (json_array_size(v) > (size_t)f->max_items) {
-            add_error(e, a, OERR_RANGE,
-                      arena_printf(a, "must have at most %d items", f->max_items), path, NULL);
+            add_error(e, a, OERR_RANGE, arena_printf(a, "must have at most %d items", f->max_items),
+                      path, NULL);
             return false;
         }
         json_t *arr = json_array();

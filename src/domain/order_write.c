@@ -156,7 +156,8 @@ bool order_write_details(struct jw *w, const struct order_row *row, struct arena
     int64_t weight = 0;
     size_t i;
     json_t *pkg;
-    json_array_foreach(packages, i, pkg) weight += json_integer_value(json_object_get(pkg, "weightInGrams"));
+    json_array_foreach(packages, i, pkg) weight +=
+        json_integer_value(json_object_get(pkg, "weightInGrams"));
     jw_kint(w, "weightInGrams", weight);
     if (json_array_size(packages))
         copy_str(w, json_array_get(packages, 0), "packageFormatIdentifier", "packageSize");
@@ -182,8 +183,7 @@ bool order_write_details(struct jw *w, const struct order_row *row, struct arena
 
     write_postal(w, "shippingInfo", recipient, a);
     /* without a billing address Click & Drop bills the shipping address */
-    write_postal(w, "billingInfo",
-                 json_object_get(billing, "address") ? billing : recipient, a);
+    write_postal(w, "billingInfo", json_object_get(billing, "address") ? billing : recipient, a);
     write_order_lines(w, packages);
 
     jw_key(w, "tags");

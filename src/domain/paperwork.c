@@ -54,8 +54,10 @@ static void items_of(const json_t *packages, struct arena *a, struct doc_shipmen
             it->origin_country = str(a, item, "originCountryCode");
             it->quantity = (int)json_integer_value(json_object_get(item, "quantity"));
             it->unit_value_pence = json_integer_value(json_object_get(item, "unitValue"));
-            it->unit_weight_grams = (int)json_integer_value(json_object_get(item, "unitWeightInGrams"));
-            if (!category) category = json_string_value(json_object_get(item, "customsDeclarationCategory"));
+            it->unit_weight_grams =
+                (int)json_integer_value(json_object_get(item, "unitWeightInGrams"));
+            if (!category)
+                category = json_string_value(json_object_get(item, "customsDeclarationCategory"));
         }
     }
     s->items = items;
@@ -95,12 +97,14 @@ bool paperwork_shipment(const struct order_row *row, const struct tenant_setting
         .phone = str(a, recipient, "phoneNumber"),
     };
     out->service_code = row->service_code;
-    const struct tariff_service *svc = row->service_code ? tariff_service(t, row->service_code) : NULL;
+    const struct tariff_service *svc =
+        row->service_code ? tariff_service(t, row->service_code) : NULL;
     out->service_name = svc ? svc->name : row->service_code;
     out->format = str(a, json_array_get(packages, 0), "packageFormatIdentifier");
     size_t i;
     const json_t *pkg;
-    json_array_foreach(packages, i, pkg) out->weight_grams += (int)json_integer_value(json_object_get(pkg, "weightInGrams"));
+    json_array_foreach(packages, i, pkg) out->weight_grams +=
+        (int)json_integer_value(json_object_get(pkg, "weightInGrams"));
     out->tracking_number = row->tracking_number;
     out->postage_pence = row->postage_pence;
     items_of(packages, a, out);

@@ -29,9 +29,8 @@ bool postage_quote(const struct tariff *t, const json_t *doc, struct arena *a,
               "packages is required when postageDetails.serviceCode is given", NULL);
         return false;
     }
-    const char *country = json_string_value(
-        json_object_get(json_object_get(json_object_get(doc, "recipient"), "address"),
-                        "countryCode"));
+    const char *country = json_string_value(json_object_get(
+        json_object_get(json_object_get(doc, "recipient"), "address"), "countryCode"));
     int64_t total = 0;
     bool ok = true;
     size_t i;

@@ -24,8 +24,7 @@ const char *status_plan(const char *current, const struct status_request *req, i
     *code = "InvalidStatusTransition";
     if (is(current, STATUS_CANCELLED)) return "A cancelled order cannot change status.";
     if (is(req->status, STATUS_NEW)) {
-        if (is(current, STATUS_MANIFESTED))
-            return "A manifested order cannot be set back to new.";
+        if (is(current, STATUS_MANIFESTED)) return "A manifested order cannot be set back to new.";
         c->clear_label = true;
         return NULL;
     }

@@ -21,7 +21,8 @@ const char *http_route_name(const struct request *r)
 static int count_header(const struct request *r, const char *name)
 {
     int n = 0;
-    for (size_t i = 0; i < r->nheaders; i++) n += strcasecmp(r->headers[i].name, name) == 0;
+    for (size_t i = 0; i < r->nheaders; i++)
+        n += strcasecmp(r->headers[i].name, name) == 0;
     return n;
 }
 
@@ -53,10 +54,12 @@ static bool framing_checks(struct request *r)
     int host = count_header(r, "Host");
     if (!why && cl && te) why = "Content-Length and Transfer-Encoding may not both be given.";
     if (!why && (cl > 1 || te > 1)) why = "Content-Length and Transfer-Encoding may appear once.";
-    if (!why && (host > 1 || (host == 0 && !r->http10))) why = "Exactly one Host header is required.";
+    if (!why && (host > 1 || (host == 0 && !r->http10)))
+        why = "Exactly one Host header is required.";
     const char *hv = host == 1 ? http_header(r, "Host") : NULL;
-    if (!why && hv && (strlen(hv) > 255 || strspn(hv, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                                      "0123456789.-_~:[]%!$&'()*+,;=") != strlen(hv)))
+    if (!why && hv &&
+        (strlen(hv) > 255 || strspn(hv, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                        "0123456789.-_~:[]%!$&'()*+,;=") != strlen(hv)))
         why = "The Host header is not a valid host.";
     if (!why) return true;
     r->close_connection = true;

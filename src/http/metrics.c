@@ -31,7 +31,8 @@ void metrics_record(int route, int status, double seconds)
         if (status_codes[i] == status) si = i;
     atomic_fetch_add_explicit(&requests[ri][si], 1, memory_order_relaxed);
     int b = 0;
-    while (b < NBUCKETS && seconds > buckets[b]) b++;
+    while (b < NBUCKETS && seconds > buckets[b])
+        b++;
     atomic_fetch_add_explicit(&latency_bucket[b], 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&latency_sum_us, (unsigned long long)(seconds * 1e6),
                               memory_order_relaxed);

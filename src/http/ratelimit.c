@@ -17,11 +17,11 @@ struct bucket {
 static struct bucket table[RL_SLOTS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-bool ratelimit_take(int64_t tenant_id, int64_t key_id, int per_second, double now,
-                    int *retry_after)
+bool ratelimit_take(int64_t tenant_id, int64_t key_id, int per_second, double now, int *retry_after)
 {
     if (per_second <= 0) return true;
-    uint64_t h = (uint64_t)tenant_id * 0x9E3779B97F4A7C15ull ^ (uint64_t)key_id * 0xC2B2AE3D27D4EB4Full;
+    uint64_t h =
+        (uint64_t)tenant_id * 0x9E3779B97F4A7C15ull ^ (uint64_t)key_id * 0xC2B2AE3D27D4EB4Full;
     bool ok = true;
     pthread_mutex_lock(&lock);
     struct bucket *b = NULL, *stale = NULL;

@@ -45,10 +45,10 @@ struct request {
     bool nul_in_fields; /* a header or query value had a NUL inside */
     bool http10;        /* HTTP/1.0: no Host required */
 
-    struct buf body; /* request body */
+    struct buf body;        /* request body */
     struct multipart *form; /* the body's multipart/form-data parts, once parsed */
     const char *form_error; /* why the multipart body did not parse */
-    size_t body_seen; /* bytes received, kept or not */
+    size_t body_seen;       /* bytes received, kept or not */
     bool body_too_large;
 
     /* routing */

@@ -4,8 +4,7 @@
 #include <string.h>
 
 /* Compares one pattern with one path; captures {} segments into params. */
-static bool match_path(const char *pattern, const char *path, const char **params,
-                       struct arena *a)
+static bool match_path(const char *pattern, const char *path, const char **params, struct arena *a)
 {
     int np = 0;
     const char *p = pattern, *q = path;

@@ -170,7 +170,8 @@ static struct request *request_new(struct MHD_Connection *conn, const struct ser
         r->id[2 * i] = hex[id_prefix[i] >> 4];
         r->id[2 * i + 1] = hex[id_prefix[i] & 15];
     }
-    for (int i = 0; i < 10; i++) r->id[8 + i] = hex[(n >> (4 * (9 - i))) & 15];
+    for (int i = 0; i < 10; i++)
+        r->id[8 + i] = hex[(n >> (4 * (9 - i))) & 15];
     r->id[18] = 0;
     r->method = arena_strdup(&r->arena, method);
     r->path = arena_strdup(&r->arena, url);
@@ -216,12 +217,12 @@ static void add_standard_headers(struct request *r, struct MHD_Response *resp)
 static enum MHD_Result send_reply(struct MHD_Connection *conn, struct request *r)
 {
     r->sent = true;
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(r->out.len, r->out.len ? r->out.data : (void *)"",
-                                        MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        r->out.len, r->out.len ? r->out.data : (void *)"", MHD_RESPMEM_PERSISTENT);
     if (!resp) return MHD_NO;
     add_standard_headers(r, resp);
-    for (int i = 0; i < r->nhdr; i++) MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
+    for (int i = 0; i < r->nhdr; i++)
+        MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
     /* after a request whose framing cannot be trusted, nothing more is read
      * from the connection: bytes after it could be a smuggled request */
     if (r->close_connection) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
@@ -231,8 +232,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct request *r
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     const struct server_config *cfg = cls;
     struct request *r = *con_cls;
@@ -240,8 +241,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r = request_new(conn, cfg, method, url);
         r->http10 = version && strcmp(version, "HTTP/1.0") == 0;
         *con_cls = r;
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *cl =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > cfg->max_body) {
             http_error(r, 413, "PayloadTooLarge", "The request body is too large.");
             return send_reply(conn, r);
@@ -342,7 +343,8 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
             esc[o++] = (char)c;
         }
     }
-    while (o && esc[o - 1] == ' ') o--;
+    while (o && esc[o - 1] == ' ')
+        o--;
     esc[o] = 0;
     snprintf(extra, sizeof extra, "\"detail\":\"%s\"", esc);
     log_json("warn", "http library", extra);
@@ -483,7 +485,8 @@ static int serve(struct server_config *c)
 
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     socklen_t sl;
     struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
     struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
@@ -535,16 +538,12 @@ static int serve(struct server_config *c)
         {MHD_OPTION_END, 0, NULL},
     };
     struct MHD_Daemon *d = MHD_start_daemon(
-        flags, c->port, NULL, NULL, on_request, c,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, to catch every message */
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, c->threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, c->timeout_s,
-        MHD_OPTION_CONNECTION_LIMIT, 4096u,
-        MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_ARRAY, cert ? tls_opts : &tls_opts[2],
-        MHD_OPTION_END);
+        flags, c->port, NULL, NULL, on_request, c, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+        NULL, /* first, to catch every message */
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, c->threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, c->timeout_s, MHD_OPTION_CONNECTION_LIMIT, 4096u,
+        MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        NULL, MHD_OPTION_ARRAY, cert ? tls_opts : &tls_opts[2], MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "postroom: cannot listen on %s:%u\n", c->listen_host, c->port);
         free(cert);
@@ -555,8 +554,9 @@ static int serve(struct server_config *c)
     atomic_store(&stopping, false);
     bool hk_started = pthread_create(&hk, NULL, housekeeper, c) == 0;
     char extra[160];
-    snprintf(extra, sizeof extra, "\"listen\":\"%s:%u\",\"threads\":%u,\"tls\":%s,\"rate_limit\":%d",
-             c->listen_host, c->port, c->threads, cert ? "true" : "false", c->rate_limit);
+    snprintf(extra, sizeof extra,
+             "\"listen\":\"%s:%u\",\"threads\":%u,\"tls\":%s,\"rate_limit\":%d", c->listen_host,
+             c->port, c->threads, cert ? "true" : "false", c->rate_limit);
     log_json("info", "serving", extra);
     int sig = 0;
     while (sigwait(&sigs, &sig) != 0) {

@@ -12,18 +12,18 @@ struct doc_fonts;
 
 struct server_config {
     const char *db_path;
-    const char *share_dir;        /* tariff and other data files */
-    const struct tariff *tariff;  /* loaded by server_run from share_dir */
+    const char *share_dir;         /* tariff and other data files */
+    const struct tariff *tariff;   /* loaded by server_run from share_dir */
     const struct doc_fonts *fonts; /* loaded by server_run, shared read-only */
     char listen_host[64];
     uint16_t port;
     int rate_limit; /* requests per second per API key; 0 = off */
     const char *tls_cert, *tls_key;
     unsigned threads;
-    size_t max_body;       /* 413 above */
-    size_t max_url;        /* 414 above */
-    size_t max_headers;    /* 431 above */
-    unsigned timeout_s;    /* idle connection timeout */
+    size_t max_body;             /* 413 above */
+    size_t max_url;              /* 414 above */
+    size_t max_headers;          /* 431 above */
+    unsigned timeout_s;          /* idle connection timeout */
     unsigned char token_key[32]; /* HMAC key of continuation tokens */
 };
 

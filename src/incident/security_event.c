@@ -21,11 +21,13 @@ void security_event_subscribe(security_event_hook hook, void *ctx)
 void security_event_raise(const struct security_event *e)
 {
     char extra[256];
-    snprintf(extra, sizeof extra,
-             "\"event\":\"%s\",\"rid\":\"%s\",\"route\":\"%s\",\"tenant\":%lld,\"exposed_tenant\":%lld",
-             e->kind, e->request_id ? e->request_id : "", e->route ? e->route : "",
-             (long long)e->principal_tenant, (long long)e->exposed_tenant);
+    snprintf(
+        extra, sizeof extra,
+        "\"event\":\"%s\",\"rid\":\"%s\",\"route\":\"%s\",\"tenant\":%lld,\"exposed_tenant\":%lld",
+        e->kind, e->request_id ? e->request_id : "", e->route ? e->route : "",
+        (long long)e->principal_tenant, (long long)e->exposed_tenant);
     log_json("alert", "security event", extra);
     metrics_count_security_event(e->kind);
-    for (int i = 0; i < nhooks; i++) hooks[i](e, hook_ctx[i]);
+    for (int i = 0; i < nhooks; i++)
+        hooks[i](e, hook_ctx[i]);
 }

@@ -8,11 +8,11 @@
 #include <stdint.h>
 
 struct security_event {
-    const char *kind;          /* "tenant_mismatch", ... */
+    const char *kind; /* "tenant_mismatch", ... */
     const char *request_id;
     const char *route;
-    int64_t principal_tenant;  /* who asked */
-    int64_t exposed_tenant;    /* whose data would have gone out */
+    int64_t principal_tenant; /* who asked */
+    int64_t exposed_tenant;   /* whose data would have gone out */
 };
 
 typedef void (*security_event_hook)(const struct security_event *e, void *ctx);

@@ -37,7 +37,8 @@ static const char *const sql_text[Q_COUNT] = {
                   "VALUES (?1, ?2, ?3, ?4, ?5)",
     [Q_KEY_REVOKE_NAMED] = "UPDATE api_keys SET revoked_at = ?3 "
                            "WHERE tenant_id = ?1 AND name = ?2 AND revoked_at IS NULL",
-    [Q_DIR_KEY] = "SELECT tenant_id, key_id FROM api_keys WHERE key_hash = ?1 AND revoked_at IS NULL",
+    [Q_DIR_KEY] =
+        "SELECT tenant_id, key_id FROM api_keys WHERE key_hash = ?1 AND revoked_at IS NULL",
     [Q_DIR_LOGIN] = "SELECT u.tenant_id, u.user_id, u.role, u.pw_hash FROM logins l "
                     "JOIN users u ON u.tenant_id = l.tenant_id AND u.user_id = l.user_id "
                     "WHERE l.email = ?1",
@@ -71,8 +72,8 @@ int sq_fail(struct sqlite_store *s, const char *where)
 sqlite3_stmt *sq_stmt(struct sqlite_store *s, enum stmt_id id, const char *sql)
 {
     if (!s->stmt[id]) {
-        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[id],
-                               NULL) != SQLITE_OK) {
+        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[id], NULL) !=
+            SQLITE_OK) {
             sq_fail(s, "prepare");
             return NULL;
         }
@@ -123,7 +124,8 @@ void sq_bind_text_opt(sqlite3_stmt *st, int i, const char *v)
 static void s_close(struct store *base)
 {
     struct sqlite_store *s = S(base);
-    for (int i = 0; i < Q_COUNT; i++) sqlite3_finalize(s->stmt[i]);
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(s->stmt[i]);
     sqlite3_close_v2(s->db);
     free(s);
 }
@@ -316,8 +318,8 @@ static int next_id(struct sqlite_store *s, enum stmt_id id, int64_t tenant_id, i
     return rc == SQLITE_ROW ? STORE_OK : sq_fail(s, "next_id");
 }
 
-static int s_user_add(struct store *base, int64_t tenant_id, const char *email,
-                      const char *pw_hash, enum role role, int64_t *user_id)
+static int s_user_add(struct store *base, int64_t tenant_id, const char *email, const char *pw_hash,
+                      enum role role, int64_t *user_id)
 {
     struct sqlite_store *s = S(base);
     int rc = sq_tx(s, Q_BEGIN_IMMEDIATE);
@@ -338,7 +340,8 @@ static int s_user_add(struct store *base, int64_t tenant_id, const char *email,
     }
     if (rc == STORE_OK) {
         st = stmt(s, Q_LOGIN_ADD);
-        if (!st) rc = STORE_ERROR;
+        if (!st)
+            rc = STORE_ERROR;
         else {
             sqlite3_bind_int64(st, 1, tenant_id);
             sqlite3_bind_int64(st, 2, uid);
@@ -347,8 +350,10 @@ static int s_user_add(struct store *base, int64_t tenant_id, const char *email,
         }
     }
     if (rc == STORE_OK) rc = sq_tx(s, Q_COMMIT);
-    if (rc != STORE_OK) sq_rollback(s);
-    else *user_id = uid;
+    if (rc != STORE_OK)
+        sq_rollback(s);
+    else
+        *user_id = uid;
     return rc;
 }
 
@@ -386,8 +391,10 @@ static int s_apikey_add(struct store *base, int64_t tenant_id, const unsigned ch
         rc = STORE_ERROR;
     }
     if (rc == STORE_OK) rc = sq_tx(s, Q_COMMIT);
-    if (rc != STORE_OK) sq_rollback(s);
-    else *key_id = kid;
+    if (rc != STORE_OK)
+        sq_rollback(s);
+    else
+        *key_id = kid;
     return rc;
 }
 
@@ -441,8 +448,7 @@ static int s_dir_login(struct store *base, const char *email, struct arena *a,
 }
 
 static int s_dir_session(struct store *base, const unsigned char *hash, int64_t now,
-                         int64_t idle_ms, struct principal *out, const char **csrf,
-                         struct arena *a)
+                         int64_t idle_ms, struct principal *out, const char **csrf, struct arena *a)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = stmt(s, Q_DIR_SESSION);

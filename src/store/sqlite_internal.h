@@ -97,8 +97,7 @@ int sq_postage_issue(struct sqlite_store *s, const struct scope *sc, int64_t ord
                      const struct postage *p, int64_t now);
 /* Within a write transaction: voids the order's live S10 number, if any, and
  * refunds its postage. */
-int sq_postage_void(struct sqlite_store *s, const struct scope *sc, int64_t order_id,
-                    int64_t now);
+int sq_postage_void(struct sqlite_store *s, const struct scope *sc, int64_t order_id, int64_t now);
 
 /* sqlite_postage.c */
 int sq_tenant_settings(struct store *, const struct scope *, struct arena *,
@@ -120,9 +119,9 @@ int sq_collect_orders(struct sqlite_store *s, sqlite3_stmt *st, struct arena *a,
                       struct order_row **rows, size_t *n, size_t *cap);
 
 #define ORDER_COLS                                                                                 \
-    "tenant_id, order_id, order_ref, status, created_on, updated_on, order_date, "                \
+    "tenant_id, order_id, order_ref, status, created_on, updated_on, order_date, "                 \
     "postage_applied_on, printed_on, manifested_on, shipped_on, other_courier_on, "                \
-    "tracking_number, carrier, carrier_service, package_count, doc, service_code, "               \
+    "tracking_number, carrier, carrier_service, package_count, doc, service_code, "                \
     "postage_pence, manifest_no, channel"
 
 #endif

@@ -34,16 +34,19 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_LEDGER_ADD] = "INSERT INTO postage_ledger(tenant_id, entry_id, order_id, tracking_number, "
                      "kind, amount_pence, at) SELECT ?1, COALESCE(MAX(entry_id), 0) + 1, ?2, ?3, "
                      "?4, ?5, ?6 FROM postage_ledger WHERE tenant_id = ?1",
-    [Q_ORDER_SET_STATUS] = "UPDATE orders SET status = ?3, updated_on = ?4, "
+    [Q_ORDER_SET_STATUS] =
+        "UPDATE orders SET status = ?3, updated_on = ?4, "
         "postage_applied_on = CASE WHEN ?5 THEN NULL ELSE postage_applied_on END, "
         "service_code = CASE WHEN ?5 THEN NULL ELSE service_code END, "
         "postage_pence = CASE WHEN ?5 THEN NULL ELSE postage_pence END, "
         "printed_on = CASE WHEN ?5 THEN NULL ELSE printed_on END, "
-        "tracking_number = CASE WHEN ?5 THEN NULL WHEN ?8 IS NOT NULL THEN ?8 ELSE tracking_number END, "
+        "tracking_number = CASE WHEN ?5 THEN NULL WHEN ?8 IS NOT NULL THEN ?8 ELSE tracking_number "
+        "END, "
         "shipped_on = CASE WHEN ?6 > 0 THEN ?6 WHEN ?5 THEN NULL ELSE shipped_on END, "
         "other_courier_on = CASE WHEN ?7 > 0 THEN ?7 WHEN ?5 THEN NULL ELSE other_courier_on END, "
         "carrier = CASE WHEN ?9 IS NOT NULL THEN ?9 WHEN ?5 THEN NULL ELSE carrier END, "
-        "carrier_service = CASE WHEN ?10 IS NOT NULL THEN ?10 WHEN ?5 THEN NULL ELSE carrier_service END "
+        "carrier_service = CASE WHEN ?10 IS NOT NULL THEN ?10 WHEN ?5 THEN NULL ELSE "
+        "carrier_service END "
         "WHERE tenant_id = ?1 AND order_id = ?2 AND status = ?11",
 };
 
@@ -54,9 +57,8 @@ static sqlite3_stmt *stmt(struct sqlite_store *s, enum stmt_id id)
 /* Inserts a batch in one transaction: identifiers are allocated in one step
  * from the tenant's counter, so they are dense, per tenant, and never reused.
  * Either every order of the batch is committed or none is. */
-int sq_orders_insert(struct store *base, const struct scope *sc,
-                           const struct order_new *orders, size_t n, int64_t now,
-                           int64_t *ids_out)
+int sq_orders_insert(struct store *base, const struct scope *sc, const struct order_new *orders,
+                     size_t n, int64_t now, int64_t *ids_out)
 {
     struct sqlite_store *s = S(base);
     if (n == 0) return STORE_OK;
@@ -130,7 +132,7 @@ void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r)
 }
 /* Appends every row a prepared, bound statement yields to a growing array. */
 int sq_collect_orders(struct sqlite_store *s, sqlite3_stmt *st, struct arena *a,
-                   struct order_row **rows, size_t *n, size_t *cap)
+                      struct order_row **rows, size_t *n, size_t *cap)
 {
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -149,7 +151,7 @@ int sq_collect_orders(struct sqlite_store *s, sqlite3_stmt *st, struct arena *a,
 /* Looks up each key in turn inside one read transaction; an order matched by
  * two keys is returned once. */
 int sq_orders_get(struct store *base, const struct scope *sc, const struct order_key *keys,
-                        size_t nkeys, struct arena *a, struct order_row **rows, size_t *nrows)
+                  size_t nkeys, struct arena *a, struct order_row **rows, size_t *nrows)
 {
     struct sqlite_store *s = S(base);
     size_t n = 0, cap = 0;
@@ -172,8 +174,10 @@ int sq_orders_get(struct store *base, const struct scope *sc, const struct order
             bool dup = false;
             for (size_t j = 0; j < before; j++)
                 if ((*rows)[j].order_id == (*rows)[i].order_id) dup = true;
-            if (dup) (*rows)[i] = (*rows)[--n];
-            else i++;
+            if (dup)
+                (*rows)[i] = (*rows)[--n];
+            else
+                i++;
         }
     }
     if (in_tx && sq_tx(s, Q_COMMIT) != STORE_OK) goto fail;
@@ -183,9 +187,8 @@ fail:
     sq_rollback(s);
     return STORE_ERROR;
 }
-int sq_orders_page(struct store *base, const struct scope *sc,
-                         const struct order_page_query *q, struct arena *a,
-                         struct order_row **rows, size_t *nrows)
+int sq_orders_page(struct store *base, const struct scope *sc, const struct order_page_query *q,
+                   struct arena *a, struct order_row **rows, size_t *nrows)
 {
     struct sqlite_store *s = S(base);
     size_t n = 0, cap = 0;
@@ -277,8 +280,7 @@ int sq_postage_issue(struct sqlite_store *s, const struct scope *sc, int64_t ord
     return sq_exec(s, st, "ledger_add");
 }
 
-int sq_postage_void(struct sqlite_store *s, const struct scope *sc, int64_t order_id,
-                    int64_t now)
+int sq_postage_void(struct sqlite_store *s, const struct scope *sc, int64_t order_id, int64_t now)
 {
     sqlite3_stmt *st = stmt(s, Q_ORDER_POSTAGE_OF);
     if (!st) return STORE_ERROR;

@@ -138,8 +138,8 @@ int sq_order_apply_postage(struct store *base, const struct scope *sc, int64_t o
     return rc;
 }
 
-int sq_orders_mark_printed(struct store *base, const struct scope *sc, const int64_t *ids,
-                           size_t n, int64_t now)
+int sq_orders_mark_printed(struct store *base, const struct scope *sc, const int64_t *ids, size_t n,
+                           int64_t now)
 {
     struct sqlite_store *s = S(base);
     if (sq_tx(s, Q_BEGIN_IMMEDIATE) != STORE_OK) return STORE_ERROR;
@@ -187,8 +187,9 @@ int sq_manifest_create(struct store *base, const struct scope *sc, int64_t now, 
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW) no = sqlite3_column_int64(st, 0);
         sqlite3_reset(st);
-        rc = step == SQLITE_ROW ? STORE_OK : step == SQLITE_DONE ? STORE_NOTFOUND
-                                                                 : sq_fail(s, "manifest_next");
+        rc = step == SQLITE_ROW    ? STORE_OK
+             : step == SQLITE_DONE ? STORE_NOTFOUND
+                                   : sq_fail(s, "manifest_next");
     }
     int changed = 0;
     if (rc == STORE_OK && (st = stmt(s, Q_MANIFEST_ASSIGN))) {
@@ -208,8 +209,10 @@ int sq_manifest_create(struct store *base, const struct scope *sc, int64_t now, 
     }
     if (rc == STORE_OK) rc = manifest_orders(s, sc, no, a, rows, nrows);
     if (rc == STORE_OK) rc = sq_tx(s, Q_COMMIT);
-    if (rc != STORE_OK) sq_rollback(s); /* the manifest number is not used up either */
-    else *manifest_no = no;
+    if (rc != STORE_OK)
+        sq_rollback(s); /* the manifest number is not used up either */
+    else
+        *manifest_no = no;
     return rc;
 }
 
@@ -227,13 +230,16 @@ int sq_manifest_get(struct store *base, const struct scope *sc, int64_t manifest
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW) *created_at = sqlite3_column_int64(st, 0);
         sqlite3_reset(st);
-        rc = step == SQLITE_ROW ? STORE_OK : step == SQLITE_DONE ? STORE_NOTFOUND
-                                                                 : sq_fail(s, "manifest_get");
+        rc = step == SQLITE_ROW    ? STORE_OK
+             : step == SQLITE_DONE ? STORE_NOTFOUND
+                                   : sq_fail(s, "manifest_get");
     }
     if (rc == STORE_OK) rc = manifest_orders(s, sc, manifest_no, a, rows, nrows);
     if (own_tx) {
-        if (rc == STORE_ERROR) sq_rollback(s);
-        else if (sq_tx(s, Q_COMMIT) != STORE_OK) rc = STORE_ERROR;
+        if (rc == STORE_ERROR)
+            sq_rollback(s);
+        else if (sq_tx(s, Q_COMMIT) != STORE_OK)
+            rc = STORE_ERROR;
     }
     return rc;
 }

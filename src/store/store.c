@@ -183,8 +183,8 @@ int store_order_apply_postage(struct store *s, const struct scope *sc, int64_t o
     return s->ops->order_apply_postage(s, sc, order_id, from_status, p, now);
 }
 
-int store_orders_mark_printed(struct store *s, const struct scope *sc, const int64_t *ids,
-                              size_t n, int64_t now)
+int store_orders_mark_printed(struct store *s, const struct scope *sc, const int64_t *ids, size_t n,
+                              int64_t now)
 {
     return s->ops->orders_mark_printed(s, sc, ids, n, now);
 }
@@ -196,8 +196,7 @@ int store_manifest_create(struct store *s, const struct scope *sc, int64_t now, 
 }
 
 int store_manifest_get(struct store *s, const struct scope *sc, int64_t manifest_no,
-                       struct arena *a, int64_t *created_at, struct order_row **rows,
-                       size_t *nrows)
+                       struct arena *a, int64_t *created_at, struct order_row **rows, size_t *nrows)
 {
     return s->ops->manifest_get(s, sc, manifest_no, a, created_at, rows, nrows);
 }

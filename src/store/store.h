@@ -73,8 +73,8 @@ struct order_key {
 };
 
 struct order_page_query {
-    int64_t after_id;          /* keyset: identifiers strictly greater */
-    int64_t start_ms, end_ms;  /* createdOn bounds, inclusive; 0 = open */
+    int64_t after_id;         /* keyset: identifiers strictly greater */
+    int64_t start_ms, end_ms; /* createdOn bounds, inclusive; 0 = open */
     int limit;
 };
 
@@ -84,7 +84,7 @@ struct order_status_change {
     const char *from_status;
     const char *to_status;
     int64_t now;
-    bool clear_label;                 /* back to new: the label is void */
+    bool clear_label; /* back to new: the label is void */
     int64_t shipped_on, other_courier_on;
     const char *tracking_number, *carrier, *carrier_service;
 };
@@ -145,8 +145,7 @@ int store_orders_page(struct store *s, const struct scope *sc, const struct orde
 int store_order_delete(struct store *s, const struct scope *sc, int64_t order_id);
 int store_order_set_status(struct store *s, const struct scope *sc, int64_t order_id,
                            const struct order_status_change *c);
-int store_tenant_name(struct store *s, const struct scope *sc, struct arena *a,
-                      const char **name);
+int store_tenant_name(struct store *s, const struct scope *sc, struct arena *a, const char **name);
 
 /* Postage, labels and manifests. Voiding (an order set back to new, or
  * deleted) marks its tracking number void and refunds its postage in the
@@ -161,8 +160,8 @@ int store_s10_reserve(struct store *s, const char *prefix, int n, int64_t *first
 int store_order_apply_postage(struct store *s, const struct scope *sc, int64_t order_id,
                               const char *from_status, const struct postage *p, int64_t now);
 /* Postage applied -> label generated (orders in other states are left). */
-int store_orders_mark_printed(struct store *s, const struct scope *sc, const int64_t *ids,
-                              size_t n, int64_t now);
+int store_orders_mark_printed(struct store *s, const struct scope *sc, const int64_t *ids, size_t n,
+                              int64_t now);
 /* Every order in labelGenerated or despatched and in no manifest goes into a
  * new numbered manifest, atomically. STORE_NOTFOUND when none is eligible. */
 int store_manifest_create(struct store *s, const struct scope *sc, int64_t now, struct arena *a,
@@ -216,8 +215,8 @@ struct store_ops {
                                const struct postage *, int64_t);
     int (*orders_mark_printed)(struct store *, const struct scope *, const int64_t *, size_t,
                                int64_t);
-    int (*manifest_create)(struct store *, const struct scope *, int64_t, struct arena *,
-                           int64_t *, struct order_row **, size_t *);
+    int (*manifest_create)(struct store *, const struct scope *, int64_t, struct arena *, int64_t *,
+                           struct order_row **, size_t *);
     int (*manifest_get)(struct store *, const struct scope *, int64_t, struct arena *, int64_t *,
                         struct order_row **, size_t *);
 };

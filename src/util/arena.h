@@ -17,7 +17,7 @@ void arena_init(struct arena *a);
 /* Releases every block; the arena may be reused afterwards. Memory is wiped
  * before it goes back to malloc so no request's data survives in the heap. */
 void arena_free(struct arena *a);
-void *arena_alloc(struct arena *a, size_t n);  /* 16-byte aligned, zeroed */
+void *arena_alloc(struct arena *a, size_t n); /* 16-byte aligned, zeroed */
 char *arena_strdup(struct arena *a, const char *s);
 /* Room for one more element in a growing array: when n has reached *cap,
  * copies the n elements of `items` (each `size` bytes) into a new array of

@@ -19,7 +19,8 @@ void buf_reserve(struct buf *b, size_t more)
 {
     if (b->len + more + 1 <= b->cap) return;
     size_t cap = b->cap ? b->cap * 2 : 256;
-    while (cap < b->len + more + 1) cap *= 2;
+    while (cap < b->len + more + 1)
+        cap *= 2;
     char *d = arena_alloc(b->arena, cap);
     if (b->len) memcpy(d, b->data, b->len);
     b->data = d;
@@ -126,7 +127,8 @@ static void jw_escaped(struct buf *b, const char *s, size_t n)
     buf_addc(b, '"');
     for (size_t i = 0; i < n;) {
         size_t run = i;
-        while (run < n && json_plain((unsigned char)s[run])) run++;
+        while (run < n && json_plain((unsigned char)s[run]))
+            run++;
         if (run > i) { /* copy plain ASCII in one go */
             buf_add(b, s + i, run - i);
             i = run;
@@ -187,7 +189,8 @@ size_t fmt_u64(char *out, uint64_t v)
         tmp[n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+    for (size_t i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
     return n;
 }
 

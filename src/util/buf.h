@@ -42,14 +42,14 @@ void jw_obj_close(struct jw *w);
 void jw_arr_open(struct jw *w);
 void jw_arr_close(struct jw *w);
 void jw_key(struct jw *w, const char *key);
-void jw_str(struct jw *w, const char *s);            /* NULL prints null */
+void jw_str(struct jw *w, const char *s); /* NULL prints null */
 void jw_strn(struct jw *w, const char *s, size_t n);
 void jw_int(struct jw *w, int64_t v);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
-void jw_money(struct jw *w, int64_t pence);         /* 1349 -> 13.49 */
-void jw_raw(struct jw *w, const char *json);        /* already-valid JSON */
-void jw_time(struct jw *w, int64_t unix_ms);         /* RFC 3339 UTC */
+void jw_money(struct jw *w, int64_t pence);  /* 1349 -> 13.49 */
+void jw_raw(struct jw *w, const char *json); /* already-valid JSON */
+void jw_time(struct jw *w, int64_t unix_ms); /* RFC 3339 UTC */
 
 /* key + value shorthands; the _opt forms write nothing for NULL/absent. */
 void jw_kstr(struct jw *w, const char *k, const char *s);

@@ -47,8 +47,7 @@ void log_write_line_batched(const char *line, size_t len)
     }
     double now = time_mono_s();
     pthread_mutex_lock(&batch_lock);
-    if (batch_len + len + 1 > BATCH_BYTES || (batch_len && now - batch_first > 0.1))
-        flush_locked();
+    if (batch_len + len + 1 > BATCH_BYTES || (batch_len && now - batch_first > 0.1)) flush_locked();
     if (!batch_len) batch_first = now;
     memcpy(batch + batch_len, line, len);
     batch[batch_len + len] = '\n';

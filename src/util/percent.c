@@ -32,4 +32,3 @@ char *percent_decode(struct arena *a, const char *s, size_t n, bool plus_space)
     out[o] = 0;
     return out;
 }
-

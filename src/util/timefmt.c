@@ -73,7 +73,8 @@ bool time_parse_rfc3339(const char *s, int64_t *unix_ms)
                 p++;
             }
             if (nd == 0 || nd > 9) return false;
-            for (int i = nd; i < 3; i++) frac *= 10;
+            for (int i = nd; i < 3; i++)
+                frac *= 10;
             ms = frac;
         }
         if (*p == 'Z' || *p == 'z') {

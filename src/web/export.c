@@ -126,7 +126,8 @@ void web_export_csv(struct request *r)
     }
     char day[40];
     time_format_rfc3339(time_now_ms(), day, sizeof day);
-    http_add_header(r, "Content-Disposition",
-                    arena_printf(&r->arena, "attachment; filename=\"postroom-orders-%.10s.csv\"", day));
+    http_add_header(
+        r, "Content-Disposition",
+        arena_printf(&r->arena, "attachment; filename=\"postroom-orders-%.10s.csv\"", day));
     http_reply(r, 200, "text/csv; charset=utf-8");
 }

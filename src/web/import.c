@@ -27,7 +27,7 @@ struct import_plan {
         size_t line;
         const char *reference;
         int64_t existing; /* the order already holding the reference */
-    } *skipped;
+    } * skipped;
     size_t nskipped;
 };
 
@@ -146,7 +146,8 @@ static void validation_problems(struct request *r, const struct import_batch *ib
                                 const struct import_plan *plan, const struct order_batch *ob)
 {
     size_t count = 0, shown = 0;
-    for (size_t i = 0; i < ob->n; i++) count += ob->slot[i] == ORDER_BATCH_FAILED ? ob->errs[i].n : 0;
+    for (size_t i = 0; i < ob->n; i++)
+        count += ob->slot[i] == ORDER_BATCH_FAILED ? ob->errs[i].n : 0;
     problems_open(r, count, ib->format_name);
     for (size_t i = 0; i < ob->n; i++) {
         if (ob->slot[i] != ORDER_BATCH_FAILED) continue;
@@ -162,9 +163,10 @@ static void validation_problems(struct request *r, const struct import_batch *ib
 
 static void skipped_table(struct request *r, const struct import_plan *plan)
 {
-    buf_printf(&r->out, "<p>%zu order%s skipped: an order with the same reference is already in "
-                        "postroom.</p><table><thead><tr><th>Line</th><th>Reference</th>"
-                        "<th>Existing order</th></tr></thead><tbody>",
+    buf_printf(&r->out,
+               "<p>%zu order%s skipped: an order with the same reference is already in "
+               "postroom.</p><table><thead><tr><th>Line</th><th>Reference</th>"
+               "<th>Existing order</th></tr></thead><tbody>",
                plan->nskipped, plan->nskipped == 1 ? "" : "s");
     for (size_t i = 0; i < plan->nskipped; i++) {
         buf_printf(&r->out, "<tr><td>%zu</td><td>", plan->skipped[i].line);
@@ -226,7 +228,8 @@ static bool plan_import(struct request *r, const struct import_batch *ib, bool s
     struct order_row *found = NULL;
     size_t nfound = 0;
     struct scope sc = scope_of(&r->principal);
-    if (nkeys && store_orders_get(r->store, &sc, keys, nkeys, &r->arena, &found, &nfound) != STORE_OK)
+    if (nkeys &&
+        store_orders_get(r->store, &sc, keys, nkeys, &r->arena, &found, &nfound) != STORE_OK)
         return false;
     for (size_t i = 0; i < n; i++) {
         const char *ref = json_string_value(json_object_get(ib->orders[i].item, "orderReference"));
@@ -281,7 +284,7 @@ void web_import(struct request *r)
     if (!readable && ib.nerrors <= 1) {
         const struct import_error *e = ib.nerrors ? &ib.errors[0] : NULL;
         refuse(r, 422,
-               !e ? "The file could not be read as a spreadsheet."
+               !e        ? "The file could not be read as a spreadsheet."
                : e->line ? arena_printf(&r->arena, "Line %zu: %s", e->line, e->message)
                          : e->message);
         import_batch_free(&ib);
@@ -307,7 +310,8 @@ void web_import(struct request *r)
     struct order_batch ob;
     order_batch_check(r, plan.items, plan.n, &ob);
     const char *channel = ib.format == IMPORT_CLICKANDDROP ? "Spreadsheet import" : ib.format_name;
-    for (size_t i = 0; i < ob.nvalid; i++) ob.valid[i].channel = channel;
+    for (size_t i = 0; i < ob.nvalid; i++)
+        ob.valid[i].channel = channel;
     if (ob.nvalid != ob.n) {
         validation_problems(r, &ib, &plan, &ob);
     } else if (order_batch_insert(r, &ob) != STORE_OK) {

@@ -17,12 +17,12 @@ static void signin_page(struct request *r, int status, const char *message)
         html_text(&r->out, message);
         buf_adds(&r->out, "</p>");
     }
-    buf_adds(&r->out,
-             "<form method=\"post\" action=\"/login\">"
-             "<label>E-mail <input name=\"email\" type=\"email\" autocomplete=\"username\" required></label>"
-             "<label>Password <input name=\"password\" type=\"password\" "
-             "autocomplete=\"current-password\" required></label>"
-             "<button type=\"submit\">Sign in</button></form>");
+    buf_adds(&r->out, "<form method=\"post\" action=\"/login\">"
+                      "<label>E-mail <input name=\"email\" type=\"email\" "
+                      "autocomplete=\"username\" required></label>"
+                      "<label>Password <input name=\"password\" type=\"password\" "
+                      "autocomplete=\"current-password\" required></label>"
+                      "<button type=\"submit\">Sign in</button></form>");
     html_page_close(&r->out);
     http_reply(r, status, "text/html; charset=utf-8");
 }
@@ -42,7 +42,8 @@ void web_signin(struct request *r)
 {
     const char *email = http_form(r, "email");
     const char *password = http_form(r, "password");
-    if (!email || !password || !*email || strlen(email) > 254 || strlen(password) > PASSWORD_MAX_LEN) {
+    if (!email || !password || !*email || strlen(email) > 254 ||
+        strlen(password) > PASSWORD_MAX_LEN) {
         signin_page(r, 400, "Enter your e-mail address and password.");
         return;
     }
@@ -93,10 +94,12 @@ void web_home(struct request *r)
     html_page_open(&r->out, "Home");
     buf_adds(&r->out, "<h1>");
     html_text(&r->out, name);
-    buf_adds(&r->out, "</h1><p>You are signed in.</p>"
-                      "<p><a href=\"/import\">Import orders from a spreadsheet</a></p>"
-                      "<p><a href=\"/export\">Export orders to a spreadsheet</a></p>"
-                      "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"");
+    buf_adds(
+        &r->out,
+        "</h1><p>You are signed in.</p>"
+        "<p><a href=\"/import\">Import orders from a spreadsheet</a></p>"
+        "<p><a href=\"/export\">Export orders to a spreadsheet</a></p>"
+        "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"");
     html_text(&r->out, r->session_csrf);
     buf_adds(&r->out, "\"><button type=\"submit\">Sign out</button></form>");
     html_page_close(&r->out);

@@ -9,7 +9,8 @@ static int check_passed, check_failed;
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
-        if (cond) check_passed++;                                                                  \
+        if (cond)                                                                                  \
+            check_passed++;                                                                        \
         else {                                                                                     \
             check_failed++;                                                                        \
             fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);               \
@@ -19,10 +20,11 @@ static int check_passed, check_failed;
 #define CHECK_STR(a, b)                                                                            \
     do {                                                                                           \
         const char *a_ = (a), *b_ = (b);                                                           \
-        if (a_ && b_ && strcmp(a_, b_) == 0) check_passed++;                                       \
+        if (a_ && b_ && strcmp(a_, b_) == 0)                                                       \
+            check_passed++;                                                                        \
         else {                                                                                     \
             check_failed++;                                                                        \
-            fprintf(stderr, "%s:%d: CHECK_STR failed:\n  got  %s\n  want %s\n", __FILE__,         \
+            fprintf(stderr, "%s:%d: CHECK_STR failed:\n  got  %s\n  want %s\n", __FILE__,          \
                     __LINE__, a_ ? a_ : "(null)", b_ ? b_ : "(null)");                             \
         }                                                                                          \
     } while (0)
@@ -30,11 +32,12 @@ static int check_passed, check_failed;
 #define CHECK_INT(a, b)                                                                            \
     do {                                                                                           \
         long long a_ = (long long)(a), b_ = (long long)(b);                                        \
-        if (a_ == b_) check_passed++;                                                              \
+        if (a_ == b_)                                                                              \
+            check_passed++;                                                                        \
         else {                                                                                     \
             check_failed++;                                                                        \
-            fprintf(stderr, "%s:%d: CHECK_INT failed: %s = %lld, want %lld\n", __FILE__,          \
-                    __LINE__, #a, a_, b_);                                                         \
+            fprintf(stderr, "%s:%d: CHECK_INT failed: %s = %lld, want %lld\n", __FILE__, __LINE__, \
+                    #a, a_, b_);                                                                   \
         }                                                                                          \
     } while (0)
 

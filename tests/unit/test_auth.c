@@ -16,7 +16,8 @@ static void test_apikey(void)
     CHECK_INT(strlen(k1), 36);
     CHECK(strcmp(k1, k2) != 0);
     bool alnum = true;
-    for (int i = 0; i < 36; i++) alnum &= isalnum((unsigned char)k1[i]) != 0;
+    for (int i = 0; i < 36; i++)
+        alnum &= isalnum((unsigned char)k1[i]) != 0;
     CHECK(alnum);
     char hdr[80];
     snprintf(hdr, sizeof hdr, "Bearer %s", k1);

@@ -28,18 +28,22 @@ static void test_idlist(void)
     CHECK_STR(k[0].reference, "a b");
     CHECK_INT(idlist_parse(&a, "\"x%22y\"", &k, &err, &bad), 1); /* a quote inside */
     CHECK_STR(k[0].reference, "x\"y");
-    const char *bad_lists[] = {"",        "abc",       "1001;;1002", "-5",     "0",
-                               "1001;",   "\"open",    "\"\"",       "1.5",    "99999999999",
-                               "2147483648", "\"a%zz\"", "\"a%00b\"", "\"%FF\"", "\"%C3%28\"", "\"%ED%A0%80\"", "1001.css", "\"" /* lone */};
+    const char *bad_lists[] = {"",          "abc",         "1001;;1002", "-5",
+                               "0",         "1001;",       "\"open",     "\"\"",
+                               "1.5",       "99999999999", "2147483648", "\"a%zz\"",
+                               "\"a%00b\"", "\"%FF\"",     "\"%C3%28\"", "\"%ED%A0%80\"",
+                               "1001.css",  "\"" /* lone */};
     for (size_t i = 0; i < sizeof bad_lists / sizeof *bad_lists; i++)
         CHECK_INT(idlist_parse(&a, bad_lists[i], &k, &err, &bad), -1);
     char many[1000] = "";
-    for (int i = 0; i < 101; i++) strcat(many, i ? ";1" : "1");
+    for (int i = 0; i < 101; i++)
+        strcat(many, i ? ";1" : "1");
     CHECK_INT(idlist_parse(&a, many, &k, &err, &bad), -1);
     many[strlen(many) - 2] = 0; /* 100 items */
     CHECK_INT(idlist_parse(&a, many, &k, &err, &bad), 100);
     char longref[64] = "\"";
-    for (int i = 0; i < 41; i++) strcat(longref, "r");
+    for (int i = 0; i < 41; i++)
+        strcat(longref, "r");
     strcat(longref, "\"");
     CHECK_INT(idlist_parse(&a, longref, &k, &err, &bad), -1);
     arena_free(&a);
@@ -57,8 +61,8 @@ static void test_cursor(void)
     CHECK_INT(out.after_id, 1025);
     CHECK_INT(out.start_ms, 1000);
     CHECK_INT(out.end_ms, 2000);
-    CHECK(!cursor_open(tok, key, 8, &out));   /* another tenant */
-    CHECK(!cursor_open(tok, other, 7, &out)); /* another server key */
+    CHECK(!cursor_open(tok, key, 8, &out));    /* another tenant */
+    CHECK(!cursor_open(tok, other, 7, &out));  /* another server key */
     for (size_t i = 0; i < strlen(tok); i++) { /* any single change breaks it */
         char t[CURSOR_TOKEN_MAX];
         strcpy(t, tok);
@@ -118,8 +122,10 @@ static int validate_with(const char *path, json_t *value, struct order_errors *e
                                            : json_object_get(parent, tok);
             tok = next;
         }
-        if (value) json_object_set_new(parent, tok, value);
-        else json_object_del(parent, tok);
+        if (value)
+            json_object_set_new(parent, tok, value);
+        else
+            json_object_del(parent, tok);
     }
     memset(e, 0, sizeof *e);
     bool ok = order_validate(o, a, out, e);
@@ -137,9 +143,9 @@ static void test_order_validate(void)
     CHECK_STR(o.reference, "R-1");
     CHECK_INT(o.package_count, 1);
     CHECK_INT(o.order_date, 1795946400000LL);
-    CHECK(strstr(o.doc, "unknownField") == NULL);          /* unknown fields dropped */
-    CHECK(strstr(o.doc, "\"subtotal\":1050") != NULL);      /* pence */
-    CHECK(strstr(o.doc, "2026-11-29T10:00:00Z") != NULL);   /* normalised to UTC */
+    CHECK(strstr(o.doc, "unknownField") == NULL);         /* unknown fields dropped */
+    CHECK(strstr(o.doc, "\"subtotal\":1050") != NULL);    /* pence */
+    CHECK(strstr(o.doc, "2026-11-29T10:00:00Z") != NULL); /* normalised to UTC */
     CHECK(strstr(o.doc, "Zo\xc3\xab \xc3\x93'Brien") != NULL);
 
     char ref40[41], ref41[42];
@@ -150,24 +156,27 @@ static void test_order_validate(void)
     CHECK_STR(e.items[0].field, "orderReference");
     /* maxLength counts characters, not bytes: 40 two-byte letters pass */
     char wide[81] = "";
-    for (int i = 0; i < 40; i++) strcat(wide, "\xc5\x81");
+    for (int i = 0; i < 40; i++)
+        strcat(wide, "\xc5\x81");
     CHECK_INT(validate_with("orderReference", json_string(wide), &e, &o, &a), 0);
     CHECK_INT(validate_with("orderReference", json_integer(5), &e, &o, &a), OERR_INVALID);
     CHECK_INT(validate_with("packages.0.weightInGrams", json_integer(0), &e, &o, &a), OERR_RANGE);
     CHECK_STR(e.items[0].field, "packages[0].weightInGrams");
-    CHECK_INT(validate_with("packages.0.weightInGrams", json_integer(30001), &e, &o, &a), OERR_RANGE);
+    CHECK_INT(validate_with("packages.0.weightInGrams", json_integer(30001), &e, &o, &a),
+              OERR_RANGE);
     CHECK_INT(validate_with("packages.0.weightInGrams", json_integer(30000), &e, &o, &a), 0);
     CHECK_INT(validate_with("packages.0.weightInGrams", json_real(1.5), &e, &o, &a), OERR_INVALID);
     CHECK_INT(validate_with("packages.0.weightInGrams", NULL, &e, &o, &a), OERR_REQUIRED);
     CHECK_INT(validate_with("packages.0.packageFormatIdentifier", json_string("crate"), &e, &o, &a),
               OERR_INVALID);
     CHECK_INT(validate_with("packages.0.dimensions",
-                            json_pack("{s:i,s:i}", "heightInMms", 10, "widthInMms", 10), &e, &o, &a),
+                            json_pack("{s:i,s:i}", "heightInMms", 10, "widthInMms", 10), &e, &o,
+                            &a),
               OERR_REQUIRED);
-    CHECK_INT(validate_with("packages.0.dimensions",
-                            json_pack("{s:i,s:i,s:i}", "heightInMms", 10, "widthInMms", 10,
-                                      "depthInMms", 0),
-                            &e, &o, &a),
+    CHECK_INT(validate_with(
+                  "packages.0.dimensions",
+                  json_pack("{s:i,s:i,s:i}", "heightInMms", 10, "widthInMms", 10, "depthInMms", 0),
+                  &e, &o, &a),
               OERR_RANGE);
     CHECK_INT(validate_with("subtotal", json_real(999999.01), &e, &o, &a), OERR_RANGE);
     CHECK_INT(validate_with("subtotal", json_real(1.001), &e, &o, &a), OERR_INVALID);
@@ -182,12 +191,13 @@ static void test_order_validate(void)
               OERR_TOO_LONG);
     CHECK_INT(validate_with("packages", json_object(), &e, &o, &a), OERR_INVALID);
     CHECK_INT(validate_with("tags", json_pack("[{s:s}]", "key", "k"), &e, &o, &a), 0);
-    CHECK_INT(validate_with("label", json_pack("{s:b}", "includeCN", 1), &e, &o, &a), OERR_REQUIRED);
+    CHECK_INT(validate_with("label", json_pack("{s:b}", "includeCN", 1), &e, &o, &a),
+              OERR_REQUIRED);
     CHECK_INT(validate_with("specialInstructions", json_null(), &e, &o, &a), 0); /* null = absent */
     json_t *pk = json_array();
     for (int i = 0; i < ORDER_MAX_PACKAGES + 1; i++)
-        json_array_append_new(pk, json_pack("{s:i,s:s}", "weightInGrams", 1,
-                                            "packageFormatIdentifier", "letter"));
+        json_array_append_new(
+            pk, json_pack("{s:i,s:s}", "weightInGrams", 1, "packageFormatIdentifier", "letter"));
     CHECK_INT(validate_with("packages", pk, &e, &o, &a), OERR_RANGE);
     /* several errors are all reported */
     json_t *bad = json_pack("{s:s}", "orderReference", "x");
@@ -209,8 +219,10 @@ static void test_status(void)
     struct status_request to_new = {.status = "new"};
     struct status_request desp = {.status = "despatched"};
     struct status_request other = {.status = "despatchedByOtherCourier",
-                                   .tracking_number = "TT1", .despatch_date = 5,
-                                   .carrier = "DPD", .service = "Next day"};
+                                   .tracking_number = "TT1",
+                                   .despatch_date = 5,
+                                   .carrier = "DPD",
+                                   .service = "Next day"};
     CHECK(status_plan("labelGenerated", &to_new, 100, &c, &code) == NULL);
     CHECK(c.clear_label);
     CHECK_STR(c.from_status, "labelGenerated");

@@ -17,7 +17,8 @@ int main(void)
         /* a read snapshot is for reading */
         CHECK(!rt->snapshot || !strcmp(rt->method, "GET"));
         /* names are what logs and metrics show: one per route */
-        for (int j = 0; j < i; j++) CHECK(strcmp(routes[j].name, rt->name) != 0);
+        for (int j = 0; j < i; j++)
+            CHECK(strcmp(routes[j].name, rt->name) != 0);
         /* every method/pattern pair answers once */
         for (int j = 0; j < i; j++)
             CHECK(strcmp(routes[j].method, rt->method) || strcmp(routes[j].pattern, rt->pattern));

@@ -61,7 +61,8 @@ static void test_orders(struct store *s)
     struct order_page_query q = {.after_id = 0, .limit = 10};
     CHECK_INT(store_orders_page(s, &b, &q, &ar, &rows, &n), STORE_OK);
     CHECK_INT(n, 3);
-    for (size_t i = 0; i < n; i++) CHECK_INT(rows[i].tenant_id, t2);
+    for (size_t i = 0; i < n; i++)
+        CHECK_INT(rows[i].tenant_id, t2);
     q.after_id = 1001;
     CHECK_INT(store_orders_page(s, &b, &q, &ar, &rows, &n), STORE_OK);
     CHECK_INT(n, 2);
@@ -72,8 +73,8 @@ static void test_orders(struct store *s)
 
     /* writes through the wrong scope change nothing */
     CHECK_INT(store_order_delete(s, &a, 1003), STORE_NOTFOUND);
-    struct order_status_change c = {.from_status = "new", .to_status = "despatched", .now = 30,
-                                    .shipped_on = 30};
+    struct order_status_change c = {
+        .from_status = "new", .to_status = "despatched", .now = 30, .shipped_on = 30};
     CHECK_INT(store_order_set_status(s, &a, 1003, &c), STORE_CONFLICT);
     CHECK_INT(store_orders_get(s, &b, &k1003, 1, &ar, &rows, &n), STORE_OK);
     CHECK_INT(n, 1);
@@ -123,8 +124,9 @@ static void test_directory(struct store *s)
     CHECK_INT(store_directory_session(s, h, 200, 500, &p, &csrf, &ar), STORE_OK);
     CHECK_INT(p.user_id, uid);
     CHECK_STR(csrf, "csrf");
-    CHECK_INT(store_directory_session(s, h, 1001, 5000, &p, &csrf, &ar), STORE_NOTFOUND); /* expired */
-    CHECK_INT(store_directory_session(s, h, 800, 500, &p, &csrf, &ar), STORE_NOTFOUND);   /* idle */
+    CHECK_INT(store_directory_session(s, h, 1001, 5000, &p, &csrf, &ar),
+              STORE_NOTFOUND); /* expired */
+    CHECK_INT(store_directory_session(s, h, 800, 500, &p, &csrf, &ar), STORE_NOTFOUND); /* idle */
     CHECK_INT(store_directory_session_delete(s, h), STORE_OK);
     CHECK_INT(store_directory_session(s, h, 201, 500, &p, &csrf, &ar), STORE_NOTFOUND);
     int count = -1;

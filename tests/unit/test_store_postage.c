@@ -49,7 +49,8 @@ static void test_s10_serials(struct store *s)
     pthread_t th[RESERVE_THREADS];
     for (int t = 0; t < RESERVE_THREADS; t++)
         pthread_create(&th[t], NULL, reserve_many, (void *)(intptr_t)t);
-    for (int t = 0; t < RESERVE_THREADS; t++) pthread_join(th[t], NULL);
+    for (int t = 0; t < RESERVE_THREADS; t++)
+        pthread_join(th[t], NULL);
     int64_t *all = &reserved[0][0];
     qsort(all, RESERVE_THREADS * RESERVE_ROUNDS, sizeof *all, cmp64);
     int dup = 0, failed = 0;
@@ -116,8 +117,8 @@ static void test_postage_and_manifests(struct store *s)
     CHECK_INT(find(rows, n, 1001)->printed_on, 300);
 
     /* back to new voids 1003's label and refunds it */
-    struct order_status_change reset = {.from_status = "labelGenerated", .to_status = "new",
-                                        .now = 400, .clear_label = true};
+    struct order_status_change reset = {
+        .from_status = "labelGenerated", .to_status = "new", .now = 400, .clear_label = true};
     CHECK_INT(store_order_set_status(s, &a, 1003, &reset), STORE_OK);
     CHECK_INT(store_orders_get(s, &a, &k1003, 1, &ar, &rows, &n), STORE_OK);
     CHECK(rows[0].tracking_number == NULL && rows[0].service_code == NULL);
@@ -137,8 +138,8 @@ static void test_postage_and_manifests(struct store *s)
     CHECK_INT(rows[0].tenant_id, ta);
     CHECK_INT(store_manifest_create(s, &a, 650, &ar, &no, &rows, &n), STORE_NOTFOUND);
     /* a despatched order is eligible too, in the next number */
-    struct order_status_change desp = {.from_status = "new", .to_status = "despatched", .now = 650,
-                                       .shipped_on = 650};
+    struct order_status_change desp = {
+        .from_status = "new", .to_status = "despatched", .now = 650, .shipped_on = 650};
     CHECK_INT(store_order_set_status(s, &a, 1002, &desp), STORE_OK);
     CHECK_INT(store_manifest_create(s, &a, 700, &ar, &no, &rows, &n), STORE_OK);
     CHECK_INT(no, 1002);

@@ -76,13 +76,15 @@ static void test_json_writer(void)
 {
     struct arena a;
     arena_init(&a);
-    CHECK_STR(render(&a, doc_nested),
-              "{\"s\":\"a\\\"b\\\\c\\u000a\\u0001\",\"i\":-5,\"arr\":[1,true,null,{}],\"m\":13.49}");
+    CHECK_STR(
+        render(&a, doc_nested),
+        "{\"s\":\"a\\\"b\\\\c\\u000a\\u0001\",\"i\":-5,\"arr\":[1,true,null,{}],\"m\":13.49}");
     CHECK_STR(render(&a, doc_money), "[0.00,0.05,10.50,999999.00,-2.50]");
     CHECK_STR(render(&a, doc_time), "[\"1970-01-01T00:00:00Z\",\"2026-11-29T00:00:00.123Z\"]");
     struct buf b;
     buf_init(&b, &a);
-    for (int i = 0; i < 1000; i++) buf_printf(&b, "%04d", i); /* growth across many blocks */
+    for (int i = 0; i < 1000; i++)
+        buf_printf(&b, "%04d", i); /* growth across many blocks */
     CHECK_INT(b.len, 4000);
     CHECK(memcmp(b.data + 3996, "0999", 4) == 0);
     arena_free(&a);
@@ -159,8 +161,7 @@ static void test_utf8(void)
     CHECK(!utf8_valid("\xe2\x82", 2));         /* truncated */
     struct arena a;
     arena_init(&a);
-    CHECK_STR(render(&a, doc_bad_utf8),
-              "[\"ok \xc5\x81\",\"bad \\ufffd end\",\"cut \\ufffd\"]");
+    CHECK_STR(render(&a, doc_bad_utf8), "[\"ok \xc5\x81\",\"bad \\ufffd end\",\"cut \\ufffd\"]");
     arena_free(&a);
 }
 
