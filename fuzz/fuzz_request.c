@@ -3,12 +3,17 @@
  *
  * Input: "METHOD PATH[?QUERY]\n" then "Name: value\n" header lines, an empty
  * line, and the body. In header values $KEYA and $KEYB stand for the API
- * keys of two tenants, so the fuzzer reaches authenticated handlers. Two
+ * keys of two tenants and $SESSA / $SESSB for their web session tokens; in
+ * the body $CSRFA / $CSRFB stand for the sessions' CSRF tokens. So the
+ * fuzzer reaches the API's handlers and the web pages (import and export
+ * included) as either tenant. Two
  * tenants hold orders with the same identifiers and references; every answer
  * given to tenant A is checked for tenant B's canary (and the reverse), and
  * must be valid JSON when it says so, and never a 5xx. */
 #include "api/api.h"
 #include "auth/apikey.h"
+#include "auth/password.h"
+#include "auth/session.h"
 #include "domain/document.h"
 #include "domain/order.h"
 #include "domain/tariff.h"
@@ -27,6 +32,9 @@
 static struct server_config cfg;
 static struct store *store;
 static char key_a[APIKEY_LEN + 1], key_b[APIKEY_LEN + 1];
+static char sess_a[SESSION_TOKEN_LEN + 1], sess_b[SESSION_TOKEN_LEN + 1];
+static const char *csrf_a, *csrf_b;
+static struct arena init_arena; /* what the fuzzer keeps for its whole run */
 static char db_path[64];
 static int64_t tenant_a, tenant_b;
 
@@ -56,11 +64,27 @@ static void seed_orders(int64_t tenant, const char *canary)
     arena_free(&a);
 }
 
+/* A user of the tenant, signed in once: its session token and CSRF token. */
+static void sign_in(int64_t tenant, const char *email, char *token, const char **csrf)
+{
+    char hash[PASSWORD_HASH_MAX];
+    int64_t user;
+    struct principal p;
+    if (!password_hash("fuzz password 1", hash) ||
+        store_operator_user_add(store, tenant, email, hash, ROLE_STANDARD, &user) != STORE_OK ||
+        session_sign_in(store, email, "fuzz password 1", "127.0.0.1", &init_arena, &p, token) !=
+            SIGNIN_OK)
+        abort();
+    const char *cookie = arena_printf(&init_arena, "%s=%s", SESSION_COOKIE, token);
+    if (session_authenticate(store, cookie, &init_arena, &p, csrf) != STORE_OK) abort();
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
     if (sodium_init() < 0) abort();
     json_alloc_install();
+    arena_init(&init_arena);
     snprintf(db_path, sizeof db_path, "/tmp/postroom-fuzz-%d.db", (int)getpid());
     unlink(db_path);
     if (store_open(db_path, &store) != STORE_OK || store_migrate(store, NULL) != STORE_OK) abort();
@@ -85,25 +109,34 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         abort();
     seed_orders(tenant_a, "CANARYAAA");
     seed_orders(tenant_b, "CANARYBBB");
+    sign_in(tenant_a, "a@fuzz.example", sess_a, &csrf_a);
+    sign_in(tenant_b, "b@fuzz.example", sess_b, &csrf_b);
     return 0;
 }
 
-/* Copies [s, s+n) into the arena, replacing $KEYA/$KEYB by the keys. */
-static const char *expand(struct arena *a, const char *s, size_t n)
+/* Copies [s, s+n) into the arena, replacing $KEYA/$KEYB by the API keys,
+ * $SESSA/$SESSB by the session tokens and $CSRFA/$CSRFB by the CSRF tokens. */
+static const char *expand(struct arena *a, const char *s, size_t n, size_t *len)
 {
+    const struct {
+        const char *name, *value;
+    } vars[] = {{"$KEYA", key_a},   {"$KEYB", key_b},   {"$SESSA", sess_a},
+                {"$SESSB", sess_b}, {"$CSRFA", csrf_a}, {"$CSRFB", csrf_b}};
     struct buf b;
     buf_init(&b, a);
     for (size_t i = 0; i < n; i++) {
-        if (n - i >= 5 && memcmp(s + i, "$KEYA", 5) == 0) {
-            buf_adds(&b, key_a);
-            i += 4;
-        } else if (n - i >= 5 && memcmp(s + i, "$KEYB", 5) == 0) {
-            buf_adds(&b, key_b);
-            i += 4;
+        size_t v = 0, nv = sizeof vars / sizeof *vars;
+        while (v < nv && !(n - i >= strlen(vars[v].name) &&
+                           !memcmp(s + i, vars[v].name, strlen(vars[v].name))))
+            v++;
+        if (v < nv) {
+            buf_adds(&b, vars[v].value);
+            i += strlen(vars[v].name) - 1;
         } else {
             buf_addc(&b, s[i]);
         }
     }
+    if (len) *len = b.len;
     return buf_cstr(&b);
 }
 
@@ -163,13 +196,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             while (v < h + l && *v == ' ')
                 v++;
             fields[r.nheaders].name = arena_strndup(&r.arena, h, (size_t)(colon - h));
-            fields[r.nheaders++].value = expand(&r.arena, v, (size_t)(h + l - v));
+            fields[r.nheaders++].value = expand(&r.arena, v, (size_t)(h + l - v), NULL);
         }
         pos += l + 1;
     }
     r.headers = fields;
     r.query = query;
-    if (pos < size) buf_add(&r.body, data + pos, size - pos);
+    if (pos < size) {
+        size_t n;
+        const char *body = expand(&r.arena, (const char *)data + pos, size - pos, &n);
+        buf_add(&r.body, body, n);
+    }
     buf_cstr(&r.body);
 
     http_handle(&r);
