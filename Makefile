@@ -39,7 +39,7 @@ build-asan:
 # Serves the demo business on the embedded SQLite store.
 run: deps build
 	@mkdir -p $(dir $(DB))
-	$(BUILD)/postroom --db $(DB) demo
+	POSTROOM_LISTEN=$(LISTEN) $(BUILD)/postroom --db $(DB) demo
 	$(BUILD)/postroom --db $(DB) serve --listen $(LISTEN)
 
 test: deps-test deps-browser test-release test-asan fuzz-smoke isolation-smoke crash-smoke

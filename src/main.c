@@ -334,12 +334,15 @@ static int cmd_demo(const char *db, int argc, char **argv)
     if (rc == STORE_OK) rc = apikey_create(s, tenant, "demo", key);
     store_close(s);
     if (rc != STORE_OK) return fail("cannot set up the demo business");
+    /* where `serve` will listen: the same default and variable it reads */
+    const char *listen = getenv("POSTROOM_LISTEN");
+    if (!listen || !*listen) listen = "127.0.0.1:8080";
     printf("\n  postroom demo business: %s (tenant %lld)\n"
-           "  web sign-in:  http://127.0.0.1:8080/login  %s  /  %s\n"
+           "  web sign-in:  http://%s/login  %s  /  %s\n"
            "  API key:      %s\n"
            "  try:          curl -H 'Authorization: Bearer %s' "
-           "http://127.0.0.1:8080/api/v1/orders\n\n",
-           tenant_name, (long long)tenant, email, pw, key, key);
+           "http://%s/api/v1/orders\n\n",
+           tenant_name, (long long)tenant, listen, email, pw, key, key, listen);
     return 0;
 }
 
