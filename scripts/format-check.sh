@@ -6,12 +6,11 @@
 set -eu
 cd "$(dirname "$0")/.."
 command -v clang-format >/dev/null 2>&1 || { echo "format-check: clang-format is not installed (make deps-test installs it)" >&2; exit 1; }
-bad=0
-for f in $(git ls-files '*.c' '*.h'); do
-  if ! clang-format --dry-run --Werror "$f" >/dev/null 2>&1; then
-    echo "format-check: $f differs from clang-format's output" >&2
-    bad=1
-  fi
-done
-[ "$bad" = 0 ] && echo "format-check: $(git ls-files '*.c' '*.h' | wc -l) files formatted"
-exit "$bad"
+files=$(git ls-files '*.c' '*.h')
+# one clang-format for every file: a process per file took 18 s of make test
+if out=$(clang-format --dry-run --Werror $files 2>&1); then
+  echo "format-check: $(echo "$files" | wc -l) files formatted"
+  exit 0
+fi
+echo "$out" | sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: code should be clang-formatted.*/format-check: \1 differs from clang-format'"'"'s output/p' | sort -u >&2
+exit 1
