@@ -120,6 +120,15 @@ static void map_required(struct map_order *m)
     }
 }
 
+/* Postcodes and phone numbers: a leading apostrophe is a spreadsheet's
+ * "keep this as text" mark, not part of the value. Shopify writes zip codes
+ * as '02134 so that leading zeros survive, and Excel users type '07700... */
+static const char *map_text_mark(enum import_slot s, const char *v)
+{
+    if (v && (s == S_POSTCODE || s == S_PHONE) && v[0] == '\'' && v[1]) return v + 1;
+    return v;
+}
+
 /* The address and the recipient's contact details. */
 static json_t *map_recipient(struct map_order *m)
 {
@@ -132,10 +141,10 @@ static json_t *map_recipient(struct map_order *m)
     const char *country = map_value(m, S_COUNTRY, &line);
     const char *code = country ? map_country(m, country, line, S_COUNTRY) : "GB";
     for (size_t i = 0; i < sizeof map_texts / sizeof *map_texts; i++) {
-        if (map_texts[i].where == W_ADDRESS)
-            map_set_text(address, map_texts[i].key, map_value(m, map_texts[i].slot, NULL));
-        if (map_texts[i].where == W_RECIPIENT)
-            map_set_text(recipient, map_texts[i].key, map_value(m, map_texts[i].slot, NULL));
+        enum import_slot s = map_texts[i].slot;
+        const char *v = map_text_mark(s, map_value(m, s, NULL));
+        if (map_texts[i].where == W_ADDRESS) map_set_text(address, map_texts[i].key, v);
+        if (map_texts[i].where == W_RECIPIENT) map_set_text(recipient, map_texts[i].key, v);
     }
     map_set_text(address, "countryCode", code);
     json_object_set_new(recipient, "address", address);
