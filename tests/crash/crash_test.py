@@ -118,6 +118,16 @@ class Tenant:
         self.csrf = None
         self.lock = threading.Lock()
 
+    def expect_batch(self, refs, nums):
+        """Records a batch (POST or import) before it is sent: its orders may exist after a
+        kill even when no answer came. Returns its entry, [refs, acknowledged]."""
+        with self.lock:
+            for r, k in zip(refs, nums):
+                self.content[r] = k
+            entry = [refs, False]
+            self.batches.append(entry)
+        return entry
+
 
 class Trial:
     """One run of the clients until the kill."""
@@ -152,11 +162,7 @@ class Trial:
                     nums = [rng.randint(0, 10 ** 6) for _ in refs]
                     service = rng.choice([None, None, "OLP2", "TOLP24"])
                     items = [order_for(t.name, r, k, service) for r, k in zip(refs, nums)]
-                    with t.lock:
-                        for r, k in zip(refs, nums):
-                            t.content[r] = k
-                        entry = [refs, False]
-                        t.batches.append(entry)
+                    entry = t.expect_batch(refs, nums)
                     self.count("batches")
                     r = conn.request("POST", API + "/orders", t.jauth, json.dumps({"items": items}), retry=False)
                     j = json.loads(r.body) if r.status == 200 else None
@@ -237,11 +243,7 @@ class Trial:
                 "Content-Disposition: form-data; name=\"file\"; filename=\"crash.csv\"\r\n"
                 "Content-Type: text/csv\r\n\r\n%s\r\n--%s--\r\n"
                 % (boundary, t.csrf, boundary, "\r\n".join(rows) + "\r\n", boundary))
-        with t.lock:
-            for r, k in zip(refs, nums):
-                t.content[r] = k
-            entry = [refs, False]
-            t.batches.append(entry)
+        entry = t.expect_batch(refs, nums)
         self.count("imports")
         r = conn.request("POST", "/import", [("Cookie", t.cookie),
                                              ("Content-Type", "multipart/form-data; boundary=" + boundary)],
