@@ -1,9 +1,8 @@
 /* fuzz_timefmt: RFC 3339 date-times (util/timefmt.c).
  *
  * Properties:
- *  - whatever the parser accepts has the shape util/timefmt.h documents
- *    (YYYY-MM-DD, then optionally T/t/space HH:MM:SS, an optional fraction,
- *    and an optional Z/z or +hh:mm/-hh:mm), with a real calendar date;
+ *  - whatever the parser accepts has a shape util/timefmt.h documents
+ *    (shape_ok below), with a real calendar date;
  *  - what the server prints it accepts back: format(parse(s)) parses again
  *    to the same instant. Stored dates are written out with
  *    time_format_rfc3339, so a date the parser accepts but the formatter
@@ -21,27 +20,49 @@ static bool dig(const char *s, int n)
     return true;
 }
 
+/* The shapes timefmt.h documents, checked independently: a date in the
+ * extended (YYYY-MM-DD) or basic (YYYYMMDD) form; optionally T/t/space and
+ * a time of the same form with or without seconds, a fraction of 1-9 digits
+ * after '.' or ','; then nothing (UTC), Z/z, or an offset sign (+, -, or a
+ * space standing for a form-decoded +) and hh, hhmm or hh:mm. */
+static bool zone_ok(const char *p)
+{
+    if (!*p) return true;
+    if (*p == 'Z' || *p == 'z') return p[1] == 0;
+    if (!strchr("+- ", *p)) return false;
+    size_t n = strlen(p + 1);
+    if (!dig(p + 1, 2)) return false;
+    return n == 2 || (n == 4 && dig(p + 3, 2)) || (n == 5 && p[3] == ':' && dig(p + 4, 2));
+}
+
 static bool shape_ok(const char *s)
 {
     size_t n = strlen(s);
-    if (n < 10 || !dig(s, 4) || s[4] != '-' || !dig(s + 5, 2) || s[7] != '-' || !dig(s + 8, 2))
+    bool basic;
+    const char *p;
+    if (n >= 10 && dig(s, 4) && s[4] == '-' && dig(s + 5, 2) && s[7] == '-' && dig(s + 8, 2))
+        basic = false, p = s + 10;
+    else if (n >= 8 && dig(s, 8))
+        basic = true, p = s + 8;
+    else
         return false;
-    if (n == 10) return true;
-    const char *p = s + 10;
-    if (!strchr("Tt ", *p) || strlen(p) < 9 || !dig(p + 1, 2) || p[3] != ':' || !dig(p + 4, 2) ||
-        p[6] != ':' || !dig(p + 7, 2))
-        return false;
-    p += 9;
-    if (*p == '.') {
+    if (!*p) return true;
+    if (!strchr("Tt ", *p)) return false;
+    p++;
+    if (!dig(p, 2)) return false;
+    p += 2;
+    if (!basic && *p++ != ':') return false;
+    if (!dig(p, 2)) return false;
+    p += 2;
+    if (basic ? dig(p, 2) : (*p == ':' && dig(p + 1, 2))) p += basic ? 2 : 3;
+    if (*p == '.' || *p == ',') {
         p++;
-        if (!dig(p, 1)) return false;
+        int nd = 0;
         while (dig(p, 1))
-            p++;
+            p++, nd++;
+        if (nd < 1 || nd > 9) return false;
     }
-    if (*p == 'Z' || *p == 'z') return p[1] == 0;
-    if (*p == '+' || *p == '-')
-        return strlen(p) == 6 && dig(p + 1, 2) && p[3] == ':' && dig(p + 4, 2);
-    return *p == 0;
+    return zone_ok(p);
 }
 
 #define MS_1900 (-2208988800000LL)

@@ -47,47 +47,95 @@ static int days_in_month(int y, int m)
     return m == 2 && leap ? 29 : dm[m - 1];
 }
 
+/* The date part: "YYYY-MM-DD" (extended) or "YYYYMMDD" (basic). Sets
+ * *basic to the form it found; returns the characters read, 0 if none. */
+static size_t parse_date(const char *s, int *Y, int *M, int *D, bool *basic)
+{
+    if (!digits(s, 4, Y)) return 0;
+    if (s[4] == '-') {
+        if (!digits(s + 5, 2, M) || s[7] != '-' || !digits(s + 8, 2, D)) return 0;
+        *basic = false;
+        return 10;
+    }
+    if (!digits(s + 4, 2, M) || !digits(s + 6, 2, D)) return 0;
+    *basic = true;
+    return 8;
+}
+
+/* "HH:MM[:SS]" extended or "HHMM[SS]" basic, the date's form. */
+static size_t parse_clock(const char *s, bool basic, int *h, int *mi, int *sec)
+{
+    size_t sep = basic ? 0 : 1;
+    if (!digits(s, 2, h) || (!basic && s[2] != ':') || !digits(s + 2 + sep, 2, mi)) return 0;
+    size_t n = 4 + sep;
+    *sec = 0;
+    if ((basic && s[n] >= '0' && s[n] <= '9') || (!basic && s[n] == ':')) {
+        if (!digits(s + n + sep, 2, sec)) return 0;
+        n += 2 + sep;
+    }
+    return n;
+}
+
+/* A fraction of 1 to 9 digits after '.' or ',' (ISO 8601's decimal sign),
+ * kept to the millisecond. */
+static size_t parse_fraction(const char *s, int *ms)
+{
+    if (*s != '.' && *s != ',') return 0;
+    size_t nd = 0;
+    int frac = 0;
+    while (s[1 + nd] >= '0' && s[1 + nd] <= '9') {
+        if (nd < 3) frac = frac * 10 + (s[1 + nd] - '0');
+        nd++;
+    }
+    if (nd == 0 || nd > 9) return (size_t)-1;
+    for (size_t i = nd; i < 3; i++)
+        frac *= 10;
+    *ms = frac;
+    return 1 + nd;
+}
+
+/* "Z", or an offset "+hh:mm", "+hhmm" or "+hh" (either sign). A space in
+ * the sign's place is a '+' that a query string's form decoding turned into
+ * a space. Minutes east of UTC in *off; false for anything else. */
+static bool parse_zone(const char *p, int *off)
+{
+    *off = 0;
+    if (!*p) return true; /* no offset: UTC */
+    if ((*p == 'Z' || *p == 'z') && !p[1]) return true;
+    if (*p != '+' && *p != '-' && *p != ' ') return false;
+    int oh, om = 0;
+    size_t n = strlen(p + 1);
+    if (!digits(p + 1, 2, &oh)) return false;
+    if (n == 5 && p[3] == ':' && digits(p + 4, 2, &om)) {
+    } else if (n == 4 && digits(p + 3, 2, &om)) {
+    } else if (n != 2) {
+        return false;
+    }
+    if (oh > 23 || om > 59) return false;
+    *off = (oh * 60 + om) * (*p == '-' ? -1 : 1);
+    return true;
+}
+
 bool time_parse_rfc3339(const char *s, int64_t *unix_ms)
 {
     int Y, M, D, h = 0, mi = 0, sec = 0, ms = 0, off = 0;
-    size_t n = strlen(s);
-    if (n < 10 || !digits(s, 4, &Y) || s[4] != '-' || !digits(s + 5, 2, &M) || s[7] != '-' ||
-        !digits(s + 8, 2, &D))
-        return false;
+    bool basic;
+    size_t n = parse_date(s, &Y, &M, &D, &basic);
+    if (!n) return false;
     if (Y < 1900 || Y > 9999 || M < 1 || M > 12 || D < 1 || D > days_in_month(Y, M)) return false;
-    const char *p = s + 10;
+    const char *p = s + n;
     if (*p) {
-        if ((*p != 'T' && *p != 't' && *p != ' ') || strlen(p) < 9) return false;
-        if (!digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &mi) || p[6] != ':' ||
-            !digits(p + 7, 2, &sec))
-            return false;
+        if (*p != 'T' && *p != 't' && *p != ' ') return false;
+        p++;
+        size_t c = parse_clock(p, basic, &h, &mi, &sec);
+        if (!c) return false;
+        p += c;
+        size_t f = parse_fraction(p, &ms);
+        if (f == (size_t)-1) return false;
+        p += f;
         if (h > 23 || mi > 59 || sec > 60) return false;
         if (sec == 60) sec = 59; /* leap second: clamp rather than reject */
-        p += 9;
-        if (*p == '.') {
-            p++;
-            int nd = 0, frac = 0;
-            while (*p >= '0' && *p <= '9') {
-                if (nd < 3) frac = frac * 10 + (*p - '0');
-                nd++;
-                p++;
-            }
-            if (nd == 0 || nd > 9) return false;
-            for (int i = nd; i < 3; i++)
-                frac *= 10;
-            ms = frac;
-        }
-        if (*p == 'Z' || *p == 'z') {
-            p++;
-        } else if (*p == '+' || *p == '-') {
-            int oh, om;
-            if (strlen(p) != 6 || !digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) ||
-                oh > 23 || om > 59)
-                return false;
-            off = (oh * 60 + om) * (*p == '-' ? -1 : 1);
-            p += 6;
-        }
-        if (*p) return false;
+        if (!parse_zone(p, &off)) return false;
     }
     int64_t days = days_from_civil(Y, M, D);
     int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - (int64_t)off * 60;

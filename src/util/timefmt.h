@@ -10,10 +10,15 @@
 #define TIME_MIN_S (-2208988800LL)
 #define TIME_MAX_S 253402300799LL
 
-/* Parses "YYYY-MM-DDTHH:MM:SS[.fff][Z|+hh:mm|-hh:mm]" (a 'T' or ' ' between
- * date and time; no offset means UTC) or a bare "YYYY-MM-DD". Rejects
- * anything else, impossible dates and instants outside the range above
- * included. */
+/* Parses the date-times clients send for the spec's `date-time`: RFC 3339
+ * and ISO 8601 in the extended or basic form, date and time in the same
+ * form: "YYYY-MM-DD[Thh:mm[:ss][.f]][zone]" or "YYYYMMDD[Thhmm[ss][.f]][zone]",
+ * with 'T', 't' or a space between date and time, a fraction of 1 to 9
+ * digits after '.' or ',' (kept to the millisecond), and zone "Z"/"z",
+ * "+hh:mm", "+hhmm" or "+hh" (or '-'); no zone means UTC. A space in the
+ * sign's place reads as '+', which a query string's form decoding turns
+ * into a space. Rejects anything else, impossible dates and instants outside
+ * the range above included. */
 bool time_parse_rfc3339(const char *s, int64_t *unix_ms);
 /* Writes "YYYY-MM-DDTHH:MM:SS.mmmZ" (the fraction only when non-zero). */
 void time_format_rfc3339(int64_t unix_ms, char *out, size_t n);
