@@ -5,7 +5,8 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DB         ?= data/postroom.db
-LISTEN     ?= 127.0.0.1:8080
+# `make run LISTEN=HOST:PORT`, else $POSTROOM_LISTEN, else the default.
+LISTEN     ?= $(or $(POSTROOM_LISTEN),127.0.0.1:8080)
 
 .PHONY: all build build-asan deps deps-test deps-browser deps-bench run test test-release test-asan bench clean
 

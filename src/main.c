@@ -7,10 +7,15 @@
 #include "auth/apikey.h"
 #include "auth/password.h"
 #include "domain/order.h"
+#include "domain/postage.h"
+#include "domain/s10.h"
+#include "domain/status.h"
+#include "domain/tariff.h"
 #include "util/timefmt.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "util/json_alloc.h"
+#include "web/web.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -255,41 +260,144 @@ static int cmd_apikey(const char *db, int argc, char **argv)
     return 0;
 }
 
-/* A few orders for the demo business, made the way the API makes them. */
+/* The demo business's orders, in the states a business sees in a day, so
+ * that every example in the README has an order to work on: 1001 and 1004
+ * have postage (a label can be printed), 1002 has its label, 1003 is
+ * despatched, 1005 and 1006 are new. Written as the API receives them. */
+static const struct {
+    const char *json;
+    const char *status;
+} demo_items[] = {
+    {"{\"orderReference\":\"DEMO-1001\",\"recipient\":{\"address\":{\"fullName\":\"Zo\u00eb "
+     "\u00d3'Brien\",\"addressLine1\":\"12 Harbour Road\",\"city\":\"Bristol\",\"postcode\":"
+     "\"BS1 5TT\",\"countryCode\":\"GB\"},\"emailAddress\":\"zoe@example.com\"},"
+     "\"orderDate\":\"2026-11-28T09:30:00Z\",\"subtotal\":12.5,\"shippingCostCharged\":3.2,"
+     "\"total\":15.7,\"currencyCode\":\"GBP\",\"packages\":[{\"weightInGrams\":250,"
+     "\"packageFormatIdentifier\":\"smallParcel\",\"contents\":[{\"name\":\"Ceramic mug\","
+     "\"SKU\":\"MUG-01\",\"quantity\":1,\"unitValue\":6.25,\"unitWeightInGrams\":250}]}],"
+     "\"postageDetails\":{\"serviceCode\":\"TOLP48\"}}",
+     "postageApplied"},
+    {"{\"orderReference\":\"DEMO-1002\",\"recipient\":{\"address\":{\"fullName\":\"\u0141ukasz "
+     "W\u0105sowski\",\"addressLine1\":\"3 Mill Lane\",\"city\":\"Leeds\",\"postcode\":"
+     "\"LS1 4AP\",\"countryCode\":\"GB\"}},\"orderDate\":\"2026-11-28T10:05:00Z\","
+     "\"subtotal\":8,\"shippingCostCharged\":1.8,\"total\":9.8,\"currencyCode\":\"GBP\","
+     "\"packages\":[{\"weightInGrams\":350,\"packageFormatIdentifier\":\"largeLetter\","
+     "\"contents\":[{\"name\":\"Tea towel\",\"SKU\":\"TT-02\",\"quantity\":2,\"unitValue\":4,"
+     "\"unitWeightInGrams\":150}]}],\"postageDetails\":{\"serviceCode\":\"OLP2\"}}",
+     "labelGenerated"},
+    {"{\"orderReference\":\"DEMO-1003\",\"recipient\":{\"address\":{\"fullName\":\"Olivia "
+     "Hughes\",\"addressLine1\":\"Flat 2, 40 King Street\",\"city\":\"Manchester\","
+     "\"postcode\":\"M2 4LQ\",\"countryCode\":\"GB\"}},\"orderDate\":\"2026-11-27T16:40:00Z\","
+     "\"subtotal\":24,\"shippingCostCharged\":3.5,\"total\":27.5,\"currencyCode\":\"GBP\","
+     "\"packages\":[{\"weightInGrams\":900,\"packageFormatIdentifier\":\"smallParcel\","
+     "\"contents\":[{\"name\":\"Linen apron\",\"SKU\":\"AP-03\",\"quantity\":1,"
+     "\"unitValue\":24,\"unitWeightInGrams\":850}]}],\"postageDetails\":{\"serviceCode\":"
+     "\"TOLP24\"}}",
+     "despatched"},
+    {"{\"orderReference\":\"DEMO-1004\",\"recipient\":{\"address\":{\"fullName\":\"\u039f\u03bb"
+     "\u03c5\u03bc\u03c0\u03af\u03b1 Papadopoulou\",\"addressLine1\":\"Odos Ermou 21\","
+     "\"city\":\"Athens\",\"postcode\":\"105 63\",\"countryCode\":\"GR\"},\"phoneNumber\":"
+     "\"+30 21 0000 0000\"},\"orderDate\":\"2026-11-28T11:15:00Z\",\"subtotal\":18.75,"
+     "\"shippingCostCharged\":6.95,\"total\":25.7,\"currencyCode\":\"GBP\",\"packages\":[{"
+     "\"weightInGrams\":600,\"packageFormatIdentifier\":\"smallParcel\",\"contents\":[{"
+     "\"name\":\"Ceramic mug\",\"SKU\":\"MUG-01\",\"quantity\":3,\"unitValue\":6.25,"
+     "\"unitWeightInGrams\":190,\"customsDescription\":\"Ceramic mugs\",\"customsCode\":"
+     "\"691200\",\"originCountryCode\":\"GBR\"}]}],\"postageDetails\":{\"serviceCode\":"
+     "\"ISOLP\"}}",
+     "postageApplied"},
+    {"{\"orderReference\":\"DEMO-1005\",\"recipient\":{\"address\":{\"fullName\":\"Aoife "
+     "Murphy\",\"addressLine1\":\"7 Quay Street\",\"city\":\"Galway\",\"postcode\":\"H91 "
+     "X2R1\",\"countryCode\":\"IE\"}},\"orderDate\":\"2026-11-28T12:00:00Z\",\"subtotal\":9.5,"
+     "\"shippingCostCharged\":4,\"total\":13.5,\"currencyCode\":\"GBP\",\"packages\":[{"
+     "\"weightInGrams\":300,\"packageFormatIdentifier\":\"smallParcel\"}]}",
+     "new"},
+    {"{\"orderReference\":\"DEMO-1006\",\"recipient\":{\"address\":{\"fullName\":\"Priya "
+     "Shah\",\"addressLine1\":\"18 Castle Street\",\"city\":\"Edinburgh\",\"postcode\":"
+     "\"EH2 3AT\",\"countryCode\":\"GB\"}},\"orderDate\":\"2026-11-28T13:20:00Z\","
+     "\"subtotal\":15,\"shippingCostCharged\":2.7,\"total\":17.7,\"currencyCode\":\"GBP\","
+     "\"packages\":[{\"weightInGrams\":450,\"packageFormatIdentifier\":\"smallParcel\"}]}",
+     "new"},
+};
+#define DEMO_ORDERS (sizeof demo_items / sizeof *demo_items)
+
+struct demo_quote_ctx {
+    const struct tariff *tariff;
+    struct arena *arena;
+    struct postage_quote *quote;
+};
+
+static bool demo_quote(void *ctx, const json_t *doc, struct order_errors *errs)
+{
+    struct demo_quote_ctx *q = ctx;
+    return postage_quote(q->tariff, doc, q->arena, q->quote, errs);
+}
+
+/* Validates and prices the demo orders as the API would, with S10 numbers. */
+static int demo_validate(struct store *s, const struct tariff *t, struct arena *a,
+                         struct order_new *orders)
+{
+    for (size_t i = 0; i < DEMO_ORDERS; i++) {
+        json_error_t je;
+        json_t *o = json_loads(demo_items[i].json, JSON_REJECT_DUPLICATES, &je);
+        struct order_errors e = {0};
+        struct postage_quote q = {0};
+        struct demo_quote_ctx qc = {t, a, &q};
+        bool ok = o && order_validate_with(o, a, &orders[i], &e, demo_quote, &qc);
+        json_decref(o);
+        if (!ok) return STORE_ERROR;
+        if (!q.service_code) continue;
+        int64_t serial;
+        char *tn = arena_alloc(a, S10_LEN + 1);
+        struct postage *p = arena_alloc(a, sizeof *p);
+        if (store_s10_reserve(s, q.s10_prefix, 1, &serial) != STORE_OK ||
+            !s10_format(tn, q.s10_prefix, (uint32_t)serial))
+            return STORE_ERROR;
+        *p = (struct postage){q.service_code, q.pence, tn};
+        orders[i].postage = p;
+    }
+    return STORE_OK;
+}
+
+/* Moves the inserted demo orders on to their states. */
+static int demo_advance(struct store *s, const struct scope *sc, const int64_t *ids)
+{
+    int64_t now = time_now_ms();
+    for (size_t i = 0; i < DEMO_ORDERS; i++) {
+        const char *want = demo_items[i].status;
+        if (strcmp(want, STATUS_LABEL_GENERATED) && strcmp(want, STATUS_DESPATCHED)) continue;
+        int rc = store_orders_mark_printed(s, sc, &ids[i], 1, now);
+        if (rc == STORE_OK && !strcmp(want, STATUS_DESPATCHED)) {
+            struct order_status_change c = {.from_status = STATUS_LABEL_GENERATED,
+                                            .to_status = STATUS_DESPATCHED,
+                                            .now = now,
+                                            .shipped_on = now};
+            rc = store_order_set_status(s, sc, ids[i], &c);
+        }
+        if (rc != STORE_OK) return rc;
+    }
+    return STORE_OK;
+}
+
 static int demo_orders(struct store *s, int64_t tenant)
 {
-    static const char *const people[][5] = {
-        {"Zo\xc3\xab \xc3\x93'Brien", "12 Harbour Road", "Bristol", "BS1 5TT", "GB"},
-        {"\xc5\x81ukasz W\xc4\x85sowski", "3 Mill Lane", "Leeds", "LS1 4AP", "GB"},
-        {"Olivia Hughes", "Flat 2, 40 King Street", "Manchester", "M2 4LQ", "GB"},
-        {"\xce\x9f\xce\xbb\xcf\x85\xce\xbc\xcf\x80\xce\xaf\xce\xb1 Papadopoulou", "Odos Ermou 21",
-         "Athens", "105 63", "GR"},
-        {"Aoife Murphy", "7 Quay Street", "Galway", "H91 X2R1", "IE"},
-    };
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", server_default_share_dir(), TARIFF_FILE);
+    struct tariff *t = NULL;
+    struct tariff_error err;
+    if (!tariff_load(path, &t, &err)) {
+        fprintf(stderr, "postroom: cannot load the tariff: %s\n", err.message);
+        return STORE_ERROR;
+    }
     struct arena a;
     arena_init(&a);
-    struct order_new orders[5];
-    int rc = STORE_OK;
-    for (int i = 0; i < 5 && rc == STORE_OK; i++) {
-        json_t *o = json_pack(
-            "{s:s, s:{s:{s:s,s:s,s:s,s:s,s:s}, s:s}, s:s, s:f, s:f, s:f, s:s,"
-            " s:[{s:i, s:s, s:[{s:s, s:s, s:i, s:f}]}]}",
-            "orderReference", arena_printf(&a, "DEMO-%d", 1001 + i), "recipient", "address",
-            "fullName", people[i][0], "addressLine1", people[i][1], "city", people[i][2],
-            "postcode", people[i][3], "countryCode", people[i][4], "emailAddress",
-            "customer@example.com", "orderDate", "2026-11-28T09:30:00Z", "subtotal", 12.5 + i,
-            "shippingCostCharged", 3.2, "total", 15.7 + i, "currencyCode", "GBP", "packages",
-            "weightInGrams", 250 + 100 * i, "packageFormatIdentifier",
-            i % 2 ? "largeLetter" : "smallParcel", "contents", "name", "Ceramic mug", "SKU",
-            "MUG-01", "quantity", 1 + i % 2, "unitValue", 6.25);
-        struct order_errors e = {0};
-        if (!o || !order_validate(o, &a, &orders[i], &e)) rc = STORE_ERROR;
-        json_decref(o);
-    }
-    int64_t ids[5];
+    struct order_new orders[DEMO_ORDERS];
+    int64_t ids[DEMO_ORDERS];
     struct scope sc = {tenant};
-    if (rc == STORE_OK) rc = store_orders_insert(s, &sc, orders, 5, time_now_ms(), ids);
+    int rc = demo_validate(s, t, &a, orders);
+    if (rc == STORE_OK) rc = store_orders_insert(s, &sc, orders, DEMO_ORDERS, time_now_ms(), ids);
+    if (rc == STORE_OK) rc = demo_advance(s, &sc, ids);
     arena_free(&a);
+    tariff_free(t);
     return rc;
 }
 
@@ -362,6 +470,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
     }
     struct server_config c;
     server_config_defaults(&c);
+    c.error_page = web_error_page; /* browsers get pages, API clients JSON */
     c.db_path = db;
     const char *listen = getenv("POSTROOM_LISTEN");
     const char *rl = getenv("POSTROOM_RATE_LIMIT");

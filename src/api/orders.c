@@ -215,10 +215,15 @@ static void list_orders(struct request *r, bool full)
         return;
     }
     struct cursor c = {.tenant_id = r->principal.tenant_id};
-    if ((sd && !time_parse_rfc3339(sd, &c.start_ms)) ||
-        (ed && !time_parse_rfc3339(ed, &c.end_ms))) {
+    const char *bad_field = sd && !time_parse_rfc3339(sd, &c.start_ms) ? "startDateTime"
+                            : ed && !time_parse_rfc3339(ed, &c.end_ms) ? "endDateTime"
+                                                                       : NULL;
+    if (bad_field) {
         http_error(r, 400, "InvalidDateTime",
-                   "startDateTime and endDateTime must be RFC 3339 date-times.");
+                   arena_printf(&r->arena,
+                                "%s is not a date-time: use RFC 3339 or ISO 8601, such as "
+                                "2026-11-29T10:00:00Z or 2026-11-29T10:00:00.000000+0000.",
+                                bad_field));
         return;
     }
     if (c.start_ms && c.end_ms && c.start_ms > c.end_ms) {
@@ -448,7 +453,8 @@ static const char *read_status_item(const json_t *item, struct status_request *s
     const char *dd = opt_string(item, "despatchDate", 40, &bad);
     if (bad) return "trackingNumber, shippingCarrier and shippingService must be short strings.";
     if (dd && !time_parse_rfc3339(dd, &sr->despatch_date))
-        return "despatchDate must be an RFC 3339 date-time.";
+        return "despatchDate is not a date-time: use RFC 3339 or ISO 8601, such as "
+               "2026-11-29T10:00:00Z.";
     if (!strcmp(s, STATUS_OTHER_COURIER) && sr->tracking_number &&
         (!sr->despatch_date || !sr->carrier || !sr->service))
         return "With a trackingNumber, despatchDate, shippingCarrier and shippingService are "

@@ -1,6 +1,7 @@
 /* request: reading a request's parts and building its answer. */
 #include "http/request.h"
 #include "http/multipart.h"
+#include "http/server.h"
 #include "util/percent.h"
 
 #include <string.h>
@@ -92,8 +93,22 @@ void http_reply_json(struct request *r, int status)
     http_reply(r, status, "application/json");
 }
 
+/* A browser asking for a page (navigation sends Accept: text/html) outside
+ * the API, whose clients always get JSON. */
+static bool wants_page(struct request *r)
+{
+    const char *accept = http_header(r, "Accept");
+    return r->cfg && r->cfg->error_page && accept && strstr(accept, "text/html") &&
+           strncmp(r->path, "/api/", 5) != 0;
+}
+
 void http_error(struct request *r, int status, const char *code, const char *message)
 {
+    if (wants_page(r)) {
+        buf_init(&r->out, &r->arena);
+        r->cfg->error_page(r, status, message);
+        return;
+    }
     buf_init(&r->out, &r->arena);
     struct jw w;
     jw_init(&w, &r->out);

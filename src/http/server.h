@@ -9,6 +9,7 @@
 
 struct tariff;
 struct doc_fonts;
+struct request;
 
 struct server_config {
     const char *db_path;
@@ -25,6 +26,9 @@ struct server_config {
     size_t max_headers;          /* 431 above */
     unsigned timeout_s;          /* idle connection timeout */
     unsigned char token_key[32]; /* HMAC key of continuation tokens */
+    /* Writes an error as a page, for a browser that asked for HTML outside
+     * /api/ (set by the composition root; NULL: errors are always JSON). */
+    void (*error_page)(struct request *r, int status, const char *message);
 };
 
 void server_config_defaults(struct server_config *c);

@@ -9,6 +9,9 @@ void web_signin(struct request *r);
 void web_signout(struct request *r);
 void web_home(struct request *r);
 
+/* errors.c: an error as a page (server_config.error_page) */
+void web_error_page(struct request *r, int status, const char *message);
+
 /* assets.c */
 void web_style(struct request *r);
 

@@ -1,0 +1,38 @@
+/* errors: the page a browser gets instead of a JSON error (an unknown page,
+ * a form too large, an expired form), so nobody reads raw JSON. */
+#include "web/html.h"
+#include "web/web.h"
+
+static const char *title_of(int status)
+{
+    switch (status) {
+    case 404:
+        return "Page not found";
+    case 405:
+        return "Not allowed here";
+    case 403:
+        return "Form expired";
+    case 413:
+        return "File too large";
+    case 429:
+        return "Too many requests";
+    case 503:
+        return "Temporarily unavailable";
+    default:
+        return status >= 500 ? "Something went wrong" : "Request not understood";
+    }
+}
+
+void web_error_page(struct request *r, int status, const char *message)
+{
+    const char *title = title_of(status);
+    html_page_open(&r->out, title);
+    buf_adds(&r->out, "<h1>");
+    html_text(&r->out, title);
+    buf_adds(&r->out, "</h1><p role=\"alert\" class=\"error\">");
+    html_text(&r->out, status == 404 ? "There is no page at this address." : message);
+    buf_adds(&r->out, "</p><p><a href=\"/\">Go to your account</a> or "
+                      "<a href=\"/login\">sign in</a>.</p>");
+    html_page_close(&r->out);
+    http_reply(r, status, "text/html; charset=utf-8");
+}
