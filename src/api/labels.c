@@ -6,6 +6,7 @@
  * CN22 or CN23. Every order is claimed for the egress check, and the
  * document layer refuses records of any tenant but the one it was begun for. */
 #include "api/api.h"
+#include "domain/customs_rule.h"
 #include "domain/paperwork.h"
 #include "domain/s10.h"
 #include "domain/status.h"
@@ -128,6 +129,49 @@ enum label_rc api_render_labels(struct request *r, const struct order_row *rows,
     return LABEL_OK;
 }
 
+/* Whether the order's customs declaration can be drawn; if not, says why
+ * in ew. Labels with includeCN only add one where the order needs it
+ * (asked_for false); asking for a CN22 or CN23 of a domestic order is an
+ * error. An order whose contents cannot fill the form in (one that had
+ * postage before the rule, or whose stored contents lack a field) is
+ * refused, naming each missing field: never a form of 0 kg and 0.00. */
+static bool customs_ready(struct request *r, struct jw *ew, const struct order_row *row,
+                          bool asked_for)
+{
+    json_t *doc = row->doc ? json_loads(row->doc, 0, NULL) : NULL;
+    if (!doc) return true; /* unreadable: drawing it fails as a 500 */
+    bool ok = true;
+    struct order_errors errs = {0};
+    if (!customs_needed(customs_country(doc))) {
+        if (asked_for) {
+            order_error(ew, row, "CustomsNotRequired",
+                        "A customs declaration is only needed for orders that cross a customs "
+                        "border (outside GB and the Isle of Man).");
+            ok = false;
+        }
+    } else if (!customs_check(doc, &r->arena, &errs)) {
+        bool none = false;
+        struct buf m;
+        buf_init(&m, &r->arena);
+        buf_adds(&m, "The customs declaration cannot be completed: ");
+        for (size_t k = 0; k < errs.n; k++) {
+            const struct field_error *fe = &errs.items[k];
+            size_t fl = strlen(fe->field);
+            none |= fe->code == OERR_REQUIRED &&
+                    ((fl >= 8 && !strcmp(fe->field + fl - 8, "contents")) ||
+                     !strcmp(fe->field, "packages"));
+            if (k < 5) buf_printf(&m, "%s%s %s", k ? "; " : "", fe->field, fe->message);
+        }
+        if (errs.n > 5) buf_printf(&m, "; and %zu more", errs.n - 5);
+        buf_adds(&m, ".");
+        order_error(ew, row, none ? "CustomsContentsMissing" : "CustomsContentsIncomplete",
+                    buf_cstr(&m));
+        ok = false;
+    }
+    json_decref(doc);
+    return ok;
+}
+
 static void label_failed(struct request *r, enum label_rc lr)
 {
     if (lr == LABEL_STORE_FAILED)
@@ -198,16 +242,8 @@ void api_orders_label(struct request *r)
                                    !strcmp(rows[i].status, STATUS_NEW))) {
             order_error(&ew, &rows[i], "NoPostage", "Postage has not been applied to this order.");
             bad = true;
-        }
-        if ((kind == KIND_CN22 || kind == KIND_CN23) && rows[i].doc) {
-            struct doc_shipment s;
-            struct tenant_settings none = {0};
-            if (paperwork_shipment(&rows[i], &none, "", r->cfg->tariff, &r->arena, &s) &&
-                !paperwork_international(&s)) {
-                order_error(&ew, &rows[i], "CustomsNotRequired",
-                            "A customs declaration is only needed for international orders.");
-                bad = true;
-            }
+        } else if (kind != KIND_DESPATCH && (kind != KIND_LABEL || customs)) {
+            bad |= !customs_ready(r, &ew, &rows[i], kind != KIND_LABEL);
         }
     }
     jw_arr_close(&ew);

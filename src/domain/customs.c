@@ -33,6 +33,20 @@ void doc_add_customs(struct doc *d, const struct doc_shipment *s)
         doc_add_cn23(d, s);
 }
 
+bool cu_declarable(struct doc *d, const struct doc_shipment *s)
+{
+    const char *why = s->n_items ? NULL : "a customs declaration needs the items it declares";
+    for (size_t i = 0; i < s->n_items && !why; i++) {
+        const struct doc_item *it = &s->items[i];
+        if (!pd_has(it->description) || it->quantity < 1 || it->unit_weight_grams < 1)
+            why = "a customs declaration needs each item's description, quantity and weight";
+    }
+    if (!why && doc_items_value(s) <= 0 && s->category != DOC_CAT_DOCUMENTS)
+        why = "a customs declaration needs the value of the goods";
+    if (why) doc_fail(d, DOC_ERR_INPUT, why);
+    return !why;
+}
+
 void cu_item_weight(char *out, size_t n, const struct doc_item *it)
 {
     pd_kg(out, n, (int64_t)it->quantity * it->unit_weight_grams);

@@ -119,6 +119,11 @@ double cu_categories(struct doc *d, double x, double y, double w, double size, i
                      const struct doc_shipment *s);
 double cu_certify(struct doc *d, double x, double y, double w, double size,
                   const struct doc_shipment *s);
+/* Fails the document (DOC_ERR_INPUT) and returns false when the shipment
+ * has nothing a declaration can declare: no items, an item without a
+ * description, quantity or weight, or a value of 0 for goods. Behind the
+ * rule of domain/customs_rule, so a form never prints 0.000 kg or 0.00. */
+bool cu_declarable(struct doc *d, const struct doc_shipment *s);
 void cu_item_weight(char *out, size_t n, const struct doc_item *it);
 void cu_item_value(char *out, size_t n, const struct doc_item *it);
 

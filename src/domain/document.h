@@ -148,7 +148,10 @@ void doc_add_returns_label(struct doc *d, const struct doc_shipment *s);
 void doc_add_despatch_note(struct doc *d, const struct doc_shipment *s);
 void doc_add_cn22(struct doc *d, const struct doc_shipment *s);
 void doc_add_cn23(struct doc *d, const struct doc_shipment *s);
-/* CN22 or CN23, whichever doc_customs_form chooses. */
+/* CN22 or CN23, whichever doc_customs_form chooses. Every customs adder
+ * fails the document (DOC_ERR_INPUT) rather than print a declaration of
+ * nothing: no items, an item without description, quantity or weight, or
+ * goods (any category but documents) worth 0. */
 void doc_add_customs(struct doc *d, const struct doc_shipment *s);
 void doc_add_manifest(struct doc *d, const struct doc_manifest *m);
 

@@ -294,6 +294,9 @@ const char *import_column_for(const struct import_batch *b, const char *field_pa
     char path[128];
     if (!b || !b->columns || !field_path || !imp_unindex(field_path, path, sizeof path))
         return NULL;
+    /* a package with no items at all: where its first item's description goes */
+    if (strcmp(path, "packages[].contents") == 0)
+        return import_column_for(b, "packages[0].contents[0].customsDescription");
     for (int s = S_NONE + 1; s < S_COUNT; s++) {
         const char *p = import_slot_path(s);
         if (p && strcmp(p, path) == 0 && b->columns[s]) return b->columns[s];

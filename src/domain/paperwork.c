@@ -1,5 +1,6 @@
 /* paperwork: order rows + settings + tariff -> document structs. */
 #include "domain/paperwork.h"
+#include "domain/customs_rule.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -114,9 +115,7 @@ bool paperwork_shipment(const struct order_row *row, const struct tenant_setting
 
 bool paperwork_international(const struct doc_shipment *s)
 {
-    const char *c = s->recipient.country_code;
-    /* the UK zone of the tariff: Great Britain, the Channel Islands, Man */
-    return c && strcmp(c, "GB") && strcmp(c, "GG") && strcmp(c, "JE") && strcmp(c, "IM");
+    return customs_needed(s->recipient.country_code);
 }
 
 bool paperwork_manifest(int64_t tenant_id, int64_t number, int64_t created_ms,

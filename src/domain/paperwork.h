@@ -16,7 +16,9 @@
 bool paperwork_shipment(const struct order_row *row, const struct tenant_settings *ts,
                         const char *tenant_name, const struct tariff *t, struct arena *a,
                         struct doc_shipment *out);
-/* Whether the order goes abroad and so needs a customs declaration. */
+/* Whether the order crosses a customs border and so needs a customs
+ * declaration (customs_needed: anywhere but GB and IM, so Jersey and
+ * Guernsey too). */
 bool paperwork_international(const struct doc_shipment *s);
 /* Fills a manifest's lines from its orders. */
 bool paperwork_manifest(int64_t tenant_id, int64_t number, int64_t created_ms,

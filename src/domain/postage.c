@@ -1,5 +1,6 @@
 /* postage: service, format, destination and weight checks, and the price. */
 #include "domain/postage.h"
+#include "domain/customs_rule.h"
 
 #include <string.h>
 
@@ -29,10 +30,9 @@ bool postage_quote(const struct tariff *t, const json_t *doc, struct arena *a,
               "packages is required when postageDetails.serviceCode is given", NULL);
         return false;
     }
-    const char *country = json_string_value(json_object_get(
-        json_object_get(json_object_get(doc, "recipient"), "address"), "countryCode"));
+    const char *country = customs_country(doc);
     int64_t total = 0;
-    bool ok = true;
+    bool ok = true, served = true;
     size_t i;
     const json_t *pkg;
     json_array_foreach(packages, i, pkg)
@@ -54,9 +54,13 @@ bool postage_quote(const struct tariff *t, const json_t *doc, struct arena *a,
             total += pence;
         } else {
             error(errs, a, te.code, te.field, te.message, NULL);
+            served &= strcmp(te.field, "recipient.address.countryCode") != 0;
             ok = false;
         }
     }
+    /* postage abroad buys a customs declaration too: its contents are
+     * checked with the rest (unless the service does not go there at all) */
+    if (served && customs_needed(country)) ok &= customs_check(doc, a, errs);
     if (!ok) return false;
     q->service_code = arena_strdup(a, svc->code);
     q->pence = total;

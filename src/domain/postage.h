@@ -3,8 +3,10 @@
  * An order whose postageDetails.serviceCode is set gets postage at once, as
  * Click & Drop's shipping rules do: the service must exist, take every
  * package's format and deliver to the recipient's country, and each package
- * must keep within its format's limits. The price is the sum over packages;
- * the order gets one S10 number, of the service's prefix. */
+ * must keep within its format's limits. Postage to a destination that
+ * needs a customs declaration also needs contents that can fill it in
+ * (domain/customs_rule). The price is the sum over packages; the order gets
+ * one S10 number, of the service's prefix. */
 #ifndef POSTROOM_POSTAGE_H
 #define POSTROOM_POSTAGE_H
 #include "domain/order.h"
