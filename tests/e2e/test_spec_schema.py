@@ -143,6 +143,10 @@ class TestRejects(unittest.TestCase):
         self.assertRejected("GET", "/api/v1/orders", 401, b"Unauthorized", "not application/json", ctype="text/plain")
         self.assertRejected("GET", "/api/v1/orders", 401, b"{nope", "does not parse")
         self.assertRejected("GET", "/api/v1/orders", 400, b"", "not application/json", ctype=None)
+        # hand-made bytes that postroom answered (it always sends a Content-Type) are checked
+        self.assertRejected("GET", "/api/v1/orders", 400, b"<html>", "not application/json", ctype="text/html",
+                            raw=True)
+        self.assertRejected("GET", "/api/v1/orders", 400, {"code": "x"}, "message", raw=True)
         # a PDF only where the spec's produces says so
         self.assertRejected("GET", "/api/v1/orders/1001/full", 200, b"%PDF-1.7", "not application/json",
                             ctype="application/pdf")
@@ -202,7 +206,8 @@ class TestAccepts(unittest.TestCase):
         check("GET", "/metrics", 200, b"# metrics", ctype="text/plain")
         check("GET", "/", 303, b"", ctype=None)
         # libmicrohttpd's own answer to bytes it could not read as HTTP
-        check("GET", "/api/v1/orders", 400, b"<html>Bad request</html>", ctype="text/html", raw=True)
+        check("GET", "/api/v1/orders", 400, b"<html>Bad request</html>", ctype=None, raw=True)
+        check("GET", "/api/v1/orders", 431, b"<html><head><title>Request too large</title></html>", ctype=None)
 
     def test_request_lines(self):
         data = (b"PUT /api/v1/orders/status HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"
