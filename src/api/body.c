@@ -43,7 +43,9 @@ void api_store_failed(struct request *r)
     http_error(r, 500, "InternalError", "The request could not be completed.");
 }
 
-/* The spec's 400 for a bad identifier list: an array of OrderErrorResponse. */
+/* The spec's 400 for a bad identifier list: an array of OrderErrorResponse
+ * (the item in channelOrderReference), or for DELETE of OrderErrorInfo (in
+ * orderReference). */
 static void bad_idlist(struct request *r, const char *message, const char *item)
 {
     buf_init(&r->out, &r->arena);
@@ -51,7 +53,8 @@ static void bad_idlist(struct request *r, const char *message, const char *item)
     jw_init(&w, &r->out);
     jw_arr_open(&w);
     jw_obj_open(&w);
-    jw_kstr_opt(&w, "channelOrderReference", item);
+    bool del = !strcmp(r->method, "DELETE");
+    jw_kstr_opt(&w, del ? "orderReference" : "channelOrderReference", item);
     jw_kstr(&w, "code", "InvalidOrderIdentifiers");
     jw_kstr(&w, "message", message);
     jw_obj_close(&w);

@@ -158,8 +158,10 @@ static bool guards(struct request *r, const struct route *rt)
 
 static void route_and_run(struct request *r)
 {
+    /* matched before the checks so that their errors take the route's shape */
+    enum route_match m = router_match(r, r->method, r->path, &r->route);
     if (!request_checks(r)) return;
-    switch (router_match(r, r->method, r->path, &r->route)) {
+    switch (m) {
     case ROUTE_NO_PATH:
         http_error(r, 404, "NotFound", "No such resource.");
         return;

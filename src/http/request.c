@@ -1,6 +1,8 @@
 /* request: reading a request's parts and building its answer. */
 #include "http/request.h"
+#include "http/error_shape.h"
 #include "http/multipart.h"
+#include "http/router.h"
 #include "http/server.h"
 #include "util/percent.h"
 
@@ -102,6 +104,8 @@ static bool wants_page(struct request *r)
            strncmp(r->path, "/api/", 5) != 0;
 }
 
+/* In the shape the spec gives this route and status (error_shape.c), or
+ * as a page for a browser. */
 void http_error(struct request *r, int status, const char *code, const char *message)
 {
     if (wants_page(r)) {
@@ -112,9 +116,18 @@ void http_error(struct request *r, int status, const char *code, const char *mes
     buf_init(&r->out, &r->arena);
     struct jw w;
     jw_init(&w, &r->out);
+    const char *route = r->route >= 0 && r->route < routes_count ? routes[r->route].name : NULL;
+    enum error_shape shape = error_shape_for(route, status);
+    if (shape == ERROR_SHAPE_MANIFEST) {
+        jw_obj_open(&w);
+        jw_key(&w, "errors");
+    }
+    if (shape != ERROR_SHAPE_OBJECT) jw_arr_open(&w);
     jw_obj_open(&w);
     jw_kstr(&w, "code", code);
-    jw_kstr(&w, "message", message);
+    jw_kstr(&w, shape == ERROR_SHAPE_MANIFEST ? "description" : "message", message);
     jw_obj_close(&w);
+    if (shape != ERROR_SHAPE_OBJECT) jw_arr_close(&w);
+    if (shape == ERROR_SHAPE_MANIFEST) jw_obj_close(&w);
     http_reply_json(r, status);
 }

@@ -1,6 +1,9 @@
 """tests/e2e/harness.py: runs a real postroom server for the end-to-end tests.
 
-Standard library only (Debian's /usr/bin/python3). A test file does:
+Debian's /usr/bin/python3 with its standard library, python3-yaml and
+python3-jsonschema. Every answer from /api/v1 is checked against the spec
+(spec_schema.py, docs/clickanddrop-openapi.yaml) as it arrives: a body that
+does not match fails the test that received it. A test file does:
 
     import harness
     SERVER = None
@@ -36,6 +39,8 @@ import unittest
 import urllib.parse
 from collections import namedtuple
 from decimal import Decimal
+
+import spec_schema
 
 HOST = "127.0.0.1"
 KEY_RE = re.compile(r"^[A-Za-z0-9]{36}$")
@@ -137,6 +142,7 @@ class Server:
         self.proc = None
         self.port = None
         self.keys = []  # every API key created, checked against the logs
+        self.spec_problems = []  # answers that broke the spec (spec_schema.py)
         self._stderr_f = None
         self._stdout_f = None
         self.start_timeout = float(os.environ.get("E2E_START_TIMEOUT", "10"))
@@ -267,6 +273,11 @@ class Server:
     def stop_and_check(self, forbidden_in_logs=()):
         """Stop and raise if the server misbehaved or its logs hold a forbidden string."""
         problems = self.stop()
+        if self.spec_problems:
+            # each one already failed the request that got it; listed again here in case
+            # a thread or an except clause swallowed that
+            problems.append("%d answers did not match docs/clickanddrop-openapi.yaml, the first:\n%s"
+                            % (len(self.spec_problems), self.spec_problems[0]))
         err = self.stderr_text()
         low = err.lower()
         for s in list(forbidden_in_logs) + self.keys:
@@ -292,6 +303,27 @@ class Server:
         return out
 
     # -- HTTP
+
+    def check_spec(self, method, path, resp, raw=False):
+        """Every /api/v1 answer must match the spec (tests/e2e/spec_schema.py): raises
+        SpecError in the test that received a body that does not. method None: hand-made
+        bytes without a request line, whose JSON error must still be an ErrorResponse."""
+        if resp is None:
+            return
+        spec = spec_schema.spec()
+        seen = os.environ.get("E2E_SPEC_SEEN")  # a file to append "METHOD TEMPLATE STATUS" lines to
+        if seen and method:
+            tpl = spec.match(method, path)[0]
+            with open(seen, "a") as f:
+                f.write("%s %s %s\n" % (method, tpl or path.split("?")[0][:60], resp.status))
+        try:
+            if method is None:
+                spec.check_error(resp.status, resp.header("Content-Type"), resp.body)
+            else:
+                spec.check(method, path, resp.status, resp.header("Content-Type"), resp.body, raw=raw)
+        except spec_schema.SpecError as e:
+            self.spec_problems.append(str(e))
+            raise
 
     def request(self, method, path, headers=None, body=None, key=None, timeout=30, conn=None):
         """One HTTP request; returns Resp and never raises on 4xx/5xx.
@@ -335,10 +367,11 @@ class Server:
             resp, r = _read_response(c, method)
             if own or r.will_close:
                 c.close()
-            return resp
         except Exception:
             c.close()
             raise
+        self.check_spec(method, path, resp)
+        return resp
 
     def raw(self, data, method="GET", timeout=30):
         """Send raw bytes on a fresh connection and read one response (or None if closed)."""
@@ -350,11 +383,28 @@ class Server:
                 pass
             try:
                 resp, _ = _read_response(s, method)
-                return resp
             except (http.client.RemoteDisconnected, ConnectionResetError, http.client.BadStatusLine):
                 return None
         finally:
             s.close()
+        self._check_raw(data, resp)
+        return resp
+
+    def _check_raw(self, data, resp):
+        """Hand-made bytes: checked as the request line says, when there is one."""
+        method, path = spec_schema.request_line(data) or (None, None)
+        self.check_spec(method, path, resp, raw=True)
+
+    def check_exchange(self, data, responses):
+        """Answers read off one hand-made connection, [(status, {lower-case header: value}, body)]:
+        the i-th is checked as the i-th request line in data says."""
+        lines = spec_schema.request_lines(data)
+        for i, (status, headers, body) in enumerate(responses):
+            method, path = lines[min(i, len(lines) - 1)] if lines else (None, None)
+            msg = http.client.HTTPMessage()
+            for k, v in headers.items():
+                msg[k] = v
+            self.check_spec(method, path, Resp(status, msg, body), raw=True)
 
     def upload(self, head, body_chunks, timeout=60):
         """Send a request head then body chunks, stopping as soon as the server answers.
@@ -377,11 +427,12 @@ class Server:
                     break
             try:
                 resp, _ = _read_response(s, "POST")
-                return resp
             except (http.client.RemoteDisconnected, ConnectionResetError, http.client.BadStatusLine):
                 return None
         finally:
             s.close()
+        self._check_raw(head, resp)
+        return resp
 
 
 class Tenant:

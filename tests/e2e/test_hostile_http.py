@@ -130,6 +130,7 @@ def exchange(data, half_close=True, wait=2.0, until=1):
             got += c
     finally:
         s.close()
+    SERVER.check_exchange(data, parse_responses(got))
     return parse_responses(got), closed
 
 
