@@ -51,4 +51,11 @@ void api_manifests_create(struct request *r);
 void api_manifests_get(struct request *r);
 void api_manifests_retry(struct request *r);
 
+/* carriers.c */
+void api_carriers_list(struct request *r);
+
+/* returns.c */
+void api_returns_services(struct request *r);
+void api_returns_create(struct request *r);
+
 #endif
