@@ -27,8 +27,9 @@ data. This attacks it from every side at once, at volume, and counts:
     get and retry, with other tenants' manifest numbers), carriers, return
     services and returns naming own and other tenants' orders, the web pages
     with other tenants' session cookies swapped in, two cookies at once, a
-    key and a cookie of different tenants, spreadsheet imports through the web page (canary-filled files, the tenant's own CSRF
-    token or another's, bad rows; the result page scanned and the orders read
+    key and a cookie of different tenants, spreadsheet imports through the
+    web page (canary-filled files, the tenant's own CSRF token or another's,
+    bad rows; the result page scanned and the orders read
     back and deleted), the orders export as CSV (with date filters, and with
     another tenant's API key beside the cookie), and requests as nobody.
   * Every answer is checked: never a 5xx (501 only where the endpoint is not
