@@ -21,7 +21,6 @@ void api_orders_status(struct request *r);
 void api_version(struct request *r);
 void api_healthz(struct request *r);
 void api_metrics(struct request *r);
-void api_not_implemented(struct request *r);
 
 /* body.c: the JSON body as an object, or NULL after answering 400/415. The
  * caller json_decref()s the result. */
