@@ -21,7 +21,6 @@ void api_orders_status(struct request *r);
 void api_version(struct request *r);
 void api_healthz(struct request *r);
 void api_metrics(struct request *r);
-void api_not_implemented(struct request *r);
 
 /* body.c: the JSON body as an object, or NULL after answering 400/415. The
  * caller json_decref()s the result. */
@@ -50,5 +49,12 @@ enum label_rc api_render_labels(struct request *r, const struct order_row *rows,
 void api_manifests_create(struct request *r);
 void api_manifests_get(struct request *r);
 void api_manifests_retry(struct request *r);
+
+/* carriers.c */
+void api_carriers_list(struct request *r);
+
+/* returns.c */
+void api_returns_services(struct request *r);
+void api_returns_create(struct request *r);
 
 #endif

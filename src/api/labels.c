@@ -17,11 +17,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* Returns labels travel on Tracked Returns 24 with their own S10 numbers. */
-#define RETURNS_SERVICE "TSN"
-#define RETURNS_SERVICE_NAME "Royal Mail Tracked Returns 24"
-#define RETURNS_S10_PREFIX "VR"
-
 enum doc_kind { KIND_LABEL, KIND_DESPATCH, KIND_CN22, KIND_CN23 };
 
 /* The spec's 400 for the label endpoint: an array of OrderErrorResponse. */
@@ -68,7 +63,11 @@ static enum label_rc shipments(struct request *r, const struct order_row *rows, 
 {
     struct doc_shipment *s = arena_alloc(&r->arena, (n ? n : 1) * sizeof *s);
     int64_t serial = 0;
-    if (returns && store_s10_reserve(r->store, RETURNS_S10_PREFIX, (int)n, &serial) != STORE_OK) {
+    /* returns labels travel on the tariff's first return service (Tracked
+     * Returns 24), with their own S10 numbers of its prefix */
+    const struct tariff_return_service *rs = tariff_return_at(r->cfg->tariff, 0);
+    if (returns && !rs) return LABEL_DRAW_FAILED;
+    if (returns && store_s10_reserve(r->store, rs->s10_prefix, (int)n, &serial) != STORE_OK) {
         r->store_broken = true;
         return LABEL_STORE_FAILED;
     }
@@ -78,10 +77,10 @@ static enum label_rc shipments(struct request *r, const struct order_row *rows, 
             return LABEL_DRAW_FAILED;
         if (returns) {
             char *tn = arena_alloc(&r->arena, S10_LEN + 1);
-            s10_format(tn, RETURNS_S10_PREFIX, (uint32_t)(serial + (int64_t)i));
+            s10_format(tn, rs->s10_prefix, (uint32_t)(serial + (int64_t)i));
             s[i].returns_tracking_number = tn;
-            s[i].returns_service_code = RETURNS_SERVICE;
-            s[i].returns_service_name = RETURNS_SERVICE_NAME;
+            s[i].returns_service_code = rs->code;
+            s[i].returns_service_name = rs->name;
         }
     }
     *out = s;

@@ -1,4 +1,4 @@
-/* meta: version, health, metrics, and the honest 501 for what is not built. */
+/* meta: version, health and metrics. */
 #include "api/api.h"
 #include "http/metrics.h"
 
@@ -31,9 +31,4 @@ void api_metrics(struct request *r)
 {
     metrics_render(&r->out);
     http_reply(r, 200, "text/plain; version=0.0.4");
-}
-
-void api_not_implemented(struct request *r)
-{
-    http_error(r, 501, "NotImplemented", "This endpoint is not available yet.");
 }

@@ -79,7 +79,7 @@ struct doc_item {
 /* One order as its paperwork needs it. */
 struct doc_shipment {
     int64_t tenant_id;
-    int64_t order_id;            /* orderIdentifier, 1001 ... */
+    int64_t order_id;            /* orderIdentifier, 1001 ...; 0: a return naming no order */
     const char *order_reference; /* may be NULL */
     int64_t order_date_ms;       /* Unix ms; 0 = not printed */
     const char *trading_name;    /* the sender block's heading */
@@ -87,8 +87,8 @@ struct doc_shipment {
     struct doc_address recipient;
     struct doc_address return_address; /* empty (no line1): the sender's */
     const char *service_code, *service_name;
-    const char *format; /* packageFormatIdentifier, e.g. smallParcel */
-    int weight_grams;
+    const char *format;          /* packageFormatIdentifier, e.g. smallParcel; NULL with */
+    int weight_grams;            /* weight 0 for a return made on its own (POST /returns) */
     const char *tracking_number; /* printable ASCII, at most 40 characters */
     const struct doc_item *items;
     size_t n_items;
@@ -173,6 +173,12 @@ int64_t doc_items_weight(const struct doc_shipment *s);
  * Writes at most n bytes including the NUL. */
 void doc_key_data(char *out, size_t n, const char *tracking, const char *service,
                   const char *postcode, int weight_grams);
+
+/* A QR code of data as a PNG image appended to out: black modules on white,
+ * module_px (1-32) pixels a module, four modules of quiet zone. DOC_ERR_INPUT
+ * when the data does not fit a QR code, DOC_ERR_DRAW when cairo fails (out
+ * is then as it was). */
+enum doc_rc doc_qr_png(const char *data, int module_px, struct buf *out);
 
 /* One call that renders n shipments' postage labels (each followed by its
  * returns label when returns is set) into out: what the benchmark times. */

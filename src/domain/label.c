@@ -65,6 +65,7 @@ static void label_band(struct doc *d, const struct label_view *v)
     double x = L_M + 112, w = L_IN - 112, y = L_M + 9;
     pd_font(d, true, 9.5);
     y += 11 * pd_text_wrap(d, x, y, w, 11, 2, pd_s(v->service_name));
+    if (!pd_has(v->s->format) && !v->s->weight_grams) return; /* a return made on its own */
     pd_weight(kg, sizeof kg, v->s->weight_grams);
     snprintf(line, sizeof line, "%s \xC2\xB7 %s", pd_format_name(v->s->format), kg);
     pd_font(d, false, 8.5);
@@ -164,9 +165,12 @@ static void label_footer(struct doc *d, const struct label_view *v)
 {
     char line[512], addr[400];
     const struct doc_shipment *s = v->s;
-    snprintf(line, sizeof line, "%s %lld%s%s", v->returns ? "Returns label for order" : "Order",
-             (long long)s->order_id, pd_has(s->order_reference) ? "  \xC2\xB7  Ref " : "",
-             pd_s(s->order_reference));
+    const char *ref = pd_has(s->order_reference) ? "  \xC2\xB7  Ref " : "";
+    if (s->order_id)
+        snprintf(line, sizeof line, "%s %lld%s%s", v->returns ? "Returns label for order" : "Order",
+                 (long long)s->order_id, ref, pd_s(s->order_reference));
+    else /* a return made on its own (POST /returns) may name no order */
+        snprintf(line, sizeof line, "Returns label%s%s", ref, pd_s(s->order_reference));
     pd_font(d, true, 7.5);
     pd_text_fit(d, L_M, L_SEP4 + 11, L_IN, line);
     if (v->returns) {

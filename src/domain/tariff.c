@@ -56,6 +56,33 @@ const struct tariff_service *tariff_service_at(const struct tariff *t, size_t i)
     return i < t->n_services ? &t->services[i]->pub : NULL;
 }
 
+const struct tariff_carrier *tariff_carrier(const struct tariff *t)
+{
+    return t->carrier.name ? &t->carrier : NULL;
+}
+
+size_t tariff_return_count(const struct tariff *t)
+{
+    return t->n_returns;
+}
+
+const struct tariff_return_service *tariff_return_at(const struct tariff *t, size_t i)
+{
+    return i < t->n_returns ? &t->returns[i] : NULL;
+}
+
+const struct tariff_return_service *tariff_return_service(const struct tariff *t, const char *code)
+{
+    for (size_t i = 0; code && i < t->n_returns; i++)
+        if (strcmp(t->returns[i].code, code) == 0) return &t->returns[i];
+    return NULL;
+}
+
+bool tariff_domestic(const struct tariff *t, const char *alpha2)
+{
+    return alpha2 && t->uk_zone != TARIFF_NO_ZONE && tariff_country_zone(t, alpha2) == t->uk_zone;
+}
+
 bool tariff_service_takes(const struct tariff *t, const char *code, const char *format)
 {
     const struct tariff_svc *s = code ? tariff_svc_find(t, code) : NULL;

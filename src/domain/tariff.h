@@ -35,6 +35,20 @@ struct tariff_service {
     enum tariff_scope scope;
 };
 
+/* The carrier of the tariff's services and a return service of its
+ * (carrier and returns lines). guid is a lower-case RFC 4122 UUID. */
+#define TARIFF_GUID_LEN 36
+struct tariff_carrier {
+    char guid[TARIFF_GUID_LEN + 1];
+    const char *name; /* Royal Mail */
+};
+struct tariff_return_service {
+    const char *code; /* service.serviceCode of POST /returns, e.g. TSN */
+    const char *name; /* Tracked Returns 24 */
+    char s10_prefix[3];
+    char guid[TARIFF_GUID_LEN + 1]; /* carrierServiceGuid */
+};
+
 /* Same values as order.h's errorCode, so callers can pass them through. */
 enum tariff_error_code { TARIFF_ERR_INVALID = 2, TARIFF_ERR_RANGE = 4 };
 
@@ -57,6 +71,16 @@ const struct tariff_service *tariff_service(const struct tariff *t, const char *
 const struct tariff_format *tariff_format(const struct tariff *t, const char *name);
 size_t tariff_service_count(const struct tariff *t);
 const struct tariff_service *tariff_service_at(const struct tariff *t, size_t i);
+/* The carrier (NULL when the file has no carrier line) and its return
+ * services in file order; the first is the service of returns labels
+ * printed with orders. tariff_return_service is NULL for an unknown code. */
+const struct tariff_carrier *tariff_carrier(const struct tariff *t);
+size_t tariff_return_count(const struct tariff *t);
+const struct tariff_return_service *tariff_return_at(const struct tariff *t, size_t i);
+const struct tariff_return_service *tariff_return_service(const struct tariff *t, const char *code);
+/* Whether an alpha-2 country is in the zone named UK (return services send
+ * from and to it only). */
+bool tariff_domestic(const struct tariff *t, const char *alpha2);
 /* Whether the service takes the format (both by name). */
 bool tariff_service_takes(const struct tariff *t, const char *code, const char *format);
 

@@ -9,6 +9,7 @@
 #define TARIFF_MAX_ZONES 16
 #define TARIFF_MAX_SERVICES 128
 #define TARIFF_MAX_BANDS 32
+#define TARIFF_MAX_RETURNS 16
 #define TARIFF_NO_ZONE (-1)
 
 struct tariff_band {
@@ -39,6 +40,9 @@ struct tariff {
     signed char zone_of[26][26]; /* by country letters; TARIFF_NO_ZONE if none */
     struct tariff_svc *services[TARIFF_MAX_SERVICES];
     size_t n_services;
+    struct tariff_carrier carrier; /* name NULL: no carrier line */
+    struct tariff_return_service returns[TARIFF_MAX_RETURNS];
+    size_t n_returns;
 };
 
 /* Index helpers: -1 when unknown. */

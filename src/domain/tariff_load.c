@@ -171,7 +171,8 @@ static bool record_service(struct loader *L)
     if (L->nf != 8) return fail(L, "service needs 7 fields, has %d", L->nf - 1);
     const char *code = L->f[1], *pre = L->f[2], *name = L->f[7];
     if (!valid_name(code, 15)) return fail(L, "bad service code '%.40s'", code);
-    if (tariff_svc_find(t, code)) return fail(L, "service %s declared twice", code);
+    if (tariff_svc_find(t, code) || tariff_return_service(t, code))
+        return fail(L, "service %s declared twice", code);
     if (t->n_services == TARIFF_MAX_SERVICES) return fail(L, "too many services");
     struct tariff_svc *s = arena_alloc(&t->arena, sizeof *s);
     if (strlen(pre) != 2 || !valid_country(pre))
@@ -188,6 +189,70 @@ static bool record_service(struct loader *L)
     memcpy(s->pub.s10_prefix, pre, 3);
     s->line = L->line;
     t->services[t->n_services++] = s;
+    return true;
+}
+
+/* A lower-case RFC 4122 UUID: 8-4-4-4-12 hex digits. */
+static bool valid_guid(const char *s)
+{
+    if (strlen(s) != TARIFF_GUID_LEN) return false;
+    for (int i = 0; i < TARIFF_GUID_LEN; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        char c = s[i];
+        if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    }
+    return true;
+}
+
+/* carrier GUID NAME: the one carrier, before any return service. */
+static bool record_carrier(struct loader *L)
+{
+    struct tariff *t = L->t;
+    if (L->nf != 3) return fail(L, "carrier needs 2 fields, has %d", L->nf - 1);
+    if (t->carrier.name) return fail(L, "a second carrier line");
+    if (!valid_guid(L->f[1]))
+        return fail(L, "carrier GUID '%.40s' is not a lower-case UUID", L->f[1]);
+    if (!*L->f[2] || strlen(L->f[2]) > NAME_MAX_BYTES)
+        return fail(L, "carrier name must be 1 to %d bytes", NAME_MAX_BYTES);
+    memcpy(t->carrier.guid, L->f[1], TARIFF_GUID_LEN + 1);
+    t->carrier.name = arena_strdup(&t->arena, L->f[2]);
+    return true;
+}
+
+/* Whether an S10 prefix is already a service's or a return service's: one
+ * prefix, one service, so a number says what it was issued for. */
+static bool prefix_taken(const struct tariff *t, const char *pre)
+{
+    for (size_t i = 0; i < t->n_services; i++)
+        if (strcmp(t->services[i]->pub.s10_prefix, pre) == 0) return true;
+    for (size_t i = 0; i < t->n_returns; i++)
+        if (strcmp(t->returns[i].s10_prefix, pre) == 0) return true;
+    return false;
+}
+
+/* returns CODE PREFIX GUID NAME */
+static bool record_returns(struct loader *L)
+{
+    struct tariff *t = L->t;
+    if (L->nf != 5) return fail(L, "returns needs 4 fields, has %d", L->nf - 1);
+    const char *code = L->f[1], *pre = L->f[2], *guid = L->f[3], *name = L->f[4];
+    if (!t->carrier.name) return fail(L, "returns before the carrier line");
+    if (!valid_name(code, 15)) return fail(L, "bad returns service code '%.40s'", code);
+    if (tariff_svc_find(t, code) || tariff_return_service(t, code))
+        return fail(L, "service %s declared twice", code);
+    if (t->n_returns == TARIFF_MAX_RETURNS) return fail(L, "too many returns services");
+    if (strlen(pre) != 2 || !valid_country(pre))
+        return fail(L, "returns %s: S10 prefix must be two letters A-Z, not '%.10s'", code, pre);
+    if (prefix_taken(t, pre)) return fail(L, "returns %s: S10 prefix %s is taken", code, pre);
+    if (!valid_guid(guid))
+        return fail(L, "returns %s: GUID '%.40s' is not a lower-case UUID", code, guid);
+    if (!*name || strlen(name) > NAME_MAX_BYTES)
+        return fail(L, "returns %s: name must be 1 to %d bytes", code, NAME_MAX_BYTES);
+    struct tariff_return_service *r = &t->returns[t->n_returns++];
+    r->code = arena_strdup(&t->arena, code);
+    r->name = arena_strdup(&t->arena, name);
+    memcpy(r->s10_prefix, pre, 3);
+    memcpy(r->guid, guid, TARIFF_GUID_LEN + 1);
     return true;
 }
 
@@ -268,7 +333,10 @@ static bool record(struct loader *L, char *line)
     if (strcmp(kind, "zone") == 0) return record_zone(L);
     if (strcmp(kind, "service") == 0) return record_service(L);
     if (strcmp(kind, "price") == 0) return record_price(L);
-    return fail(L, "unknown record '%.20s' (format, zone, service or price)", kind);
+    if (strcmp(kind, "carrier") == 0) return record_carrier(L);
+    if (strcmp(kind, "returns") == 0) return record_returns(L);
+    return fail(L, "unknown record '%.20s' (format, zone, service, price, carrier or returns)",
+                kind);
 }
 
 /* Every service has a price for each format it takes in each of its zones. */

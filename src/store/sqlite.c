@@ -563,6 +563,10 @@ static const struct store_ops sqlite_ops = {
     .orders_mark_printed = sq_orders_mark_printed,
     .manifest_create = sq_manifest_create,
     .manifest_get = sq_manifest_get,
+    .return_insert = sq_return_insert,
+    .return_get = sq_return_get,
+    .order_history = sq_order_history,
+    .carriers = sq_carriers,
 };
 
 /* Process-wide SQLite settings, once, before the library initialises:

@@ -55,6 +55,12 @@ enum stmt_id {
     Q_MANIFEST_INSERT,
     Q_MANIFEST_GET,
     Q_MANIFEST_ORDERS,
+    Q_RETURN_ORDER_EXISTS,
+    Q_RETURN_INSERT,
+    Q_RETURN_GET,
+    Q_HISTORY_ADD,
+    Q_HISTORY_GET,
+    Q_CARRIERS,
     Q_COUNT
 };
 
@@ -111,6 +117,16 @@ int sq_manifest_create(struct store *, const struct scope *, int64_t, struct are
                        struct order_row **, size_t *);
 int sq_manifest_get(struct store *, const struct scope *, int64_t, struct arena *, int64_t *,
                     struct order_row **, size_t *);
+
+/* sqlite_returns.c */
+int sq_return_insert(struct store *, const struct scope *, const struct return_new *, int64_t,
+                     int64_t *, int64_t *);
+int sq_return_get(struct store *, const struct scope *, const char *, struct arena *,
+                  struct return_row *);
+int sq_order_history(struct store *, const struct scope *, int64_t, struct arena *,
+                     struct order_event **, size_t *);
+int sq_carriers(struct store *, const struct scope *, size_t, struct arena *, struct carrier_row **,
+                size_t *);
 
 /* Reads the order columns (ORDER_COLS) of the current row. */
 void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r);

@@ -200,3 +200,27 @@ int store_manifest_get(struct store *s, const struct scope *sc, int64_t manifest
 {
     return s->ops->manifest_get(s, sc, manifest_no, a, created_at, rows, nrows);
 }
+
+int store_return_insert(struct store *s, const struct scope *sc, const struct return_new *in,
+                        int64_t now, int64_t *return_id, int64_t *linked_order)
+{
+    return s->ops->return_insert(s, sc, in, now, return_id, linked_order);
+}
+
+int store_return_get(struct store *s, const struct scope *sc, const char *tracking_number,
+                     struct arena *a, struct return_row *out)
+{
+    return s->ops->return_get(s, sc, tracking_number, a, out);
+}
+
+int store_order_history(struct store *s, const struct scope *sc, int64_t order_id, struct arena *a,
+                        struct order_event **events, size_t *n)
+{
+    return s->ops->order_history(s, sc, order_id, a, events, n);
+}
+
+int store_carriers(struct store *s, const struct scope *sc, size_t max, struct arena *a,
+                   struct carrier_row **rows, size_t *n)
+{
+    return s->ops->carriers(s, sc, max, a, rows, n);
+}

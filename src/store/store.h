@@ -89,6 +89,45 @@ struct order_status_change {
     const char *tracking_number, *carrier, *carrier_service;
 };
 
+/* A new return (POST /returns), as the handler validated it. */
+struct return_new {
+    const char *service_code;
+    const char *tracking_number; /* reserved with store_s10_reserve */
+    const char *unique_item_id;
+    const char *reference; /* customerReference.reference, NULL if none */
+    int64_t order_id;      /* the order it names, 0 = none */
+    const char *doc;       /* the validated request JSON */
+    const char *history;   /* the order history line, when order_id is set */
+};
+
+/* A return as stored; tenant_id goes to the egress check. */
+struct return_row {
+    int64_t tenant_id;
+    int64_t return_id;
+    int64_t created_on;
+    const char *service_code, *tracking_number, *unique_item_id;
+    const char *reference; /* NULL when none */
+    int64_t order_id;      /* 0 when linked to no order */
+    const char *doc;
+};
+
+/* One line of an order's history. */
+struct order_event {
+    int64_t tenant_id;
+    int64_t order_id;
+    int64_t event_id; /* per order, from 1 */
+    int64_t at;       /* Unix ms */
+    const char *kind; /* e.g. "returnCreated" */
+    const char *text;
+    int64_t return_id; /* 0 when the event records no return */
+};
+
+/* A carrier another courier's despatch named (orders.carrier). */
+struct carrier_row {
+    int64_t tenant_id;
+    const char *name;
+};
+
 /* Opening and schema. path is a SQLite file path. */
 int store_open(const char *path, struct store **out);
 void store_close(struct store *s);
@@ -170,6 +209,23 @@ int store_manifest_get(struct store *s, const struct scope *sc, int64_t manifest
                        struct arena *a, int64_t *created_at, struct order_row **rows,
                        size_t *nrows);
 
+/* Returns and order history (sqlite_returns.c). Inserting a return that
+ * names an order (order_id > 0) appends the history line to that order in
+ * the same transaction; an order_id that is not the scope's order links
+ * nothing (*linked_order = 0). */
+int store_return_insert(struct store *s, const struct scope *sc, const struct return_new *in,
+                        int64_t now, int64_t *return_id, int64_t *linked_order);
+/* The scope's return with that tracking number, STORE_NOTFOUND if none. */
+int store_return_get(struct store *s, const struct scope *sc, const char *tracking_number,
+                     struct arena *a, struct return_row *out);
+/* An order's history, oldest first (none for another tenant's order). */
+int store_order_history(struct store *s, const struct scope *sc, int64_t order_id, struct arena *a,
+                        struct order_event **events, size_t *n);
+/* The other couriers the scope's orders stand despatched with: each
+ * distinct name once, in the order first used. At most max names. */
+int store_carriers(struct store *s, const struct scope *sc, size_t max, struct arena *a,
+                   struct carrier_row **rows, size_t *n);
+
 /* The backend's function table: a PostgreSQL backend fills in the same. */
 struct store_ops {
     void (*close)(struct store *);
@@ -219,6 +275,14 @@ struct store_ops {
                            struct order_row **, size_t *);
     int (*manifest_get)(struct store *, const struct scope *, int64_t, struct arena *, int64_t *,
                         struct order_row **, size_t *);
+    int (*return_insert)(struct store *, const struct scope *, const struct return_new *, int64_t,
+                         int64_t *, int64_t *);
+    int (*return_get)(struct store *, const struct scope *, const char *, struct arena *,
+                      struct return_row *);
+    int (*order_history)(struct store *, const struct scope *, int64_t, struct arena *,
+                         struct order_event **, size_t *);
+    int (*carriers)(struct store *, const struct scope *, size_t, struct arena *,
+                    struct carrier_row **, size_t *);
 };
 
 struct store {

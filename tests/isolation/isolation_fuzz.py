@@ -24,11 +24,12 @@ data. This attacks it from every side at once, at volume, and counts:
     with a service code, so postage and tracking numbers are bought),
     despatch notes and CN22/CN23 for mixed identifier lists, postage labels
     for other tenants' orders and for the thread's own, manifests (create,
-    get and retry, with other tenants' manifest numbers), the endpoints not
-    built yet, the web pages with other tenants' session cookies swapped in,
-    two cookies at once, a key and a cookie of different tenants, spreadsheet
-    imports through the web page (canary-filled files, the tenant's own CSRF
-    token or another's, bad rows; the result page scanned and the orders read
+    get and retry, with other tenants' manifest numbers), carriers, return
+    services and returns naming own and other tenants' orders, the web pages
+    with other tenants' session cookies swapped in, two cookies at once, a
+    key and a cookie of different tenants, spreadsheet imports through the
+    web page (canary-filled files, the tenant's own CSRF token or another's,
+    bad rows; the result page scanned and the orders read
     back and deleted), the orders export as CSV (with date filters, and with
     another tenant's API key beside the cookie), and requests as nobody.
   * Every answer is checked: never a 5xx (501 only where the endpoint is not
@@ -87,7 +88,7 @@ MAX_MESSAGES = 40
 OWN_MAX = 8  # orders a thread keeps per tenant before it deletes the oldest half
 PDFTOTEXT = None if os.environ.get("ISOLATION_NO_PDF") else shutil.which("pdftotext")
 # kinds of probe whose endpoint may still answer 501 (not built yet)
-NOT_BUILT_OK = ("not_built", "documents", "label_own", "manifest")
+NOT_BUILT_OK = ("documents", "label_own", "manifest")
 # a manifest (POST /manifests by any thread of the tenant) may take these at any time
 MANIFESTABLE = ("labelGenerated", "despatched")
 
@@ -307,7 +308,7 @@ class Worker:
         self.kinds = [
             (30, self.p_get_ids), (18, self.p_list), (5, self.p_delete_foreign), (5, self.p_status_foreign),
             (5, self.p_create), (8, self.p_own_write), (3, self.p_documents), (1.5, self.p_label_own),
-            (1, self.p_manifest), (1, self.p_not_built), (10, self.p_web), (3, self.p_import), (1, self.p_export),
+            (1, self.p_manifest), (1, self.p_returns), (10, self.p_web), (3, self.p_import), (1, self.p_export),
             (4, self.p_nobody), (2, self.p_key_and_cookie), (1, self.p_metrics),
         ]
         self.total_weight = sum(k for k, _ in self.kinds)
@@ -763,7 +764,7 @@ class Worker:
         self.stats.note(False, "%s: order %d has status %r, want %r" % (p.what(), o["id"], status, o["status"]))
         return False
 
-    # -- probes: documents (PDF), manifests, and endpoints not built yet
+    # -- probes: documents (PDF), manifests, carriers and returns
 
     def check_pdf_answer(self, p, r):
         ct = (r.header("content-type") or "").lower()
@@ -852,18 +853,53 @@ class Worker:
             self.stats.note(False, "%s: documentPdf is not a PDF" % p.what())
         self.scan(p, pdf_text(pdf))
 
-    def p_not_built(self, t):
+    def return_body(self, t, ref):
+        """A CreateReturnRequest whose personal fields carry tenant t's canary."""
+        j = self.seq = self.seq + 1
+        addr = lambda f: {"firstName": canary(t.L, f + "FIRST", j), "lastName": canary(t.L, f + "LAST", j),  # noqa
+                          "addressLine1": canary(t.L, f + "ADDR1", j), "city": canary(t.L, f + "CITY", j),
+                          "postcode": "CANARY-T%s-RPC" % t.L, "country": "United Kingdom", "countryIsoCode": "GBR"}
+        return {"service": {"serviceCode": self.rng.choice(["TSN", "TSS"])},
+                "shipment": {"shippingAddress": addr("RS"), "returnAddress": addr("RR"),
+                             "customerReference": {"reference": str(ref)}}}
+
+    def p_returns(self, t):
+        """Carriers (only the caller's couriers), return services, and returns whose
+        customer reference is an own or another tenant's identifier or reference: the
+        label (PDF text) holds the caller's data only and names an order only when the
+        reference is the caller's."""
         rng = self.rng
-        items = self.id_items(t, rng.randint(1, 4))
-        m, path, body = rng.choice([
-            ("GET", API + "/carriers", None),
-            ("GET", API + "/returns/services", None),
-            ("POST", API + "/returns", {"orderIdentifier": rng.choice([x[0] for x in items if isinstance(x[0], int)]
-                                                                      or [1001])}),
-        ])
-        p = Probe("not_built", t, m, path, self.auth(t, body is not None), body=body,
-                  echoes=[x[2] for x in items if x[2]])
-        self.send(p)
+        x = rng.random()
+        if x < 0.3:
+            p = Probe("returns", t, "GET", API + "/carriers", self.auth(t), statuses={200})
+            r = self.send(p)
+            j = self.json_of(p) if r is not None and r.status == 200 else None
+            for c in j if isinstance(j, list) else []:
+                name = c.get("carrierName") if isinstance(c, dict) else None
+                if name != "Royal Mail" and not (name or "").startswith("CANARY-T%s-CARRIER-" % t.L):
+                    self.stats.note(True, "%s: carrier %r is not this tenant's" % (p.what(), name))
+            return
+        if x < 0.4:
+            self.send(Probe("returns", t, "GET", API + "/returns/services", self.auth(t), statuses={200}))
+            return
+        item, required, echo = self.id_items(t, 1)[0]
+        p = Probe("returns", t, "POST", API + "/returns", self.auth(t, True), body=self.return_body(t, item),
+                  echoes=[echo] if echo else [], statuses={200})
+        r = self.send(p)
+        j = self.json_of(p) if r is not None and r.status == 200 else None
+        if not isinstance(j, dict):
+            return
+        try:
+            pdf = base64.b64decode(j.get("label") or "", validate=True)
+        except ValueError:
+            self.stats.note(False, "%s: label is not base64" % p.what())
+            return
+        text = pdf_text(pdf)
+        self.scan(p, text)
+        if PDFTOTEXT and required is not None and b"for order %d" % required not in text:
+            self.stats.note(False, "%s: the label does not name own order %d" % (p.what(), required))
+        if PDFTOTEXT and echo and b"for order" in text:
+            self.stats.note(True, "%s: a return naming another tenant's reference names an order" % p.what())
 
     # -- probes: the web, with sessions swapped on one keep-alive connection
 
