@@ -36,6 +36,14 @@ struct import_order {
     json_t *item; /* a CreateOrderRequest, owned by the batch */
 };
 
+/* An order of the file that is rightly not imported, and is no error: one
+ * with nothing to post (every line item a gift card or download). */
+struct import_left_out {
+    size_t line;           /* first line of the order's rows */
+    const char *reference; /* the order's reference, NULL when it has none */
+    const char *reason;    /* plain English */
+};
+
 struct import_batch {
     enum import_format format; /* 0 when the file was not recognised */
     /* "Click & Drop", "Shopify", "eBay", "Amazon", "Etsy" or "WooCommerce" */
@@ -44,6 +52,8 @@ struct import_batch {
     size_t norders;
     struct import_error *errors;
     size_t nerrors;
+    struct import_left_out *left_out;
+    size_t nleft_out;
     size_t nlines;              /* physical lines in the file */
     const char *const *columns; /* internal: for import_column_for */
 };
@@ -75,7 +85,11 @@ struct import_batch {
  * packageFormatIdentifier from Package size, "undefined" when empty. The
  * marketplace layouts also read Click & Drop's Weight, Package size,
  * Service code, Service register code, Safe place and Signature columns
- * when the user has added them. */
+ * when the user has added them.
+ *
+ * A line item whose "requires shipping" cell (Shopify's Lineitem requires
+ * shipping) says false is not parcel contents; an order whose every item
+ * says so is left out (left_out, with its line), not an error. */
 bool import_read(const char *data, size_t len, int64_t now_ms, struct arena *a,
                  struct import_batch *out);
 

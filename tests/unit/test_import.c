@@ -335,7 +335,7 @@ static void test_bad_rows(void)
         "Fi,Six,6 F St,Bath,BA1 1AA,GB,01/03/24,1,crate,N,10,,,\n"         /* 7 */
         "Gu,Seven,7 G St,Bath,BA1 1AA,GB,01/03/24,1,parcel,N,12.345,,,\n"  /* 8 */
         ",Eight,8 H St,Bath,BA1 1AA,GB,01/03/24,1,parcel,N,10,,,\n"        /* 9 */
-        "Hu,Nine,9 I St,Bath,BA1 1AA,GB,2024-03-01,1,parcel,N,10,,,\n"     /* 10 */
+        "Hu,Nine,9 I St,Bath,BA1 1AA,GB,01/03/24 25:00,1,parcel,N,10,,,\n" /* 10: no such hour */
         "Io,Ten,10 J St,Bath,BA1 1AA,GB,01/03/24,1,parcel,N,10,0,Mug,\n"   /* 11 */
         "Jo,Eleven,11 K St,Bath,BA1 1AA,GB,01/03/24,1,parcel,N,10,1,Mug,1.5.0\n" /* 12 */
         ",,,,,,,,,,,,,\n"                                                        /* 13: empty */
