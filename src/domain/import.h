@@ -78,13 +78,15 @@ struct import_batch {
  * with the time of day a cell gives ("28/11/2026 14:05", read as UTC;
  * marketplace date-times keep their instant), now_ms when empty; money
  * ("12.5", "£12.50", "1,234.50"; never "1,23") to JSON numbers, subtotal
- * defaulting to the sum of the line items (0 without), shippingCostCharged to 0 and total to
- * subtotal + shipping. packages[0] is written when the file gives a weight, a package size or line
- * items: weightInGrams from Weight (kg, exact, no floating point) or else the sum of the items'
- * unit weight x quantity (absent when neither, which order_validate then reports as the Weight
- * column); packageFormatIdentifier from Package size, "undefined" when empty. The marketplace
- * layouts also read Click & Drop's Weight, Package size, Service code, Service register code, Safe
- * place and Signature columns when the user has added them.
+ * defaulting to the sum of the line items (0 without), shippingCostCharged
+ * to 0 and total to subtotal + shipping. packages[0] is written when the
+ * file gives a weight, a package size or line items: weightInGrams from
+ * Weight (kg, exact, no floating point) or else the sum of the items' unit
+ * weight x quantity (absent when neither, which order_validate then reports
+ * as the Weight column); packageFormatIdentifier from Package size,
+ * "undefined" when empty. The marketplace layouts also read Click & Drop's
+ * Weight, Package size, Service code, Service register code, Safe place and
+ * Signature columns when the user has added them.
  *
  * A line item whose "requires shipping" cell (Shopify's Lineitem requires
  * shipping) says false is not parcel contents; an order whose every item
