@@ -246,8 +246,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         /* A body declared too large is read and discarded, then answered
          * 413 (a page for a browser's upload), for a client that sends all
          * of it before reading: answered early, the unread bytes would make
-         * the close a reset that loses the answer. Beyond the bound the
-         * chunked path keeps too, it is answered at once and closed. */
+         * the close a reset that loses the answer. Above 8 x max_body (the
+         * bound the chunked path keeps too) it is answered at once and the
+         * connection closed. */
         unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
         if (declared > 8ull * cfg->max_body) {
             r->close_connection = true;

@@ -59,7 +59,7 @@ static void import_form(struct request *r)
 /* "a Shopify file", but "an Amazon file", "an eBay file", "an Etsy file". */
 static const char *article(const char *name)
 {
-    return name && strchr("AEIOUaeiou", name[0]) && name[0] ? "an" : "a";
+    return name && name[0] && strchr("AEIOUaeiou", name[0]) ? "an" : "a";
 }
 
 static void page_open(struct request *r, const char *title)
