@@ -245,6 +245,12 @@ static const char *csv_binary(const unsigned char *p, size_t n)
          "this is not a CSV or TSV text file but an Excel workbook (.xls); "
          "open it in your spreadsheet and save it as CSV"},
         {"%PDF", 4, "this is not a CSV or TSV text file but a PDF document"},
+        {"\xFF\xFE", 2,
+         "this file is UTF-16 text (Excel's \"Unicode Text\"), which postroom does "
+         "not read; save it as \"CSV UTF-8\" instead"},
+        {"\xFE\xFF", 2,
+         "this file is UTF-16 text, which postroom does not read; save it as "
+         "\"CSV UTF-8\" instead"},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
         if (n >= kinds[i].len && memcmp(p, kinds[i].magic, kinds[i].len) == 0) return kinds[i].what;

@@ -45,7 +45,8 @@ struct csv_table {
  *
  * Returns false, with the physical line and a plain-English sentence for the
  * person who made the file, on: an empty file, a file that is not text (a
- * zip archive such as an .xlsx, an .xls, a PDF, or control bytes in more
+ * zip archive such as an .xlsx, an .xls, a PDF, UTF-16 text with its byte
+ * order mark, or control bytes in more
  * than 1% of its first 4 KiB: line 1), a NUL byte, an unterminated
  * quote (the line where it opened), a quote inside an unquoted cell, text
  * after a closing quote, or more than the limits above. */

@@ -765,6 +765,11 @@ static void test_not_text(void)
     CHECK(!csv_parse((const char *)noise, sizeof noise, &A, &t, &line, &msg));
     CHECK_INT(line, 1);
     CHECK(msg && strstr(msg, "not a CSV or TSV text file"));
+    /* Excel's "Unicode Text" is UTF-16: named as such, not as a binary file */
+    static const char utf16[] = "\xFF\xFE"
+                                "N\0a\0m\0e\0\t\0C\0i\0t\0y\0\r\0\n\0";
+    CHECK(!csv_parse(utf16, sizeof utf16 - 1, &A, &t, &line, &msg));
+    CHECK(msg && strstr(msg, "UTF-16") && strstr(msg, "CSV UTF-8"));
     /* the import says the same, for the whole file */
     struct import_batch b;
     CHECK(!import_read(zip, sizeof zip - 1, NOW_MS, &A, &b));
