@@ -391,3 +391,27 @@ const char *country_name(const char *alpha2)
         if (country_equal(alpha2, strlen(alpha2), countries[i].alpha2)) return countries[i].name;
     return NULL;
 }
+
+/* Countries whose addresses always carry a postcode and whose posts sort by
+ * it, so an address there without one is a mistake rather than the local
+ * custom: the UK and its Crown Dependencies, the EU and EFTA, the US and
+ * its territories, and the large postcode systems elsewhere. Left out on
+ * purpose: Ireland (Eircode exists but many addresses are written without
+ * it), Hong Kong, Macao, the United Arab Emirates, Qatar and the many
+ * countries where postcodes are absent or rarely written. docs/api.md says
+ * the same. Sorted, for the reader. */
+static const char postcode_countries[][3] = {
+    "AD", "AR", "AS", "AT", "AU", "AX", "BE", "BG", "BR", "BY", "CA", "CH", "CN", "CY", "CZ",
+    "DE", "DK", "EE", "ES", "FI", "FO", "FR", "GB", "GG", "GL", "GR", "GU", "HR", "HU", "IL",
+    "IM", "IN", "IS", "IT", "JE", "JP", "KR", "KZ", "LI", "LT", "LU", "LV", "MC", "MD", "ME",
+    "MK", "MP", "MT", "MX", "MY", "NL", "NO", "NZ", "PH", "PL", "PR", "PT", "RO", "RS", "RU",
+    "SE", "SG", "SI", "SK", "SM", "TH", "TR", "TW", "UA", "US", "VA", "VI", "ZA"};
+
+bool country_requires_postcode(const char *code)
+{
+    const char *alpha2 = code && strlen(code) <= 3 ? country_to_alpha2(code) : NULL;
+    if (!alpha2) return false;
+    for (size_t i = 0; i < sizeof postcode_countries / sizeof *postcode_countries; i++)
+        if (strcmp(postcode_countries[i], alpha2) == 0) return true;
+    return false;
+}

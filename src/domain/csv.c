@@ -215,6 +215,54 @@ static size_t csv_count_lines(const char *p, const char *end)
     return n;
 }
 
+/* Excel's "sep=;" first line (what it writes, and reads, to say which
+ * delimiter follows): the delimiter it names, 0 when the first line is not
+ * one, or -1 when it names a delimiter this reader does not split on. Only
+ * a whole line of exactly "sep=" and one character counts. */
+static int csv_sep_line(const char *p, const char *end)
+{
+    if (end - p < 5 || memcmp(p, "sep=", 4) != 0) return 0;
+    if (p + 5 < end && !csv_eol(p[5])) return 0;
+    char c = p[4];
+    return c == ',' || c == ';' || c == '\t' ? c : -1;
+}
+
+/* A file that is not text at all: a workbook (.xlsx and .ods are zip
+ * archives, .xls an OLE compound file), a PDF or an image uploaded by
+ * mistake, or anything whose first 4 KiB hold control bytes no spreadsheet
+ * text has (a stray one is reported where it is, as a NUL byte). */
+static const char *csv_binary(const unsigned char *p, size_t n)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *what;
+    } kinds[] = {
+        {"PK\x03\x04", 4,
+         "this is not a CSV or TSV text file but a zip archive (an .xlsx or .ods "
+         "workbook?); open it in your spreadsheet and save it as CSV"},
+        {"\xD0\xCF\x11\xE0", 4,
+         "this is not a CSV or TSV text file but an Excel workbook (.xls); "
+         "open it in your spreadsheet and save it as CSV"},
+        {"%PDF", 4, "this is not a CSV or TSV text file but a PDF document"},
+        {"\xFF\xFE", 2,
+         "this file is UTF-16 text (Excel's \"Unicode Text\"), which postroom does "
+         "not read; save it as \"CSV UTF-8\" instead"},
+        {"\xFE\xFF", 2,
+         "this file is UTF-16 text, which postroom does not read; save it as "
+         "\"CSV UTF-8\" instead"},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (n >= kinds[i].len && memcmp(p, kinds[i].magic, kinds[i].len) == 0) return kinds[i].what;
+    size_t scan = n < 4096 ? n : 4096, control = 0;
+    for (size_t i = 0; i < scan; i++)
+        control += p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r';
+    if (control >= 4 && control * 100 > scan)
+        return "this is not a CSV or TSV text file (an .xlsx workbook or an image?); open it in "
+               "your spreadsheet and save it as CSV";
+    return NULL;
+}
+
 bool csv_parse(const char *data, size_t len, struct arena *a, struct csv_table *out,
                size_t *err_line, const char **err_message)
 {
@@ -225,9 +273,27 @@ bool csv_parse(const char *data, size_t len, struct arena *a, struct csv_table *
         return false;
     }
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) data += 3, len -= 3;
+    const char *binary = csv_binary((const unsigned char *)data, len);
+    if (binary) {
+        *err_line = 1;
+        *err_message = binary;
+        return false;
+    }
     if (!utf8_valid(data, len)) data = csv_from_cp1252(data, len, a, &len);
     struct csv_parser ps = {.p = data, .end = data + len, .line = 1, .a = a};
-    ps.delim = csv_pick_delimiter(ps.p, ps.end);
+    int sep = csv_sep_line(ps.p, ps.end);
+    if (sep < 0) {
+        *err_line = 1;
+        *err_message = "the first line names a delimiter other than a comma, semicolon or tab";
+        return false;
+    }
+    if (sep) {
+        ps.delim = (char)sep;
+        ps.p += 4 + 1;
+        if (ps.p < ps.end) csv_next_line(&ps);
+    } else {
+        ps.delim = csv_pick_delimiter(ps.p, ps.end);
+    }
     ps.cell = arena_alloc(a, CSV_MAX_CELL);
     ps.cells = arena_alloc(a, CSV_MAX_COLUMNS * sizeof *ps.cells);
     while (ps.p < ps.end) {
@@ -243,6 +309,7 @@ bool csv_parse(const char *data, size_t len, struct arena *a, struct csv_table *
         return false;
     }
     out->delimiter = ps.delim;
+    out->sep_line = sep != 0;
     out->rows = ps.rows;
     out->nrows = ps.nrows;
     out->nlines = csv_count_lines(data, data + len);

@@ -69,6 +69,14 @@ void import_error(struct import_reader *r, size_t line, const char *column, cons
     b->errors[b->nerrors++] = (struct import_error){line, column, message};
 }
 
+void import_leave_out(struct import_reader *r, size_t line, const char *reference,
+                      const char *reason)
+{
+    struct import_batch *b = r->out;
+    b->left_out = arena_grow(r->a, b->left_out, b->nleft_out, &r->leftcap, sizeof *b->left_out, 16);
+    b->left_out[b->nleft_out++] = (struct import_left_out){line, reference, reason};
+}
+
 /* How well a header row fits a layout: the columns found (per slot, the
  * first of its headers present), how many, and the first required header
  * absent (NULL when none is). */

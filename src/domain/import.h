@@ -36,6 +36,14 @@ struct import_order {
     json_t *item; /* a CreateOrderRequest, owned by the batch */
 };
 
+/* An order of the file that is rightly not imported, and is no error: one
+ * with nothing to post (every line item a gift card or download). */
+struct import_left_out {
+    size_t line;           /* first line of the order's rows */
+    const char *reference; /* the order's reference, NULL when it has none */
+    const char *reason;    /* plain English */
+};
+
 struct import_batch {
     enum import_format format; /* 0 when the file was not recognised */
     /* "Click & Drop", "Shopify", "eBay", "Amazon", "Etsy" or "WooCommerce" */
@@ -44,6 +52,8 @@ struct import_batch {
     size_t norders;
     struct import_error *errors;
     size_t nerrors;
+    struct import_left_out *left_out;
+    size_t nleft_out;
     size_t nlines;              /* physical lines in the file */
     const char *const *columns; /* internal: for import_column_for */
 };
@@ -64,18 +74,23 @@ struct import_batch {
  *
  * Mapping, for every layout: the name (or First + Last Name) goes to
  * recipient.address.fullName; the country (name, alpha-2 or alpha-3) to an
- * alpha-2 countryCode, GB when empty; dates to midnight UTC of the day
- * (marketplace date-times keep their instant), now_ms when empty; money
- * ("12.5", "£12.50") to JSON numbers, subtotal defaulting to the sum of the
- * line items (0 without), shippingCostCharged to 0 and total to subtotal +
- * shipping. packages[0] is written when the file gives a weight, a package
- * size or line items: weightInGrams from Weight (kg, exact, no floating
- * point) or else the sum of the items' unit weight x quantity (absent when
- * neither, which order_validate then reports as the Weight column);
- * packageFormatIdentifier from Package size, "undefined" when empty. The
- * marketplace layouts also read Click & Drop's Weight, Package size,
- * Service code, Service register code, Safe place and Signature columns
- * when the user has added them. */
+ * alpha-2 countryCode, GB when empty; dates to midnight UTC of the day, or
+ * with the time of day a cell gives ("28/11/2026 14:05", read as UTC;
+ * marketplace date-times keep their instant), now_ms when empty; money
+ * ("12.5", "£12.50", "1,234.50"; never "1,23") to JSON numbers, subtotal
+ * defaulting to the sum of the line items (0 without), shippingCostCharged
+ * to 0 and total to subtotal + shipping. packages[0] is written when the
+ * file gives a weight, a package size or line items: weightInGrams from
+ * Weight (kg, exact, no floating point) or else the sum of the items' unit
+ * weight x quantity (absent when neither, which order_validate then reports
+ * as the Weight column); packageFormatIdentifier from Package size,
+ * "undefined" when empty. The marketplace layouts also read Click & Drop's
+ * Weight, Package size, Service code, Service register code, Safe place and
+ * Signature columns when the user has added them.
+ *
+ * A line item whose "requires shipping" cell (Shopify's Lineitem requires
+ * shipping) says false is not parcel contents; an order whose every item
+ * says so is left out (left_out, with its line), not an error. */
 bool import_read(const char *data, size_t len, int64_t now_ms, struct arena *a,
                  struct import_batch *out);
 

@@ -44,6 +44,7 @@ enum import_slot {
     S_CUSTOMS_DESC,
     S_HS_CODE,
     S_ORIGIN,
+    S_SHIPS, /* the line item is posted (Shopify's "Lineitem requires shipping") */
     S_COUNT
 };
 
@@ -98,7 +99,7 @@ struct import_reader {
     int64_t now_ms;
     struct import_defaults defaults;
     struct import_batch *out;
-    size_t errcap;
+    size_t errcap, leftcap;
 };
 
 /* The value of a slot in a row, trimmed; NULL when the file has no such
@@ -106,6 +107,8 @@ struct import_reader {
 const char *import_cell(const struct import_reader *r, const struct csv_row *row,
                         enum import_slot s);
 void import_error(struct import_reader *r, size_t line, const char *column, const char *message);
+void import_leave_out(struct import_reader *r, size_t line, const char *reference,
+                      const char *reason);
 /* Maps the rows of one order to a CreateOrderRequest; NULL (with errors
  * added) when a value does not read. */
 json_t *import_map_order(struct import_reader *r, const struct csv_row *const *rows, size_t n);

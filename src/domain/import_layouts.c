@@ -1,8 +1,10 @@
 /* import_layouts: each spreadsheet layout as a table of header -> field.
  *
- * Headers are as the layouts' owners document them; where a column goes by
- * two names (eBay's US "Ship To" and UK "Post To" reports, WooCommerce's
- * combined or split address) both are listed and the first present wins. */
+ * Headers are as the layouts' owners write them; where a column has gone by
+ * several names (eBay's US "Ship To" and UK "Post To" reports and the mix
+ * of both, Shopify's province code and name, WooCommerce's two export
+ * plugins) all are listed and the first present in the file wins.
+ * docs/imports.md lists every spelling and where it comes from. */
 #include "domain/import_impl.h"
 
 #include <string.h>
@@ -53,40 +55,55 @@ static const struct import_column clickanddrop[] = {{"First Name", S_FIRST, REQ}
                                                     {"Subtotal", S_SUBTOTAL, 0},
                                                     {"Email address", S_EMAIL, 0},
                                                     {"Phone number", S_PHONE, 0},
+                                                    {"Company name", S_COMPANY, 0},
+                                                    {"Town", S_CITY, REQ},
+                                                    {"Town/City", S_CITY, REQ},
+                                                    {"Post code", S_POSTCODE, REQ},
+                                                    {"Country code", S_COUNTRY, 0},
+                                                    {"Sub total", S_SUBTOTAL, 0},
                                                     END};
 
 /* Shopify's orders export: one row per line item, order fields on the
  * first row only, all rows sharing the order's Name ("#1001"). */
-static const struct import_column shopify[] = {{"Name", S_KEY, REQ},
-                                               {"Name", S_REFERENCE, 0},
-                                               {"Email", S_EMAIL, 0},
-                                               {"Currency", S_CURRENCY, 0},
-                                               {"Subtotal", S_SUBTOTAL, 0},
-                                               {"Shipping", S_SHIPPING, 0},
-                                               {"Total", S_TOTAL, 0},
-                                               {"Created at", S_DATE, 0},
-                                               {"Lineitem quantity", S_QUANTITY, 0},
-                                               {"Lineitem name", S_ITEM_NAME, COL_REQUIRED},
-                                               {"Lineitem price", S_UNIT_PRICE, 0},
-                                               {"Lineitem sku", S_SKU, 0},
-                                               {"Shipping Name", S_FULLNAME, REQ},
-                                               {"Shipping Company", S_COMPANY, 0},
-                                               {"Shipping Address1", S_ADDR1, REQ},
-                                               {"Shipping Address2", S_ADDR2, 0},
-                                               {"Shipping City", S_CITY, REQ},
-                                               {"Shipping Zip", S_POSTCODE, 0},
-                                               {"Shipping Province", S_COUNTY, 0},
-                                               {"Shipping Country", S_COUNTRY, 0},
-                                               {"Shipping Phone", S_PHONE, 0},
-                                               {"Notes", S_INSTRUCTIONS, 0},
-                                               END};
+static const struct import_column shopify[] = {
+    {"Name", S_KEY, REQ},
+    {"Name", S_REFERENCE, 0},
+    {"Email", S_EMAIL, 0},
+    {"Currency", S_CURRENCY, 0},
+    {"Subtotal", S_SUBTOTAL, 0},
+    {"Shipping", S_SHIPPING, 0},
+    {"Total", S_TOTAL, 0},
+    {"Created at", S_DATE, 0},
+    {"Lineitem quantity", S_QUANTITY, 0},
+    {"Lineitem name", S_ITEM_NAME, COL_REQUIRED},
+    {"Lineitem price", S_UNIT_PRICE, 0},
+    {"Lineitem sku", S_SKU, 0},
+    {"Lineitem requires shipping", S_SHIPS, 0},
+    {"Shipping Name", S_FULLNAME, REQ},
+    {"Shipping Company", S_COMPANY, 0},
+    {"Shipping Address1", S_ADDR1, REQ},
+    /* address 1 and 2 in one cell: only without Address1 */
+    {"Shipping Street", S_ADDR1, REQ},
+    {"Shipping Address2", S_ADDR2, 0},
+    {"Shipping City", S_CITY, REQ},
+    {"Shipping Zip", S_POSTCODE, 0},
+    {"Shipping Province", S_COUNTY, 0},
+    {"Shipping Province Name", S_COUNTY, 0},
+    {"Shipping Country", S_COUNTRY, 0},
+    {"Shipping Phone", S_PHONE, 0},
+    {"Phone", S_PHONE, 0},
+    {"Notes", S_INSTRUCTIONS, 0},
+    END};
 
 /* eBay Seller Hub's orders report; a multi-item order has a summary row and
  * one row per item under the same Order Number. Rows without one (the
  * blank line under the header) and the report's closing lines ("3 record(s)
  * downloaded", "Seller ID : ...") are skipped. */
 static const struct import_column ebay[] = {{"Order Number", S_KEY, REQ},
+                                            /* older Selling Manager sales history files */
+                                            {"Sales Record Number", S_KEY, REQ},
                                             {"Order Number", S_REFERENCE, 0},
+                                            {"Sales Record Number", S_REFERENCE, 0},
                                             {"Item Title", S_ITEM_NAME, COL_REQUIRED},
                                             {"Buyer Email", S_EMAIL, 0},
                                             {"Ship To Name", S_FULLNAME, REQ},
@@ -100,14 +117,20 @@ static const struct import_column ebay[] = {{"Order Number", S_KEY, REQ},
                                             {"Ship To City", S_CITY, REQ},
                                             {"Post To City", S_CITY, REQ},
                                             {"Ship To State", S_COUNTY, 0},
+                                            {"Ship To County", S_COUNTY, 0},
                                             {"Post To County", S_COUNTY, 0},
+                                            {"Post To State", S_COUNTY, 0},
                                             {"Ship To Zip", S_POSTCODE, 0},
+                                            {"Ship To Postcode", S_POSTCODE, 0},
+                                            {"Ship To Postal Code", S_POSTCODE, 0},
                                             {"Post To Postcode", S_POSTCODE, 0},
+                                            {"Post To Zip", S_POSTCODE, 0},
                                             {"Ship To Country", S_COUNTRY, 0},
                                             {"Post To Country", S_COUNTRY, 0},
                                             {"Custom Label", S_SKU, 0},
                                             {"Quantity", S_QUANTITY, 0},
                                             {"Sold For", S_UNIT_PRICE, 0},
+                                            {"Sale Price", S_UNIT_PRICE, 0},
                                             {"Postage And Packaging", S_SHIPPING, 0},
                                             {"Shipping And Handling", S_SHIPPING, 0},
                                             {"Total Price", S_TOTAL, 0},
@@ -135,49 +158,91 @@ static const struct import_column amazon[] = {{"order-id", S_KEY, REQ},
                                               {"ship-postal-code", S_POSTCODE, 0},
                                               {"ship-country", S_COUNTRY, 0},
                                               {"currency", S_CURRENCY, 0},
+                                              {"is-business-order", S_BUSINESS, 0},
                                               END};
 
-/* Etsy's sold orders file (EtsySoldOrders*.csv): one row per order. */
-static const struct import_column etsy[] = {{"Order ID", S_REFERENCE, COL_REQUIRED},
+/* Etsy's sold orders file (EtsySoldOrders*.csv, one row per order) and its
+ * sold order items file (EtsySoldOrderItems*.csv, one row per item under
+ * the same Order ID): grouped, so either reads as one order per Order ID. */
+static const struct import_column etsy[] = {{"Order ID", S_KEY, REQ},
+                                            {"Order ID", S_REFERENCE, 0},
                                             {"Sale Date", S_DATE, 0},
                                             {"Full Name", S_FULLNAME, REQ},
+                                            {"Ship Name", S_FULLNAME, REQ},
                                             {"Street 1", S_ADDR1, REQ},
+                                            {"Ship Address1", S_ADDR1, REQ},
                                             {"Street 2", S_ADDR2, 0},
+                                            {"Ship Address2", S_ADDR2, 0},
                                             {"Ship City", S_CITY, REQ},
                                             {"Ship State", S_COUNTY, 0},
                                             {"Ship Zipcode", S_POSTCODE, 0},
+                                            {"Ship Postal Code", S_POSTCODE, 0},
                                             {"Ship Country", S_COUNTRY, 0},
                                             {"Order Value", S_SUBTOTAL, 0},
                                             {"Shipping", S_SHIPPING, 0},
+                                            {"Delivery", S_SHIPPING, 0},
+                                            {"Order Shipping", S_SHIPPING, 0},
+                                            {"Order Delivery", S_SHIPPING, 0},
                                             {"Order Total", S_TOTAL, 0},
                                             {"Currency", S_CURRENCY, 0},
+                                            {"Item Name", S_ITEM_NAME, 0},
+                                            {"Quantity", S_QUANTITY, 0},
+                                            {"Price", S_UNIT_PRICE, 0},
                                             END};
 
-/* WooCommerce's order export (one row per line item, order fields repeated). */
+/* WooCommerce's order exports (one row per line item, order fields
+ * repeated): the "Advanced Order Export For WooCommerce" plugin's titled
+ * headers first, then the snake_case ones of the "Customer / Order CSV
+ * Export" extension and WebToffee's "Order Export & Order Import". */
 static const struct import_column woocommerce[] = {{"Order Number", S_KEY, REQ},
+                                                   {"order_number", S_KEY, REQ},
                                                    {"Order Number", S_REFERENCE, 0},
+                                                   {"order_number", S_REFERENCE, 0},
                                                    {"Order Date", S_DATE, 0},
+                                                   {"order_date", S_DATE, 0},
                                                    {"First Name (Shipping)", S_FIRST, REQ},
+                                                   {"shipping_first_name", S_FIRST, REQ},
                                                    {"Last Name (Shipping)", S_LAST, 0},
+                                                   {"shipping_last_name", S_LAST, 0},
                                                    {"Company (Shipping)", S_COMPANY, 0},
+                                                   {"shipping_company", S_COMPANY, 0},
                                                    {"Address 1&2 (Shipping)", S_ADDR1, REQ},
                                                    {"Address 1 (Shipping)", S_ADDR1, REQ},
+                                                   {"shipping_address_1", S_ADDR1, REQ},
                                                    {"Address 2 (Shipping)", S_ADDR2, 0},
+                                                   {"shipping_address_2", S_ADDR2, 0},
                                                    {"City (Shipping)", S_CITY, REQ},
+                                                   {"shipping_city", S_CITY, REQ},
                                                    {"State Code (Shipping)", S_COUNTY, 0},
+                                                   {"State Name (Shipping)", S_COUNTY, 0},
+                                                   {"shipping_state", S_COUNTY, 0},
                                                    {"Postcode (Shipping)", S_POSTCODE, 0},
+                                                   {"shipping_postcode", S_POSTCODE, 0},
                                                    {"Country Code (Shipping)", S_COUNTRY, 0},
+                                                   {"Country Name (Shipping)", S_COUNTRY, 0},
+                                                   {"shipping_country", S_COUNTRY, 0},
                                                    {"Email (Billing)", S_EMAIL, 0},
+                                                   {"billing_email", S_EMAIL, 0},
+                                                   {"Phone (Shipping)", S_PHONE, 0},
+                                                   {"shipping_phone", S_PHONE, 0},
                                                    {"Phone (Billing)", S_PHONE, 0},
+                                                   {"billing_phone", S_PHONE, 0},
                                                    {"Customer Note", S_INSTRUCTIONS, 0},
+                                                   {"customer_note", S_INSTRUCTIONS, 0},
                                                    {"Item Name", S_ITEM_NAME, 0},
+                                                   {"item_name", S_ITEM_NAME, 0},
                                                    {"SKU", S_SKU, 0},
+                                                   {"item_sku", S_SKU, 0},
                                                    {"Quantity", S_QUANTITY, 0},
+                                                   {"item_quantity", S_QUANTITY, 0},
                                                    {"Item Cost", S_UNIT_PRICE, 0},
                                                    {"Order Subtotal Amount", S_SUBTOTAL, 0},
                                                    {"Order Shipping Amount", S_SHIPPING, 0},
+                                                   {"shipping_total", S_SHIPPING, 0},
                                                    {"Order Total Amount", S_TOTAL, 0},
+                                                   {"order_total", S_TOTAL, 0},
                                                    {"Order Currency", S_CURRENCY, 0},
+                                                   {"order_currency", S_CURRENCY, 0},
                                                    END};
 
 const struct import_column import_extra_columns[] = {{"Weight", S_WEIGHT, 0},
@@ -197,7 +262,7 @@ const struct import_layout import_layouts[] = {
     {IMPORT_SHOPIFY, "Shopify", true, DATES_ISO, shopify, no_footers},
     {IMPORT_EBAY, "eBay", true, DATES_EBAY, ebay, ebay_footers},
     {IMPORT_AMAZON, "Amazon", true, DATES_ISO, amazon, no_footers},
-    {IMPORT_ETSY, "Etsy", false, DATES_MDY, etsy, no_footers},
+    {IMPORT_ETSY, "Etsy", true, DATES_MDY, etsy, no_footers},
     {IMPORT_WOOCOMMERCE, "WooCommerce", true, DATES_ISO, woocommerce, no_footers},
     {IMPORT_CLICKANDDROP, "Click & Drop", false, DATES_DMY, clickanddrop, no_footers},
 };

@@ -11,7 +11,8 @@ struct map_order {
     const struct csv_row *const *rows;
     size_t n;
     bool ok;
-    const char *currency; /* from a money symbol, when the file has no currency column */
+    const char *currency;    /* from a money symbol, when the file has no currency column */
+    size_t posted, unposted; /* line items that go in the parcel, and those that do not */
 };
 
 /* Where a plain text column goes. */
@@ -160,8 +161,23 @@ static void map_add(int64_t *sum, int64_t v)
     *sum = v >= MAP_SUM_CAP - *sum ? MAP_SUM_CAP : *sum + v;
 }
 
+/* False for a line item that is not posted: its "requires shipping" cell
+ * says no (a gift card, a download). */
+static bool map_item_ships(struct map_order *m, const struct csv_row *row)
+{
+    const char *v = import_cell(m->r, row, S_SHIPS);
+    bool ships = true;
+    if (v && !import_parse_bool(v, &ships))
+        map_fail(m, row->line, S_SHIPS,
+                 arena_printf(m->r->a, "'%s' is not one of True, False, Y, N, 1 or 0",
+                              import_echo(m->r->a, v)));
+    return ships;
+}
+
 /* One line item from a row that names one (a name, SKU or customs
- * description); NULL for rows that do not. Adds its value and weight. */
+ * description); NULL for rows that do not, and for items not posted (not
+ * parcel contents, so neither their value nor their weight counts). Adds
+ * its value and weight. */
 static json_t *map_item(struct map_order *m, const struct csv_row *row, int64_t *value,
                         int64_t *grams)
 {
@@ -169,6 +185,11 @@ static json_t *map_item(struct map_order *m, const struct csv_row *row, int64_t 
     if (!import_cell(r, row, S_ITEM_NAME) && !import_cell(r, row, S_SKU) &&
         !import_cell(r, row, S_CUSTOMS_DESC))
         return NULL;
+    if (!map_item_ships(m, row)) {
+        m->unposted++;
+        return NULL;
+    }
+    m->posted++;
     json_t *item = json_object();
     for (size_t i = 0; i < sizeof map_item_texts / sizeof *map_item_texts; i++)
         map_set_text(item, map_item_texts[i].key, import_cell(r, row, map_item_texts[i].slot));
@@ -288,7 +309,7 @@ static void map_flag(struct map_order *m, json_t *obj, const char *key, enum imp
 
 json_t *import_map_order(struct import_reader *r, const struct csv_row *const *rows, size_t n)
 {
-    struct map_order m = {r, rows, n, true, NULL};
+    struct map_order m = {r, rows, n, true, NULL, 0, 0};
     map_required(&m);
     json_t *order = json_object(), *postage = json_object();
     json_object_set_new(order, "recipient", map_recipient(&m));
@@ -309,6 +330,15 @@ json_t *import_map_order(struct import_reader *r, const struct csv_row *const *r
         json_object_set_new(order, "currencyCode", json_string(m.currency));
     if (json_object_size(postage)) json_object_set(order, "postageDetails", postage);
     json_decref(postage);
+    if (m.ok && m.unposted && !m.posted) {
+        const char *ref = json_string_value(json_object_get(order, "orderReference"));
+        import_leave_out(r, rows[0]->line, ref ? arena_strdup(r->a, ref) : NULL,
+                         arena_printf(r->a,
+                                      "nothing in this order is posted (%s is false for each of "
+                                      "its items)",
+                                      r->colname[S_SHIPS]));
+        m.ok = false;
+    }
     if (!m.ok) {
         json_decref(order);
         return NULL;

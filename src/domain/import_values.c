@@ -34,18 +34,37 @@ static bool iv_lower_eq(const char *a, const char *b)
     return !*a && !*b;
 }
 
-/* A calendar date to an instant at midnight UTC, through the RFC 3339
- * parser so that the range and the days of the month are checked once. */
-static bool iv_civil(int y, int m, int d, int64_t *unix_ms)
+/* A calendar date and time of day to an instant (the time read as UTC),
+ * through the RFC 3339 parser so that the range and the days of the month
+ * are checked once. */
+struct iv_time {
+    int h, mi, s;
+};
+
+static bool iv_civil(int y, int m, int d, struct iv_time t, int64_t *unix_ms)
 {
     if (y < 100) y += 2000; /* two-digit years are this century's */
-    char t[32];
-    snprintf(t, sizeof t, "%04d-%02d-%02dT00:00:00Z", y, m, d);
-    return y >= 1900 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= 31 &&
-           time_parse_rfc3339(t, unix_ms);
+    char text[32];
+    snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, t.h, t.mi, t.s);
+    return y >= 1900 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= 31 && t.h <= 23 &&
+           t.mi <= 59 && t.s <= 59 && time_parse_rfc3339(text, unix_ms);
 }
 
-/* dd/mm/yy[yy] or, swapped, mm/dd/yy[yy]. */
+/* What may follow a day: nothing (midnight), or a space and the time of
+ * day as spreadsheets write it, "14:05" or "14:05:33" ("9:05" too). */
+static bool iv_time_of_day(const char *p, struct iv_time *t)
+{
+    *t = (struct iv_time){0, 0, 0};
+    if (!*p) return true;
+    if (*p++ != ' ') return false;
+    while (*p == ' ')
+        p++;
+    if (!iv_digits(&p, 1, 2, &t->h) || *p++ != ':' || !iv_digits(&p, 2, 2, &t->mi)) return false;
+    if (*p == ':' && (p++, !iv_digits(&p, 2, 2, &t->s))) return false;
+    return !*p;
+}
+
+/* dd/mm/yy[yy] or, swapped, mm/dd/yy[yy], each with an optional time. */
 static bool iv_slashed(const char *s, bool month_first, int64_t *unix_ms)
 {
     int a, b, y;
@@ -53,8 +72,9 @@ static bool iv_slashed(const char *s, bool month_first, int64_t *unix_ms)
     if (!iv_digits(&p, 1, 2, &a) || *p++ != '/' || !iv_digits(&p, 1, 2, &b) || *p++ != '/')
         return false;
     const char *ys = p;
-    if (!iv_digits(&p, 2, 4, &y) || *p || (p - ys) == 3) return false;
-    return month_first ? iv_civil(y, a, b, unix_ms) : iv_civil(y, b, a, unix_ms);
+    struct iv_time t;
+    if (!iv_digits(&p, 2, 4, &y) || (p - ys) == 3 || !iv_time_of_day(p, &t)) return false;
+    return month_first ? iv_civil(y, a, b, t, unix_ms) : iv_civil(y, b, a, t, unix_ms);
 }
 
 static int iv_month(const char *s)
@@ -80,8 +100,10 @@ static bool iv_ebay(const char *s, int64_t *unix_ms)
         p += 3;
     }
     const char *ys = p + 1;
-    if (*p++ != '-' || !iv_digits(&p, 2, 4, &y) || *p || (p - ys) == 3) return false;
-    return iv_civil(y, m, d, unix_ms);
+    struct iv_time t;
+    if (*p++ != '-' || !iv_digits(&p, 2, 4, &y) || (p - ys) == 3 || !iv_time_of_day(p, &t))
+        return false;
+    return iv_civil(y, m, d, t, unix_ms);
 }
 
 /* 2024-03-01, 2024-03-01 10:15, 2024-03-01 10:15:00 +0000, RFC 3339:
@@ -130,10 +152,11 @@ static bool iv_iso(const char *s, int64_t *unix_ms)
 bool import_parse_date(enum import_dates style, const char *s, int64_t *unix_ms)
 {
     switch (style) {
+    /* a year first cannot be mistaken: ISO dates read in every layout */
     case DATES_DMY:
-        return iv_slashed(s, false, unix_ms);
+        return iv_slashed(s, false, unix_ms) || iv_iso(s, unix_ms);
     case DATES_MDY:
-        return iv_slashed(s, true, unix_ms);
+        return iv_slashed(s, true, unix_ms) || iv_iso(s, unix_ms);
     case DATES_ISO:
         return iv_iso(s, unix_ms);
     case DATES_EBAY:
@@ -146,9 +169,9 @@ const char *import_date_hint(enum import_dates style)
 {
     switch (style) {
     case DATES_DMY:
-        return "dd/mm/yy or dd/mm/yyyy";
+        return "dd/mm/yy or dd/mm/yyyy, a time hh:mm may follow";
     case DATES_MDY:
-        return "mm/dd/yy or mm/dd/yyyy";
+        return "mm/dd/yy or mm/dd/yyyy, a time hh:mm may follow";
     case DATES_ISO:
         return "yyyy-mm-dd or yyyy-mm-dd hh:mm:ss";
     case DATES_EBAY:
@@ -180,8 +203,36 @@ static bool iv_decimal(const char *p, int max_frac, int64_t *scaled)
     return true;
 }
 
-/* "12", "12.5", "12.50", "£12.50", "$12.50", "€12.50"; the symbol, when
- * there is one, gives *currency (else NULL). */
+/* Thousands separators, as spreadsheets format money: "1,234.50" and
+ * "12,345,678" to "1234.50" and "12345678". Groups after the first must
+ * be exactly three digits, and the first one to three, so "1,23" or
+ * "12,50" (a decimal comma, or a typo) are not read as thousands. False
+ * when the commas are not such separators. */
+static bool iv_ungroup(const char *s, char *out, size_t n)
+{
+    const char *dot = strchr(s, '.');
+    size_t int_len = dot ? (size_t)(dot - s) : strlen(s), o = 0, run = 0;
+    bool grouped = false;
+    for (size_t i = 0; i < int_len; i++) {
+        if (s[i] == ',') {
+            if (run == 0 || run > 3 || (grouped && run != 3)) return false;
+            grouped = true;
+            run = 0;
+            continue;
+        }
+        if (o + 1 >= n) return false;
+        out[o++] = s[i];
+        run++;
+    }
+    if (grouped && run != 3) return false;
+    size_t rest = strlen(s + int_len);
+    if (o + rest + 1 > n || strchr(s + int_len, ',')) return false;
+    memcpy(out + o, s + int_len, rest + 1);
+    return true;
+}
+
+/* "12", "12.5", "12.50", "1,234.50", "£12.50", "£1,234.50", "$12.50",
+ * "€12.50"; the symbol, when there is one, gives *currency (else NULL). */
 bool import_parse_money(const char *s, int64_t *pence, const char **currency)
 {
     static const struct {
@@ -198,6 +249,11 @@ bool import_parse_money(const char *s, int64_t *pence, const char **currency)
     }
     while (*s == ' ')
         s++;
+    char plain[32];
+    if (strchr(s, ',')) {
+        if (!iv_ungroup(s, plain, sizeof plain)) return false;
+        s = plain;
+    }
     return iv_decimal(s, 2, pence);
 }
 

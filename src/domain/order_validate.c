@@ -1,4 +1,5 @@
 /* order_validate: CreateOrderRequest checked against a table of the spec. */
+#include "domain/country.h"
 #include "domain/order.h"
 #include "util/timefmt.h"
 
@@ -390,6 +391,33 @@ static bool validate_object(const json_t *obj, const struct field *fields, const
     return ok;
 }
 
+/* True for a string with nothing but white space in it. */
+static bool blank(const char *s)
+{
+    for (; *s; s++)
+        if (!strchr(" \t\r\n", *s)) return false;
+    return true;
+}
+
+/* The spec leaves postcode optional, for the countries without postcodes;
+ * an address in a country that has them (country_requires_postcode) is
+ * undeliverable without one, so it is refused here, for every door (the
+ * API, the form, an import) alike. */
+static bool check_postcode(const json_t *item, struct arena *a, struct order_errors *e)
+{
+    const json_t *addr = json_object_get(json_object_get(item, "recipient"), "address");
+    const char *country = json_string_value(json_object_get(addr, "countryCode"));
+    if (!country || !country_requires_postcode(country)) return true;
+    const json_t *pc = json_object_get(addr, "postcode");
+    if (pc && !json_is_null(pc) && !(json_is_string(pc) && blank(json_string_value(pc))))
+        return true; /* present: a wrong type is validate_value's error */
+    add_error(e, a, OERR_REQUIRED,
+              arena_printf(a, "is required for an address in %s",
+                           country_name(country_to_alpha2(country))),
+              "recipient.address.postcode", pc && !json_is_null(pc) ? pc : NULL);
+    return false;
+}
+
 bool order_validate(const json_t *item, struct arena *a, struct order_new *out,
                     struct order_errors *errs)
 {
@@ -406,6 +434,7 @@ bool order_validate_with(const json_t *item, struct arena *a, struct order_new *
     }
     json_t *doc = json_object();
     bool ok = validate_object(item, order_fields, "", a, doc, errs);
+    ok &= check_postcode(item, a, errs);
     if (ok && check) ok = check(ctx, doc, errs);
     if (ok) {
         const char *ref = json_string_value(json_object_get(doc, "orderReference"));

@@ -67,6 +67,29 @@ static bool framing_checks(struct request *r)
     return false;
 }
 
+/* 413. A page's form (a session route: the import upload) gets a page a
+ * browser shows, not JSON; nothing of the request was read, so the page is
+ * the same for everyone and names no business. */
+static void too_large(struct request *r)
+{
+    int route = -1;
+    if (router_match(r, r->method, r->path, &route) != ROUTE_FOUND ||
+        routes[route].auth != AUTH_SESSION) {
+        http_error(r, 413, "PayloadTooLarge", "The request body is too large.");
+        return;
+    }
+    buf_init(&r->out, &r->arena);
+    buf_printf(&r->out,
+               "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>File too "
+               "large</title></head><body><h1>File too large</h1><p role=\"alert\">The file is "
+               "larger than the %zu MiB an upload may be. Nothing was imported: split it into "
+               "smaller files (at most 1000 orders each) and upload them one by one.</p>"
+               "<p><a href=\"/import\">Import orders</a> &middot; <a href=\"/\">Home</a></p>"
+               "</body></html>",
+               r->cfg->max_body >> 20);
+    http_reply(r, 413, "text/html; charset=utf-8");
+}
+
 /* Limits and well-formedness that hold for every route. False when they
  * answered. Every query argument must decode cleanly: a value with a bad
  * escape or a NUL is an error, never silently treated as absent. */
@@ -104,7 +127,7 @@ static bool request_checks(struct request *r)
         return false;
     }
     if (r->body_too_large) {
-        http_error(r, 413, "PayloadTooLarge", "The request body is too large.");
+        too_large(r);
         return false;
     }
     return true;

@@ -243,10 +243,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *con_cls = r;
         const char *cl =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > cfg->max_body) {
+        /* A body declared too large is read and discarded, then answered
+         * 413 (a page for a browser's upload), for a client that sends all
+         * of it before reading: answered early, the unread bytes would make
+         * the close a reset that loses the answer. Above 8 x max_body (the
+         * bound the chunked path keeps too) it is answered at once and the
+         * connection closed. */
+        unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
+        if (declared > 8ull * cfg->max_body) {
+            r->close_connection = true;
             http_error(r, 413, "PayloadTooLarge", "The request body is too large.");
             return send_reply(conn, r);
         }
+        if (declared > cfg->max_body) r->body_too_large = true;
         return MHD_YES;
     }
     if (r->sent) {
@@ -258,7 +267,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
          * refuse up front) is discarded and answered 413 once it ends; one
          * that keeps going far beyond gets its connection closed. */
         r->body_seen += *upload_data_size;
-        if (r->body_seen > cfg->max_body) {
+        if (r->body_too_large || r->body_seen > cfg->max_body) {
             r->body_too_large = true;
             *upload_data_size = 0;
             return r->body_seen > 8 * cfg->max_body ? MHD_NO : MHD_YES;

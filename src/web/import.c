@@ -56,6 +56,12 @@ static void import_form(struct request *r)
              "columns.</p><p><a href=\"/\">Home</a></p>");
 }
 
+/* "a Shopify file", but "an Amazon file", "an eBay file", "an Etsy file". */
+static const char *article(const char *name)
+{
+    return name && name[0] && strchr("AEIOUaeiou", name[0]) ? "an" : "a";
+}
+
 static void page_open(struct request *r, const char *title)
 {
     buf_init(&r->out, &r->arena);
@@ -176,12 +182,30 @@ static void skipped_table(struct request *r, const struct import_plan *plan)
     buf_adds(&r->out, "</tbody></table>");
 }
 
+/* Orders of the file that are rightly not imported (nothing in them is
+ * posted): named, so that none goes missing without a word. */
+static void left_out_table(struct request *r, const struct import_batch *ib)
+{
+    buf_printf(&r->out,
+               "<p>%zu order%s left out, not an error:</p><table><thead><tr><th>Line</th>"
+               "<th>Reference</th><th>Why</th></tr></thead><tbody>",
+               ib->nleft_out, ib->nleft_out == 1 ? "" : "s");
+    for (size_t i = 0; i < ib->nleft_out; i++) {
+        buf_printf(&r->out, "<tr><td>%zu</td><td>", ib->left_out[i].line);
+        html_text(&r->out, ib->left_out[i].reference);
+        buf_adds(&r->out, "</td><td>");
+        html_text(&r->out, ib->left_out[i].reason);
+        buf_adds(&r->out, "</td></tr>");
+    }
+    buf_adds(&r->out, "</tbody></table>");
+}
+
 static void imported(struct request *r, const struct import_batch *ib,
                      const struct import_plan *plan, const struct order_batch *ob)
 {
     page_open(r, "Orders imported");
-    buf_printf(&r->out, "<p role=\"status\">%zu order%s imported from a ", ob->nvalid,
-               ob->nvalid == 1 ? "" : "s");
+    buf_printf(&r->out, "<p role=\"status\">%zu order%s imported from %s ", ob->nvalid,
+               ob->nvalid == 1 ? "" : "s", article(ib->format_name));
     html_text(&r->out, ib->format_name);
     buf_adds(&r->out, " file.</p>");
     if (ob->n) {
@@ -202,6 +226,7 @@ static void imported(struct request *r, const struct import_batch *ib,
         buf_adds(&r->out, "</tbody></table>");
     }
     if (plan->nskipped) skipped_table(r, plan);
+    if (ib->nleft_out) left_out_table(r, ib);
     buf_adds(&r->out, "<p><a href=\"/import\">Import another file</a> &middot; "
                       "<a href=\"/\">Home</a></p>");
     page_close(r, 200);
@@ -215,11 +240,11 @@ static void imported(struct request *r, const struct import_batch *ib,
 static bool plan_import(struct request *r, const struct import_batch *ib, bool skip_existing,
                         struct import_plan *plan)
 {
-    size_t n = ib->norders;
-    plan->items = arena_alloc(&r->arena, n * sizeof *plan->items);
-    plan->lines = arena_alloc(&r->arena, n * sizeof *plan->lines);
-    plan->skipped = arena_alloc(&r->arena, n * sizeof *plan->skipped);
-    struct order_key *keys = arena_alloc(&r->arena, n * sizeof *keys);
+    size_t n = ib->norders, cap = n ? n : 1;
+    plan->items = arena_alloc(&r->arena, cap * sizeof *plan->items);
+    plan->lines = arena_alloc(&r->arena, cap * sizeof *plan->lines);
+    plan->skipped = arena_alloc(&r->arena, cap * sizeof *plan->skipped);
+    struct order_key *keys = arena_alloc(&r->arena, cap * sizeof *keys);
     size_t nkeys = 0;
     for (size_t i = 0; skip_existing && i < n; i++) {
         const char *ref = json_string_value(json_object_get(ib->orders[i].item, "orderReference"));
@@ -269,8 +294,17 @@ void web_import(struct request *r)
         return;
     }
     const struct multipart_part *file = multipart_get(m, "file");
-    if (!file || !file->filename || file->len == 0) {
+    /* a browser sends an empty filename when no file was chosen */
+    if (!file || !file->filename || (!*file->filename && file->len == 0)) {
         refuse(r, 400, "Choose a spreadsheet file to import.");
+        return;
+    }
+    if (file->len == 0) {
+        refuse(r, 422,
+               arena_printf(&r->arena,
+                            "The file \"%s\" is empty (0 bytes): save the spreadsheet again and "
+                            "upload the saved file.",
+                            file->filename));
         return;
     }
     struct import_defaults d = {.now_ms = time_now_ms()};
@@ -295,7 +329,7 @@ void web_import(struct request *r)
         import_batch_free(&ib);
         return;
     }
-    if (ib.norders == 0) {
+    if (ib.norders == 0 && ib.nleft_out == 0) {
         import_batch_free(&ib);
         refuse(r, 422, "The file has no orders below its header row.");
         return;

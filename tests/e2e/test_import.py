@@ -154,7 +154,8 @@ class Import(unittest.TestCase):
                 self.assert_nothing_changed(self.one, before, r, 422)
                 self.assertIn(want, r.text())
         r = self.b1.upload(b"", filename="empty.csv")
-        self.assert_nothing_changed(self.one, before, r, 400)
+        self.assert_nothing_changed(self.one, before, r, 422)
+        self.assertIn("is empty (0 bytes)", r.text())
         r = self.b1.upload(b"", body=multipart({"csrf": self.b1.csrf}, {}))
         self.assert_nothing_changed(self.one, before, r, 400)
 

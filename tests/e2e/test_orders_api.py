@@ -191,7 +191,9 @@ class TestCreate(Api):
         o4 = order("MINIMAL")
         for k in ("billing", "packages", "tags", "specialInstructions", "currencyCode"):
             del o4[k]
-        o4["recipient"] = {"address": {"addressLine1": "1 High St", "city": "Leeds", "countryCode": "GB"}}
+        # a UK address needs its postcode (docs/api.md); the rest of the recipient is optional
+        o4["recipient"] = {"address": {"addressLine1": "1 High St", "city": "Leeds", "postcode": "LS1 1AA",
+                                       "countryCode": "GB"}}
         r = self.call(t, "POST", "/api/v1/orders", {"items": [o1, o2, o3, o4]})
         j = self.ok_json(r)
         self.assertEqual(j["successCount"], 4, r.short(3000))

@@ -5,7 +5,9 @@
 #include "domain/country.h"
 #include "domain/csv.h"
 #include "domain/import.h"
+#include "domain/import_impl.h" /* the value readers, tested one by one */
 #include "domain/order.h"
+#include "util/timefmt.h"
 
 #include <stdlib.h>
 
@@ -335,7 +337,7 @@ static void test_bad_rows(void)
         "Fi,Six,6 F St,Bath,BA1 1AA,GB,01/03/24,1,crate,N,10,,,\n"         /* 7 */
         "Gu,Seven,7 G St,Bath,BA1 1AA,GB,01/03/24,1,parcel,N,12.345,,,\n"  /* 8 */
         ",Eight,8 H St,Bath,BA1 1AA,GB,01/03/24,1,parcel,N,10,,,\n"        /* 9 */
-        "Hu,Nine,9 I St,Bath,BA1 1AA,GB,2024-03-01,1,parcel,N,10,,,\n"     /* 10 */
+        "Hu,Nine,9 I St,Bath,BA1 1AA,GB,01/03/24 25:00,1,parcel,N,10,,,\n" /* 10: no such hour */
         "Io,Ten,10 J St,Bath,BA1 1AA,GB,01/03/24,1,parcel,N,10,0,Mug,\n"   /* 11 */
         "Jo,Eleven,11 K St,Bath,BA1 1AA,GB,01/03/24,1,parcel,N,10,1,Mug,1.5.0\n" /* 12 */
         ",,,,,,,,,,,,,\n"                                                        /* 13: empty */
@@ -605,6 +607,446 @@ static void test_woocommerce(void)
     import_batch_free(&b);
 }
 
+/* A date cell as the layout's style reads it, as RFC 3339; "-" when refused. */
+static const char *date_of(enum import_dates style, const char *s)
+{
+    int64_t ms;
+    if (!import_parse_date(style, s, &ms)) return "-";
+    char *t = arena_alloc(&A, 40);
+    time_format_rfc3339(ms, t, 40);
+    return t;
+}
+
+static void test_dates_with_a_time(void)
+{
+    CHECK_STR(date_of(DATES_DMY, "28/11/2026"), "2026-11-28T00:00:00Z");
+    CHECK_STR(date_of(DATES_DMY, "28/11/2026 14:05"), "2026-11-28T14:05:00Z");
+    CHECK_STR(date_of(DATES_DMY, "28/11/2026 14:05:33"), "2026-11-28T14:05:33Z");
+    CHECK_STR(date_of(DATES_DMY, "28/11/26 9:05"), "2026-11-28T09:05:00Z");
+    CHECK_STR(date_of(DATES_DMY, "1/2/2026 00:00"), "2026-02-01T00:00:00Z");
+    /* a year first cannot be misread: ISO dates read in the slashed layouts too */
+    CHECK_STR(date_of(DATES_DMY, "2026-11-28 14:05"), "2026-11-28T14:05:00Z");
+    CHECK_STR(date_of(DATES_DMY, "2026-11-28"), "2026-11-28T00:00:00Z");
+    CHECK_STR(date_of(DATES_MDY, "11/28/2026 14:05"), "2026-11-28T14:05:00Z");
+    CHECK_STR(date_of(DATES_MDY, "2026-11-28 14:05:33"), "2026-11-28T14:05:33Z");
+    CHECK_STR(date_of(DATES_ISO, "2026-11-28 14:05"), "2026-11-28T14:05:00Z");
+    CHECK_STR(date_of(DATES_EBAY, "Nov-28-26 14:05"), "2026-11-28T14:05:00Z");
+    CHECK_STR(date_of(DATES_EBAY, "28-Nov-26"), "2026-11-28T00:00:00Z");
+    const char *refused[] = {"28/11/2026 14",     "28/11/2026 24:00",  "28/11/2026 14:60",
+                             "28/11/2026 14:05:", "28/11/2026 14:5",   "28/11/2026 14:05:60",
+                             "28/11/2026T14:05",  "28/11/2026 14:05 ", "28/11/2026 2pm",
+                             "29/02/2026 10:00",  "28/11/2026,14:05",  "28/11/2026 114:05"};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        CHECK_STR(date_of(DATES_DMY, refused[i]), "-");
+        CHECK_STR(date_of(DATES_MDY, refused[i]), "-");
+    }
+    CHECK_STR(date_of(DATES_MDY, "28/11/2026 14:05"), "-"); /* no month 28 */
+}
+
+/* A money cell in pence; -1 when refused. */
+static long long pence_of(const char *s, const char **currency)
+{
+    int64_t p;
+    const char *c;
+    if (!import_parse_money(s, &p, &c)) return -1;
+    if (currency) *currency = c;
+    return p;
+}
+
+static void test_money_with_thousands(void)
+{
+    const char *cur = "?";
+    CHECK_INT(pence_of("1,234.50", &cur), 123450);
+    CHECK(cur == NULL);
+    CHECK_INT(pence_of("\xC2\xA3"
+                       "1,234.50",
+                       &cur),
+              123450);
+    CHECK_STR(cur, "GBP");
+    CHECK_INT(pence_of("$12,345,678.00", &cur), 1234567800);
+    CHECK_STR(cur, "USD");
+    CHECK_INT(pence_of("1,234", NULL), 123400);
+    CHECK_INT(pence_of("999,999", NULL), 99999900);
+    CHECK_INT(pence_of("12.5", NULL), 1250);
+    CHECK_INT(pence_of("1234.50", NULL), 123450);
+    /* a decimal comma, or commas that do not group thousands: not guessed */
+    const char *refused[] = {"1,23",      "12,50",   "1,2345.00", ",123",      "1,,234",
+                             "1234,567",  "1,234,5", "1.234,50",  "1,234.5,0", "1,234.",
+                             "1,234.567", "1,",      "£,123",     "12,3456"};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+        CHECK_INT(pence_of(refused[i], NULL), -1);
+}
+
+static void test_sep_line_and_semicolons(void)
+{
+    struct csv_table t;
+    size_t line;
+    const char *msg;
+    /* Excel's sep= line names the delimiter and is not a row; lines keep counting */
+    CHECK(parse("sep=;\r\nFirst Name;City\r\nZo\xC3\xAB;Leeds, West\r\n", &t, &line, &msg));
+    CHECK_INT(t.delimiter, ';');
+    CHECK(t.sep_line);
+    CHECK_INT(t.nrows, 2);
+    CHECK_STR(t.rows[0].cells[0], "First Name");
+    CHECK_INT(t.rows[0].line, 2);
+    CHECK_STR(t.rows[1].cells[1], "Leeds, West");
+    CHECK_INT(t.nlines, 3);
+    /* it wins over counting: more commas than semicolons in the header */
+    CHECK(parse("sep=;\na,b;c\n", &t, &line, &msg));
+    CHECK_INT(t.delimiter, ';');
+    CHECK_STR(t.rows[0].cells[0], "a,b");
+    CHECK(parse("\xEF\xBB\xBFsep=,\na;b,c\n", &t, &line, &msg));
+    CHECK_INT(t.delimiter, ',');
+    CHECK(parse("sep=\t\na,b\tc\n", &t, &line, &msg));
+    CHECK_INT(t.delimiter, '\t');
+    /* not a sep line: a longer first line, or a header cell named so */
+    CHECK(parse("sep=;x\n1\n", &t, &line, &msg));
+    CHECK(!t.sep_line);
+    CHECK(parse("a;b;c\n1;2;3\n", &t, &line, &msg));
+    CHECK_INT(t.delimiter, ';');
+    CHECK(!t.sep_line);
+    csv_refused("sep=|\na|b\n", 10, 1);
+    csv_refused("sep=;\n", 6, 1);
+    csv_refused("sep=;", 5, 1);
+
+    /* a whole semicolon file from Excel, with a sep line, dates with a time and
+     * money with thousands separators: the user's spreadsheet */
+    const char *f = "sep=;\r\n"
+                    "First Name;Last Name;Address Line 1;City;Postcode;Order date;Weight;"
+                    "Sub-total;Shipping cost;Total\r\n"
+                    "Zo\xC3\xAB;Smith;1 High St;Leeds;LS1 1AA;28/11/2026 14:05;1.5;1,234.50;"
+                    "\xC2\xA3"
+                    "2.50;\xC2\xA3"
+                    "1,237.00\r\n"
+                    "Al;Jones;2 Low St;Bath;BA1 1AA;2026-11-28 09:30;0.2;1,23;0;1\r\n";
+    struct import_batch b;
+    CHECK(import_read(f, strlen(f), NOW_MS, &A, &b));
+    CHECK_INT(b.format, IMPORT_CLICKANDDROP);
+    CHECK_INT(b.norders, 1);
+    CHECK_INT(b.nerrors, 1);
+    CHECK(has_error(&b, 4, "Sub-total")); /* 1,23 stays refused */
+    if (b.norders == 1) {
+        const json_t *o = b.orders[0].item;
+        CHECK_INT(b.orders[0].line, 3);
+        CHECK_STR(json_string_value(json_object_get(o, "orderDate")), "2026-11-28T14:05:00Z");
+        CHECK(json_number_value(json_object_get(o, "subtotal")) == 1234.5);
+        CHECK(json_number_value(json_object_get(o, "total")) == 1237);
+        CHECK_STR(json_string_value(json_object_get(o, "currencyCode")), "GBP");
+        CHECK(validates(o));
+    }
+    import_batch_free(&b);
+}
+
+static void test_not_text(void)
+{
+    static const char zip[] = "PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml";
+    struct csv_table t;
+    size_t line = 0;
+    const char *msg = NULL;
+    CHECK(!csv_parse(zip, sizeof zip - 1, &A, &t, &line, &msg));
+    CHECK_INT(line, 1);
+    CHECK(msg && strstr(msg, "not a CSV or TSV text file") && strstr(msg, ".xlsx"));
+    static const char xls[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 rest";
+    CHECK(!csv_parse(xls, sizeof xls - 1, &A, &t, &line, &msg));
+    CHECK(msg && strstr(msg, ".xls"));
+    static const char png[] = "\x89PNG\r\n\x1A\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00"
+                              "\x08\x06\x00\x00\x00";
+    CHECK(!csv_parse(png, sizeof png - 1, &A, &t, &line, &msg));
+    CHECK_INT(line, 1);
+    CHECK(msg && strstr(msg, "not a CSV or TSV text file"));
+    /* random bytes: not reported as a misplaced quote */
+    unsigned char noise[2048];
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < sizeof noise; i++) {
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        noise[i] = (unsigned char)x;
+    }
+    noise[0] = 'a'; /* no magic number */
+    CHECK(!csv_parse((const char *)noise, sizeof noise, &A, &t, &line, &msg));
+    CHECK_INT(line, 1);
+    CHECK(msg && strstr(msg, "not a CSV or TSV text file"));
+    /* Excel's "Unicode Text" is UTF-16: named as such, not as a binary file */
+    static const char utf16[] = "\xFF\xFE"
+                                "N\0a\0m\0e\0\t\0C\0i\0t\0y\0\r\0\n\0";
+    CHECK(!csv_parse(utf16, sizeof utf16 - 1, &A, &t, &line, &msg));
+    CHECK(msg && strstr(msg, "UTF-16") && strstr(msg, "CSV UTF-8"));
+    /* the import says the same, for the whole file */
+    struct import_batch b;
+    CHECK(!import_read(zip, sizeof zip - 1, NOW_MS, &A, &b));
+    CHECK(b.nerrors == 1 && strstr(b.errors[0].message, "save it as CSV"));
+    /* one stray control byte in text is still reported where it is */
+    csv_refused("a,b\nc,d\ne\0f,g\n", 14, 3);
+}
+
+/* The recipient's address of an item. */
+static const json_t *address_of(const json_t *item)
+{
+    return json_object_get(json_object_get(item, "recipient"), "address");
+}
+
+static const char *addr_field(const json_t *item, const char *key)
+{
+    return json_string_value(json_object_get(address_of(item), key));
+}
+
+static void test_ebay_spellings(void)
+{
+    /* the mixed "Ship To" report with UK postcode and county headers */
+    const char *f = "Order Number,Item Title,Ship To Name,Ship To Phone,Ship To Address 1,Ship To "
+                    "Address 2,Ship To City,Ship To County,Ship To Postcode,Ship To Country,"
+                    "Quantity,Sold For,Postage And Packaging,Total Price,Sale Date\n"
+                    "01-12345-67890,Blue mug,Zoe Smith,07700900123,1 High St,,Leeds,West "
+                    "Yorkshire,LS1 1AA,United Kingdom,1,8.99,2.50,11.49,28-Nov-26\n";
+    struct import_batch b;
+    CHECK(import_read(f, strlen(f), NOW_MS, &A, &b));
+    CHECK_INT(b.format, IMPORT_EBAY);
+    CHECK_INT(b.nerrors, 0);
+    CHECK_INT(b.norders, 1);
+    if (b.norders == 1) {
+        CHECK_STR(addr_field(b.orders[0].item, "postcode"), "LS1 1AA");
+        CHECK_STR(addr_field(b.orders[0].item, "county"), "West Yorkshire");
+    }
+    CHECK_STR(import_column_for(&b, "recipient.address.postcode"), "Ship To Postcode");
+    CHECK_STR(import_column_for(&b, "recipient.address.county"), "Ship To County");
+    import_batch_free(&b);
+    /* every postcode and county spelling, one file each */
+    const char *postcodes[] = {"Ship To Zip", "Ship To Postcode", "Ship To Postal Code",
+                               "Post To Postcode", "Post To Zip"};
+    const char *counties[] = {"Ship To State", "Ship To County", "Post To County", "Post To State",
+                              "Ship To State"};
+    for (size_t i = 0; i < 5; i++) {
+        char file[512];
+        snprintf(file, sizeof file,
+                 "Sales Record Number,Item Title,Post To Name,Post To Address 1,Post To City,%s,%s,"
+                 "Sale Price\n7,Mug,Al Jones,2 Low St,Bath,BA1 1AA,Somerset,5.00\n",
+                 postcodes[i], counties[i]);
+        CHECK(import_read(file, strlen(file), NOW_MS, &A, &b));
+        CHECK_INT(b.format, IMPORT_EBAY);
+        CHECK_INT(b.norders, 1);
+        if (b.norders == 1) {
+            const json_t *o = b.orders[0].item;
+            CHECK_STR(addr_field(o, "postcode"), "BA1 1AA");
+            CHECK_STR(addr_field(o, "county"), "Somerset");
+            CHECK_STR(json_string_value(json_object_get(o, "orderReference")), "7");
+            CHECK(json_number_value(
+                      json_object_get(json_array_get(contents_of(o), 0), "unitValue")) == 5);
+        }
+        import_batch_free(&b);
+    }
+}
+
+static void test_shopify_items_not_posted(void)
+{
+    const char *f = "Name,Email,Subtotal,Shipping,Total,Created at,Lineitem quantity,Lineitem "
+                    "name,Lineitem price,Lineitem sku,Lineitem requires shipping,Shipping Name,"
+                    "Shipping Street,Shipping City,Shipping Zip,Shipping Province Name,Shipping "
+                    "Country,Phone,Weight\n"
+                    "#2001,a@example.com,35.00,3.00,38.00,2026-11-28 14:05:00 +0000,1,Mug,10.00,"
+                    "MUG-1,true,Zoe Smith,\"1 High St, Flat 2\",Leeds,LS1 1AA,West Yorkshire,GB,"
+                    "07700900123,0.5\n"
+                    "#2001,,,,,,1,Gift card,25.00,GIFT-25,false,,,,,,,,\n"
+                    "#2002,b@example.com,25.00,0,25.00,2026-11-28 15:00:00 +0000,1,Gift card,"
+                    "25.00,GIFT-25,false,Al Jones,2 Low St,Bath,BA1 1AA,,GB,,0.1\n"
+                    "#2003,c@example.com,5,0,5,2026-11-28 16:00:00 +0000,1,E-book,5,EB-1,FALSE,"
+                    "Cy Brown,3 Mid St,York,YO1 7HH,,GB,,\n"
+                    "#2003,,,,,,1,Download,5,DL-1,no,,,,,,,,\n";
+    struct import_batch b;
+    CHECK(import_read(f, strlen(f), NOW_MS, &A, &b));
+    CHECK_INT(b.format, IMPORT_SHOPIFY);
+    CHECK_INT(b.nerrors, 0);
+    CHECK_INT(b.norders, 1);
+    CHECK_INT(b.nleft_out, 2);
+    if (b.norders == 1) {
+        const json_t *o = b.orders[0].item, *c = contents_of(o);
+        CHECK_INT(json_array_size(c), 1); /* the gift card is not parcel contents */
+        CHECK_STR(json_string_value(json_object_get(json_array_get(c, 0), "SKU")), "MUG-1");
+        CHECK_STR(addr_field(o, "addressLine1"), "1 High St, Flat 2");
+        CHECK_STR(addr_field(o, "county"), "West Yorkshire");
+        CHECK_STR(
+            json_string_value(json_object_get(json_object_get(o, "recipient"), "phoneNumber")),
+            "07700900123");
+        CHECK_STR(json_string_value(json_object_get(o, "orderDate")), "2026-11-28T14:05:00Z");
+        CHECK(json_number_value(json_object_get(o, "subtotal")) == 35);
+        CHECK(validates(o));
+    }
+    if (b.nleft_out == 2) {
+        CHECK_INT(b.left_out[0].line, 4);
+        CHECK_STR(b.left_out[0].reference, "#2002");
+        CHECK(strstr(b.left_out[0].reason, "Lineitem requires shipping") != NULL);
+        CHECK_INT(b.left_out[1].line, 5);
+        CHECK_STR(b.left_out[1].reference, "#2003");
+    }
+    import_batch_free(&b);
+    /* a value that does not read is an error with its column */
+    const char *bad = "Name,Lineitem name,Lineitem requires shipping,Shipping Name,Shipping "
+                      "Address1,Shipping City\n#9,Mug,perhaps,Al,1 A St,Bath\n";
+    CHECK(import_read(bad, strlen(bad), NOW_MS, &A, &b));
+    CHECK_INT(b.norders, 0);
+    CHECK_INT(b.nleft_out, 0);
+    CHECK(has_error(&b, 2, "Lineitem requires shipping"));
+    import_batch_free(&b);
+}
+
+static void test_amazon_business_order(void)
+{
+    const char *f = "order-id\tpurchase-date\tsku\tproduct-name\tquantity-to-ship\trecipient-"
+                    "name\tship-address-1\tship-city\tship-postal-code\tship-country\tis-"
+                    "business-order\n"
+                    "202-1\t2026-11-28T14:05:00+00:00\tA-1\tDesk\t1\tAcme Ltd\t1 Works Rd\t"
+                    "Hull\tHU1 1AA\tGB\ttrue\n"
+                    "202-2\t2026-11-28T15:05:00+00:00\tA-2\tLamp\t1\tPat\t2 Home Rd\tHull\t"
+                    "HU1 2BB\tGB\tfalse\n"
+                    "202-3\t2026-11-28T16:05:00+00:00\tA-3\tPen\t1\tSam\t3 Home Rd\tHull\t"
+                    "HU1 3CC\tGB\t\n";
+    struct import_batch b;
+    CHECK(import_read(f, strlen(f), NOW_MS, &A, &b));
+    CHECK_INT(b.format, IMPORT_AMAZON);
+    CHECK_INT(b.nerrors, 0);
+    CHECK_INT(b.norders, 3);
+    if (b.norders == 3) {
+        CHECK(json_is_true(json_object_get(b.orders[0].item, "isRecipientABusiness")));
+        CHECK(json_is_false(json_object_get(b.orders[1].item, "isRecipientABusiness")));
+        CHECK(json_object_get(b.orders[2].item, "isRecipientABusiness") == NULL);
+    }
+    CHECK_STR(import_column_for(&b, "isRecipientABusiness"), "is-business-order");
+    import_batch_free(&b);
+}
+
+static void test_etsy_and_woocommerce_spellings(void)
+{
+    /* Etsy's sold order items file: one row per item, grouped by Order ID */
+    const char *f = "Sale Date,Item Name,Buyer,Quantity,Price,Order Delivery,Currency,Ship Name,"
+                    "Ship Address1,Ship Address2,Ship City,Ship State,Ship Zipcode,Ship Country,"
+                    "Order ID\n"
+                    "11/28/26,Mug,zoe1,2,7.50,2.99,GBP,Zoe Smith,1 High St,Flat 2,Leeds,,LS1 1AA,"
+                    "United Kingdom,31415\n"
+                    "11/28/26,Coaster,zoe1,1,1.00,2.99,GBP,Zoe Smith,1 High St,Flat 2,Leeds,,LS1 "
+                    "1AA,United Kingdom,31415\n";
+    struct import_batch b;
+    CHECK(import_read(f, strlen(f), NOW_MS, &A, &b));
+    CHECK_INT(b.format, IMPORT_ETSY);
+    CHECK_INT(b.nerrors, 0);
+    CHECK_INT(b.norders, 1);
+    if (b.norders == 1) {
+        const json_t *o = b.orders[0].item;
+        CHECK_INT(json_array_size(contents_of(o)), 2);
+        CHECK(json_number_value(json_object_get(o, "subtotal")) == 16);
+        CHECK(json_number_value(json_object_get(o, "shippingCostCharged")) == 2.99);
+        CHECK_STR(addr_field(o, "fullName"), "Zoe Smith");
+        CHECK_STR(addr_field(o, "addressLine2"), "Flat 2");
+    }
+    import_batch_free(&b);
+
+    /* WooCommerce through the snake_case export extensions */
+    f = "order_id,order_number,order_date,status,shipping_total,order_total,order_currency,"
+        "billing_email,billing_phone,shipping_first_name,shipping_last_name,shipping_company,"
+        "shipping_address_1,shipping_address_2,shipping_postcode,shipping_city,shipping_state,"
+        "shipping_country,shipping_phone,customer_note,item_name,item_sku,item_quantity\n"
+        "77,W-77,2026-11-28 14:05:33,processing,3.00,23.00,GBP,z@example.com,01130000000,Zoe,"
+        "Smith,Acme,1 High St,Unit 2,LS1 1AA,Leeds,West Yorkshire,GB,07700900123,Ring the bell,"
+        "Mug,MUG-1,2\n"
+        "77,W-77,2026-11-28 14:05:33,processing,3.00,23.00,GBP,z@example.com,01130000000,Zoe,"
+        "Smith,Acme,1 High St,Unit 2,LS1 1AA,Leeds,West Yorkshire,GB,07700900123,Ring the bell,"
+        "Pot,POT-1,1\n";
+    CHECK(import_read(f, strlen(f), NOW_MS, &A, &b));
+    CHECK_INT(b.format, IMPORT_WOOCOMMERCE);
+    CHECK_INT(b.nerrors, 0);
+    CHECK_INT(b.norders, 1);
+    if (b.norders == 1) {
+        const json_t *o = b.orders[0].item;
+        CHECK_STR(json_string_value(json_object_get(o, "orderReference")), "W-77");
+        CHECK_STR(json_string_value(json_object_get(o, "orderDate")), "2026-11-28T14:05:33Z");
+        CHECK_STR(addr_field(o, "fullName"), "Zoe Smith");
+        CHECK_STR(addr_field(o, "companyName"), "Acme");
+        CHECK_STR(addr_field(o, "addressLine2"), "Unit 2");
+        CHECK_STR(addr_field(o, "postcode"), "LS1 1AA");
+        CHECK_STR(addr_field(o, "county"), "West Yorkshire");
+        CHECK_STR(
+            json_string_value(json_object_get(json_object_get(o, "recipient"), "phoneNumber")),
+            "07700900123");
+        CHECK_STR(json_string_value(json_object_get(o, "specialInstructions")), "Ring the bell");
+        CHECK_INT(json_array_size(contents_of(o)), 2);
+        CHECK(json_number_value(json_object_get(o, "total")) == 23);
+    }
+    import_batch_free(&b);
+
+    /* Click & Drop's own layout under the names people give its columns */
+    f = "First Name,Company name,Address Line 1,Town/City,Post code,Country code,Sub total\n"
+        "Zoe,Acme,1 High St,Leeds,LS1 1AA,GBR,10.00\n";
+    CHECK(import_read(f, strlen(f), NOW_MS, &A, &b));
+    CHECK_INT(b.format, IMPORT_CLICKANDDROP);
+    CHECK_INT(b.norders, 1);
+    if (b.norders == 1) {
+        const json_t *o = b.orders[0].item;
+        CHECK_STR(addr_field(o, "city"), "Leeds");
+        CHECK_STR(addr_field(o, "postcode"), "LS1 1AA");
+        CHECK_STR(addr_field(o, "countryCode"), "GB");
+        CHECK_STR(addr_field(o, "companyName"), "Acme");
+    }
+    import_batch_free(&b);
+}
+
+/* order_validate's error for one recipient address, or "" when it validates. */
+static const char *postcode_error(const char *country, json_t *postcode)
+{
+    json_t *item =
+        json_pack("{s:{s:{s:s,s:s,s:s}},s:s,s:i,s:i,s:i}", "recipient", "address", "addressLine1",
+                  "1 High St", "city", "Town", "countryCode", country, "orderDate",
+                  "2026-11-28T10:00:00Z", "subtotal", 1, "shippingCostCharged", 0, "total", 1);
+    if (postcode)
+        json_object_set_new(address_of(item) ? (json_t *)address_of(item) : item, "postcode",
+                            postcode);
+    struct order_new o;
+    struct order_errors e = {0};
+    bool ok = order_validate(item, &A, &o, &e);
+    json_decref(item);
+    if (ok) return "";
+    return arena_printf(&A, "%s %d %s", e.items[0].field, e.items[0].code, e.items[0].message);
+}
+
+static void test_postcode_countries(void)
+{
+    const char *need[] = {"GB", "GBR", "US", "CA", "DE", "FR", "AU", "NL", "JE", "IM", "JP"};
+    for (size_t i = 0; i < sizeof need / sizeof *need; i++) {
+        CHECK(country_requires_postcode(need[i]));
+        CHECK(strncmp(postcode_error(need[i], NULL), "recipient.address.postcode 1 ", 29) == 0);
+        CHECK_STR(postcode_error(need[i], json_string("AB1 2CD")), "");
+    }
+    CHECK_STR(postcode_error("GB", NULL),
+              "recipient.address.postcode 1 is required for an address in United Kingdom");
+    CHECK(strncmp(postcode_error("GB", json_string("  ")), "recipient.address.postcode 1", 28) ==
+          0);
+    CHECK(strncmp(postcode_error("GB", json_null()), "recipient.address.postcode 1", 28) == 0);
+    /* a postcode of the wrong type is the type's error, once */
+    CHECK(strncmp(postcode_error("GB", json_integer(12)), "recipient.address.postcode 2", 28) == 0);
+    const char *none[] = {"IE", "HK", "AE", "QA", "MO", "ZW"};
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+        CHECK(!country_requires_postcode(none[i]));
+        CHECK_STR(postcode_error(none[i], NULL), "");
+    }
+    CHECK(!country_requires_postcode("ZZ"));
+    CHECK(!country_requires_postcode(NULL));
+    CHECK(!country_requires_postcode("United Kingdom")); /* a code, not a name */
+
+    /* from a file: the line and the file's own column name */
+    const char *f = "Order Number,Item Title,Ship To Name,Ship To Address 1,Ship To City,Ship To "
+                    "Postcode,Ship To Country,Weight\n"
+                    "1-1,Mug,Al,1 A St,Bath,,United Kingdom,0.5\n"
+                    "1-2,Mug,Bo,2 B St,Dublin,,Ireland,0.5\n";
+    struct import_batch b;
+    CHECK(import_read(f, strlen(f), NOW_MS, &A, &b));
+    CHECK_INT(b.norders, 2);
+    if (b.norders == 2) {
+        struct order_new o;
+        struct order_errors e = {0};
+        CHECK(!order_validate(b.orders[0].item, &A, &o, &e));
+        CHECK(e.n == 1 && e.items[0].code == OERR_REQUIRED);
+        CHECK_STR(import_column_for(&b, e.n ? e.items[0].field : ""), "Ship To Postcode");
+        CHECK(validates(b.orders[1].item));
+    }
+    import_batch_free(&b);
+}
+
 int main(void)
 {
     arena_init(&A);
@@ -621,6 +1063,15 @@ int main(void)
     test_amazon();
     test_etsy();
     test_woocommerce();
+    test_dates_with_a_time();
+    test_money_with_thousands();
+    test_sep_line_and_semicolons();
+    test_not_text();
+    test_ebay_spellings();
+    test_shopify_items_not_posted();
+    test_amazon_business_order();
+    test_etsy_and_woocommerce_spellings();
+    test_postcode_countries();
     arena_free(&A);
     return check_report("import");
 }
