@@ -20,7 +20,8 @@ static json_t *order_to(const char *country, const char *contents)
     char *text = NULL;
     int n = asprintf(
         &text,
-        "{\"recipient\":{\"address\":{\"addressLine1\":\"1 Rue\",\"city\":\"Paris\","
+        "{\"recipient\":{\"address\":{\"addressLine1\":\"1 "
+        "Rue\",\"city\":\"Paris\",\"postcode\":\"75001\","
         "\"countryCode\":\"%s\"}},\"orderDate\":\"2026-11-29T10:00:00Z\","
         "\"subtotal\":1,\"shippingCostCharged\":0,\"total\":1,"
         "\"postageDetails\":{\"serviceCode\":\"%s\"},"
