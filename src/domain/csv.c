@@ -229,8 +229,9 @@ static int csv_sep_line(const char *p, const char *end)
 
 /* A file that is not text at all: a workbook (.xlsx and .ods are zip
  * archives, .xls an OLE compound file), a PDF or an image uploaded by
- * mistake, or anything whose first 4 KiB hold control bytes no spreadsheet
- * text has (a stray one is reported where it is, as a NUL byte). */
+ * mistake, or anything that is not UTF-8 and whose first 4 KiB hold control
+ * bytes no spreadsheet text has (a stray one is reported where it is, as a
+ * NUL byte). */
 static const char *csv_binary(const unsigned char *p, size_t n)
 {
     static const struct {
@@ -254,6 +255,10 @@ static const char *csv_binary(const unsigned char *p, size_t n)
     };
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
         if (n >= kinds[i].len && memcmp(p, kinds[i].magic, kinds[i].len) == 0) return kinds[i].what;
+    /* Text that is valid UTF-8 is text, whatever control characters its
+     * cells hold (a stored order can hold some, and its export must import
+     * back); binary files are almost never valid UTF-8. */
+    if (utf8_valid((const char *)p, n)) return NULL;
     size_t scan = n < 4096 ? n : 4096, control = 0;
     for (size_t i = 0; i < scan; i++)
         control += p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r';
