@@ -42,7 +42,7 @@ run: deps build
 	POSTROOM_LISTEN=$(LISTEN) $(BUILD)/postroom --db $(DB) demo
 	$(BUILD)/postroom --db $(DB) serve --listen $(LISTEN)
 
-test: deps-test deps-browser test-release test-asan fuzz-smoke isolation-smoke crash-smoke
+test: deps-test deps-browser test-release test-asan fuzz-smoke fuzz-planted isolation-smoke crash-smoke
 
 test-release: build $(NPM_STAMP)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
