@@ -43,7 +43,7 @@ run: deps build
 	POSTROOM_LISTEN=$(LISTEN) $(BUILD)/postroom --db $(DB) demo
 	$(BUILD)/postroom --db $(DB) serve --listen $(LISTEN)
 
-test: deps-test deps-browser test-release test-asan fuzz-smoke isolation-smoke crash-smoke
+test: deps-test deps-browser test-release test-asan fuzz-smoke fuzz-planted isolation-smoke crash-smoke
 
 test-release: build $(NPM_STAMP)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -56,21 +56,23 @@ bench: deps-bench build
 	bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(FUZZ_PLANTED_BUILD)
 
 # --- attacks, counted (issue 3): fuzzers, the isolation fuzzer, crash and soak runs.
 # The short runs are part of `make test`; `make fuzz` and `make soak` are the long ones.
 FUZZ_BUILD        ?= build-fuzz
 FUZZ_SECONDS      ?= 60
+FUZZ_PLANTED_BUILD ?= build-fuzz-planted
+PLANTED_SECONDS   ?= 60
 ISOLATION_SECONDS ?= 15
 CRASH_TRIALS      ?= 20
 
-.PHONY: build-fuzz fuzz fuzz-smoke isolation-smoke crash-smoke soak
+.PHONY: build-fuzz build-fuzz-planted fuzz fuzz-smoke fuzz-planted isolation-smoke crash-smoke soak
 
 # libFuzzer targets (fuzz/fuzz_*.c) under ASan+UBSan, in their own tree built by clang-14.
 build-fuzz: deps-test
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DPOSTROOM_FUZZ=ON -DPOSTROOM_SANITIZE=OFF >/dev/null
+	  -DPOSTROOM_FUZZ=ON -DPOSTROOM_PLANT_LEAK=OFF -DPOSTROOM_SANITIZE=OFF >/dev/null
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
 
 fuzz: build-fuzz
@@ -78,6 +80,16 @@ fuzz: build-fuzz
 
 fuzz-smoke: build-fuzz
 	fuzz/run.sh $(FUZZ_BUILD) 5
+
+# fuzz_request against a deliberately leaking build (fuzz/planted.sh): in a
+# tree of its own, so the planted leak is never in build-fuzz/ or the product.
+build-fuzz-planted: deps-test
+	cmake -S . -B $(FUZZ_PLANTED_BUILD) -DCMAKE_C_COMPILER=clang-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DPOSTROOM_FUZZ=ON -DPOSTROOM_PLANT_LEAK=ON -DPOSTROOM_SANITIZE=OFF >/dev/null
+	cmake --build $(FUZZ_PLANTED_BUILD) -j $(JOBS) --target fuzz_request
+
+fuzz-planted: build-fuzz-planted
+	fuzz/planted.sh $(FUZZ_PLANTED_BUILD) $(PLANTED_SECONDS)
 
 # Every tenant against every other over 32 connections, on the release and the ASan build.
 isolation-smoke: deps-test build build-asan

@@ -194,6 +194,17 @@ int sq_orders_page(struct store *base, const struct scope *sc, const struct orde
     size_t n = 0, cap = 0;
     *rows = NULL;
     sqlite3_stmt *st = stmt(s, Q_ORDER_PAGE);
+#ifdef POSTROOM_PLANT_LEAK
+    /* A DELIBERATE LEAK, built only into the planted fuzz tree (fuzz/planted.sh):
+     * the export's pages (limit > 100) with an end date lose their tenant filter. */
+    sqlite3_stmt *planted = NULL;
+    if (q->limit > 100 && q->end_ms &&
+        sqlite3_prepare_v2(s->db,
+                           "SELECT " ORDER_COLS " FROM orders WHERE ?1 = ?1 AND order_id > ?2 "
+                           "AND created_on >= ?3 AND created_on <= ?4 ORDER BY order_id LIMIT ?5",
+                           -1, &planted, NULL) == SQLITE_OK)
+        st = planted;
+#endif
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     sqlite3_bind_int64(st, 2, q->after_id);
@@ -201,6 +212,9 @@ int sq_orders_page(struct store *base, const struct scope *sc, const struct orde
     sqlite3_bind_int64(st, 4, q->end_ms ? q->end_ms : INT64_MAX);
     sqlite3_bind_int(st, 5, q->limit);
     int rc = sq_collect_orders(s, st, a, rows, &n, &cap);
+#ifdef POSTROOM_PLANT_LEAK
+    sqlite3_finalize(planted);
+#endif
     *nrows = n;
     return rc;
 }

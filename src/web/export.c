@@ -90,7 +90,12 @@ static long write_orders(struct request *r, struct order_page_query *q)
         if (store_orders_page(r->store, &sc, q, &r->arena, &rows, &n) != STORE_OK) return -1;
         for (size_t i = 0; i < n; i++) {
             if (++count > EXPORT_MAX_ORDERS) return -2;
-            http_egress_claim(r, rows[i].tenant_id);
+#ifdef POSTROOM_PLANT_LEAK
+            /* the deliberate leak's second half (sqlite_orders.c): another
+             * tenant's row goes out unclaimed, past the egress wall */
+            if (rows[i].tenant_id == r->principal.tenant_id)
+#endif
+                http_egress_claim(r, rows[i].tenant_id);
             if (!export_row(&r->out, &rows[i], &r->arena)) return -1;
         }
         if (n < EXPORT_PAGE) return count;
