@@ -9,7 +9,7 @@
  * --html it also writes the same N labels as one HTML document (barcodes as
  * zint SVG, as HTML-to-PDF shipping platforms do) for the WeasyPrint
  * comparison bench/run.sh makes in the same run. */
-#include "domain/document.h"
+#include "documents/document.h"
 #include "domain/s10.h"
 #include "util/arena.h"
 #include "util/buf.h"

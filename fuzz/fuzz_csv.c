@@ -9,7 +9,7 @@
  *  - written back out with every cell quoted (after a sep= line when the
  *    file had one), it parses again, unless cells hold control bytes, to the same
  *    delimiter and the same cells, row by row. */
-#include "domain/csv.h"
+#include "formats/csv.h"
 #include "fuzz_common.h"
 
 /* The table written with every cell quoted and quotes doubled. */

@@ -10,7 +10,7 @@
  *    chosen by the fuzzer) makes it fail, unless the change decodes to the
  *    same bytes;
  *  - a token always fits CURSOR_TOKEN_MAX with its NUL. */
-#include "domain/cursor.h"
+#include "api/cursor.h"
 #include "fuzz_common.h"
 
 #include <sodium.h>

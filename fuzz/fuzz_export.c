@@ -9,8 +9,8 @@
  *    csv.h documents), except that a cell a spreadsheet would run as a
  *    formula reads back with a leading apostrophe. The formula rule is
  *    re-derived here from OWASP's list, independently of export.c. */
-#include "domain/csv.h"
-#include "domain/export.h"
+#include "formats/csv.h"
+#include "formats/export.h"
 #include "fuzz_common.h"
 #include "util/utf8.h"
 

@@ -20,7 +20,7 @@
  *    generated client (encodeURIComponent's unreserved set) and (c) by Go's
  *    url.PathEscape (which leaves ';' raw), the parser must give back
  *    exactly that list each time. */
-#include "domain/idlist.h"
+#include "api/idlist.h"
 #include "fuzz_common.h"
 #include "util/buf.h"
 

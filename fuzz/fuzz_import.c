@@ -10,7 +10,7 @@
  *  - every item run through order_validate either validates or fails with
  *    errors, and import_column_for on each error's field returns NULL or a
  *    non-empty column name. */
-#include "domain/import.h"
+#include "formats/import.h"
 #include "domain/order.h"
 #include "fuzz_common.h"
 #include "util/json_alloc.h"

@@ -12,6 +12,7 @@
  *    is the validated document, as GET /orders/{ids}/full does), the answer is
  *    valid JSON, carries the required orderDate, every date-time in it parses
  *    back, and money prints as the stored pence. */
+#include "api/order_json.h"
 #include "domain/order.h"
 #include "fuzz_common.h"
 #include "util/json_alloc.h"

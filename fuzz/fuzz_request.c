@@ -29,9 +29,10 @@
 #include "auth/apikey.h"
 #include "auth/password.h"
 #include "auth/session.h"
-#include "domain/document.h"
+#include "documents/document.h"
 #include "domain/order.h"
 #include "domain/tariff.h"
+#include "app/routes.h"
 #include "http/handle.h"
 #include "http/server.h"
 #include "oracle_scan.h"
@@ -466,7 +467,8 @@ static void new_session(const struct principal *p, char *token, char *csrf)
     random_token(csrf);
     crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
     int64_t now = time_now_ms();
-    if (store_directory_session_create(store, h, p, csrf, now, now + SESSION_ABSOLUTE_MS) !=
+    struct credential c = {p->tenant_id, p->user_id, 0, (int)p->role};
+    if (store_directory_session_create(store, h, &c, csrf, now, now + SESSION_ABSOLUTE_MS) !=
         STORE_OK)
         abort();
 }
@@ -507,6 +509,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     server_config_defaults(&cfg);
     cfg.db_path = db_path;
     cfg.rate_limit = 0;
+    cfg.routes = &app_routes;
     /* what server_run loads before serving: the tariff and the label fonts
      * (without them the document handlers would be fuzzed in a state the
      * server never runs in) */

@@ -15,6 +15,7 @@
  *  - the order a reference names is always one with that identifier or that
  *    exact reference. */
 #include "domain/order.h"
+#include "documents/paperwork.h"
 #include "domain/returns.h"
 #include "fuzz_common.h"
 #include "util/json_alloc.h"

@@ -4,6 +4,7 @@
 #ifndef POSTROOM_API_H
 #define POSTROOM_API_H
 #include "http/request.h"
+#include "service/service.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -22,6 +23,9 @@ void api_version(struct request *r);
 void api_healthz(struct request *r);
 void api_metrics(struct request *r);
 
+/* body.c: the context a use case runs in (service/service.h), from the
+ * request: its store, the principal's scope, its arena, the tariff, now. */
+struct service_ctx api_service_ctx(struct request *r);
 /* body.c: the JSON body as an object, or NULL after answering 400/415. The
  * caller json_decref()s the result. */
 json_t *api_json_body(struct request *r);

@@ -1,6 +1,8 @@
 /* body: strict JSON request bodies, shared by the handlers that take one. */
 #include "api/api.h"
-#include "domain/idlist.h"
+#include "util/timefmt.h"
+#include "http/server.h"
+#include "api/idlist.h"
 #include "store/store.h"
 
 #include <string.h>
@@ -85,4 +87,10 @@ bool api_find_orders(struct request *r, struct order_row **rows, size_t *n)
         return false;
     }
     return true;
+}
+
+struct service_ctx api_service_ctx(struct request *r)
+{
+    return (struct service_ctx){r->store, scope_of(&r->principal), &r->arena, r->cfg->tariff,
+                                time_now_ms()};
 }

@@ -7,7 +7,7 @@
  * document layer refuses records of any tenant but the one it was begun for. */
 #include "api/api.h"
 #include "domain/customs_rule.h"
-#include "domain/paperwork.h"
+#include "documents/paperwork.h"
 #include "domain/s10.h"
 #include "domain/status.h"
 #include "http/server.h"

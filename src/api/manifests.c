@@ -8,7 +8,7 @@
  * writes the spec's ManifestErrorsResponse for 400 and 500 on these routes
  * (error_shape.c) and ErrorResponse otherwise (404). */
 #include "api/api.h"
-#include "domain/paperwork.h"
+#include "documents/paperwork.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "util/timefmt.h"

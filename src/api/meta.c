@@ -1,6 +1,7 @@
 /* meta: version, health and metrics. */
 #include "api/api.h"
 #include "http/metrics.h"
+#include "http/server.h"
 
 #ifndef POSTROOM_COMMIT
 #define POSTROOM_COMMIT "unknown"
@@ -29,6 +30,6 @@ void api_healthz(struct request *r)
 
 void api_metrics(struct request *r)
 {
-    metrics_render(&r->out);
+    metrics_render(&r->out, r->cfg->routes);
     http_reply(r, 200, "text/plain; version=0.0.4");
 }

@@ -4,9 +4,10 @@
  * body is first claimed for the egress check with the tenant id it was read
  * with. */
 #include "api/api.h"
-#include "api/order_batch.h"
-#include "domain/cursor.h"
-#include "domain/idlist.h"
+#include "service/order_batch.h"
+#include "api/cursor.h"
+#include "api/order_json.h"
+#include "api/idlist.h"
 #include "domain/order.h"
 #include "domain/status.h"
 #include "http/server.h"
@@ -153,8 +154,9 @@ void api_orders_create(struct request *r)
     for (size_t i = 0; i < n; i++)
         each[i] = json_array_get(items, i);
     struct order_batch b;
-    order_batch_check(r, each, n, &b);
-    if (order_batch_insert(r, &b) != STORE_OK) {
+    struct service_ctx c = api_service_ctx(r);
+    order_batch_check(&c, each, n, &b);
+    if (order_batch_insert(&c, &b) != STORE_OK) {
         json_decref(body);
         api_store_failed(r);
         return;
@@ -169,7 +171,7 @@ void api_orders_create(struct request *r)
     jw_arr_open(&w);
     for (size_t i = 0; i < n; i++) {
         if (b.slot[i] == ORDER_BATCH_FAILED) continue;
-        struct order_row row = order_batch_row(r, &b, i);
+        struct order_row row = order_batch_row(&c, &b, i);
         http_egress_claim(r, row.tenant_id);
         /* CreateOrderResponse: GetOrderInfoResource's fields plus the label's */
         jw_obj_open(&w);

@@ -8,6 +8,7 @@
  * is linked to that order and the order's history records it, in the same
  * transaction; another business's orders are never looked at. */
 #include "api/api.h"
+#include "documents/paperwork.h"
 #include "domain/returns.h"
 #include "domain/s10.h"
 #include "http/server.h"

@@ -57,5 +57,10 @@ int apikey_authenticate(struct store *s, const char *header_value, struct princi
     if (!key) return STORE_NOTFOUND;
     unsigned char hash[32];
     apikey_hash(key, hash);
-    return store_directory_apikey(s, hash, out);
+    struct credential c;
+    int rc = store_directory_apikey(s, hash, &c);
+    if (rc != STORE_OK) return rc;
+    /* an API key acts for the business as a whole */
+    *out = (struct principal){c.tenant_id, 0, c.key_id, ROLE_ADMIN};
+    return STORE_OK;
 }

@@ -6,6 +6,8 @@
  * argument. */
 #ifndef POSTROOM_PRINCIPAL_H
 #define POSTROOM_PRINCIPAL_H
+#include "domain/scope.h"
+
 #include <stdint.h>
 
 enum role { ROLE_NONE = 0, ROLE_STANDARD = 1, ROLE_ADMIN = 2 };
@@ -17,10 +19,12 @@ struct principal {
     enum role role;
 };
 
-/* The only capability the store accepts for tenant data. */
-struct scope {
-    int64_t tenant_id;
-};
+/* A user's role as the directory stores it (users.role), or ROLE_NONE for a
+ * value auth does not know: such a user may sign in to nothing it cannot. */
+static inline enum role role_of_stored(int stored)
+{
+    return stored == ROLE_STANDARD || stored == ROLE_ADMIN ? (enum role)stored : ROLE_NONE;
+}
 
 static inline struct scope scope_of(const struct principal *p)
 {

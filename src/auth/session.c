@@ -56,7 +56,7 @@ enum signin_result session_sign_in(struct store *s, const char *email, const cha
     if (na >= SIGNIN_MAX_FAILS_ACCOUNT || nd >= SIGNIN_MAX_FAILS_ADDRESS) return SIGNIN_LIMITED;
 
     const char *hash = NULL;
-    struct principal p;
+    struct credential p;
     int rc = store_directory_login(s, email, a, &p, &hash);
     if (rc == STORE_ERROR) return SIGNIN_ERROR;
     bool ok;
@@ -79,7 +79,7 @@ enum signin_result session_sign_in(struct store *s, const char *email, const cha
     token_hash(token, h);
     if (store_directory_session_create(s, h, &p, csrf, now, now + SESSION_ABSOLUTE_MS) != STORE_OK)
         return SIGNIN_ERROR;
-    *out = p;
+    *out = (struct principal){p.tenant_id, p.user_id, 0, role_of_stored(p.role)};
     return SIGNIN_OK;
 }
 
@@ -119,7 +119,11 @@ int session_authenticate(struct store *s, const char *cookie_header, struct aren
     if (!cookie_token(cookie_header, token)) return STORE_NOTFOUND;
     unsigned char h[32];
     token_hash(token, h);
-    return store_directory_session(s, h, time_now_ms(), SESSION_IDLE_MS, out, csrf, a);
+    struct credential c;
+    int rc = store_directory_session(s, h, time_now_ms(), SESSION_IDLE_MS, &c, csrf, a);
+    if (rc != STORE_OK) return rc;
+    *out = (struct principal){c.tenant_id, c.user_id, 0, role_of_stored(c.role)};
+    return STORE_OK;
 }
 
 int session_sign_out(struct store *s, const char *cookie_header)

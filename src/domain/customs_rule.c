@@ -1,7 +1,6 @@
 /* customs_rule: customs destinations and the contents a declaration needs. */
 #include "domain/customs_rule.h"
 #include "domain/country.h"
-#include "domain/document.h"
 
 #include <string.h>
 #include <strings.h>
@@ -53,7 +52,7 @@ static struct declaration declaration_of(const json_t *packages)
                     json_string_value(json_object_get(item, "customsDeclarationCategory"));
         }
     }
-    dc.cn23 = value > DOC_CN22_MAX_PENCE || lines > DOC_CN22_MAX_ITEMS;
+    dc.cn23 = value > CUSTOMS_CN22_MAX_PENCE || lines > CUSTOMS_CN22_MAX_ITEMS;
     dc.needs_origin = dc.cn23 || commercial(dc.category);
     dc.documents = dc.category && !strcmp(dc.category, "documents");
     return dc;

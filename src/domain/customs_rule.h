@@ -18,6 +18,11 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+/* Above this total value (pence) goods need a CN23 instead of a CN22. */
+#define CUSTOMS_CN22_MAX_PENCE 27000
+/* A CN22 has room for this many item lines; more need a CN23. */
+#define CUSTOMS_CN22_MAX_ITEMS 5
+
 /* Whether post to this recipient country (ISO 3166-1 alpha-2, any case)
  * needs a customs declaration: false for GB and IM, true for every other
  * code, NULL included (an unknown destination is never domestic). */

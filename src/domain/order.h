@@ -1,5 +1,5 @@
-/* order: validating Click & Drop's CreateOrderRequest and writing orders out
- * in the API's shapes. Pure logic: no HTTP, no store calls.
+/* order: validating Click & Drop's CreateOrderRequest. Pure logic: no
+ * HTTP, no store calls (the API's answer shapes are in api/order_json.h).
  *
  * Validation is driven by a table that mirrors the spec's definitions field
  * by field (types, maxLength, minimum, maximum, enums, required). Only known
@@ -7,7 +7,7 @@
  * fields dropped, date-times normalised to UTC and money as integer pence. */
 #ifndef POSTROOM_ORDER_H
 #define POSTROOM_ORDER_H
-#include "store/store.h"
+#include "domain/types.h"
 #include "util/arena.h"
 #include "util/buf.h"
 
@@ -50,13 +50,6 @@ bool order_validate(const json_t *item, struct arena *a, struct order_new *out,
 typedef bool (*order_doc_check)(void *ctx, const json_t *doc, struct order_errors *errs);
 bool order_validate_with(const json_t *item, struct arena *a, struct order_new *out,
                          struct order_errors *errs, order_doc_check check, void *ctx);
-
-/* Writers. The caller claims each row's tenant for the egress check before
- * writing it. _members writes the fields without the braces, for answers
- * that extend GetOrderInfoResource (CreateOrderResponse). */
-void order_write_info_members(struct jw *w, const struct order_row *row);
-void order_write_info(struct jw *w, const struct order_row *row);
-bool order_write_details(struct jw *w, const struct order_row *row, struct arena *a);
 
 /* Money in JSON requests: a number in [0, max_pence/100] with at most two
  * decimals. Returns 0 ok, OERR_INVALID or OERR_RANGE. */

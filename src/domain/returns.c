@@ -239,40 +239,6 @@ const struct order_row *return_pick_order(const char *reference, const struct or
     return best;
 }
 
-/* "Ms Ada Lovelace": title, first and last name. */
-static void doc_address_of(const struct return_address *ra, struct arena *a,
-                           struct doc_address *out)
-{
-    memset(out, 0, sizeof *out);
-    out->name = arena_printf(a, "%s%s%s %s", ra->title && *ra->title ? ra->title : "",
-                             ra->title && *ra->title ? " " : "", ra->first_name, ra->last_name);
-    out->company = ra->company;
-    out->line1 = ra->line1;
-    out->line2 = ra->line2;
-    out->line3 = ra->line3;
-    out->city = ra->city;
-    out->county = ra->county;
-    out->postcode = ra->postcode;
-    out->country_code = ra->alpha2;
-    out->country = strcmp(ra->alpha2, "GB") ? ra->country : NULL; /* no country line at home */
-}
-
-void return_shipment(const struct return_request *rq, int64_t tenant_id, int64_t order_id,
-                     const struct tenant_settings *ts, const char *tenant_name,
-                     const char *tracking, struct arena *a, struct doc_shipment *out)
-{
-    memset(out, 0, sizeof *out);
-    out->tenant_id = tenant_id;
-    out->order_id = order_id;
-    out->order_reference = rq->reference;
-    out->trading_name = ts->trading_name ? ts->trading_name : tenant_name;
-    doc_address_of(&rq->shipping, a, &out->recipient);
-    doc_address_of(&rq->to, a, &out->return_address);
-    out->returns_service_code = rq->service->code;
-    out->returns_service_name = rq->service->name;
-    out->returns_tracking_number = tracking;
-}
-
 const char *return_history_text(struct arena *a, const char *tracking)
 {
     return arena_printf(a, "Return label created, tracking %s", tracking);

@@ -4,9 +4,9 @@
  * label's shipment. Pure logic: no HTTP, no store calls. */
 #ifndef POSTROOM_RETURNS_H
 #define POSTROOM_RETURNS_H
-#include "domain/document.h"
 #include "domain/tariff.h"
-#include "store/store.h"
+#include "domain/types.h"
+#include "util/arena.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -50,13 +50,6 @@ int64_t return_reference_id(const char *reference);
  * the newest with that exact reference; NULL if none. */
 const struct order_row *return_pick_order(const char *reference, const struct order_row *rows,
                                           size_t n);
-
-/* The returns label's shipment: from the customer's address to the return
- * address, under the service and tracking number given. order_id is the
- * linked order (0 for none); everything points into rq, ts or a. */
-void return_shipment(const struct return_request *rq, int64_t tenant_id, int64_t order_id,
-                     const struct tenant_settings *ts, const char *tenant_name,
-                     const char *tracking, struct arena *a, struct doc_shipment *out);
 
 /* The order history line of a return: "Return label created, tracking ...". */
 const char *return_history_text(struct arena *a, const char *tracking);

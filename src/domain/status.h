@@ -5,7 +5,8 @@
  * to new voids its label (postage, print date and tracking number go). */
 #ifndef POSTROOM_STATUS_H
 #define POSTROOM_STATUS_H
-#include "store/store.h"
+#include "domain/types.h"
+#include "util/arena.h"
 
 #include <stdbool.h>
 

@@ -15,7 +15,8 @@
 
 const char *http_route_name(const struct request *r)
 {
-    return r->route >= 0 ? routes[r->route].name : "unmatched";
+    const struct route *rt = router_route(r);
+    return rt ? rt->name : "unmatched";
 }
 
 static int count_header(const struct request *r, const char *name)
@@ -74,7 +75,7 @@ static void too_large(struct request *r)
 {
     int route = -1;
     if (router_match(r, r->method, r->path, &route) != ROUTE_FOUND ||
-        routes[route].auth != AUTH_SESSION) {
+        r->cfg->routes->routes[route].auth != AUTH_SESSION) {
         http_error(r, 413, "PayloadTooLarge", "The request body is too large.");
         return;
     }
@@ -195,7 +196,7 @@ static void route_and_run(struct request *r)
     case ROUTE_FOUND:
         break;
     }
-    const struct route *rt = &routes[r->route];
+    const struct route *rt = router_route(r);
     if (!r->store) {
         http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
         return;

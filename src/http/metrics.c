@@ -1,5 +1,6 @@
 /* metrics: fixed-size atomic counters; no allocation on the hot path. */
 #include "http/metrics.h"
+#include "incident/security_event.h"
 #include "http/router.h"
 
 #include <stdatomic.h>
@@ -21,7 +22,6 @@ static _Atomic unsigned long long requests[MAX_ROUTES + 1][NSTATUS + 1];
 static _Atomic unsigned long long latency_bucket[NBUCKETS + 1];
 static _Atomic unsigned long long latency_sum_us;
 static _Atomic unsigned long long latency_count;
-static _Atomic unsigned long long security_events;
 
 void metrics_record(int route, int status, double seconds)
 {
@@ -39,14 +39,10 @@ void metrics_record(int route, int status, double seconds)
     atomic_fetch_add_explicit(&latency_count, 1, memory_order_relaxed);
 }
 
-void metrics_count_security_event(const char *kind)
+void metrics_render(struct buf *out, const struct route_table *t)
 {
-    (void)kind;
-    atomic_fetch_add_explicit(&security_events, 1, memory_order_relaxed);
-}
-
-void metrics_render(struct buf *out)
-{
+    const struct route *routes = t->routes;
+    int routes_count = t->count;
     buf_adds(out, "# HELP postroom_http_requests_total HTTP requests by route and status.\n"
                   "# TYPE postroom_http_requests_total counter\n");
     for (int r = 0; r <= MAX_ROUTES; r++) {
@@ -84,5 +80,5 @@ void metrics_render(struct buf *out)
                "# HELP postroom_security_events_total Security events raised.\n"
                "# TYPE postroom_security_events_total counter\n"
                "postroom_security_events_total %llu\n",
-               atomic_load(&security_events));
+               security_event_total());
 }

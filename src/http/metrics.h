@@ -5,7 +5,7 @@
 #include "util/buf.h"
 
 void metrics_record(int route, int status, double seconds);
-void metrics_count_security_event(const char *kind);
-void metrics_render(struct buf *out);
+struct route_table;
+void metrics_render(struct buf *out, const struct route_table *t);
 
 #endif

@@ -116,7 +116,8 @@ void http_error(struct request *r, int status, const char *code, const char *mes
     buf_init(&r->out, &r->arena);
     struct jw w;
     jw_init(&w, &r->out);
-    const char *route = r->route >= 0 && r->route < routes_count ? routes[r->route].name : NULL;
+    const struct route *rt = router_route(r);
+    const char *route = rt ? rt->name : NULL;
     enum error_shape shape = error_shape_for(route, status);
     if (shape == ERROR_SHAPE_MANIFEST) {
         jw_obj_open(&w);

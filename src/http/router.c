@@ -1,5 +1,6 @@
 /* router: exact, segment-wise path matching over the route table. */
 #include "http/router.h"
+#include "http/server.h"
 
 #include <string.h>
 
@@ -25,8 +26,24 @@ static bool match_path(const char *pattern, const char *path, const char **param
     return *p == 0 && *q == 0;
 }
 
+/* The request's server's routes (none for a request built without a server,
+ * as unit tests do). */
+static const struct route_table *table_of(const struct request *r)
+{
+    static const struct route_table none = {NULL, 0};
+    return r->cfg && r->cfg->routes ? r->cfg->routes : &none;
+}
+
+const struct route *router_route(const struct request *r)
+{
+    const struct route_table *t = table_of(r);
+    return r->route >= 0 && r->route < t->count ? &t->routes[r->route] : NULL;
+}
+
 enum route_match router_match(struct request *r, const char *method, const char *path, int *route)
 {
+    const struct route *routes = table_of(r)->routes;
+    int routes_count = table_of(r)->count;
     bool path_known = false;
     for (int i = 0; i < routes_count; i++) {
         if (strcmp(routes[i].method, method) == 0 &&
@@ -43,6 +60,8 @@ enum route_match router_match(struct request *r, const char *method, const char 
 
 const char *router_allowed(struct request *r, const char *path)
 {
+    const struct route *routes = table_of(r)->routes;
+    int routes_count = table_of(r)->count;
     struct buf b;
     buf_init(&b, &r->arena);
     for (int i = 0; i < routes_count; i++) {

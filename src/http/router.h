@@ -22,12 +22,19 @@ struct route {
     bool snapshot; /* read-only: authentication and handler share one read snapshot */
 };
 
-extern const struct route routes[];
-extern const int routes_count;
+/* A server's routes. The composition root (app/routes.c) owns the table
+ * and hands it to the server in server_config, so another server (the
+ * status site) can use the same http/ with routes of its own. */
+struct route_table {
+    const struct route *routes;
+    int count;
+};
 
 enum route_match { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_NO_METHOD };
 /* Finds the route for method and raw path; fills r->params. */
 enum route_match router_match(struct request *r, const char *method, const char *path, int *route);
+/* The route r matched (r->route >= 0), or NULL. */
+const struct route *router_route(const struct request *r);
 /* The methods a path allows, for Allow on a 405 ("GET, POST"). */
 const char *router_allowed(struct request *r, const char *path);
 

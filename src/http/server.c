@@ -6,8 +6,6 @@
  *   completed     log line, metrics, free the arena
  */
 #include "http/server.h"
-#include "domain/document.h"
-#include "domain/tariff.h"
 #include "http/handle.h"
 #include "http/metrics.h"
 #include "http/request.h"
@@ -415,63 +413,11 @@ static char *read_file(const char *path)
     return data;
 }
 
-const char *server_default_share_dir(void)
-{
-    static char dir[4096]; /* written once, before any thread starts */
-    const char *env = getenv("POSTROOM_SHARE");
-    if (env && *env) return env;
-    char exe[4000];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0;
-            snprintf(dir, sizeof dir, "%s/../share", exe);
-            char probe[4200];
-            snprintf(probe, sizeof probe, "%s/%s", dir, TARIFF_FILE);
-            if (access(probe, R_OK) == 0) return dir;
-        }
-    }
-    return "share";
-}
-
-/* Loads what the handlers read from share/. */
-static struct tariff *load_tariff(const struct server_config *c)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s", c->share_dir ? c->share_dir : server_default_share_dir(),
-             TARIFF_FILE);
-    struct tariff *t = NULL;
-    struct tariff_error err;
-    if (!tariff_load(path, &t, &err)) {
-        fprintf(stderr, "postroom: cannot load the tariff: %s\n", err.message);
-        return NULL;
-    }
-    return t;
-}
-
 static int serve(struct server_config *c);
 
 int server_run(struct server_config *c)
 {
-    struct tariff *tariff = load_tariff(c);
-    if (!tariff) return 1;
-    char err[256];
-    struct doc_fonts *fonts = doc_fonts_load(NULL, NULL, err, sizeof err);
-    if (!fonts) {
-        fprintf(stderr, "postroom: cannot load the label fonts: %s\n", err);
-        tariff_free(tariff);
-        return 1;
-    }
-    c->tariff = tariff;
-    c->fonts = fonts;
-    int rc = serve(c);
-    c->tariff = NULL;
-    c->fonts = NULL;
-    doc_fonts_free(fonts);
-    tariff_free(tariff);
-    return rc;
+    return serve(c);
 }
 
 static int serve(struct server_config *c)

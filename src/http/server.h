@@ -10,12 +10,13 @@
 struct tariff;
 struct doc_fonts;
 struct request;
+struct route_table;
 
 struct server_config {
     const char *db_path;
     const char *share_dir;         /* tariff and other data files */
-    const struct tariff *tariff;   /* loaded by server_run from share_dir */
-    const struct doc_fonts *fonts; /* loaded by server_run, shared read-only */
+    const struct tariff *tariff;   /* loaded by the composition root (app/share.c) */
+    const struct doc_fonts *fonts; /* likewise, shared read-only */
     char listen_host[64];
     uint16_t port;
     int rate_limit; /* requests per second per API key; 0 = off */
@@ -29,14 +30,12 @@ struct server_config {
     /* Writes an error as a page, for a browser that asked for HTML outside
      * /api/ (set by the composition root; NULL: errors are always JSON). */
     void (*error_page)(struct request *r, int status, const char *message);
+    const struct route_table *routes; /* what this server answers (app/routes.c) */
 };
 
 void server_config_defaults(struct server_config *c);
 /* Parses "HOST:PORT" (HOST may be [v6]). */
 bool server_parse_listen(struct server_config *c, const char *s);
-/* The share/ directory: $POSTROOM_SHARE, else share/ beside the directory
- * that holds the binary (build/postroom -> share/), else ./share. */
-const char *server_default_share_dir(void);
 /* Serves until SIGINT or SIGTERM. Returns a process exit status. */
 int server_run(struct server_config *c);
 

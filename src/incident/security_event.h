@@ -20,5 +20,7 @@ typedef void (*security_event_hook)(const struct security_event *e, void *ctx);
 /* Registers a hook; call before serving starts. At most 8. */
 void security_event_subscribe(security_event_hook hook, void *ctx);
 void security_event_raise(const struct security_event *e);
+/* Events raised since the process started (for /metrics). */
+unsigned long long security_event_total(void);
 
 #endif

@@ -64,7 +64,7 @@ int store_operator_tenant_find(struct store *s, const char *name, int64_t *tenan
 }
 
 int store_operator_user_add(struct store *s, int64_t tenant_id, const char *email,
-                            const char *pw_hash, enum role role, int64_t *user_id)
+                            const char *pw_hash, int role, int64_t *user_id)
 {
     return s->ops->user_add(s, tenant_id, email, pw_hash, role, user_id);
 }
@@ -86,26 +86,26 @@ int store_operator_apikey_revoke_named(struct store *s, int64_t tenant_id, const
     return s->ops->apikey_revoke_named(s, tenant_id, name);
 }
 
-int store_directory_apikey(struct store *s, const unsigned char hash[32], struct principal *out)
+int store_directory_apikey(struct store *s, const unsigned char hash[32], struct credential *out)
 {
     return s->ops->dir_apikey(s, hash, out);
 }
 
 int store_directory_login(struct store *s, const char *email, struct arena *a,
-                          struct principal *out, const char **pw_hash)
+                          struct credential *out, const char **pw_hash)
 {
     return s->ops->dir_login(s, email, a, out, pw_hash);
 }
 
 int store_directory_session(struct store *s, const unsigned char hash[32], int64_t now,
-                            int64_t idle_ms, struct principal *out, const char **csrf,
+                            int64_t idle_ms, struct credential *out, const char **csrf,
                             struct arena *a)
 {
     return s->ops->dir_session(s, hash, now, idle_ms, out, csrf, a);
 }
 
 int store_directory_session_create(struct store *s, const unsigned char hash[32],
-                                   const struct principal *p, const char *csrf, int64_t now,
+                                   const struct credential *p, const char *csrf, int64_t now,
                                    int64_t expires)
 {
     return s->ops->dir_session_create(s, hash, p, csrf, now, expires);

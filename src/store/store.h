@@ -12,7 +12,8 @@
  * longer trusted: the caller closes it instead of reusing it (wall 7). */
 #ifndef POSTROOM_STORE_H
 #define POSTROOM_STORE_H
-#include "auth/principal.h"
+#include "domain/scope.h"
+#include "domain/types.h"
 #include "util/arena.h"
 
 #include <stdbool.h>
@@ -22,111 +23,6 @@
 enum store_rc { STORE_OK = 0, STORE_NOTFOUND = 1, STORE_CONFLICT = 2, STORE_ERROR = -1 };
 
 struct store;
-
-/* An order as stored. tenant_id is carried to the response writer, which
- * checks it against the principal before anything is written out (wall 5). */
-struct order_row {
-    int64_t tenant_id;
-    int64_t order_id;
-    const char *reference; /* NULL when the order has none */
-    const char *status;
-    int64_t created_on, updated_on, order_date; /* Unix ms; 0 = absent */
-    int64_t postage_applied_on, printed_on, manifested_on, shipped_on, other_courier_on;
-    const char *tracking_number, *carrier, *carrier_service;
-    const char *service_code; /* postage service, NULL before postage */
-    int64_t postage_pence;
-    int64_t manifest_no; /* 0 when not manifested */
-    int package_count;
-    const char *doc;     /* validated order JSON */
-    const char *channel; /* where it came from: "API", "Spreadsheet import", "Shopify"... */
-};
-
-/* Postage bought for an order: the service, its price and the S10 number
- * reserved for it (store_s10_reserve). */
-struct postage {
-    const char *service_code;
-    int64_t price_pence;
-    const char *tracking_number;
-};
-
-/* A new order, as domain validation produced it. */
-struct order_new {
-    const char *reference;
-    int64_t order_date;
-    int package_count;
-    const char *doc;
-    const struct postage *postage; /* non-NULL: created with postage applied */
-    const char *channel;           /* NULL: "API" */
-};
-
-/* A business's label settings and its sender / return address. */
-struct tenant_settings {
-    const char *label_layout; /* "6x4" or "A4" */
-    const char *trading_name, *address_line1, *address_line2, *city, *postcode, *country_code,
-        *phone;
-};
-
-/* One item of an orderIdentifiers list: an identifier, or a reference. */
-struct order_key {
-    int64_t id;            /* > 0 when this is an identifier */
-    const char *reference; /* otherwise */
-};
-
-struct order_page_query {
-    int64_t after_id;         /* keyset: identifiers strictly greater */
-    int64_t start_ms, end_ms; /* createdOn bounds, inclusive; 0 = open */
-    int limit;
-};
-
-/* The change PUT /orders/status makes, decided by domain/ and applied as one
- * compare-and-set on the status the order had when it was read. */
-struct order_status_change {
-    const char *from_status;
-    const char *to_status;
-    int64_t now;
-    bool clear_label; /* back to new: the label is void */
-    int64_t shipped_on, other_courier_on;
-    const char *tracking_number, *carrier, *carrier_service;
-};
-
-/* A new return (POST /returns), as the handler validated it. */
-struct return_new {
-    const char *service_code;
-    const char *tracking_number; /* reserved with store_s10_reserve */
-    const char *unique_item_id;
-    const char *reference; /* customerReference.reference, NULL if none */
-    int64_t order_id;      /* the order it names, 0 = none */
-    const char *doc;       /* the validated request JSON */
-    const char *history;   /* the order history line, when order_id is set */
-};
-
-/* A return as stored; tenant_id goes to the egress check. */
-struct return_row {
-    int64_t tenant_id;
-    int64_t return_id;
-    int64_t created_on;
-    const char *service_code, *tracking_number, *unique_item_id;
-    const char *reference; /* NULL when none */
-    int64_t order_id;      /* 0 when linked to no order */
-    const char *doc;
-};
-
-/* One line of an order's history. */
-struct order_event {
-    int64_t tenant_id;
-    int64_t order_id;
-    int64_t event_id; /* per order, from 1 */
-    int64_t at;       /* Unix ms */
-    const char *kind; /* e.g. "returnCreated" */
-    const char *text;
-    int64_t return_id; /* 0 when the event records no return */
-};
-
-/* A carrier another courier's despatch named (orders.carrier). */
-struct carrier_row {
-    int64_t tenant_id;
-    const char *name;
-};
 
 /* Opening and schema. path is a SQLite file path. */
 int store_open(const char *path, struct store **out);
@@ -153,22 +49,32 @@ int store_operator_tenant_create(struct store *s, const char *name, int64_t *ten
 int store_operator_tenant_exists(struct store *s, int64_t tenant_id);
 int store_operator_tenant_find(struct store *s, const char *name, int64_t *tenant_id);
 int store_operator_user_add(struct store *s, int64_t tenant_id, const char *email,
-                            const char *pw_hash, enum role role, int64_t *user_id);
+                            const char *pw_hash, int role, int64_t *user_id);
 int store_operator_user_set_password(struct store *s, int64_t tenant_id, const char *email,
                                      const char *pw_hash);
 int store_operator_apikey_add(struct store *s, int64_t tenant_id, const unsigned char hash[32],
                               const char *name, int64_t *key_id);
 int store_operator_apikey_revoke_named(struct store *s, int64_t tenant_id, const char *name);
 
-/* Directory: resolve credentials to a principal. */
-int store_directory_apikey(struct store *s, const unsigned char hash[32], struct principal *out);
+/* A credential as the directory holds it: whose it is, and the role number
+ * stored with a user. The store never decides what a credential may do:
+ * auth/ alone turns one into a principal. */
+struct credential {
+    int64_t tenant_id;
+    int64_t user_id; /* 0 for an API key */
+    int64_t key_id;  /* 0 for a user or a session */
+    int role;        /* users.role as stored; 0 for an API key */
+};
+
+/* Directory: resolve credentials to the rows they name. */
+int store_directory_apikey(struct store *s, const unsigned char hash[32], struct credential *out);
 int store_directory_login(struct store *s, const char *email, struct arena *a,
-                          struct principal *out, const char **pw_hash);
+                          struct credential *out, const char **pw_hash);
 int store_directory_session(struct store *s, const unsigned char hash[32], int64_t now,
-                            int64_t idle_ms, struct principal *out, const char **csrf,
+                            int64_t idle_ms, struct credential *out, const char **csrf,
                             struct arena *a);
 int store_directory_session_create(struct store *s, const unsigned char hash[32],
-                                   const struct principal *p, const char *csrf, int64_t now,
+                                   const struct credential *p, const char *csrf, int64_t now,
                                    int64_t expires);
 int store_directory_session_delete(struct store *s, const unsigned char hash[32]);
 int store_directory_failures(struct store *s, const char *subject, int64_t since, int *count);
@@ -239,16 +145,16 @@ struct store_ops {
     int (*tenant_create)(struct store *, const char *, int64_t *);
     int (*tenant_exists)(struct store *, int64_t);
     int (*tenant_find)(struct store *, const char *, int64_t *);
-    int (*user_add)(struct store *, int64_t, const char *, const char *, enum role, int64_t *);
+    int (*user_add)(struct store *, int64_t, const char *, const char *, int, int64_t *);
     int (*user_set_password)(struct store *, int64_t, const char *, const char *);
     int (*apikey_add)(struct store *, int64_t, const unsigned char *, const char *, int64_t *);
     int (*apikey_revoke_named)(struct store *, int64_t, const char *);
-    int (*dir_apikey)(struct store *, const unsigned char *, struct principal *);
-    int (*dir_login)(struct store *, const char *, struct arena *, struct principal *,
+    int (*dir_apikey)(struct store *, const unsigned char *, struct credential *);
+    int (*dir_login)(struct store *, const char *, struct arena *, struct credential *,
                      const char **);
-    int (*dir_session)(struct store *, const unsigned char *, int64_t, int64_t, struct principal *,
+    int (*dir_session)(struct store *, const unsigned char *, int64_t, int64_t, struct credential *,
                        const char **, struct arena *);
-    int (*dir_session_create)(struct store *, const unsigned char *, const struct principal *,
+    int (*dir_session_create)(struct store *, const unsigned char *, const struct credential *,
                               const char *, int64_t, int64_t);
     int (*dir_session_delete)(struct store *, const unsigned char *);
     int (*dir_failures)(struct store *, const char *, int64_t, int *);

@@ -4,7 +4,7 @@
  * Drop's import layout (domain/export), optionally only those created
  * between two dates. The file is read in one snapshot, page by page, every
  * row claimed for the egress check like any API answer. */
-#include "domain/export.h"
+#include "formats/export.h"
 #include "store/store.h"
 #include "util/timefmt.h"
 #include "web/html.h"

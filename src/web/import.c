@@ -5,9 +5,10 @@
  * POST /orders checks it (api/order_batch). An import is all or nothing: one
  * bad row and nothing is created, and the page lists every problem by line
  * and column so the file can be fixed and uploaded again. */
-#include "api/order_batch.h"
-#include "domain/import.h"
+#include "service/order_batch.h"
+#include "formats/import.h"
 #include "http/multipart.h"
+#include "http/server.h"
 #include "store/store.h"
 #include "util/timefmt.h"
 #include "web/html.h"
@@ -200,7 +201,7 @@ static void left_out_table(struct request *r, const struct import_batch *ib)
     buf_adds(&r->out, "</tbody></table>");
 }
 
-static void imported(struct request *r, const struct import_batch *ib,
+static void imported(struct request *r, const struct service_ctx *c, const struct import_batch *ib,
                      const struct import_plan *plan, const struct order_batch *ob)
 {
     page_open(r, "Orders imported");
@@ -212,7 +213,7 @@ static void imported(struct request *r, const struct import_batch *ib,
         buf_adds(&r->out, "<table><thead><tr><th>Line</th><th>Order</th><th>Reference</th>"
                           "<th>Status</th><th>Tracking number</th></tr></thead><tbody>");
         for (size_t i = 0; i < ob->n; i++) {
-            struct order_row row = order_batch_row(r, ob, i);
+            struct order_row row = order_batch_row(c, ob, i);
             http_egress_claim(r, row.tenant_id);
             buf_printf(&r->out, "<tr><td>%zu</td><td>%lld</td><td>", plan->lines[i],
                        (long long)row.order_id);
@@ -342,17 +343,19 @@ void web_import(struct request *r)
         return;
     }
     struct order_batch ob;
-    order_batch_check(r, plan.items, plan.n, &ob);
+    struct service_ctx c = {r->store, scope_of(&r->principal), &r->arena, r->cfg->tariff,
+                            time_now_ms()};
+    order_batch_check(&c, plan.items, plan.n, &ob);
     const char *channel = ib.format == IMPORT_CLICKANDDROP ? "Spreadsheet import" : ib.format_name;
     for (size_t i = 0; i < ob.nvalid; i++)
         ob.valid[i].channel = channel;
     if (ob.nvalid != ob.n) {
         validation_problems(r, &ib, &plan, &ob);
-    } else if (order_batch_insert(r, &ob) != STORE_OK) {
+    } else if (order_batch_insert(&c, &ob) != STORE_OK) {
         r->store_broken = true;
         refuse(r, 503, "The import could not be saved; try again shortly.");
     } else {
-        imported(r, &ib, &plan, &ob);
+        imported(r, &c, &ib, &plan, &ob);
     }
     import_batch_free(&ib);
 }

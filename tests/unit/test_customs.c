@@ -4,8 +4,8 @@
  * own refusal to declare nothing. */
 #include "check.h"
 #include "domain/customs_rule.h"
-#include "domain/document.h"
-#include "domain/import.h"
+#include "documents/document.h"
+#include "formats/import.h"
 #include "domain/postage.h"
 
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * A missing tool fails the test with the Debian package to install. Also:
  * the tenant wall, bad input, hostile strings and the customs rules. */
 #include "check.h"
-#include "domain/document.h"
+#include "documents/document.h"
 #include "domain/s10.h"
 
 #include <pthread.h>

@@ -1,8 +1,8 @@
 /* Unit tests of src/domain: identifier lists, cursors, money, order
  * validation against the spec's limits, status transitions. */
 #include "check.h"
-#include "domain/cursor.h"
-#include "domain/idlist.h"
+#include "api/cursor.h"
+#include "api/idlist.h"
 #include "domain/order.h"
 #include "domain/status.h"
 

@@ -3,12 +3,12 @@
  * route would silently fall back to ErrorResponse; this says so at once. */
 #include "check.h"
 #include "http/error_shape.h"
-#include "http/router.h"
+#include "app/routes.h"
 
 static bool route_exists(const char *name)
 {
-    for (int i = 0; i < routes_count; i++)
-        if (!strcmp(routes[i].name, name)) return true;
+    for (int i = 0; i < app_routes.count; i++)
+        if (!strcmp(app_routes.routes[i].name, name)) return true;
     return false;
 }
 

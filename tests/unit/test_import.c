@@ -3,9 +3,9 @@
  * each marketplace export recognised and grouped. */
 #include "check.h"
 #include "domain/country.h"
-#include "domain/csv.h"
-#include "domain/import.h"
-#include "domain/import_impl.h" /* the value readers, tested one by one */
+#include "formats/csv.h"
+#include "formats/import.h"
+#include "formats/import_impl.h" /* the value readers, tested one by one */
 #include "domain/order.h"
 #include "util/timefmt.h"
 

@@ -5,6 +5,7 @@
  * CreateReturnRequest checks, the order a reference names, and the QR PNG. */
 #include "check.h"
 #include "domain/carrier.h"
+#include "documents/paperwork.h"
 #include "domain/returns.h"
 #include "domain/s10.h"
 #include "store/store.h"

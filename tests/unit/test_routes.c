@@ -1,13 +1,13 @@
 /* test_routes: rules the route table must keep, checked over every line of it. */
 #include "check.h"
-#include "http/router.h"
+#include "app/routes.h"
 
 #include <string.h>
 
 int main(void)
 {
-    for (int i = 0; i < routes_count; i++) {
-        const struct route *rt = &routes[i];
+    for (int i = 0; i < app_routes.count; i++) {
+        const struct route *rt = &app_routes.routes[i];
         /* session authentication writes (it touches the session), which a
          * shared read snapshot cannot: such a route would answer 503 as soon
          * as another request wrote (found by the isolation fuzzer) */
@@ -18,11 +18,12 @@ int main(void)
         CHECK(!rt->snapshot || !strcmp(rt->method, "GET"));
         /* names are what logs and metrics show: one per route */
         for (int j = 0; j < i; j++)
-            CHECK(strcmp(routes[j].name, rt->name) != 0);
+            CHECK(strcmp(app_routes.routes[j].name, rt->name) != 0);
         /* every method/pattern pair answers once */
         for (int j = 0; j < i; j++)
-            CHECK(strcmp(routes[j].method, rt->method) || strcmp(routes[j].pattern, rt->pattern));
+            CHECK(strcmp(app_routes.routes[j].method, rt->method) ||
+                  strcmp(app_routes.routes[j].pattern, rt->pattern));
     }
-    CHECK(routes_count > 0);
+    CHECK(app_routes.count > 0);
     return check_report("test_routes");
 }

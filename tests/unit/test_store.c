@@ -116,19 +116,20 @@ static void test_directory(struct store *s)
     CHECK_INT(store_operator_user_add(s, t, "a@example.com", "hash", ROLE_ADMIN, &uid),
               STORE_CONFLICT);
     unsigned char h[32] = {1};
-    struct principal up = {.tenant_id = t, .user_id = uid, .role = ROLE_ADMIN};
+    struct credential up = {.tenant_id = t, .user_id = uid, .role = ROLE_ADMIN};
+    struct credential cr;
     CHECK_INT(store_directory_session_create(s, h, &up, "csrf", 100, 1000), STORE_OK);
     struct arena ar;
     arena_init(&ar);
     const char *csrf;
-    CHECK_INT(store_directory_session(s, h, 200, 500, &p, &csrf, &ar), STORE_OK);
-    CHECK_INT(p.user_id, uid);
+    CHECK_INT(store_directory_session(s, h, 200, 500, &cr, &csrf, &ar), STORE_OK);
+    CHECK_INT(cr.user_id, uid);
     CHECK_STR(csrf, "csrf");
-    CHECK_INT(store_directory_session(s, h, 1001, 5000, &p, &csrf, &ar),
+    CHECK_INT(store_directory_session(s, h, 1001, 5000, &cr, &csrf, &ar),
               STORE_NOTFOUND); /* expired */
-    CHECK_INT(store_directory_session(s, h, 800, 500, &p, &csrf, &ar), STORE_NOTFOUND); /* idle */
+    CHECK_INT(store_directory_session(s, h, 800, 500, &cr, &csrf, &ar), STORE_NOTFOUND); /* idle */
     CHECK_INT(store_directory_session_delete(s, h), STORE_OK);
-    CHECK_INT(store_directory_session(s, h, 201, 500, &p, &csrf, &ar), STORE_NOTFOUND);
+    CHECK_INT(store_directory_session(s, h, 201, 500, &cr, &csrf, &ar), STORE_NOTFOUND);
     int count = -1;
     CHECK_INT(store_directory_failure_add(s, "acct:x", 100), STORE_OK);
     CHECK_INT(store_directory_failure_add(s, "acct:x", 200), STORE_OK);

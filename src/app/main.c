@@ -1,0 +1,543 @@
+/* main: the postroom command line. One binary; each subcommand has --help.
+ *
+ *   postroom [--db PATH] migrate | serve | tenant create | user add |
+ *                        apikey create | demo
+ *
+ * Exit status 0 on success; otherwise non-zero with one line on stderr. */
+#include "app/routes.h"
+#include "app/share.h"
+#include "auth/apikey.h"
+#include "auth/password.h"
+#include "domain/order.h"
+#include "domain/postage.h"
+#include "domain/s10.h"
+#include "domain/status.h"
+#include "domain/tariff.h"
+#include "util/timefmt.h"
+#include "http/server.h"
+#include "store/store.h"
+#include "util/json_alloc.h"
+#include "web/web.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_DB "data/postroom.db"
+
+static const char *usage_main =
+    "usage: postroom [--db PATH] COMMAND [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "  serve [--listen HOST:PORT] [--rate-limit N] [--threads N] [--tls-cert F --tls-key F]\n"
+    "  migrate                          create or upgrade the database\n"
+    "  tenant create NAME               print the new tenant's id\n"
+    "  tenant set TENANT --option VALUE sender address and label layout\n"
+    "  user add TENANT EMAIL --role admin|standard   (password on stdin)\n"
+    "  apikey create TENANT [--name LABEL]           print a new API key, once\n"
+    "  demo                             ensure the demo business; print its login and key\n"
+    "\n"
+    "The database is --db PATH, else $POSTROOM_DB, else " DEFAULT_DB ".\n"
+    "Each command takes --help.\n";
+
+static int fail(const char *msg)
+{
+    fprintf(stderr, "postroom: %s\n", msg);
+    return 1;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return true;
+    return false;
+}
+
+static int open_migrated(const char *db, struct store **s)
+{
+    if (store_open(db, s) != STORE_OK) return fail("cannot open the database");
+    if (store_migrate(*s, NULL) != STORE_OK) {
+        store_close(*s);
+        return fail("cannot migrate the database");
+    }
+    return 0;
+}
+
+static bool parse_id(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < 1 || end == s) return false;
+    *out = v;
+    return true;
+}
+
+static int cmd_migrate(const char *db, int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        printf("usage: postroom [--db PATH] migrate\nCreates the database or applies the "
+               "migrations it lacks.\n");
+        return 0;
+    }
+    if (argc) return fail("migrate takes no arguments");
+    struct store *s;
+    if (store_open(db, &s) != STORE_OK) return fail("cannot open the database");
+    int applied = 0, version = 0;
+    int rc = store_migrate(s, &applied);
+    if (rc == STORE_OK) rc = store_schema_version(s, &version);
+    store_close(s);
+    if (rc != STORE_OK) return fail("migration failed");
+    fprintf(stderr, "postroom: schema at version %d (%d applied)\n", version, applied);
+    return 0;
+}
+
+/* The options of `tenant set`, each a field of the label settings. */
+static const char **settings_field(struct tenant_settings *ts, const char *opt)
+{
+    if (!strcmp(opt, "--trading-name")) return &ts->trading_name;
+    if (!strcmp(opt, "--address-line1")) return &ts->address_line1;
+    if (!strcmp(opt, "--address-line2")) return &ts->address_line2;
+    if (!strcmp(opt, "--city")) return &ts->city;
+    if (!strcmp(opt, "--postcode")) return &ts->postcode;
+    if (!strcmp(opt, "--country")) return &ts->country_code;
+    if (!strcmp(opt, "--phone")) return &ts->phone;
+    if (!strcmp(opt, "--label-layout")) return &ts->label_layout;
+    return NULL;
+}
+
+/* tenant set TENANT --option value ...: changes only the options given. */
+static int tenant_set(const char *db, int argc, char **argv)
+{
+    int64_t tenant;
+    if (argc < 2 || !parse_id(argv[1], &tenant))
+        return fail("usage: tenant set TENANT --option VALUE ...");
+    struct store *s;
+    if (open_migrated(db, &s)) return 1;
+    struct arena a;
+    arena_init(&a);
+    struct tenant_settings ts;
+    struct scope sc = {tenant};
+    int rc = store_operator_tenant_exists(s, tenant);
+    if (rc == STORE_OK) rc = store_tenant_settings(s, &sc, &a, &ts);
+    const char *bad = NULL;
+    for (int i = 2; rc == STORE_OK && !bad && i < argc; i += 2) {
+        const char **f = settings_field(&ts, argv[i]);
+        if (!f || i + 1 >= argc || strlen(argv[i + 1]) > 200)
+            bad = "unknown option or bad value (see tenant --help)";
+        else
+            *f = *argv[i + 1] ? argv[i + 1] : NULL;
+    }
+    if (!bad && ts.label_layout && strcmp(ts.label_layout, "6x4") && strcmp(ts.label_layout, "A4"))
+        bad = "--label-layout must be 6x4 or A4";
+    if (!bad && ts.country_code && strlen(ts.country_code) != 2)
+        bad = "--country must be a two-letter code";
+    if (rc == STORE_OK && !bad) rc = store_operator_tenant_settings_set(s, tenant, &ts);
+    store_close(s);
+    arena_free(&a);
+    if (bad) return fail(bad);
+    if (rc == STORE_NOTFOUND) return fail("no such tenant");
+    return rc == STORE_OK ? 0 : fail("cannot change the settings");
+}
+
+static int cmd_tenant(const char *db, int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        printf(
+            "usage: postroom [--db PATH] tenant create NAME\n"
+            "       postroom [--db PATH] tenant set TENANT [--trading-name X] [--address-line1 X]\n"
+            "            [--address-line2 X] [--city X] [--postcode X] [--country CC] [--phone X]\n"
+            "            [--label-layout 6x4|A4]\n"
+            "create makes a business account and prints its id alone on stdout; set changes\n"
+            "the sender / return address and label layout printed on its documents.\n");
+        return 0;
+    }
+    if (argc >= 1 && !strcmp(argv[0], "set")) return tenant_set(db, argc, argv);
+    if (argc != 2 || strcmp(argv[0], "create")) return fail("usage: tenant create NAME");
+    const char *name = argv[1];
+    if (!*name || strlen(name) > 200) return fail("the tenant name must be 1 to 200 characters");
+    struct store *s;
+    if (open_migrated(db, &s)) return 1;
+    int64_t id;
+    int rc = store_operator_tenant_create(s, name, &id);
+    store_close(s);
+    if (rc != STORE_OK) return fail("cannot create the tenant");
+    printf("%lld\n", (long long)id);
+    return 0;
+}
+
+/* Reads one line (the password) from stdin without its newline. */
+static bool read_password(char *out, size_t n)
+{
+    if (!fgets(out, (int)n, stdin)) return false;
+    size_t len = strlen(out);
+    if (len && out[len - 1] == '\n')
+        out[--len] = 0;
+    else if (len == n - 1)
+        return false; /* longer than allowed */
+    if (len && out[len - 1] == '\r') out[--len] = 0;
+    return true;
+}
+
+static bool valid_email(const char *e)
+{
+    const char *at = strchr(e, '@');
+    size_t n = strlen(e);
+    if (!at || at == e || !at[1] || strchr(at + 1, '@') || n > 254) return false;
+    for (const char *p = e; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == '<' || *p == '>' || *p == '"') return false;
+    return true;
+}
+
+static int cmd_user(const char *db, int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        printf("usage: postroom [--db PATH] user add TENANT EMAIL --role admin|standard\n"
+               "Reads the password (at least %d characters) as one line on stdin.\n",
+               PASSWORD_MIN_LEN);
+        return 0;
+    }
+    if (argc != 5 || strcmp(argv[0], "add") || strcmp(argv[3], "--role"))
+        return fail("usage: user add TENANT EMAIL --role admin|standard");
+    int64_t tenant;
+    if (!parse_id(argv[1], &tenant)) return fail("TENANT must be a tenant id");
+    const char *email = argv[2];
+    if (!valid_email(email)) return fail("EMAIL is not an e-mail address");
+    enum role role = !strcmp(argv[4], "admin")      ? ROLE_ADMIN
+                     : !strcmp(argv[4], "standard") ? ROLE_STANDARD
+                                                    : ROLE_NONE;
+    if (role == ROLE_NONE) return fail("--role must be admin or standard");
+    char pw[PASSWORD_MAX_LEN + 2];
+    if (!read_password(pw, sizeof pw)) return fail("cannot read the password from stdin");
+    if (strlen(pw) < PASSWORD_MIN_LEN) {
+        sodium_memzero(pw, sizeof pw);
+        return fail("the password must be at least 10 characters");
+    }
+    char hash[PASSWORD_HASH_MAX];
+    bool hashed = password_hash(pw, hash);
+    sodium_memzero(pw, sizeof pw);
+    if (!hashed) return fail("cannot hash the password");
+    struct store *s;
+    if (open_migrated(db, &s)) return 1;
+    int64_t uid;
+    int rc = store_operator_tenant_exists(s, tenant);
+    if (rc == STORE_OK) rc = store_operator_user_add(s, tenant, email, hash, (int)role, &uid);
+    store_close(s);
+    if (rc == STORE_NOTFOUND) return fail("no such tenant");
+    if (rc == STORE_CONFLICT) return fail("that e-mail address already has an account");
+    if (rc != STORE_OK) return fail("cannot add the user");
+    return 0;
+}
+
+static int cmd_apikey(const char *db, int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        printf("usage: postroom [--db PATH] apikey create TENANT [--name LABEL]\n"
+               "Prints a new %d-character API key alone on stdout. It is shown only this once;\n"
+               "postroom keeps just its hash.\n",
+               APIKEY_LEN);
+        return 0;
+    }
+    if ((argc != 2 && argc != 4) || strcmp(argv[0], "create") ||
+        (argc == 4 && strcmp(argv[2], "--name")))
+        return fail("usage: apikey create TENANT [--name LABEL]");
+    int64_t tenant;
+    if (!parse_id(argv[1], &tenant)) return fail("TENANT must be a tenant id");
+    const char *name = argc == 4 ? argv[3] : "";
+    if (strlen(name) > 100) return fail("the label must be at most 100 characters");
+    struct store *s;
+    if (open_migrated(db, &s)) return 1;
+    char key[APIKEY_LEN + 1];
+    int rc = store_operator_tenant_exists(s, tenant);
+    if (rc == STORE_OK) rc = apikey_create(s, tenant, name, key);
+    store_close(s);
+    if (rc == STORE_NOTFOUND) return fail("no such tenant");
+    if (rc != STORE_OK) return fail("cannot create the key");
+    printf("%s\n", key);
+    sodium_memzero(key, sizeof key);
+    return 0;
+}
+
+/* The demo business's orders, in the states a business sees in a day, so
+ * that every example in the README has an order to work on: 1001 and 1004
+ * have postage (a label can be printed), 1002 has its label, 1003 is
+ * despatched, 1005 and 1006 are new. Written as the API receives them. */
+static const struct {
+    const char *json;
+    const char *status;
+} demo_items[] = {
+    {"{\"orderReference\":\"DEMO-1001\",\"recipient\":{\"address\":{\"fullName\":\"Zo\u00eb "
+     "\u00d3'Brien\",\"addressLine1\":\"12 Harbour Road\",\"city\":\"Bristol\",\"postcode\":"
+     "\"BS1 5TT\",\"countryCode\":\"GB\"},\"emailAddress\":\"zoe@example.com\"},"
+     "\"orderDate\":\"2026-11-28T09:30:00Z\",\"subtotal\":12.5,\"shippingCostCharged\":3.2,"
+     "\"total\":15.7,\"currencyCode\":\"GBP\",\"packages\":[{\"weightInGrams\":250,"
+     "\"packageFormatIdentifier\":\"smallParcel\",\"contents\":[{\"name\":\"Ceramic mug\","
+     "\"SKU\":\"MUG-01\",\"quantity\":1,\"unitValue\":6.25,\"unitWeightInGrams\":250}]}],"
+     "\"postageDetails\":{\"serviceCode\":\"TOLP48\"}}",
+     "postageApplied"},
+    {"{\"orderReference\":\"DEMO-1002\",\"recipient\":{\"address\":{\"fullName\":\"\u0141ukasz "
+     "W\u0105sowski\",\"addressLine1\":\"3 Mill Lane\",\"city\":\"Leeds\",\"postcode\":"
+     "\"LS1 4AP\",\"countryCode\":\"GB\"}},\"orderDate\":\"2026-11-28T10:05:00Z\","
+     "\"subtotal\":8,\"shippingCostCharged\":1.8,\"total\":9.8,\"currencyCode\":\"GBP\","
+     "\"packages\":[{\"weightInGrams\":350,\"packageFormatIdentifier\":\"largeLetter\","
+     "\"contents\":[{\"name\":\"Tea towel\",\"SKU\":\"TT-02\",\"quantity\":2,\"unitValue\":4,"
+     "\"unitWeightInGrams\":150}]}],\"postageDetails\":{\"serviceCode\":\"OLP2\"}}",
+     "labelGenerated"},
+    {"{\"orderReference\":\"DEMO-1003\",\"recipient\":{\"address\":{\"fullName\":\"Olivia "
+     "Hughes\",\"addressLine1\":\"Flat 2, 40 King Street\",\"city\":\"Manchester\","
+     "\"postcode\":\"M2 4LQ\",\"countryCode\":\"GB\"}},\"orderDate\":\"2026-11-27T16:40:00Z\","
+     "\"subtotal\":24,\"shippingCostCharged\":3.5,\"total\":27.5,\"currencyCode\":\"GBP\","
+     "\"packages\":[{\"weightInGrams\":900,\"packageFormatIdentifier\":\"smallParcel\","
+     "\"contents\":[{\"name\":\"Linen apron\",\"SKU\":\"AP-03\",\"quantity\":1,"
+     "\"unitValue\":24,\"unitWeightInGrams\":850}]}],\"postageDetails\":{\"serviceCode\":"
+     "\"TOLP24\"}}",
+     "despatched"},
+    {"{\"orderReference\":\"DEMO-1004\",\"recipient\":{\"address\":{\"fullName\":\"\u039f\u03bb"
+     "\u03c5\u03bc\u03c0\u03af\u03b1 Papadopoulou\",\"addressLine1\":\"Odos Ermou 21\","
+     "\"city\":\"Athens\",\"postcode\":\"105 63\",\"countryCode\":\"GR\"},\"phoneNumber\":"
+     "\"+30 21 0000 0000\"},\"orderDate\":\"2026-11-28T11:15:00Z\",\"subtotal\":18.75,"
+     "\"shippingCostCharged\":6.95,\"total\":25.7,\"currencyCode\":\"GBP\",\"packages\":[{"
+     "\"weightInGrams\":600,\"packageFormatIdentifier\":\"smallParcel\",\"contents\":[{"
+     "\"name\":\"Ceramic mug\",\"SKU\":\"MUG-01\",\"quantity\":3,\"unitValue\":6.25,"
+     "\"unitWeightInGrams\":190,\"customsDescription\":\"Ceramic mugs\",\"customsCode\":"
+     "\"691200\",\"originCountryCode\":\"GBR\"}]}],\"postageDetails\":{\"serviceCode\":"
+     "\"ISOLP\"}}",
+     "postageApplied"},
+    {"{\"orderReference\":\"DEMO-1005\",\"recipient\":{\"address\":{\"fullName\":\"Aoife "
+     "Murphy\",\"addressLine1\":\"7 Quay Street\",\"city\":\"Galway\",\"postcode\":\"H91 "
+     "X2R1\",\"countryCode\":\"IE\"}},\"orderDate\":\"2026-11-28T12:00:00Z\",\"subtotal\":9.5,"
+     "\"shippingCostCharged\":4,\"total\":13.5,\"currencyCode\":\"GBP\",\"packages\":[{"
+     "\"weightInGrams\":300,\"packageFormatIdentifier\":\"smallParcel\"}]}",
+     "new"},
+    {"{\"orderReference\":\"DEMO-1006\",\"recipient\":{\"address\":{\"fullName\":\"Priya "
+     "Shah\",\"addressLine1\":\"18 Castle Street\",\"city\":\"Edinburgh\",\"postcode\":"
+     "\"EH2 3AT\",\"countryCode\":\"GB\"}},\"orderDate\":\"2026-11-28T13:20:00Z\","
+     "\"subtotal\":15,\"shippingCostCharged\":2.7,\"total\":17.7,\"currencyCode\":\"GBP\","
+     "\"packages\":[{\"weightInGrams\":450,\"packageFormatIdentifier\":\"smallParcel\"}]}",
+     "new"},
+};
+#define DEMO_ORDERS (sizeof demo_items / sizeof *demo_items)
+
+struct demo_quote_ctx {
+    const struct tariff *tariff;
+    struct arena *arena;
+    struct postage_quote *quote;
+};
+
+static bool demo_quote(void *ctx, const json_t *doc, struct order_errors *errs)
+{
+    struct demo_quote_ctx *q = ctx;
+    return postage_quote(q->tariff, doc, q->arena, q->quote, errs);
+}
+
+/* Validates and prices the demo orders as the API would, with S10 numbers. */
+static int demo_validate(struct store *s, const struct tariff *t, struct arena *a,
+                         struct order_new *orders)
+{
+    for (size_t i = 0; i < DEMO_ORDERS; i++) {
+        json_error_t je;
+        json_t *o = json_loads(demo_items[i].json, JSON_REJECT_DUPLICATES, &je);
+        struct order_errors e = {0};
+        struct postage_quote q = {0};
+        struct demo_quote_ctx qc = {t, a, &q};
+        bool ok = o && order_validate_with(o, a, &orders[i], &e, demo_quote, &qc);
+        json_decref(o);
+        if (!ok) return STORE_ERROR;
+        if (!q.service_code) continue;
+        int64_t serial;
+        char *tn = arena_alloc(a, S10_LEN + 1);
+        struct postage *p = arena_alloc(a, sizeof *p);
+        if (store_s10_reserve(s, q.s10_prefix, 1, &serial) != STORE_OK ||
+            !s10_format(tn, q.s10_prefix, (uint32_t)serial))
+            return STORE_ERROR;
+        *p = (struct postage){q.service_code, q.pence, tn};
+        orders[i].postage = p;
+    }
+    return STORE_OK;
+}
+
+/* Moves the inserted demo orders on to their states. */
+static int demo_advance(struct store *s, const struct scope *sc, const int64_t *ids)
+{
+    int64_t now = time_now_ms();
+    for (size_t i = 0; i < DEMO_ORDERS; i++) {
+        const char *want = demo_items[i].status;
+        if (strcmp(want, STATUS_LABEL_GENERATED) && strcmp(want, STATUS_DESPATCHED)) continue;
+        int rc = store_orders_mark_printed(s, sc, &ids[i], 1, now);
+        if (rc == STORE_OK && !strcmp(want, STATUS_DESPATCHED)) {
+            struct order_status_change c = {.from_status = STATUS_LABEL_GENERATED,
+                                            .to_status = STATUS_DESPATCHED,
+                                            .now = now,
+                                            .shipped_on = now};
+            rc = store_order_set_status(s, sc, ids[i], &c);
+        }
+        if (rc != STORE_OK) return rc;
+    }
+    return STORE_OK;
+}
+
+static int demo_orders(struct store *s, int64_t tenant)
+{
+    struct tariff *t = app_load_tariff(NULL);
+    if (!t) return STORE_ERROR;
+    struct arena a;
+    arena_init(&a);
+    struct order_new orders[DEMO_ORDERS];
+    int64_t ids[DEMO_ORDERS];
+    struct scope sc = {tenant};
+    int rc = demo_validate(s, t, &a, orders);
+    if (rc == STORE_OK) rc = store_orders_insert(s, &sc, orders, DEMO_ORDERS, time_now_ms(), ids);
+    if (rc == STORE_OK) rc = demo_advance(s, &sc, ids);
+    arena_free(&a);
+    tariff_free(t);
+    return rc;
+}
+
+/* The demo business for `make run`: created once; each run gives it a fresh
+ * password and API key (the old demo key is revoked) and prints both, since
+ * neither can be shown again later. */
+static int cmd_demo(const char *db, int argc, char **argv)
+{
+    if (wants_help(argc, argv) || argc) {
+        printf("usage: postroom [--db PATH] demo\nEnsures the demo business exists, gives it a "
+               "fresh password and API key, and prints them.\n");
+        return argc && !wants_help(argc, argv) ? 1 : 0;
+    }
+    const char *tenant_name = "Demo Trading Ltd", *email = "demo@postroom.test";
+    struct store *s;
+    if (open_migrated(db, &s)) return 1;
+    int64_t tenant, uid;
+    unsigned char pwraw[12];
+    char pw[25], hash[PASSWORD_HASH_MAX], key[APIKEY_LEN + 1];
+    randombytes_buf(pwraw, sizeof pwraw);
+    sodium_bin2hex(pw, sizeof pw, pwraw, sizeof pwraw);
+    int rc = store_operator_tenant_find(s, tenant_name, &tenant);
+    if (rc == STORE_NOTFOUND) {
+        rc = store_operator_tenant_create(s, tenant_name, &tenant);
+        struct tenant_settings ts = {.label_layout = "6x4",
+                                     .trading_name = "Demo Trading",
+                                     .address_line1 = "Unit 4, Riverside Works",
+                                     .city = "Sheffield",
+                                     .postcode = "S3 8EN",
+                                     .country_code = "GB",
+                                     .phone = "0114 496 0000"};
+        if (rc == STORE_OK) rc = store_operator_tenant_settings_set(s, tenant, &ts);
+        if (rc == STORE_OK) rc = demo_orders(s, tenant);
+    }
+    if (rc == STORE_OK && !password_hash(pw, hash)) rc = STORE_ERROR;
+    if (rc == STORE_OK) {
+        rc = store_operator_user_set_password(s, tenant, email, hash);
+        if (rc == STORE_NOTFOUND)
+            rc = store_operator_user_add(s, tenant, email, hash, (int)ROLE_ADMIN, &uid);
+    }
+    if (rc == STORE_OK) rc = store_operator_apikey_revoke_named(s, tenant, "demo");
+    if (rc == STORE_OK) rc = apikey_create(s, tenant, "demo", key);
+    store_close(s);
+    if (rc != STORE_OK) return fail("cannot set up the demo business");
+    /* where `serve` will listen: the same default and variable it reads */
+    const char *listen = getenv("POSTROOM_LISTEN");
+    if (!listen || !*listen) listen = "127.0.0.1:8080";
+    printf("\n  postroom demo business: %s (tenant %lld)\n"
+           "  web sign-in:  http://%s/login  %s  /  %s\n"
+           "  API key:      %s\n"
+           "  try:          curl -H 'Authorization: Bearer %s' "
+           "http://%s/api/v1/orders\n\n",
+           tenant_name, (long long)tenant, listen, email, pw, key, key, listen);
+    return 0;
+}
+
+static int cmd_serve(const char *db, int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        printf("usage: postroom [--db PATH] serve [--listen HOST:PORT] [--rate-limit N]\n"
+               "                [--threads N] [--tls-cert FILE --tls-key FILE] [--share DIR]\n"
+               "  --listen      default 127.0.0.1:8080, or $POSTROOM_LISTEN\n"
+               "  --rate-limit  API requests per second per key, default 5, or\n"
+               "                $POSTROOM_RATE_LIMIT; 0 turns the limit off\n"
+               "  --threads     server threads, default the number of cores\n"
+               "  --tls-cert/--tls-key  serve HTTPS with this PEM certificate and key\n"
+               "  --share DIR   data files (tariff); default $POSTROOM_SHARE, else share/\n"
+               "                beside the binary's directory, else ./share\n");
+        return 0;
+    }
+    struct server_config c;
+    server_config_defaults(&c);
+    c.error_page = web_error_page; /* browsers get pages, API clients JSON */
+    c.db_path = db;
+    const char *listen = getenv("POSTROOM_LISTEN");
+    const char *rl = getenv("POSTROOM_RATE_LIMIT");
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return fail("every serve option takes a value");
+        if (!strcmp(a, "--listen"))
+            listen = v;
+        else if (!strcmp(a, "--rate-limit"))
+            rl = v;
+        else if (!strcmp(a, "--threads")) {
+            int64_t t;
+            if (!parse_id(v, &t) || t > 64) return fail("--threads must be 1 to 64");
+            c.threads = (unsigned)t;
+        } else if (!strcmp(a, "--tls-cert"))
+            c.tls_cert = v;
+        else if (!strcmp(a, "--tls-key"))
+            c.tls_key = v;
+        else if (!strcmp(a, "--share"))
+            c.share_dir = v;
+        else
+            return fail("unknown serve option (see serve --help)");
+        i++;
+    }
+    if (listen && !server_parse_listen(&c, listen)) return fail("--listen must be HOST:PORT");
+    if (rl) {
+        char *end;
+        long v = strtol(rl, &end, 10);
+        if (*end || end == rl || v < 0 || v > 100000)
+            return fail("--rate-limit must be 0 to 100000");
+        c.rate_limit = (int)v;
+    }
+    c.routes = &app_routes;
+    if (!app_load_share(&c)) return 1;
+    int rc = server_run(&c);
+    app_free_share(&c);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) return fail("cannot initialise libsodium");
+    json_alloc_install();
+    const char *db = getenv("POSTROOM_DB");
+    int i = 1;
+    while (i < argc && argv[i][0] == '-') {
+        if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+            db = argv[i + 1];
+            i += 2;
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(usage_main, stdout);
+            return 0;
+        } else {
+            fputs(usage_main, stderr);
+            return 2;
+        }
+    }
+    if (!db || !*db) db = DEFAULT_DB;
+    if (i >= argc) {
+        fputs(usage_main, stderr);
+        return 2;
+    }
+    const char *cmd = argv[i++];
+    int n = argc - i;
+    char **rest = argv + i;
+    if (!strcmp(cmd, "serve")) return cmd_serve(db, n, rest);
+    if (!strcmp(cmd, "migrate")) return cmd_migrate(db, n, rest);
+    if (!strcmp(cmd, "tenant")) return cmd_tenant(db, n, rest);
+    if (!strcmp(cmd, "user")) return cmd_user(db, n, rest);
+    if (!strcmp(cmd, "apikey")) return cmd_apikey(db, n, rest);
+    if (!strcmp(cmd, "demo")) return cmd_demo(db, n, rest);
+    fprintf(stderr, "postroom: unknown command '%s' (see postroom --help)\n", cmd);
+    return 2;
+}

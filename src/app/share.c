@@ -1,0 +1,70 @@
+/* share: what the program reads from share/ and the system at start-up (the
+ * tariff, the label fonts), loaded once by the composition root and handed
+ * to the server read-only, so no lower layer opens a file of its own. */
+#include "app/share.h"
+#include "documents/document.h"
+#include "domain/tariff.h"
+#include "http/server.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+const char *app_share_dir(void)
+{
+    static char dir[4096]; /* written once, before any thread starts */
+    const char *env = getenv("POSTROOM_SHARE");
+    if (env && *env) return env;
+    char exe[4000];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            snprintf(dir, sizeof dir, "%s/../share", exe);
+            char probe[4200];
+            snprintf(probe, sizeof probe, "%s/%s", dir, TARIFF_FILE);
+            if (access(probe, R_OK) == 0) return dir;
+        }
+    }
+    return "share";
+}
+
+struct tariff *app_load_tariff(const char *share_dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", share_dir ? share_dir : app_share_dir(), TARIFF_FILE);
+    struct tariff *t = NULL;
+    struct tariff_error err;
+    if (!tariff_load(path, &t, &err)) {
+        fprintf(stderr, "postroom: cannot load the tariff: %s\n", err.message);
+        return NULL;
+    }
+    return t;
+}
+
+bool app_load_share(struct server_config *c)
+{
+    struct tariff *tariff = app_load_tariff(c->share_dir);
+    if (!tariff) return false;
+    char err[256];
+    struct doc_fonts *fonts = doc_fonts_load(NULL, NULL, err, sizeof err);
+    if (!fonts) {
+        fprintf(stderr, "postroom: cannot load the label fonts: %s\n", err);
+        tariff_free(tariff);
+        return false;
+    }
+    c->tariff = tariff;
+    c->fonts = fonts;
+    return true;
+}
+
+void app_free_share(struct server_config *c)
+{
+    doc_fonts_free((struct doc_fonts *)c->fonts);
+    tariff_free((struct tariff *)c->tariff);
+    c->tariff = NULL;
+    c->fonts = NULL;
+}

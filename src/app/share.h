@@ -1,0 +1,19 @@
+/* share: loading the tariff and fonts the handlers read (app/share.c). */
+#ifndef POSTROOM_APP_SHARE_H
+#define POSTROOM_APP_SHARE_H
+#include <stdbool.h>
+
+struct server_config;
+struct tariff;
+
+/* The share/ directory: $POSTROOM_SHARE, else share/ beside the directory
+ * that holds the binary (build/postroom -> share/), else ./share. */
+const char *app_share_dir(void);
+/* The tariff of share_dir (NULL: app_share_dir()); NULL after printing why. */
+struct tariff *app_load_tariff(const char *share_dir);
+/* Loads the tariff of c->share_dir and the label fonts into c; false after
+ * printing why. app_free_share undoes it once the server has stopped. */
+bool app_load_share(struct server_config *c);
+void app_free_share(struct server_config *c);
+
+#endif

@@ -1,0 +1,93 @@
+/* order_batch: validate, quote, number and insert new orders (see the header). */
+#include "service/order_batch.h"
+#include "domain/s10.h"
+#include "domain/status.h"
+#include "store/store.h"
+
+#include <string.h>
+
+/* Validation hook: quotes postage for orders that name a service. */
+struct quote_ctx {
+    const struct tariff *tariff;
+    struct arena *arena;
+    struct postage_quote *quote; /* this item's */
+};
+
+static bool quote_check(void *ctx, const json_t *doc, struct order_errors *errs)
+{
+    struct quote_ctx *q = ctx;
+    return postage_quote(q->tariff, doc, q->arena, q->quote, errs);
+}
+
+void order_batch_check(const struct service_ctx *c, const json_t *const *items, size_t n,
+                       struct order_batch *b)
+{
+    *b = (struct order_batch){.n = n, .items = items};
+    b->valid = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->valid);
+    b->quotes = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->quotes);
+    b->errs = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->errs);
+    b->slot = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->slot);
+    b->ids = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->ids);
+    for (size_t i = 0; i < n; i++) {
+        struct quote_ctx qc = {c->tariff, c->arena, &b->quotes[b->nvalid]};
+        if (order_validate_with(items[i], c->arena, &b->valid[b->nvalid], &b->errs[i],
+                                c->tariff ? quote_check : NULL, &qc))
+            b->slot[i] = b->nvalid++;
+        else
+            b->slot[i] = ORDER_BATCH_FAILED;
+    }
+}
+
+/* Gives every order that bought postage an S10 number: serials are reserved
+ * per prefix in one step, before the orders' own transaction, so a failed
+ * insert only leaves unused serials (never a reused one). */
+static int assign_tracking(const struct service_ctx *c, struct order_batch *b)
+{
+    struct order_new *valid = b->valid;
+    const struct postage_quote *quotes = b->quotes;
+    for (size_t i = 0; i < b->nvalid; i++) {
+        if (!quotes[i].service_code || valid[i].postage) continue;
+        const char *prefix = quotes[i].s10_prefix;
+        int n = 0;
+        for (size_t j = i; j < b->nvalid; j++)
+            n += quotes[j].service_code && !valid[j].postage &&
+                 !strcmp(quotes[j].s10_prefix, prefix);
+        int64_t serial;
+        int rc = store_s10_reserve(c->store, prefix, n, &serial);
+        if (rc != STORE_OK) return rc;
+        for (size_t j = i; j < b->nvalid; j++) {
+            if (!quotes[j].service_code || valid[j].postage || strcmp(quotes[j].s10_prefix, prefix))
+                continue;
+            struct postage *p = arena_alloc(c->arena, sizeof *p);
+            char *tn = arena_alloc(c->arena, S10_LEN + 1);
+            if (!s10_format(tn, prefix, (uint32_t)serial++)) return STORE_ERROR;
+            *p = (struct postage){quotes[j].service_code, quotes[j].pence, tn};
+            valid[j].postage = p;
+        }
+    }
+    return STORE_OK;
+}
+
+int order_batch_insert(const struct service_ctx *c, struct order_batch *b)
+{
+    b->now = c->now;
+    if (!b->nvalid) return STORE_OK;
+    int rc = assign_tracking(c, b);
+    if (rc != STORE_OK) return rc;
+    return store_orders_insert(c->store, &c->scope, b->valid, b->nvalid, b->now, b->ids);
+}
+
+struct order_row order_batch_row(const struct service_ctx *c, const struct order_batch *b,
+                                 size_t item)
+{
+    const struct order_new *o = &b->valid[b->slot[item]];
+    return (struct order_row){.tenant_id = c->scope.tenant_id,
+                              .order_id = b->ids[b->slot[item]],
+                              .reference = o->reference,
+                              .status = o->postage ? STATUS_POSTAGE_APPLIED : STATUS_NEW,
+                              .created_on = b->now,
+                              .order_date = o->order_date,
+                              .tracking_number = o->postage ? o->postage->tracking_number : NULL,
+                              .package_count = o->package_count,
+                              .channel = o->channel};
+}

@@ -1,0 +1,41 @@
+/* order_batch: how orders are born, whichever door they came in by.
+ *
+ * POST /orders and the web import both hand over CreateOrderRequest items;
+ * each is validated against the spec (domain/order), quoted for postage when
+ * it names a service (domain/postage), given an S10 number, and the valid
+ * ones are inserted in one transaction. Keeping this in one place means an
+ * imported order is checked exactly as strictly as an API one. */
+#ifndef POSTROOM_ORDER_BATCH_H
+#define POSTROOM_ORDER_BATCH_H
+#include "domain/order.h"
+#include "domain/postage.h"
+#include "service/service.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define ORDER_BATCH_FAILED ((size_t)-1)
+
+struct order_batch {
+    size_t n;                     /* items handed in */
+    const json_t *const *items;   /* borrowed */
+    struct order_new *valid;      /* nvalid of them, in item order */
+    struct postage_quote *quotes; /* per valid order */
+    size_t nvalid;
+    struct order_errors *errs; /* per item: why it failed */
+    size_t *slot;              /* per item: index into valid, or ORDER_BATCH_FAILED */
+    int64_t *ids;              /* per valid order, once inserted */
+    int64_t now;               /* createdOn of every order in the batch (c->now) */
+};
+
+/* Validates and quotes every item (allocating from the request's arena). */
+void order_batch_check(const struct service_ctx *c, const json_t *const *items, size_t n,
+                       struct order_batch *b);
+/* Inserts the valid orders in one transaction, S10 numbers first; a store
+ * return code (STORE_OK, or an error after which nothing was inserted). */
+int order_batch_insert(const struct service_ctx *c, struct order_batch *b);
+/* The order_row a just-created order reads back as, without a store call. */
+struct order_row order_batch_row(const struct service_ctx *c, const struct order_batch *b,
+                                 size_t item);
+
+#endif

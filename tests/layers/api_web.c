@@ -1,0 +1,2 @@
+/* tests/layers: api may not include web. */
+#include "web/web.h"

@@ -1,0 +1,2 @@
+/* tests/layers: documents may not include the store. */
+#include "store/store.h"

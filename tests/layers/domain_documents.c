@@ -1,0 +1,2 @@
+/* tests/layers: domain may not include documents (cairo). */
+#include "documents/document.h"

@@ -1,0 +1,2 @@
+/* tests/layers: domain may not include http. */
+#include "http/request.h"

@@ -1,0 +1,2 @@
+/* tests/layers: formats may not include the store. */
+#include "store/store.h"

@@ -1,0 +1,2 @@
+/* tests/layers: control: domain may include util. */
+#include "util/arena.h"

@@ -1,0 +1,2 @@
+/* tests/layers: control: the store may include the domain's types. */
+#include "domain/types.h"

@@ -1,0 +1,2 @@
+/* tests/layers: a use case may not include http (it never sees a request). */
+#include "http/request.h"

@@ -1,0 +1,2 @@
+/* tests/layers: the store may not include auth: it returns credential rows. */
+#include "auth/principal.h"

@@ -1,0 +1,2 @@
+/* tests/layers: the store may not include http. */
+#include "http/request.h"

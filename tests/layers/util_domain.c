@@ -1,0 +1,2 @@
+/* tests/layers: util stands on nothing. */
+#include "domain/types.h"

@@ -1,0 +1,2 @@
+/* tests/layers: web may not include api. */
+#include "api/api.h"
