@@ -154,15 +154,63 @@ static bool authenticate(struct request *r, const struct route *rt)
     return true;
 }
 
-/* Guards between authentication and the handler. False when they answered. */
-static bool guards(struct request *r, const struct route *rt)
+/* No credentials, or none that hold: a browser asking for a page goes to
+ * sign-in (no ?next=: sign-in always lands on the home page, so there is no
+ * redirect target to validate); a form post without a session is refused as
+ * an expired form; an API call is answered 401. */
+static void deny_unauthenticated(struct request *r, const struct route *rt)
 {
     if (rt->auth == AUTH_API_KEY) {
-        if (!r->authenticated) {
-            http_add_header(r, "WWW-Authenticate", "Bearer");
-            http_error(r, 401, "Unauthorized", "A valid API key is required.");
-            return false;
-        }
+        http_add_header(r, "WWW-Authenticate", "Bearer");
+        http_error(r, 401, "Unauthorized", "A valid API key is required.");
+    } else if (strcmp(r->method, "GET") == 0) {
+        http_add_header(r, "Location", "/login");
+        http_reply(r, 303, "text/html; charset=utf-8");
+    } else {
+        http_error(r, 403, "Forbidden", "The form has expired; reload the page.");
+    }
+}
+
+/* The route's least role. A route that needs credentials needs at least a
+ * Standard user's role, whatever its column says: a line left at ROLE_NONE,
+ * or a user whose stored role auth does not know, opens nothing. */
+static enum role role_needed(const struct route *rt)
+{
+    if (rt->auth == AUTH_PUBLIC) return rt->role;
+    return rt->role > ROLE_STANDARD ? rt->role : ROLE_STANDARD;
+}
+
+/* Keeps only the query arguments the route lists, so http_query never hands
+ * a handler a parameter its route does not take (an extra a client sent, or
+ * one meant for another route). Names compare as sent, as http_query's do. */
+static void keep_listed_query(struct request *r, const struct route *rt)
+{
+    struct http_field *kept = arena_alloc(&r->arena, (r->nquery + 1) * sizeof *kept);
+    size_t n = 0;
+    for (size_t i = 0; i < r->nquery; i++)
+        if (router_takes_query(rt, r->query[i].name)) kept[n++] = r->query[i];
+    r->query = kept;
+    r->nquery = n;
+}
+
+/* Guards between authentication and the handler: credentials, CSRF, role,
+ * rate limit, query parameters. False when they answered. */
+static bool guards(struct request *r, const struct route *rt)
+{
+    if (rt->auth != AUTH_PUBLIC && !r->authenticated) {
+        deny_unauthenticated(r, rt);
+        return false;
+    }
+    if (rt->auth == AUTH_SESSION && strcmp(r->method, "GET") != 0 &&
+        !session_csrf_ok(r->session_csrf, http_form(r, "csrf"))) {
+        http_error(r, 403, "Forbidden", "The form has expired; reload the page.");
+        return false;
+    }
+    if (r->principal.role < role_needed(rt)) {
+        http_error(r, 403, "Forbidden", "Your role does not allow this.");
+        return false;
+    }
+    if (rt->auth == AUTH_API_KEY) {
         int retry = 1;
         if (!ratelimit_take(r->principal.tenant_id, r->principal.key_id, r->cfg->rate_limit,
                             time_mono_s(), &retry)) {
@@ -171,12 +219,7 @@ static bool guards(struct request *r, const struct route *rt)
             return false;
         }
     }
-    if (rt->auth == AUTH_SESSION && strcmp(r->method, "POST") == 0) {
-        if (!r->authenticated || !session_csrf_ok(r->session_csrf, http_form(r, "csrf"))) {
-            http_error(r, 403, "Forbidden", "The form has expired; reload the page.");
-            return false;
-        }
-    }
+    keep_listed_query(r, rt);
     return true;
 }
 

@@ -75,7 +75,8 @@ struct request {
 
 /* Request side. */
 const char *http_header(struct request *r, const char *name);
-/* A query argument, percent-decoded; NULL when absent. */
+/* A query argument, percent-decoded; NULL when absent. A handler sees only
+ * the parameters its route lists (the guards drop the others). */
 const char *http_query(struct request *r, const char *name);
 /* A text field of the form the body carries, decoded: either
  * application/x-www-form-urlencoded or multipart/form-data (a file field, or

@@ -58,6 +58,13 @@ enum route_match router_match(struct request *r, const char *method, const char 
     return path_known ? ROUTE_NO_METHOD : ROUTE_NO_PATH;
 }
 
+bool router_takes_query(const struct route *rt, const char *name)
+{
+    for (const char *const *q = rt->query; q && *q; q++)
+        if (strcmp(*q, name) == 0) return true;
+    return false;
+}
+
 const char *router_allowed(struct request *r, const char *path)
 {
     const struct route *routes = table_of(r)->routes;

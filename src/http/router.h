@@ -5,6 +5,7 @@
  * so a cache rule keyed on a suffix can never catch an authenticated page. */
 #ifndef POSTROOM_ROUTER_H
 #define POSTROOM_ROUTER_H
+#include "auth/principal.h"
 #include "http/request.h"
 
 enum route_auth {
@@ -13,11 +14,22 @@ enum route_auth {
     AUTH_SESSION, /* the sign-in cookie; state changes also need the CSRF token */
 };
 
+/* A route denies by default: the guards (http/handle.c) turn away a request
+ * without the credentials auth names or below the role it needs, and the
+ * handler sees only the query parameters it lists. */
 struct route {
     const char *method;
     const char *pattern; /* "/api/v1/orders/{}" - {} captures one segment */
     const char *name;    /* for logs and metrics: never the raw path */
     enum route_auth auth;
+    /* the least role a principal needs: ROLE_NONE on public routes; on the
+     * others at least ROLE_STANDARD, whatever the column says (an API key
+     * is ROLE_ADMIN) */
+    enum role role;
+    /* the query parameters http_query gives the handler, NULL-terminated;
+     * any other is dropped before the handler runs (not an error: clients
+     * send extras). NULL or {NULL}: none. */
+    const char *const *query;
     void (*handler)(struct request *r);
     bool snapshot; /* read-only: authentication and handler share one read snapshot */
 };
@@ -35,6 +47,8 @@ enum route_match { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_NO_METHOD };
 enum route_match router_match(struct request *r, const char *method, const char *path, int *route);
 /* The route r matched (r->route >= 0), or NULL. */
 const struct route *router_route(const struct request *r);
+/* Whether rt lists the query parameter name. */
+bool router_takes_query(const struct route *rt, const char *name);
 /* The methods a path allows, for Allow on a 405 ("GET, POST"). */
 const char *router_allowed(struct request *r, const char *path);
 

@@ -80,10 +80,6 @@ void web_signout(struct request *r)
 
 void web_home(struct request *r)
 {
-    if (!r->authenticated) {
-        redirect(r, "/login");
-        return;
-    }
     struct scope sc = scope_of(&r->principal);
     const char *name = NULL;
     if (store_tenant_name(r->store, &sc, &r->arena, &name) == STORE_ERROR) {

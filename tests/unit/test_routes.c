@@ -4,6 +4,59 @@
 
 #include <string.h>
 
+/* The route named name, or NULL. */
+static const struct route *route_named(const char *name)
+{
+    for (int i = 0; i < app_routes.count; i++)
+        if (!strcmp(app_routes.routes[i].name, name)) return &app_routes.routes[i];
+    return NULL;
+}
+
+/* Whether the route lists exactly the NULL-terminated want, in any order. */
+static bool lists_exactly(const char *name, const char *const *want)
+{
+    const struct route *rt = route_named(name);
+    if (!rt || !rt->query) return false;
+    int n = 0, m = 0;
+    for (; want[n]; n++)
+        if (!router_takes_query(rt, want[n])) return false;
+    while (rt->query[m])
+        m++;
+    if (n != m) fprintf(stderr, "route %s lists %d query parameters, want %d\n", name, m, n);
+    return n == m;
+}
+
+/* The lists the spec (docs/clickanddrop-openapi.yaml) and the pages' forms
+ * give: a route left out here must take none. */
+static void test_query_lists(void)
+{
+    static const char *const page[] = {"pageSize", "startDateTime", "endDateTime",
+                                       "continuationToken", NULL};
+    static const char *const label[] = {"documentType", "includeReturnsLabel", "includeCN", NULL};
+    static const char *const range[] = {"from", "to", NULL};
+    static const char *const none[] = {NULL};
+    static const struct {
+        const char *route;
+        const char *const *query;
+    } lists[] = {
+        {"GET /orders", page},
+        {"GET /orders/full", page},
+        {"GET /orders/{ids}/label", label},
+        {"GET /export.csv", range},
+    };
+    for (int i = 0; i < app_routes.count; i++) {
+        const char *name = app_routes.routes[i].name;
+        const char *const *want = none;
+        for (size_t j = 0; j < sizeof lists / sizeof lists[0]; j++)
+            if (!strcmp(lists[j].route, name)) want = lists[j].query;
+        if (!lists_exactly(name, want)) fprintf(stderr, "route %s: wrong query list\n", name);
+        CHECK(lists_exactly(name, want));
+    }
+    /* a parameter of another route is not this one's */
+    CHECK(!router_takes_query(route_named("GET /orders"), "documentType"));
+    CHECK(!router_takes_query(route_named("GET /orders/{ids}/label"), "pageSize"));
+}
+
 int main(void)
 {
     for (int i = 0; i < app_routes.count; i++) {
@@ -16,6 +69,20 @@ int main(void)
         CHECK(!(rt->snapshot && rt->auth == AUTH_SESSION));
         /* a read snapshot is for reading */
         CHECK(!rt->snapshot || !strcmp(rt->method, "GET"));
+        /* deny by default: a route that needs credentials names the least
+         * role it needs; a public one needs none */
+        if (rt->auth == AUTH_PUBLIC)
+            CHECK_INT(rt->role, ROLE_NONE);
+        else
+            CHECK(rt->role == ROLE_STANDARD || rt->role == ROLE_ADMIN);
+        /* every route lists its query parameters, if only as none */
+        if (!rt->query) fprintf(stderr, "route %s lists no query parameters\n", rt->name);
+        CHECK(rt->query != NULL);
+        for (const char *const *q = rt->query; q && *q; q++) {
+            CHECK(**q != 0);
+            for (const char *const *p = rt->query; p < q; p++)
+                CHECK(strcmp(*p, *q) != 0);
+        }
         /* names are what logs and metrics show: one per route */
         for (int j = 0; j < i; j++)
             CHECK(strcmp(app_routes.routes[j].name, rt->name) != 0);
@@ -25,5 +92,6 @@ int main(void)
                   strcmp(app_routes.routes[j].pattern, rt->pattern));
     }
     CHECK(app_routes.count > 0);
+    test_query_lists();
     return check_report("test_routes");
 }
