@@ -3,6 +3,7 @@
  * postage without them, the import column an error names, and the forms'
  * own refusal to declare nothing. */
 #include "check.h"
+#include "app/share.h"
 #include "domain/customs_rule.h"
 #include "documents/document.h"
 #include "formats/import.h"

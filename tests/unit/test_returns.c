@@ -4,6 +4,7 @@
  * carrier and returns lines, carrier names and their GUIDs, the
  * CreateReturnRequest checks, the order a reference names, and the QR PNG. */
 #include "check.h"
+#include "app/share.h"
 #include "domain/carrier.h"
 #include "documents/paperwork.h"
 #include "domain/returns.h"
