@@ -33,6 +33,7 @@
 #include "domain/order.h"
 #include "domain/tariff.h"
 #include "app/routes.h"
+#include "app/share.h"
 #include "http/handle.h"
 #include "http/server.h"
 #include "oracle_scan.h"

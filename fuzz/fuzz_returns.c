@@ -14,6 +14,7 @@
  *    the service, and its names are the request's first and last names;
  *  - the order a reference names is always one with that identifier or that
  *    exact reference. */
+#include "app/share.h"
 #include "domain/order.h"
 #include "documents/paperwork.h"
 #include "domain/returns.h"

@@ -5,11 +5,17 @@
 #include "documents/document.h"
 #include "domain/tariff.h"
 #include "http/server.h"
+#include "util/xalloc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+/* share/tariff.tsv is some 17 kB; a tariff file a thousand times that is a
+ * mistake (or /dev/zero), refused before it fills the memory. */
+#define TARIFF_FILE_MAX (16u << 20)
 
 const char *app_share_dir(void)
 {
@@ -30,6 +36,46 @@ const char *app_share_dir(void)
         }
     }
     return "share";
+}
+
+/* Reads the whole file at path into *text (its size in *len); false with a
+ * message naming the path. */
+static bool read_file(const char *path, char **text, size_t *len, struct tariff_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        snprintf(err->message, sizeof err->message, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        n += fread(buf + n, 1, cap - n, fp);
+        if (n < cap || cap == TARIFF_FILE_MAX) break;
+        cap *= 2;
+        buf = xrealloc(buf, cap);
+    }
+    const char *why = ferror(fp) ? "read error" : n == cap && fgetc(fp) != EOF ? "too large" : NULL;
+    fclose(fp);
+    if (why) {
+        snprintf(err->message, sizeof err->message, "%s: %s", path, why);
+        free(buf);
+        return false;
+    }
+    *text = buf;
+    *len = n;
+    return true;
+}
+
+bool tariff_load(const char *path, struct tariff **out, struct tariff_error *err)
+{
+    memset(err, 0, sizeof *err);
+    char *text;
+    size_t len;
+    if (!read_file(path, &text, &len, err)) return false;
+    bool ok = tariff_parse_named(path, text, len, out, err);
+    free(text);
+    return ok;
 }
 
 struct tariff *app_load_tariff(const char *share_dir)

@@ -1,6 +1,7 @@
 /* tariff: services, package formats, destination zones and prices, read
  * from a data file shipped in the repository (share/tariff.tsv), never from
- * code; the file's own header documents its format.
+ * code; the file's own header documents its format. The domain parses the
+ * file's text; reading the file is its caller's (app/share.h, tariff_load).
  *
  * A loaded tariff is immutable: any number of threads may look prices up in
  * it at once. Lookups answer the price in pence, or an error naming the
@@ -52,18 +53,24 @@ struct tariff_return_service {
 /* Same values as order.h's errorCode, so callers can pass them through. */
 enum tariff_error_code { TARIFF_ERR_INVALID = 2, TARIFF_ERR_RANGE = 4 };
 
-/* Why a load or a lookup failed. message is whole and safe to show the
+/* Why a parse or a lookup failed. message is whole and safe to show the
  * caller: values it quotes are cut to printable ASCII. */
 struct tariff_error {
-    int line;          /* load: line of the file at fault, 0 if none */
-    int code;          /* lookup: TARIFF_ERR_* */
-    char field[48];    /* lookup: JSON path, e.g. packages[0].weightInGrams */
-    char message[256]; /* load: "PATH:LINE: what"; lookup: "FIELD ..." */
+    int line;       /* parse: line of the text at fault, 0 if none */
+    int code;       /* lookup: TARIFF_ERR_* */
+    char field[48]; /* lookup: JSON path, e.g. packages[0].weightInGrams */
+    /* parse: "line LINE: what" ("NAME:LINE: what" when named), or "what"
+     * ("NAME: what") for the whole text; lookup: "FIELD ..." */
+    char message[256];
 };
 
-/* Reads and checks the tariff file at path. On success *out owns the tariff
- * (tariff_free releases it); otherwise err says where and why. */
-bool tariff_load(const char *path, struct tariff **out, struct tariff_error *err);
+/* Checks the text of a tariff file (len bytes; it need not end in a NUL) and
+ * builds the tariff from it. On success *out owns the tariff (tariff_free
+ * releases it); otherwise err says where and why. */
+bool tariff_parse(const char *text, size_t len, struct tariff **out, struct tariff_error *err);
+/* The same, with messages that name the text (its path, by tariff_load). */
+bool tariff_parse_named(const char *name, const char *text, size_t len, struct tariff **out,
+                        struct tariff_error *err);
 void tariff_free(struct tariff *t);
 
 /* Finders: NULL when the code or name is unknown. */

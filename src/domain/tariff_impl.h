@@ -1,5 +1,5 @@
 /* tariff_impl: the loaded tariff's layout, shared by the loader
- * (tariff_load.c) and the lookups (tariff.c) and by nothing else. */
+ * (tariff_parse.c) and the lookups (tariff.c) and by nothing else. */
 #ifndef POSTROOM_TARIFF_IMPL_H
 #define POSTROOM_TARIFF_IMPL_H
 #include "domain/tariff.h"

@@ -1,10 +1,13 @@
-/* Unit tests of src/domain/tariff: the shipped share/tariff.tsv (every
+/* Unit tests of src/domain/tariff*.c: the shipped share/tariff.tsv (every
  * service code of product.md, each format's limits at their edges, prices
- * at band edges, the errors naming fields) and broken files reported with
- * the line at fault. */
+ * at band edges, the errors naming fields), broken texts reported with the
+ * line at fault (tariff_parse), and the file read by app/share.c's
+ * tariff_load naming its path. */
 #include "check.h"
+#include "app/share.h"
 #include "domain/tariff.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -166,16 +169,11 @@ static void test_lookup_errors(void)
     CHECK_INT(err.code, TARIFF_ERR_RANGE);
 }
 
-/* Writes text to a temporary file and loads it; returns the error line. */
+/* Parses text; returns the error line. */
 static int load_text(const char *text, struct tariff_error *err)
 {
-    char path[] = "/tmp/postroom-tariff-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) abort();
-    close(fd);
     struct tariff *t = NULL;
-    bool ok = tariff_load(path, &t, err);
-    unlink(path);
+    bool ok = tariff_parse(text, strlen(text), &t, err);
     tariff_free(t);
     return ok ? 0 : err->line;
 }
@@ -245,16 +243,11 @@ static void test_bad_files(void)
 /* A service whose heaviest band is lighter than its format allows. */
 static void test_band_ceiling(void)
 {
-    char path[] = "/tmp/postroom-tariff-XXXXXX";
     const char *text = HEAD "service\tX1\tRA\tyes\tno\tuk\tletter\tX one\n"
                             "price\tX1\tletter\tUK\t20:50 60:70\n";
-    int fd = mkstemp(path);
-    if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) abort();
-    close(fd);
     struct tariff *t;
     struct tariff_error err;
-    CHECK(tariff_load(path, &t, &err));
-    unlink(path);
+    CHECK(tariff_parse(text, strlen(text), &t, &err));
     struct tariff_query q = {"X1", "letter", 60, {0, 0, 0}, "GB", 2};
     int64_t p = 0;
     CHECK(tariff_price(t, &q, &p, &err) && p == 70);
@@ -262,6 +255,73 @@ static void test_band_ceiling(void)
     CHECK(!tariff_price(t, &q, &p, &err));
     CHECK_STR(err.message, "packages[2].weightInGrams exceeds 60 g, the most X1 takes as letter");
     tariff_free(t);
+}
+
+/* The text is len bytes, not a string: what follows it is never read, and
+ * a NUL inside a line is an error of its line. */
+static void test_parse_text(void)
+{
+    const char text[] = HEAD "service\tX1\tRA\tyes\tno\tuk\tletter\tX one\n"
+                             "price\tX1\tletter\tUK\t100:50\nservce\tX1\n";
+    size_t good = strlen(text) - strlen("servce\tX1\n");
+    struct tariff *t = NULL;
+    struct tariff_error err;
+    CHECK(tariff_parse(text, good, &t, &err));
+    tariff_free(t);
+    CHECK(!tariff_parse(text, strlen(text), &t, &err));
+    CHECK_INT(err.line, 7);
+    CHECK(strncmp(err.message, "line 7: unknown record 'servce'", 31) == 0);
+    const char *last = "zone\tEU\tFR\nformat\tletter\t100"; /* no newline at the end */
+    CHECK(!tariff_parse(last, strlen(last), &t, &err));
+    CHECK_STR(err.message, "line 2: format needs 6 fields, has 2");
+    const char nul[] = "# a\n# b\0c\nzone\tUK\tGB\n";
+    CHECK(!tariff_parse(nul, sizeof nul - 1, &t, &err));
+    CHECK_INT(err.line, 2);
+    CHECK_STR(err.message, "line 2: line holds a NUL byte");
+    char longline[4200];
+    memset(longline, '#', sizeof longline);
+    CHECK(!tariff_parse(longline, 4095, &t, &err)); /* 4094 bytes is the most */
+    CHECK_STR(err.message, "line 1: line longer than 4094 bytes");
+    longline[4094] = '\n';
+    CHECK(!tariff_parse(longline, 4095, &t, &err)); /* the comment is read; no zone */
+    CHECK_STR(err.message, "no zone named UK");
+    const char *crlf = "format\tletter\t100\t240\t165\t5\t-\r\nzone\tUK\tGB\r\n"
+                       "service\tX1\tRA\tyes\tno\tuk\tletter\tX one\r\n"
+                       "price\tX1\tletter\tUK\t100:50\r\n";
+    CHECK(tariff_parse(crlf, strlen(crlf), &t, &err)); /* Windows line ends */
+    CHECK_STR(tariff_service(t, "X1")->name, "X one");
+    tariff_free(t);
+}
+
+/* tariff_load reads the file and names it in every message. */
+static void test_load_file(void)
+{
+    char path[] = "/tmp/postroom-tariff-XXXXXX", want[200];
+    const char *text = HEAD "servce\tX1\n";
+    int fd = mkstemp(path);
+    if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) abort();
+    close(fd);
+    struct tariff *t = NULL;
+    struct tariff_error err;
+    CHECK(!tariff_load(path, &t, &err));
+    CHECK_INT(err.line, 5);
+    snprintf(want, sizeof want,
+             "%s:5: unknown record 'servce' (format, zone, service, price, carrier or returns)",
+             path);
+    CHECK_STR(err.message, want);
+    text = HEAD;
+    fd = open(path, O_WRONLY | O_TRUNC);
+    if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) abort();
+    close(fd);
+    CHECK(!tariff_load(path, &t, &err));
+    CHECK_INT(err.line, 0);
+    snprintf(want, sizeof want, "%s: no services", path);
+    CHECK_STR(err.message, want);
+    unlink(path);
+    CHECK(!tariff_load("/nonexistent/tariff.tsv", &t, &err));
+    CHECK_STR(err.message, "/nonexistent/tariff.tsv: No such file or directory");
+    CHECK(!tariff_load("/tmp", &t, &err)); /* a directory reads as an error */
+    CHECK(strncmp(err.message, "/tmp: ", 6) == 0);
 }
 
 /* Lookups from several threads at once give the same answers. */
@@ -302,6 +362,8 @@ int main(void)
     test_lookup_errors();
     test_bad_files();
     test_band_ceiling();
+    test_parse_text();
+    test_load_file();
     test_threads();
     tariff_free(shipped);
     return check_report("tariff");

@@ -1,104 +1,12 @@
-/* Unit tests of src/domain: identifier lists, cursors, money, order
- * validation against the spec's limits, status transitions. */
+/* Unit tests of src/domain/order_validate: money against the spec's limits,
+ * an order checked field by field (lengths in characters, ranges, required
+ * fields, several errors at once), and the postcode a country requires. */
 #include "check.h"
-#include "api/cursor.h"
-#include "api/idlist.h"
 #include "domain/order.h"
-#include "domain/status.h"
 
-#include <sodium.h>
 #include <stdlib.h>
 
-static void test_idlist(void)
-{
-    struct arena a;
-    arena_init(&a);
-    struct order_key *k;
-    const char *err, *bad;
-    CHECK_INT(idlist_parse(&a, "1001", &k, &err, &bad), 1);
-    CHECK_INT(k[0].id, 1001);
-    CHECK_INT(idlist_parse(&a, "\"ref\";1001;\"Reference%3BWith%3BSpecial%3BSymbols!\";2345", &k,
-                           &err, &bad),
-              4);
-    CHECK_STR(k[0].reference, "ref");
-    CHECK_INT(k[1].id, 1001);
-    CHECK_STR(k[2].reference, "Reference;With;Special;Symbols!");
-    CHECK_INT(k[3].id, 2345);
-    CHECK_INT(idlist_parse(&a, "%22a%20b%22", &k, &err, &bad), 1); /* encoded quotes */
-    CHECK_STR(k[0].reference, "a b");
-    CHECK_INT(idlist_parse(&a, "\"x%22y\"", &k, &err, &bad), 1); /* a quote inside */
-    CHECK_STR(k[0].reference, "x\"y");
-    const char *bad_lists[] = {"",         "abc",         "1001;;1002",     "-5",
-                               "0",        "1001;",       "\"open",         "\"\"",
-                               "1.5",      "99999999999", "2147483648",     "\"a%00b\"",
-                               "\"%FF\"",  "\"%C3%28\"",  "\"%ED%A0%80\"",  "1001.css",
-                               "%2",       "1001%3",      "%22a%22%3B%3B1", "\"a\"x",
-                               "\"a%zz\"", "\"100%\"",    "%22100%25%22",   "\"" /* lone */};
-    /* the spec's example, raw, and percent-encoded once more as a whole by a
-     * generated client: the same four keys */
-    const char *same[] = {
-        "\"ref\";1001;\"Reference%3BWith%3BSpecial%3BSymbols!\";2345",
-        "%22ref%22%3B1001%3B%22Reference%253BWith%253BSpecial%253BSymbols%21%22%3B2345",
-        "%22ref%22;1001;%22Reference%253BWith%253BSpecial%253BSymbols!%22;2345", /* Go PathEscape */
-        "\"ref\";1001;\"Reference;With;Special;Symbols!\";2345", /* ';' left raw in quotes */
-    };
-    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
-        CHECK_INT(idlist_parse(&a, same[i], &k, &err, &bad), 4);
-        CHECK_STR(k[0].reference, "ref");
-        CHECK_INT(k[1].id, 1001);
-        CHECK_STR(k[2].reference, "Reference;With;Special;Symbols!");
-        CHECK_INT(k[3].id, 2345);
-    }
-    /* a reference encoded inside its quotes, then again by the client */
-    CHECK_INT(idlist_parse(&a, "1031%3B%22A%253BB%2520C%22", &k, &err, &bad), 2);
-    CHECK_INT(k[0].id, 1031);
-    CHECK_STR(k[1].reference, "A;B C");
-    CHECK_INT(idlist_parse(&a, "1031%3B%22EXT-1%22", &k, &err, &bad), 2);
-    CHECK_STR(k[1].reference, "EXT-1");
-    /* a '%' inside a reference is encoded as %25 (and once more by a client) */
-    CHECK_INT(idlist_parse(&a, "\"100%25\"", &k, &err, &bad), 1);
-    CHECK_STR(k[0].reference, "100%");
-    CHECK_INT(idlist_parse(&a, "%22100%2525%22", &k, &err, &bad), 1);
-    CHECK_STR(k[0].reference, "100%");
-    for (size_t i = 0; i < sizeof bad_lists / sizeof *bad_lists; i++)
-        CHECK_INT(idlist_parse(&a, bad_lists[i], &k, &err, &bad), -1);
-    char many[1000] = "";
-    for (int i = 0; i < 101; i++)
-        strcat(many, i ? ";1" : "1");
-    CHECK_INT(idlist_parse(&a, many, &k, &err, &bad), -1);
-    many[strlen(many) - 2] = 0; /* 100 items */
-    CHECK_INT(idlist_parse(&a, many, &k, &err, &bad), 100);
-    char longref[64] = "\"";
-    for (int i = 0; i < 41; i++)
-        strcat(longref, "r");
-    strcat(longref, "\"");
-    CHECK_INT(idlist_parse(&a, longref, &k, &err, &bad), -1);
-    arena_free(&a);
-}
-
-static void test_cursor(void)
-{
-    unsigned char key[32], other[32];
-    randombytes_buf(key, sizeof key);
-    randombytes_buf(other, sizeof other);
-    struct cursor c = {7, 1025, 1000, 2000}, out;
-    char tok[CURSOR_TOKEN_MAX];
-    cursor_seal(&c, key, tok);
-    CHECK(cursor_open(tok, key, 7, &out));
-    CHECK_INT(out.after_id, 1025);
-    CHECK_INT(out.start_ms, 1000);
-    CHECK_INT(out.end_ms, 2000);
-    CHECK(!cursor_open(tok, key, 8, &out));    /* another tenant */
-    CHECK(!cursor_open(tok, other, 7, &out));  /* another server key */
-    for (size_t i = 0; i < strlen(tok); i++) { /* any single change breaks it */
-        char t[CURSOR_TOKEN_MAX];
-        strcpy(t, tok);
-        t[i] = t[i] == 'A' ? 'B' : 'A';
-        CHECK(!cursor_open(t, key, 7, &out));
-    }
-    CHECK(!cursor_open("", key, 7, &out));
-    CHECK(!cursor_open("not-a-token", key, 7, &out));
-}
+static struct arena A;
 
 static void test_money(void)
 {
@@ -239,40 +147,56 @@ static void test_order_validate(void)
     arena_free(&a);
 }
 
-static void test_status(void)
+/* The recipient's address of an item. */
+static const json_t *address_of(const json_t *item)
 {
-    struct order_status_change c;
-    const char *code;
-    struct status_request to_new = {.status = "new"};
-    struct status_request desp = {.status = "despatched"};
-    struct status_request other = {.status = "despatchedByOtherCourier",
-                                   .tracking_number = "TT1",
-                                   .despatch_date = 5,
-                                   .carrier = "DPD",
-                                   .service = "Next day"};
-    CHECK(status_plan("labelGenerated", &to_new, 100, &c, &code) == NULL);
-    CHECK(c.clear_label);
-    CHECK_STR(c.from_status, "labelGenerated");
-    CHECK(status_plan("manifested", &to_new, 100, &c, &code) != NULL);
-    CHECK(status_plan("cancelled", &desp, 100, &c, &code) != NULL);
-    CHECK(status_plan("labelGenerated", &desp, 100, &c, &code) == NULL);
-    CHECK_INT(c.shipped_on, 100);
-    CHECK(!c.clear_label);
-    CHECK(status_plan("new", &other, 100, &c, &code) == NULL);
-    CHECK_INT(c.other_courier_on, 5);
-    CHECK_STR(c.carrier, "DPD");
-    CHECK(status_plan("despatched", &other, 100, &c, &code) != NULL);
-    CHECK(!status_deletable("manifested"));
-    CHECK(status_deletable("new"));
+    return json_object_get(json_object_get(item, "recipient"), "address");
+}
+
+/* order_validate's error for one recipient address, or "" when it validates. */
+static const char *postcode_error(const char *country, json_t *postcode)
+{
+    json_t *item =
+        json_pack("{s:{s:{s:s,s:s,s:s}},s:s,s:i,s:i,s:i}", "recipient", "address", "addressLine1",
+                  "1 High St", "city", "Town", "countryCode", country, "orderDate",
+                  "2026-11-28T10:00:00Z", "subtotal", 1, "shippingCostCharged", 0, "total", 1);
+    if (postcode)
+        json_object_set_new(address_of(item) ? (json_t *)address_of(item) : item, "postcode",
+                            postcode);
+    struct order_new o;
+    struct order_errors e = {0};
+    bool ok = order_validate(item, &A, &o, &e);
+    json_decref(item);
+    if (ok) return "";
+    return arena_printf(&A, "%s %d %s", e.items[0].field, e.items[0].code, e.items[0].message);
+}
+
+/* A postcode is required for an address in a country that has them. */
+static void test_postcode_required(void)
+{
+    const char *need[] = {"GB", "GBR", "US", "CA", "DE", "FR", "AU", "NL", "JE", "IM", "JP"};
+    for (size_t i = 0; i < sizeof need / sizeof *need; i++) {
+        CHECK(strncmp(postcode_error(need[i], NULL), "recipient.address.postcode 1 ", 29) == 0);
+        CHECK_STR(postcode_error(need[i], json_string("AB1 2CD")), "");
+    }
+    CHECK_STR(postcode_error("GB", NULL),
+              "recipient.address.postcode 1 is required for an address in United Kingdom");
+    CHECK(strncmp(postcode_error("GB", json_string("  ")), "recipient.address.postcode 1", 28) ==
+          0);
+    CHECK(strncmp(postcode_error("GB", json_null()), "recipient.address.postcode 1", 28) == 0);
+    /* a postcode of the wrong type is the type's error, once */
+    CHECK(strncmp(postcode_error("GB", json_integer(12)), "recipient.address.postcode 2", 28) == 0);
+    const char *none[] = {"IE", "HK", "AE", "QA", "MO", "ZW"};
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++)
+        CHECK_STR(postcode_error(none[i], NULL), "");
 }
 
 int main(void)
 {
-    if (sodium_init() < 0) return 1;
-    test_idlist();
-    test_cursor();
+    arena_init(&A);
     test_money();
     test_order_validate();
-    test_status();
-    return check_report("test_domain");
+    test_postcode_required();
+    arena_free(&A);
+    return check_report("test_order_validate");
 }

@@ -1,9 +1,7 @@
-/* Unit tests of src/auth: key format and parsing, Argon2id passwords,
- * session cookies and CSRF comparison. */
+/* Unit tests of src/auth/apikey: key format, parsing from the
+ * Authorization header, and hashing. */
 #include "check.h"
 #include "auth/apikey.h"
-#include "auth/password.h"
-#include "auth/session.h"
 
 #include <ctype.h>
 #include <sodium.h>
@@ -45,42 +43,9 @@ static void test_apikey(void)
     CHECK(memcmp(h1, h2, 32) != 0);
 }
 
-static void test_password(void)
-{
-    char hash[PASSWORD_HASH_MAX];
-    CHECK(password_hash("correct horse battery", hash));
-    CHECK(strncmp(hash, "$argon2id$", 10) == 0);
-    CHECK(strstr(hash, "m=19456,t=2") != NULL); /* 19 MiB, t=2: ASVS minimum */
-    CHECK(password_verify(hash, "correct horse battery"));
-    CHECK(!password_verify(hash, "correct horse batterY"));
-    CHECK(!password_verify("garbage", "x"));
-}
-
-static void test_session_cookie(void)
-{
-    struct arena a;
-    arena_init(&a);
-    const char *set = session_cookie(&a, "tok");
-    CHECK(strncmp(set, "__Host-postroom_session=tok;", 28) == 0);
-    CHECK(strstr(set, "; Secure") && strstr(set, "; HttpOnly") && strstr(set, "SameSite=Lax") &&
-          strstr(set, "Path=/"));
-    CHECK(strstr(set, "Domain") == NULL); /* __Host- forbids it */
-    const char *clear = session_cookie(&a, NULL);
-    CHECK(strstr(clear, "Max-Age=0") != NULL);
-    CHECK(session_csrf_ok("abc", "abc"));
-    CHECK(!session_csrf_ok("abc", "abd"));
-    CHECK(!session_csrf_ok("abc", "ab"));
-    CHECK(!session_csrf_ok("abc", NULL));
-    CHECK(!session_csrf_ok(NULL, "abc"));
-    CHECK(!session_csrf_ok("", ""));
-    arena_free(&a);
-}
-
 int main(void)
 {
     if (sodium_init() < 0) return 1;
     test_apikey();
-    test_password();
-    test_session_cookie();
-    return check_report("test_auth");
+    return check_report("test_apikey");
 }

@@ -1,10 +1,11 @@
-/* tariff_load: reads share/tariff.tsv and checks every line of it, so a
- * mistake in next year's prices stops the server at start-up with the line
- * at fault instead of mispricing orders. */
+/* tariff_parse: checks every line of the text of share/tariff.tsv and builds
+ * the tariff from it, so a mistake in next year's prices stops the server at
+ * start-up with the line at fault instead of mispricing orders. The text
+ * comes from the caller (app/share.c reads the file): the domain opens no
+ * file. */
 #include "domain/tariff_impl.h"
 #include "util/xalloc.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,14 +17,15 @@
 
 struct loader {
     struct tariff *t;
-    const char *path;
+    const char *name; /* what messages call the text (a path), NULL: none */
     int line;
     struct tariff_error *err;
     char *f[MAX_FIELDS];
     int nf;
 };
 
-/* Records "PATH:LINE: message" and returns false, for `return fail(...)`. */
+/* Records "NAME:LINE: message" ("line LINE: message" without a name) and
+ * returns false, for `return fail(...)`. */
 static bool fail(struct loader *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static bool fail(struct loader *L, const char *fmt, ...)
 {
@@ -33,10 +35,14 @@ static bool fail(struct loader *L, const char *fmt, ...)
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     L->err->line = L->line;
-    if (L->line)
-        snprintf(L->err->message, sizeof L->err->message, "%s:%d: %s", L->path, L->line, what);
+    if (L->name && L->line)
+        snprintf(L->err->message, sizeof L->err->message, "%s:%d: %s", L->name, L->line, what);
+    else if (L->name)
+        snprintf(L->err->message, sizeof L->err->message, "%s: %s", L->name, what);
+    else if (L->line)
+        snprintf(L->err->message, sizeof L->err->message, "line %d: %s", L->line, what);
     else
-        snprintf(L->err->message, sizeof L->err->message, "%s: %s", L->path, what);
+        snprintf(L->err->message, sizeof L->err->message, "%s", what);
     return false;
 }
 
@@ -362,30 +368,26 @@ static bool check_complete(struct loader *L)
     return true;
 }
 
-/* Reads one line into buf without its newline; 0 at end of file, -1 when the
- * line is too long or holds a NUL. */
-static int read_line(FILE *fp, char *buf, size_t n)
-{
-    if (!fgets(buf, (int)n, fp)) return 0;
-    size_t len = strlen(buf);
-    bool eol = len && buf[len - 1] == '\n';
-    if (!eol && !feof(fp)) return -1;
-    if (eol) buf[--len] = 0;
-    if (len && buf[len - 1] == '\r') buf[--len] = 0;
-    return 1;
-}
-
-static bool load_lines(struct loader *L, FILE *fp)
+/* Checks the text line by line. A line ends at a newline (a CR before it is
+ * dropped) or at the end of the text, and holds at most LINE_MAX_BYTES - 2
+ * bytes, none of them NUL. */
+static bool parse_lines(struct loader *L, const char *text, size_t len)
 {
     char line[LINE_MAX_BYTES];
-    int rc;
-    while ((rc = read_line(fp, line, sizeof line)) != 0) {
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((nl ? nl : end) - p);
         L->line++;
-        if (rc < 0) return fail(L, "line longer than %d bytes", LINE_MAX_BYTES - 2);
+        if (n > LINE_MAX_BYTES - 2) return fail(L, "line longer than %d bytes", LINE_MAX_BYTES - 2);
+        if (memchr(p, 0, n)) return fail(L, "line holds a NUL byte");
+        memcpy(line, p, n);
+        line[n] = 0;
+        if (n && line[n - 1] == '\r') line[--n] = 0;
+        p = nl ? nl + 1 : end;
         if (line[0] == '#' || line[0] == 0) continue;
         if (!record(L, line)) return false;
     }
-    if (ferror(fp)) return fail(L, "read error");
     return check_complete(L);
 }
 
@@ -398,23 +400,22 @@ static struct tariff *tariff_new(void)
     return t;
 }
 
-bool tariff_load(const char *path, struct tariff **out, struct tariff_error *err)
+bool tariff_parse_named(const char *name, const char *text, size_t len, struct tariff **out,
+                        struct tariff_error *err)
 {
     memset(err, 0, sizeof *err);
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        snprintf(err->message, sizeof err->message, "%s: %s", path, strerror(errno));
-        return false;
-    }
-    struct loader L = {.t = tariff_new(), .path = path, .err = err};
-    bool ok = load_lines(&L, fp);
-    fclose(fp);
-    if (!ok) {
+    struct loader L = {.t = tariff_new(), .name = name, .err = err};
+    if (!parse_lines(&L, text, len)) {
         tariff_free(L.t);
         return false;
     }
     *out = L.t;
     return true;
+}
+
+bool tariff_parse(const char *text, size_t len, struct tariff **out, struct tariff_error *err)
+{
+    return tariff_parse_named(NULL, text, len, out, err);
 }
 
 void tariff_free(struct tariff *t)
