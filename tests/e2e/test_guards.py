@@ -5,7 +5,7 @@ a key gets 401 JSON; a query parameter a route does not list never reaches
 its handler, and is ignored rather than refused (Click & Drop clients send
 extras). No route of postroom is admin-only yet, so the role guard (a
 Standard user gets 403 where the table asks for an administrator) is proved
-by tests/unit/test_guards.c over a route table of its own.
+by tests/unit/test_handle.c over a route table of its own.
 
 Run: /usr/bin/python3 tests/e2e/test_guards.py BUILD/postroom
 """

@@ -1,4 +1,4 @@
-/* test_guards: the guards of http/handle.c over a route table of the test's
+/* test_handle: the guards of http/handle.c over a route table of the test's
  * own, in a server_config of its own (as a second server, the status site,
  * would use http/): credentials, the role column, CSRF and the query
  * parameters a route lists. app/routes.c has no admin-only route yet, so the
@@ -300,5 +300,5 @@ int main(void)
     unlink(side);
     snprintf(side, sizeof side, "%s-shm", path);
     unlink(side);
-    return check_report("test_guards");
+    return check_report("test_handle");
 }
