@@ -416,7 +416,9 @@ static void seed_victim(void)
 
     struct arena a;
     arena_init(&a);
-    if (store_operator_tenant_create(store, vfield(&a, 0, 'M'), &tenant_v) != STORE_OK) abort();
+    if (store_operator_tenant_create(store, vfield(&a, 0, 'M'), time_now_ms(), &tenant_v) !=
+        STORE_OK)
+        abort();
     struct tenant_settings ts = {.label_layout = "6x4",
                                  .trading_name = vfield(&a, 0, 'R'),
                                  .address_line1 = vfield(&a, 0, 'A'),
@@ -426,7 +428,7 @@ static void seed_victim(void)
     if (store_operator_tenant_settings_set(store, tenant_v, &ts) != STORE_OK) abort();
     seed_orders(tenant_v, 'V');
     char key[APIKEY_LEN + 1];
-    if (apikey_create(store, tenant_v, "init", key) != STORE_OK) abort();
+    if (apikey_create(store, tenant_v, "init", time_now_ms(), key) != STORE_OK) abort();
     const char *order = arena_printf(
         &a,
         "{\"items\":[{\"orderReference\":\"SHARED-REF\",\"recipient\":{\"address\":{"
@@ -441,7 +443,8 @@ static void seed_victim(void)
     as_victim(key, "POST", "/api/v1/orders", false, order);
     as_victim(key, "GET", "/api/v1/orders/1004/label", true, NULL);
     as_victim(key, "POST", "/api/v1/manifests", false, "{\"carrierName\":\"Royal Mail OBA\"}");
-    if (store_operator_apikey_revoke_named(store, tenant_v, "init") != STORE_OK) abort();
+    if (store_operator_apikey_revoke_named(store, tenant_v, "init", time_now_ms()) != STORE_OK)
+        abort();
     sodium_memzero(key, sizeof key);
     arena_free(&a);
     write_secret();
@@ -482,7 +485,8 @@ static void sign_in(int64_t tenant, const char *email, struct principal *p, char
     int64_t user;
     const char *c;
     if (!password_hash("fuzz password 1", hash) ||
-        store_operator_user_add(store, tenant, email, hash, ROLE_STANDARD, &user) != STORE_OK ||
+        store_operator_user_add(store, tenant, email, hash, ROLE_STANDARD, time_now_ms(), &user) !=
+            STORE_OK ||
         session_sign_in(store, email, "fuzz password 1", "127.0.0.1", &init_arena, p, token) !=
             SIGNIN_OK)
         abort();
@@ -522,10 +526,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     cfg.fonts = doc_fonts_load(NULL, NULL, err, sizeof err);
     if (!cfg.fonts) abort();
     randombytes_buf(cfg.token_key, sizeof cfg.token_key);
-    if (store_operator_tenant_create(store, "A", &tenant_a) != STORE_OK ||
-        store_operator_tenant_create(store, "B", &tenant_b) != STORE_OK ||
-        apikey_create(store, tenant_a, "fuzz", key_a) != STORE_OK ||
-        apikey_create(store, tenant_b, "fuzz", key_b) != STORE_OK)
+    int64_t now = time_now_ms();
+    if (store_operator_tenant_create(store, "A", now, &tenant_a) != STORE_OK ||
+        store_operator_tenant_create(store, "B", now, &tenant_b) != STORE_OK ||
+        apikey_create(store, tenant_a, "fuzz", now, key_a) != STORE_OK ||
+        apikey_create(store, tenant_b, "fuzz", now, key_b) != STORE_OK)
         abort();
     seed_orders(tenant_a, 'A');
     seed_orders(tenant_b, 'B');
@@ -644,7 +649,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         new_session(&user_a, sess_a, csrf_a);
         new_session(&user_b, sess_b, csrf_b);
     }
-    if (r.store_broken) { /* as the server does: never reuse a failed connection */
+    if (store_is_broken(store) || r.store_broken) { /* as the server does: never reuse it */
         store_close(store);
         if (open_store() != STORE_OK) abort();
     }

@@ -29,7 +29,8 @@ struct service_ctx api_service_ctx(struct request *r);
 /* body.c: the JSON body as an object, or NULL after answering 400/415. The
  * caller json_decref()s the result. */
 json_t *api_json_body(struct request *r);
-/* Answers 500 for a failed store call and marks the connection broken. */
+/* Answers 500 for a failed store call (a STORE_ERROR has already marked the
+ * connection broken in the store itself). */
 void api_store_failed(struct request *r);
 /* The {orderIdentifiers} path parameter, or -1 after answering the spec's
  * 400 (an array of OrderErrorResponse). */

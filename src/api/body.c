@@ -41,7 +41,6 @@ json_t *api_json_body(struct request *r)
 
 void api_store_failed(struct request *r)
 {
-    r->store_broken = true;
     http_error(r, 500, "InternalError", "The request could not be completed.");
 }
 

@@ -106,7 +106,6 @@ static void write_created_label(struct request *r, struct jw *w, const struct sc
     struct buf pdf;
     buf_init(&pdf, &r->arena);
     if (store_orders_get(r->store, sc, &key, 1, &r->arena, &rows, &n) != STORE_OK || n != 1) {
-        r->store_broken = true;
         code = "LabelFailed", message = "The label could not be produced; print it later.";
     } else if (!rows[0].tracking_number || !rows[0].service_code) {
         code = "NoPostage", message = "Postage has not been applied to this order.";
@@ -138,14 +137,13 @@ static void write_created_label(struct request *r, struct jw *w, const struct sc
     jw_arr_close(w);
 }
 
-void api_orders_create(struct request *r)
+/* Answers one POST /orders body; the caller owns the body, and releases it
+ * once whatever this answered. */
+static void create_orders(struct request *r, const json_t *body)
 {
-    json_t *body = api_json_body(r);
-    if (!body) return;
-    json_t *items = json_object_get(body, "items");
+    const json_t *items = json_object_get(body, "items");
     if (!json_is_array(items) || json_array_size(items) == 0 ||
         json_array_size(items) > CREATE_MAX_ITEMS) {
-        json_decref(body);
         http_error(r, 400, "InvalidRequest", "items must be an array of 1 to 100 orders.");
         return;
     }
@@ -157,7 +155,6 @@ void api_orders_create(struct request *r)
     struct service_ctx c = api_service_ctx(r);
     order_batch_check(&c, each, n, &b);
     if (order_batch_insert(&c, &b) != STORE_OK) {
-        json_decref(body);
         api_store_failed(r);
         return;
     }
@@ -188,8 +185,15 @@ void api_orders_create(struct request *r)
         if (b.slot[i] == ORDER_BATCH_FAILED) write_failed(r, &w, each[i], &b.errs[i]);
     jw_arr_close(&w);
     jw_obj_close(&w);
-    json_decref(body);
     http_reply_json(r, 200);
+}
+
+void api_orders_create(struct request *r)
+{
+    json_t *body = api_json_body(r);
+    if (!body) return;
+    create_orders(r, body);
+    json_decref(body); /* the one release: every item points into it */
 }
 
 /* --- GET /orders, /orders/full ------------------------------------------- */

@@ -163,7 +163,7 @@ static int cmd_tenant(const char *db, int argc, char **argv)
     struct store *s;
     if (open_migrated(db, &s)) return 1;
     int64_t id;
-    int rc = store_operator_tenant_create(s, name, &id);
+    int rc = store_operator_tenant_create(s, name, time_now_ms(), &id);
     store_close(s);
     if (rc != STORE_OK) return fail("cannot create the tenant");
     printf("%lld\n", (long long)id);
@@ -225,7 +225,8 @@ static int cmd_user(const char *db, int argc, char **argv)
     if (open_migrated(db, &s)) return 1;
     int64_t uid;
     int rc = store_operator_tenant_exists(s, tenant);
-    if (rc == STORE_OK) rc = store_operator_user_add(s, tenant, email, hash, (int)role, &uid);
+    if (rc == STORE_OK)
+        rc = store_operator_user_add(s, tenant, email, hash, (int)role, time_now_ms(), &uid);
     store_close(s);
     if (rc == STORE_NOTFOUND) return fail("no such tenant");
     if (rc == STORE_CONFLICT) return fail("that e-mail address already has an account");
@@ -253,7 +254,7 @@ static int cmd_apikey(const char *db, int argc, char **argv)
     if (open_migrated(db, &s)) return 1;
     char key[APIKEY_LEN + 1];
     int rc = store_operator_tenant_exists(s, tenant);
-    if (rc == STORE_OK) rc = apikey_create(s, tenant, name, key);
+    if (rc == STORE_OK) rc = apikey_create(s, tenant, name, time_now_ms(), key);
     store_close(s);
     if (rc == STORE_NOTFOUND) return fail("no such tenant");
     if (rc != STORE_OK) return fail("cannot create the key");
@@ -410,14 +411,14 @@ static int cmd_demo(const char *db, int argc, char **argv)
     const char *tenant_name = "Demo Trading Ltd", *email = "demo@postroom.test";
     struct store *s;
     if (open_migrated(db, &s)) return 1;
-    int64_t tenant, uid;
+    int64_t tenant, uid, now = time_now_ms();
     unsigned char pwraw[12];
     char pw[25], hash[PASSWORD_HASH_MAX], key[APIKEY_LEN + 1];
     randombytes_buf(pwraw, sizeof pwraw);
     sodium_bin2hex(pw, sizeof pw, pwraw, sizeof pwraw);
     int rc = store_operator_tenant_find(s, tenant_name, &tenant);
     if (rc == STORE_NOTFOUND) {
-        rc = store_operator_tenant_create(s, tenant_name, &tenant);
+        rc = store_operator_tenant_create(s, tenant_name, now, &tenant);
         struct tenant_settings ts = {.label_layout = "6x4",
                                      .trading_name = "Demo Trading",
                                      .address_line1 = "Unit 4, Riverside Works",
@@ -432,10 +433,10 @@ static int cmd_demo(const char *db, int argc, char **argv)
     if (rc == STORE_OK) {
         rc = store_operator_user_set_password(s, tenant, email, hash);
         if (rc == STORE_NOTFOUND)
-            rc = store_operator_user_add(s, tenant, email, hash, (int)ROLE_ADMIN, &uid);
+            rc = store_operator_user_add(s, tenant, email, hash, (int)ROLE_ADMIN, now, &uid);
     }
-    if (rc == STORE_OK) rc = store_operator_apikey_revoke_named(s, tenant, "demo");
-    if (rc == STORE_OK) rc = apikey_create(s, tenant, "demo", key);
+    if (rc == STORE_OK) rc = store_operator_apikey_revoke_named(s, tenant, "demo", now);
+    if (rc == STORE_OK) rc = apikey_create(s, tenant, "demo", now, key);
     store_close(s);
     if (rc != STORE_OK) return fail("cannot set up the demo business");
     /* where `serve` will listen: the same default and variable it reads */

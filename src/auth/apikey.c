@@ -42,13 +42,13 @@ const char *apikey_from_header(const char *v)
     return well_formed(v, strlen(v)) ? v : NULL;
 }
 
-int apikey_create(struct store *s, int64_t tenant_id, const char *name, char *key)
+int apikey_create(struct store *s, int64_t tenant_id, const char *name, int64_t now, char *key)
 {
     unsigned char hash[32];
     int64_t key_id;
     apikey_generate(key);
     apikey_hash(key, hash);
-    return store_operator_apikey_add(s, tenant_id, hash, name, &key_id);
+    return store_operator_apikey_add(s, tenant_id, hash, name, now, &key_id);
 }
 
 int apikey_authenticate(struct store *s, const char *header_value, struct principal *out)

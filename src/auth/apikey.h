@@ -16,8 +16,9 @@ void apikey_hash(const char *key, unsigned char hash[32]);
 /* Takes an Authorization header value ("Bearer KEY" or the bare key) and
  * returns a pointer to the key inside it, or NULL if it is not well formed. */
 const char *apikey_from_header(const char *value);
-/* Creates a key for a tenant; prints nothing. key gets APIKEY_LEN + 1 bytes. */
-int apikey_create(struct store *s, int64_t tenant_id, const char *name, char *key);
+/* Creates a key for a tenant, made at now (Unix ms); prints nothing. key
+ * gets APIKEY_LEN + 1 bytes. */
+int apikey_create(struct store *s, int64_t tenant_id, const char *name, int64_t now, char *key);
 /* Resolves a header value to a principal: STORE_OK, STORE_NOTFOUND or STORE_ERROR. */
 int apikey_authenticate(struct store *s, const char *header_value, struct principal *out);
 

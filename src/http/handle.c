@@ -145,7 +145,6 @@ static bool authenticate(struct request *r, const struct route *rt)
                                   &r->session_csrf);
     }
     if (rc == STORE_ERROR) {
-        r->store_broken = true;
         http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
         return false;
     }
@@ -247,15 +246,14 @@ static void route_and_run(struct request *r)
     /* API reads run in one snapshot: key lookup and handler see the same state */
     bool snapshot = rt->snapshot;
     if (snapshot && store_snapshot_begin(r->store) != STORE_OK) {
-        r->store_broken = true;
         http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
         return;
     }
     if ((rt->auth == AUTH_PUBLIC || authenticate(r, rt)) && guards(r, rt)) rt->handler(r);
-    if (snapshot && !r->store_broken && store_snapshot_end(r->store) != STORE_OK) {
-        r->store_broken = true;
+    /* a broken connection is closed instead (server.c), which ends it */
+    if (snapshot && !store_is_broken(r->store) && !r->store_broken &&
+        store_snapshot_end(r->store) != STORE_OK)
         http_error(r, 500, "InternalError", "The request could not be completed.");
-    }
 }
 
 void http_handle(struct request *r)

@@ -72,8 +72,19 @@ static _Thread_local struct store *thread_store;
 static struct store *open_stores[MAX_STORES];
 static pthread_mutex_t stores_lock = PTHREAD_MUTEX_INITIALIZER;
 
+static void store_discard(struct store *s)
+{
+    pthread_mutex_lock(&stores_lock);
+    for (int i = 0; i < MAX_STORES; i++)
+        if (open_stores[i] == s) open_stores[i] = NULL;
+    pthread_mutex_unlock(&stores_lock);
+    if (thread_store == s) thread_store = NULL;
+    store_close(s);
+}
+
 static struct store *store_for_thread(const struct server_config *cfg)
 {
+    if (thread_store && store_is_broken(thread_store)) store_discard(thread_store);
     if (thread_store) return thread_store;
     struct store *s;
     if (store_open(cfg->db_path, &s) != STORE_OK) return NULL;
@@ -90,16 +101,6 @@ static struct store *store_for_thread(const struct server_config *cfg)
     pthread_mutex_unlock(&stores_lock);
     thread_store = s;
     return s;
-}
-
-static void store_discard(struct store *s)
-{
-    pthread_mutex_lock(&stores_lock);
-    for (int i = 0; i < MAX_STORES; i++)
-        if (open_stores[i] == s) open_stores[i] = NULL;
-    pthread_mutex_unlock(&stores_lock);
-    if (thread_store == s) thread_store = NULL;
-    store_close(s);
 }
 
 static void stores_close_all(void)
@@ -278,6 +279,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     collect(conn, r);
     r->store = store_for_thread(cfg);
     http_handle(r);
+    /* A connection a call broke is closed now, before this thread serves
+     * anything else (the store remembers its own failures; r->store_broken
+     * is the older hand-set flag, still set by a few handlers). */
+    if (r->store && (store_is_broken(r->store) || r->store_broken)) {
+        store_discard(r->store);
+        r->store = NULL;
+    }
     return send_reply(conn, r);
 }
 
@@ -324,7 +332,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!r->status) r->status = 499; /* client went away before an answer */
     log_request(r, secs);
     metrics_record(r->route, r->status, secs);
-    if (r->store_broken && r->store) store_discard(r->store);
     arena_free(&r->arena);
     free(r);
     *con_cls = NULL;

@@ -1,6 +1,13 @@
-/* store: dispatch from the store interface to the backend in use. */
+/* store: dispatch from the store interface to the backend in use.
+ *
+ * Every call goes through here, so here is where a connection learns it is
+ * broken (the first STORE_ERROR of any call), where a broken one refuses
+ * further work, and where a scoped transaction holds every scoped call
+ * inside it to its own tenant, whatever the backend. */
 #include "store/store.h"
+#include "util/log.h"
 
+#include <stdio.h>
 #include <string.h>
 
 int store_open(const char *path, struct store **out)
@@ -13,214 +20,346 @@ void store_close(struct store *s)
     if (s) s->ops->close(s);
 }
 
+bool store_is_broken(const struct store *s)
+{
+    return s->broken;
+}
+
+/* The backend's answer, remembered when it is STORE_ERROR. */
+static int done(struct store *s, int rc)
+{
+    if (rc == STORE_ERROR) s->broken = true;
+    return rc;
+}
+
+/* Whether a call may run. A broken connection still answers (its owner
+ * closes it after the request), except inside a scoped transaction: there a
+ * failed call may have ended the transaction under the caller's feet, and
+ * what follows must not run outside it. */
+static bool usable(struct store *s)
+{
+    return !(s->broken && s->in_tx);
+}
+
+/* A broken invariant of the interface: logged (ids only), and the
+ * connection is not used again. */
+static bool broken_invariant(struct store *s, const char *what, int64_t tenant_id)
+{
+    char extra[160];
+    snprintf(extra, sizeof extra, "\"what\":\"%s\",\"tx_tenant\":%lld,\"tenant\":%lld", what,
+             (long long)s->tx_scope.tenant_id, (long long)tenant_id);
+    log_json("error", "store invariant broken", extra);
+    s->broken = true;
+    return false;
+}
+
+/* Whether a call for tenant_id may run: inside a scoped transaction, only
+ * for the transaction's tenant. */
+static bool tenant_ok(struct store *s, int64_t tenant_id)
+{
+    if (!usable(s)) return false;
+    if (s->in_tx && tenant_id != s->tx_scope.tenant_id)
+        return broken_invariant(s, "scope other than the transaction's", tenant_id);
+    return true;
+}
+
+static bool scoped(struct store *s, const struct scope *sc)
+{
+    if (sc) return tenant_ok(s, sc->tenant_id);
+    if (usable(s)) broken_invariant(s, "no scope", 0);
+    return false;
+}
+
+/* Never on a broken connection: nothing new starts on one. */
+int store_tx_begin(struct store *s, const struct scope *sc, enum store_tx_mode mode)
+{
+    if (s->broken) return STORE_ERROR;
+    if (!sc || s->in_tx) {
+        broken_invariant(s, sc ? "nested transaction" : "transaction without a scope",
+                         sc ? sc->tenant_id : 0);
+        return STORE_ERROR;
+    }
+    int rc = done(s, s->ops->tx_begin(s, sc, mode));
+    if (rc == STORE_OK) {
+        s->in_tx = true;
+        s->tx_scope = *sc;
+    }
+    return rc;
+}
+
+int store_tx_commit(struct store *s)
+{
+    if (!usable(s)) {
+        store_tx_rollback(s); /* nothing of a broken transaction is committed */
+        return STORE_ERROR;
+    }
+    if (!s->in_tx) {
+        broken_invariant(s, "commit without a transaction", 0);
+        return STORE_ERROR;
+    }
+    s->in_tx = false; /* committed, or rolled back by a failed commit */
+    return done(s, s->ops->tx_commit(s));
+}
+
+/* Allowed on a broken connection too: undoing is always safe, and it lets
+ * the write lock go before the connection is closed. */
+int store_tx_rollback(struct store *s)
+{
+    if (!s->in_tx) {
+        if (!s->broken) broken_invariant(s, "rollback without a transaction", 0);
+        return STORE_ERROR;
+    }
+    s->in_tx = false;
+    return done(s, s->ops->tx_rollback(s));
+}
+
 int store_migrate(struct store *s, int *applied)
 {
-    return s->ops->migrate(s, applied);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->migrate(s, applied));
 }
 
 int store_schema_version(struct store *s, int *version)
 {
-    return s->ops->schema_version(s, version);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->schema_version(s, version));
 }
 
 int store_serve_mode(struct store *s)
 {
-    return s->ops->serve_mode(s);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->serve_mode(s));
 }
 
 int store_snapshot_begin(struct store *s)
 {
-    return s->ops->snapshot_begin(s);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->snapshot_begin(s));
 }
 
 int store_snapshot_end(struct store *s)
 {
-    return s->ops->snapshot_end(s);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->snapshot_end(s));
 }
 
 int store_maintain(struct store *s)
 {
-    return s->ops->maintain(s);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->maintain(s));
 }
 
 int store_meta_secret(struct store *s, const char *name, unsigned char *out, size_t n)
 {
-    return s->ops->meta_secret(s, name, out, n);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->meta_secret(s, name, out, n));
 }
 
-int store_operator_tenant_create(struct store *s, const char *name, int64_t *tenant_id)
+int store_operator_tenant_create(struct store *s, const char *name, int64_t now, int64_t *tenant_id)
 {
-    return s->ops->tenant_create(s, name, tenant_id);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->tenant_create(s, name, now, tenant_id));
 }
 
 int store_operator_tenant_exists(struct store *s, int64_t tenant_id)
 {
-    return s->ops->tenant_exists(s, tenant_id);
+    if (!tenant_ok(s, tenant_id)) return STORE_ERROR;
+    return done(s, s->ops->tenant_exists(s, tenant_id));
 }
 
 int store_operator_tenant_find(struct store *s, const char *name, int64_t *tenant_id)
 {
-    return s->ops->tenant_find(s, name, tenant_id);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->tenant_find(s, name, tenant_id));
 }
 
 int store_operator_user_add(struct store *s, int64_t tenant_id, const char *email,
-                            const char *pw_hash, int role, int64_t *user_id)
+                            const char *pw_hash, int role, int64_t now, int64_t *user_id)
 {
-    return s->ops->user_add(s, tenant_id, email, pw_hash, role, user_id);
+    if (!tenant_ok(s, tenant_id)) return STORE_ERROR;
+    return done(s, s->ops->user_add(s, tenant_id, email, pw_hash, role, now, user_id));
 }
 
 int store_operator_user_set_password(struct store *s, int64_t tenant_id, const char *email,
                                      const char *pw_hash)
 {
-    return s->ops->user_set_password(s, tenant_id, email, pw_hash);
+    if (!tenant_ok(s, tenant_id)) return STORE_ERROR;
+    return done(s, s->ops->user_set_password(s, tenant_id, email, pw_hash));
 }
 
 int store_operator_apikey_add(struct store *s, int64_t tenant_id, const unsigned char hash[32],
-                              const char *name, int64_t *key_id)
+                              const char *name, int64_t now, int64_t *key_id)
 {
-    return s->ops->apikey_add(s, tenant_id, hash, name, key_id);
+    if (!tenant_ok(s, tenant_id)) return STORE_ERROR;
+    return done(s, s->ops->apikey_add(s, tenant_id, hash, name, now, key_id));
 }
 
-int store_operator_apikey_revoke_named(struct store *s, int64_t tenant_id, const char *name)
+int store_operator_apikey_revoke_named(struct store *s, int64_t tenant_id, const char *name,
+                                       int64_t now)
 {
-    return s->ops->apikey_revoke_named(s, tenant_id, name);
+    if (!tenant_ok(s, tenant_id)) return STORE_ERROR;
+    return done(s, s->ops->apikey_revoke_named(s, tenant_id, name, now));
 }
 
 int store_directory_apikey(struct store *s, const unsigned char hash[32], struct credential *out)
 {
-    return s->ops->dir_apikey(s, hash, out);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->dir_apikey(s, hash, out));
 }
 
 int store_directory_login(struct store *s, const char *email, struct arena *a,
                           struct credential *out, const char **pw_hash)
 {
-    return s->ops->dir_login(s, email, a, out, pw_hash);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->dir_login(s, email, a, out, pw_hash));
 }
 
 int store_directory_session(struct store *s, const unsigned char hash[32], int64_t now,
                             int64_t idle_ms, struct credential *out, const char **csrf,
                             struct arena *a)
 {
-    return s->ops->dir_session(s, hash, now, idle_ms, out, csrf, a);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->dir_session(s, hash, now, idle_ms, out, csrf, a));
 }
 
 int store_directory_session_create(struct store *s, const unsigned char hash[32],
                                    const struct credential *p, const char *csrf, int64_t now,
                                    int64_t expires)
 {
-    return s->ops->dir_session_create(s, hash, p, csrf, now, expires);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->dir_session_create(s, hash, p, csrf, now, expires));
 }
 
 int store_directory_session_delete(struct store *s, const unsigned char hash[32])
 {
-    return s->ops->dir_session_delete(s, hash);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->dir_session_delete(s, hash));
 }
 
 int store_directory_failures(struct store *s, const char *subject, int64_t since, int *count)
 {
-    return s->ops->dir_failures(s, subject, since, count);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->dir_failures(s, subject, since, count));
 }
 
 int store_directory_failure_add(struct store *s, const char *subject, int64_t now)
 {
-    return s->ops->dir_failure_add(s, subject, now);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->dir_failure_add(s, subject, now));
 }
 
 int store_orders_insert(struct store *s, const struct scope *sc, const struct order_new *orders,
                         size_t n, int64_t now, int64_t *ids_out)
 {
-    return s->ops->orders_insert(s, sc, orders, n, now, ids_out);
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->orders_insert(s, sc, orders, n, now, ids_out));
 }
 
 int store_orders_get(struct store *s, const struct scope *sc, const struct order_key *keys,
                      size_t n, struct arena *a, struct order_row **rows, size_t *nrows)
 {
-    return s->ops->orders_get(s, sc, keys, n, a, rows, nrows);
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->orders_get(s, sc, keys, n, a, rows, nrows));
 }
 
 int store_orders_page(struct store *s, const struct scope *sc, const struct order_page_query *q,
                       struct arena *a, struct order_row **rows, size_t *nrows)
 {
-    return s->ops->orders_page(s, sc, q, a, rows, nrows);
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->orders_page(s, sc, q, a, rows, nrows));
 }
 
 int store_order_delete(struct store *s, const struct scope *sc, int64_t order_id)
 {
-    return s->ops->order_delete(s, sc, order_id);
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->order_delete(s, sc, order_id));
 }
 
 int store_order_set_status(struct store *s, const struct scope *sc, int64_t order_id,
                            const struct order_status_change *c)
 {
-    return s->ops->order_set_status(s, sc, order_id, c);
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->order_set_status(s, sc, order_id, c));
 }
 
 int store_tenant_name(struct store *s, const struct scope *sc, struct arena *a, const char **name)
 {
-    return s->ops->tenant_name(s, sc, a, name);
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->tenant_name(s, sc, a, name));
 }
 
 int store_tenant_settings(struct store *s, const struct scope *sc, struct arena *a,
                           struct tenant_settings *out)
 {
-    return s->ops->tenant_settings(s, sc, a, out);
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->tenant_settings(s, sc, a, out));
 }
 
 int store_operator_tenant_settings_set(struct store *s, int64_t tenant_id,
                                        const struct tenant_settings *in)
 {
-    return s->ops->tenant_settings_set(s, tenant_id, in);
+    if (!tenant_ok(s, tenant_id)) return STORE_ERROR;
+    return done(s, s->ops->tenant_settings_set(s, tenant_id, in));
 }
 
 int store_s10_reserve(struct store *s, const char *prefix, int n, int64_t *first)
 {
-    return s->ops->s10_reserve(s, prefix, n, first);
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->s10_reserve(s, prefix, n, first));
 }
 
 int store_order_apply_postage(struct store *s, const struct scope *sc, int64_t order_id,
                               const char *from_status, const struct postage *p, int64_t now)
 {
-    return s->ops->order_apply_postage(s, sc, order_id, from_status, p, now);
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->order_apply_postage(s, sc, order_id, from_status, p, now));
 }
 
 int store_orders_mark_printed(struct store *s, const struct scope *sc, const int64_t *ids, size_t n,
                               int64_t now)
 {
-    return s->ops->orders_mark_printed(s, sc, ids, n, now);
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->orders_mark_printed(s, sc, ids, n, now));
 }
 
 int store_manifest_create(struct store *s, const struct scope *sc, int64_t now, struct arena *a,
                           int64_t *manifest_no, struct order_row **rows, size_t *nrows)
 {
-    return s->ops->manifest_create(s, sc, now, a, manifest_no, rows, nrows);
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->manifest_create(s, sc, now, a, manifest_no, rows, nrows));
 }
 
 int store_manifest_get(struct store *s, const struct scope *sc, int64_t manifest_no,
                        struct arena *a, int64_t *created_at, struct order_row **rows, size_t *nrows)
 {
-    return s->ops->manifest_get(s, sc, manifest_no, a, created_at, rows, nrows);
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->manifest_get(s, sc, manifest_no, a, created_at, rows, nrows));
 }
 
 int store_return_insert(struct store *s, const struct scope *sc, const struct return_new *in,
                         int64_t now, int64_t *return_id, int64_t *linked_order)
 {
-    return s->ops->return_insert(s, sc, in, now, return_id, linked_order);
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->return_insert(s, sc, in, now, return_id, linked_order));
 }
 
 int store_return_get(struct store *s, const struct scope *sc, const char *tracking_number,
                      struct arena *a, struct return_row *out)
 {
-    return s->ops->return_get(s, sc, tracking_number, a, out);
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->return_get(s, sc, tracking_number, a, out));
 }
 
 int store_order_history(struct store *s, const struct scope *sc, int64_t order_id, struct arena *a,
                         struct order_event **events, size_t *n)
 {
-    return s->ops->order_history(s, sc, order_id, a, events, n);
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->order_history(s, sc, order_id, a, events, n));
 }
 
 int store_carriers(struct store *s, const struct scope *sc, size_t max, struct arena *a,
                    struct carrier_row **rows, size_t *n)
 {
-    return s->ops->carriers(s, sc, max, a, rows, n);
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->carriers(s, sc, max, a, rows, n));
 }

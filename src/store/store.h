@@ -9,7 +9,13 @@
  * so they stand out wherever they are called.
  *
  * Every function returns a store_rc. STORE_ERROR means the connection is no
- * longer trusted: the caller closes it instead of reusing it (wall 7). */
+ * longer trusted, and the store remembers it: every call goes through the
+ * dispatcher (store.c), which marks the connection broken on the first
+ * STORE_ERROR (store_is_broken). Its owner closes it instead of reusing it
+ * (wall 7); callers need not flag anything themselves.
+ *
+ * Times (now, expires) are Unix milliseconds, always the caller's: the
+ * store keeps no clock of its own. */
 #ifndef POSTROOM_STORE_H
 #define POSTROOM_STORE_H
 #include "domain/scope.h"
@@ -27,6 +33,10 @@ struct store;
 /* Opening and schema. path is a SQLite file path. */
 int store_open(const char *path, struct store **out);
 void store_close(struct store *s);
+/* True once a call on this connection returned STORE_ERROR (or broke an
+ * invariant of the interface, such as a scope other than the
+ * transaction's): it must be closed, never used again. */
+bool store_is_broken(const struct store *s);
 int store_migrate(struct store *s, int *applied);
 int store_schema_version(struct store *s, int *version);
 /* Server connections leave housekeeping (SQLite: WAL checkpoints, with their
@@ -40,21 +50,50 @@ int store_snapshot_begin(struct store *s);
 int store_snapshot_end(struct store *s);
 int store_maintain(struct store *s);
 
+/* A scoped transaction: every call between store_tx_begin and
+ * store_tx_commit (or store_tx_rollback) runs in one transaction, and
+ * commits or rolls back with the others. It belongs to one scope: a scoped
+ * call inside it must pass a scope for the same tenant (an operator call,
+ * the same tenant id), or it fails with STORE_ERROR and the connection is
+ * broken, since code that mixes two principals in one transaction has
+ * already gone wrong. Unscoped calls (directory, meta secret, S10 serials,
+ * tenant create and find) may run inside too. Calls inside join the
+ * transaction; each stays all or nothing within it (a call that fails
+ * undoes only its own writes, so the caller may still commit the rest or
+ * roll everything back). Transactions do not nest; one may run inside a read
+ * snapshot (store_snapshot_begin), and then takes the write lock only at its
+ * first write.
+ *
+ * STORE_TX_WRITE takes the write lock at once (SQLite: BEGIN IMMEDIATE), so
+ * a read-then-write inside cannot lose a race; STORE_TX_READ is one
+ * consistent snapshot of reads (BEGIN). A PostgreSQL backend maps begin to
+ * BEGIN [READ ONLY]; SELECT set_config('app.tenant_id', $1, true), so that
+ * row-level security holds the transaction to the same tenant. A failed
+ * commit has rolled everything back. Once a call inside has returned
+ * STORE_ERROR, the transaction can only end: every call but
+ * store_tx_rollback fails, and store_tx_commit rolls back. */
+enum store_tx_mode { STORE_TX_WRITE, STORE_TX_READ };
+int store_tx_begin(struct store *s, const struct scope *sc, enum store_tx_mode mode);
+int store_tx_commit(struct store *s);
+int store_tx_rollback(struct store *s);
+
 /* Server-wide secret material (e.g. the continuation-token key), created on
  * first use. n is at most 64. */
 int store_meta_secret(struct store *s, const char *name, unsigned char *out, size_t n);
 
 /* Operator: the command line's tenant, user and key management. */
-int store_operator_tenant_create(struct store *s, const char *name, int64_t *tenant_id);
+int store_operator_tenant_create(struct store *s, const char *name, int64_t now,
+                                 int64_t *tenant_id);
 int store_operator_tenant_exists(struct store *s, int64_t tenant_id);
 int store_operator_tenant_find(struct store *s, const char *name, int64_t *tenant_id);
 int store_operator_user_add(struct store *s, int64_t tenant_id, const char *email,
-                            const char *pw_hash, int role, int64_t *user_id);
+                            const char *pw_hash, int role, int64_t now, int64_t *user_id);
 int store_operator_user_set_password(struct store *s, int64_t tenant_id, const char *email,
                                      const char *pw_hash);
 int store_operator_apikey_add(struct store *s, int64_t tenant_id, const unsigned char hash[32],
-                              const char *name, int64_t *key_id);
-int store_operator_apikey_revoke_named(struct store *s, int64_t tenant_id, const char *name);
+                              const char *name, int64_t now, int64_t *key_id);
+int store_operator_apikey_revoke_named(struct store *s, int64_t tenant_id, const char *name,
+                                       int64_t now);
 
 /* A credential as the directory holds it: whose it is, and the role number
  * stored with a user. The store never decides what a credential may do:
@@ -140,15 +179,19 @@ struct store_ops {
     int (*serve_mode)(struct store *);
     int (*snapshot_begin)(struct store *);
     int (*snapshot_end)(struct store *);
+    int (*tx_begin)(struct store *, const struct scope *, enum store_tx_mode);
+    int (*tx_commit)(struct store *);
+    int (*tx_rollback)(struct store *);
     int (*maintain)(struct store *);
     int (*meta_secret)(struct store *, const char *, unsigned char *, size_t);
-    int (*tenant_create)(struct store *, const char *, int64_t *);
+    int (*tenant_create)(struct store *, const char *, int64_t, int64_t *);
     int (*tenant_exists)(struct store *, int64_t);
     int (*tenant_find)(struct store *, const char *, int64_t *);
-    int (*user_add)(struct store *, int64_t, const char *, const char *, int, int64_t *);
+    int (*user_add)(struct store *, int64_t, const char *, const char *, int, int64_t, int64_t *);
     int (*user_set_password)(struct store *, int64_t, const char *, const char *);
-    int (*apikey_add)(struct store *, int64_t, const unsigned char *, const char *, int64_t *);
-    int (*apikey_revoke_named)(struct store *, int64_t, const char *);
+    int (*apikey_add)(struct store *, int64_t, const unsigned char *, const char *, int64_t,
+                      int64_t *);
+    int (*apikey_revoke_named)(struct store *, int64_t, const char *, int64_t);
     int (*dir_apikey)(struct store *, const unsigned char *, struct credential *);
     int (*dir_login)(struct store *, const char *, struct arena *, struct credential *,
                      const char **);
@@ -191,8 +234,13 @@ struct store_ops {
                     struct carrier_row **, size_t *);
 };
 
+/* What the dispatcher keeps of a connection, whatever the backend (which
+ * embeds it first and zeroes it on open). */
 struct store {
     const struct store_ops *ops;
+    bool broken;           /* a call returned STORE_ERROR: close, never reuse */
+    bool in_tx;            /* inside store_tx_begin ... commit/rollback */
+    struct scope tx_scope; /* the transaction's scope */
 };
 
 /* Backends. */

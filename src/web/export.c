@@ -107,7 +107,6 @@ void web_export_csv(struct request *r)
     long count = store_snapshot_begin(r->store) == STORE_OK ? write_orders(r, &q) : -1;
     if (store_snapshot_end(r->store) != STORE_OK) count = -1;
     if (count == -1) {
-        r->store_broken = true;
         export_page(r, 503, "The export is unavailable right now. Try again shortly.");
         return;
     }

@@ -65,7 +65,6 @@ void web_signin(struct request *r)
         signin_page(r, 429, "Too many failed sign-ins. Try again later.");
         return;
     case SIGNIN_ERROR:
-        r->store_broken = true;
         signin_page(r, 503, "Sign-in is unavailable right now. Try again shortly.");
         return;
     }
@@ -73,7 +72,7 @@ void web_signin(struct request *r)
 
 void web_signout(struct request *r)
 {
-    if (session_sign_out(r->store, http_header(r, "Cookie")) == STORE_ERROR) r->store_broken = true;
+    session_sign_out(r->store, http_header(r, "Cookie")); /* a failure breaks the connection */
     http_add_header(r, "Set-Cookie", session_cookie(&r->arena, NULL));
     redirect(r, "/login");
 }
@@ -83,7 +82,6 @@ void web_home(struct request *r)
     struct scope sc = scope_of(&r->principal);
     const char *name = NULL;
     if (store_tenant_name(r->store, &sc, &r->arena, &name) == STORE_ERROR) {
-        r->store_broken = true;
         http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
         return;
     }

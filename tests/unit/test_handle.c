@@ -276,13 +276,13 @@ int main(void)
 
     int64_t t, uid;
     char hash[PASSWORD_HASH_MAX], key[APIKEY_LEN + 1];
-    CHECK_INT(store_operator_tenant_create(store, "Guards Ltd", &t), STORE_OK);
+    CHECK_INT(store_operator_tenant_create(store, "Guards Ltd", 1, &t), STORE_OK);
     CHECK(password_hash("a long enough password", hash));
-    CHECK_INT(store_operator_user_add(store, t, "std@guards.example", hash, ROLE_STANDARD, &uid),
+    CHECK_INT(store_operator_user_add(store, t, "std@guards.example", hash, ROLE_STANDARD, 1, &uid),
               STORE_OK);
-    CHECK_INT(store_operator_user_add(store, t, "adm@guards.example", hash, ROLE_ADMIN, &uid),
+    CHECK_INT(store_operator_user_add(store, t, "adm@guards.example", hash, ROLE_ADMIN, 1, &uid),
               STORE_OK);
-    CHECK_INT(apikey_create(store, t, "main", key), STORE_OK);
+    CHECK_INT(apikey_create(store, t, "main", 1, key), STORE_OK);
     char std_cookie[128], adm_cookie[128], key_header[64];
     char std_csrf[SESSION_TOKEN_LEN + 1], adm_csrf[SESSION_TOKEN_LEN + 1];
     sign_in("std@guards.example", std_cookie, sizeof std_cookie, std_csrf);

@@ -18,8 +18,8 @@ static struct order_new mk(const char *ref, const char *doc)
 static void test_orders(struct store *s)
 {
     int64_t t1, t2, ids[3];
-    CHECK_INT(store_operator_tenant_create(s, "One", &t1), STORE_OK);
-    CHECK_INT(store_operator_tenant_create(s, "Two", &t2), STORE_OK);
+    CHECK_INT(store_operator_tenant_create(s, "One", 1, &t1), STORE_OK);
+    CHECK_INT(store_operator_tenant_create(s, "Two", 1, &t2), STORE_OK);
     struct scope a = {t1}, b = {t2};
     struct order_new o1[] = {mk("SHARED", "{\"who\":\"A1\"}"), mk("A-ONLY", "{\"who\":\"A2\"}")};
     struct order_new o2[] = {mk("SHARED", "{\"who\":\"B1\"}"), mk("B-ONLY", "{\"who\":\"B2\"}"),
@@ -96,9 +96,9 @@ static void test_orders(struct store *s)
 static void test_directory(struct store *s)
 {
     int64_t t, uid;
-    CHECK_INT(store_operator_tenant_create(s, "Keys Ltd", &t), STORE_OK);
+    CHECK_INT(store_operator_tenant_create(s, "Keys Ltd", 1, &t), STORE_OK);
     char key[APIKEY_LEN + 1];
-    CHECK_INT(apikey_create(s, t, "main", key), STORE_OK);
+    CHECK_INT(apikey_create(s, t, "main", 1, key), STORE_OK);
     CHECK_INT(strlen(key), 36);
     struct principal p;
     char hdr[64];
@@ -108,12 +108,13 @@ static void test_directory(struct store *s)
     CHECK_INT(apikey_authenticate(s, key, &p), STORE_OK); /* the bare key */
     key[0] = key[0] == 'A' ? 'B' : 'A';
     CHECK_INT(apikey_authenticate(s, key, &p), STORE_NOTFOUND);
-    CHECK_INT(store_operator_apikey_revoke_named(s, t, "main"), STORE_OK);
+    CHECK_INT(store_operator_apikey_revoke_named(s, t, "main", 2), STORE_OK);
     key[0] = key[0] == 'A' ? 'B' : 'A';
     CHECK_INT(apikey_authenticate(s, key, &p), STORE_NOTFOUND); /* revoked */
 
-    CHECK_INT(store_operator_user_add(s, t, "a@example.com", "hash", ROLE_ADMIN, &uid), STORE_OK);
-    CHECK_INT(store_operator_user_add(s, t, "a@example.com", "hash", ROLE_ADMIN, &uid),
+    CHECK_INT(store_operator_user_add(s, t, "a@example.com", "hash", ROLE_ADMIN, 3, &uid),
+              STORE_OK);
+    CHECK_INT(store_operator_user_add(s, t, "a@example.com", "hash", ROLE_ADMIN, 3, &uid),
               STORE_CONFLICT);
     unsigned char h[32] = {1};
     struct credential up = {.tenant_id = t, .user_id = uid, .role = ROLE_ADMIN};

@@ -73,8 +73,8 @@ static const struct order_row *find(const struct order_row *rows, size_t n, int6
 static void test_postage_and_manifests(struct store *s)
 {
     int64_t ta, tb, ids[4];
-    store_operator_tenant_create(s, "A", &ta);
-    store_operator_tenant_create(s, "B", &tb);
+    store_operator_tenant_create(s, "A", 1, &ta);
+    store_operator_tenant_create(s, "B", 1, &tb);
     struct scope a = {ta}, b = {tb};
     struct order_new oa[] = {mk("A1"), mk("A2"), mk("A3")}, ob[] = {mk("B1")};
     struct postage created = {"TOLP24", 350, "RA000000011GB"};

@@ -25,8 +25,8 @@ static struct return_new ret(const char *tn, const char *ref, int64_t order_id)
 static void test_store_returns(struct store *s)
 {
     int64_t ta, tb, ids[2], rid, linked;
-    CHECK_INT(store_operator_tenant_create(s, "A", &ta), STORE_OK);
-    CHECK_INT(store_operator_tenant_create(s, "B", &tb), STORE_OK);
+    CHECK_INT(store_operator_tenant_create(s, "A", 1, &ta), STORE_OK);
+    CHECK_INT(store_operator_tenant_create(s, "B", 1, &tb), STORE_OK);
     struct scope a = {ta}, b = {tb};
     struct order_new oa[] = {mk("RA-1"), mk("RA-2")}, ob[] = {mk("RB-1")};
     CHECK_INT(store_orders_insert(s, &a, oa, 2, 10, ids), STORE_OK);
@@ -124,8 +124,8 @@ static void despatch(struct store *s, const struct scope *sc, int64_t id, const 
 static void test_store_carriers(struct store *s)
 {
     int64_t ta, tb, ids[4];
-    CHECK_INT(store_operator_tenant_create(s, "CA", &ta), STORE_OK);
-    CHECK_INT(store_operator_tenant_create(s, "CB", &tb), STORE_OK);
+    CHECK_INT(store_operator_tenant_create(s, "CA", 1, &ta), STORE_OK);
+    CHECK_INT(store_operator_tenant_create(s, "CB", 1, &tb), STORE_OK);
     struct scope a = {ta}, b = {tb};
     struct order_new o[] = {mk("1"), mk("2"), mk("3"), mk("4")};
     CHECK_INT(store_orders_insert(s, &a, o, 4, 10, ids), STORE_OK);

@@ -21,6 +21,9 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
+    [Q_SAVEPOINT] = "SAVEPOINT call",
+    [Q_RELEASE] = "RELEASE call",
+    [Q_ROLLBACK_TO] = "ROLLBACK TO call",
     [Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [Q_META_PUT] = "INSERT OR IGNORE INTO meta(key, value) VALUES (?1, ?2)",
     [Q_TENANT_CREATE] = "INSERT INTO tenants(name, created_at) VALUES (?1, ?2)",
@@ -96,14 +99,58 @@ int sq_exec(struct sqlite_store *s, sqlite3_stmt *st, const char *where)
     return STORE_OK;
 }
 
-int sq_tx(struct sqlite_store *s, enum stmt_id id)
+/* BEGIN, BEGIN IMMEDIATE, COMMIT, ROLLBACK or a savepoint statement by id. */
+static int sq_tx(struct sqlite_store *s, enum stmt_id id)
 {
     return sq_exec(s, stmt(s, id), "transaction");
 }
 
-void sq_rollback(struct sqlite_store *s)
+int sq_tx_begin(struct sqlite_store *s, bool write)
 {
-    if (!sqlite3_get_autocommit(s->db)) sq_tx(s, Q_ROLLBACK);
+    if (s->depth == SQ_MAX_LEVELS || (s->depth && sqlite3_get_autocommit(s->db))) {
+        /* too deep, or the transaction to join is gone (SQLite ended it) */
+        log_json("error", "store failure", "\"where\":\"transaction levels\"");
+        return STORE_ERROR;
+    }
+    enum sq_level lv = sqlite3_get_autocommit(s->db) ? SQ_OWN : write ? SQ_SAVEPOINT : SQ_JOINED;
+    if (lv != SQ_JOINED && sq_tx(s, lv == SQ_SAVEPOINT ? Q_SAVEPOINT
+                                    : write            ? Q_BEGIN_IMMEDIATE
+                                                       : Q_BEGIN) != STORE_OK)
+        return STORE_ERROR;
+    s->level[s->depth++] = lv;
+    return STORE_OK;
+}
+
+/* Undoes the innermost level. After some errors (a full disk, I/O) SQLite
+ * has already rolled the whole transaction back: then there is nothing left
+ * of our own to undo, and a savepoint is gone with the rest (an error). */
+static int tx_undo(struct sqlite_store *s, enum sq_level lv)
+{
+    switch (lv) {
+    case SQ_OWN:
+        return sqlite3_get_autocommit(s->db) ? STORE_OK : sq_tx(s, Q_ROLLBACK);
+    case SQ_SAVEPOINT:
+        if (sq_tx(s, Q_ROLLBACK_TO) != STORE_OK) return STORE_ERROR;
+        return sq_tx(s, Q_RELEASE);
+    case SQ_JOINED:
+        break;
+    }
+    return STORE_OK;
+}
+
+int sq_tx_end(struct sqlite_store *s, int rc)
+{
+    if (s->depth == 0) {
+        log_json("error", "store failure", "\"where\":\"transaction end without begin\"");
+        return STORE_ERROR;
+    }
+    enum sq_level lv = s->level[--s->depth];
+    if (rc == STORE_OK) {
+        if (lv == SQ_JOINED || sq_tx(s, lv == SQ_OWN ? Q_COMMIT : Q_RELEASE) == STORE_OK)
+            return STORE_OK;
+        rc = STORE_ERROR; /* the commit failed: what it held is rolled back */
+    }
+    return tx_undo(s, lv) == STORE_OK ? rc : STORE_ERROR;
 }
 
 const char *sq_col_text(struct arena *a, sqlite3_stmt *st, int i)
@@ -149,6 +196,8 @@ static int s_serve_mode(struct store *base)
     return STORE_OK;
 }
 
+/* A snapshot is the outermost transaction, never inside another: calls and
+ * scoped transactions made inside it join it (sq_tx_begin). */
 static int s_snapshot_begin(struct store *base)
 {
     return sq_tx(S(base), Q_BEGIN);
@@ -157,8 +206,26 @@ static int s_snapshot_begin(struct store *base)
 static int s_snapshot_end(struct store *base)
 {
     struct sqlite_store *s = S(base);
+    if (s->depth) return sq_fail(s, "snapshot end inside a transaction");
     if (sqlite3_get_autocommit(s->db)) return STORE_OK;
     return sq_tx(s, Q_COMMIT);
+}
+
+static int s_tx_begin(struct store *base, const struct scope *sc, enum store_tx_mode mode)
+{
+    (void)sc; /* the dispatcher holds every scoped call inside to the scope */
+    return sq_tx_begin(S(base), mode == STORE_TX_WRITE);
+}
+
+static int s_tx_commit(struct store *base)
+{
+    return sq_tx_end(S(base), STORE_OK);
+}
+
+/* Ends the transaction without its writes: STORE_OK once undone. */
+static int s_tx_rollback(struct store *base)
+{
+    return sq_tx_end(S(base), STORE_NOTFOUND) == STORE_NOTFOUND ? STORE_OK : STORE_ERROR;
 }
 
 /* How long a request waits for a lock another connection holds. */
@@ -213,13 +280,12 @@ static int s_migrate(struct store *base, int *applied)
         if (m->version <= version) continue;
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", m->version);
-        if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-            sqlite3_exec(s->db, m->sql, NULL, NULL, NULL) != SQLITE_OK ||
-            sqlite3_exec(s->db, pragma, NULL, NULL, NULL) != SQLITE_OK ||
-            sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-            return sq_fail(s, "migrate");
-        }
+        if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
+        int rc = sqlite3_exec(s->db, m->sql, NULL, NULL, NULL) == SQLITE_OK &&
+                         sqlite3_exec(s->db, pragma, NULL, NULL, NULL) == SQLITE_OK
+                     ? STORE_OK
+                     : sq_fail(s, "migrate");
+        if (sq_tx_end(s, rc) != STORE_OK) return STORE_ERROR;
         n++;
     }
     if (applied) *applied = n;
@@ -256,13 +322,13 @@ static int s_meta_secret(struct store *base, const char *name, unsigned char *ou
     return STORE_ERROR;
 }
 
-static int s_tenant_create(struct store *base, const char *name, int64_t *tenant_id)
+static int s_tenant_create(struct store *base, const char *name, int64_t now, int64_t *tenant_id)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = stmt(s, Q_TENANT_CREATE);
     if (!st) return STORE_ERROR;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL) * 1000);
+    sqlite3_bind_int64(st, 2, now);
     int rc = sq_exec(s, st, "tenant_create");
     if (rc == STORE_OK) *tenant_id = sqlite3_last_insert_rowid(s->db);
     return rc;
@@ -319,12 +385,12 @@ static int next_id(struct sqlite_store *s, enum stmt_id id, int64_t tenant_id, i
 }
 
 static int s_user_add(struct store *base, int64_t tenant_id, const char *email, const char *pw_hash,
-                      int role, int64_t *user_id)
+                      int role, int64_t now, int64_t *user_id)
 {
     struct sqlite_store *s = S(base);
-    int rc = sq_tx(s, Q_BEGIN_IMMEDIATE);
-    if (rc != STORE_OK) return rc;
+    if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
     int64_t uid = 0;
+    int rc;
     rc = next_id(s, Q_USER_NEXT_ID, tenant_id, &uid);
     sqlite3_stmt *st = rc == STORE_OK ? stmt(s, Q_USER_ADD) : NULL;
     if (st) {
@@ -333,7 +399,7 @@ static int s_user_add(struct store *base, int64_t tenant_id, const char *email, 
         sqlite3_bind_text(st, 3, email, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, pw_hash, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 5, (int)role);
-        sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL) * 1000);
+        sqlite3_bind_int64(st, 6, now);
         rc = sq_exec(s, st, "user_add");
     } else {
         rc = STORE_ERROR;
@@ -349,11 +415,8 @@ static int s_user_add(struct store *base, int64_t tenant_id, const char *email, 
             rc = sq_exec(s, st, "login_add");
         }
     }
-    if (rc == STORE_OK) rc = sq_tx(s, Q_COMMIT);
-    if (rc != STORE_OK)
-        sq_rollback(s);
-    else
-        *user_id = uid;
+    rc = sq_tx_end(s, rc);
+    if (rc == STORE_OK) *user_id = uid;
     return rc;
 }
 
@@ -372,12 +435,12 @@ static int s_user_set_password(struct store *base, int64_t tenant_id, const char
 }
 
 static int s_apikey_add(struct store *base, int64_t tenant_id, const unsigned char *hash,
-                        const char *name, int64_t *key_id)
+                        const char *name, int64_t now, int64_t *key_id)
 {
     struct sqlite_store *s = S(base);
-    int rc = sq_tx(s, Q_BEGIN_IMMEDIATE);
-    if (rc != STORE_OK) return rc;
+    if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
     int64_t kid = 0;
+    int rc;
     rc = next_id(s, Q_KEY_NEXT_ID, tenant_id, &kid);
     sqlite3_stmt *st = rc == STORE_OK ? stmt(s, Q_KEY_ADD) : NULL;
     if (st) {
@@ -385,27 +448,25 @@ static int s_apikey_add(struct store *base, int64_t tenant_id, const unsigned ch
         sqlite3_bind_int64(st, 2, kid);
         sqlite3_bind_blob(st, 3, hash, 32, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, name ? name : "", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL) * 1000);
+        sqlite3_bind_int64(st, 5, now);
         rc = sq_exec(s, st, "apikey_add");
     } else {
         rc = STORE_ERROR;
     }
-    if (rc == STORE_OK) rc = sq_tx(s, Q_COMMIT);
-    if (rc != STORE_OK)
-        sq_rollback(s);
-    else
-        *key_id = kid;
+    rc = sq_tx_end(s, rc);
+    if (rc == STORE_OK) *key_id = kid;
     return rc;
 }
 
-static int s_apikey_revoke_named(struct store *base, int64_t tenant_id, const char *name)
+static int s_apikey_revoke_named(struct store *base, int64_t tenant_id, const char *name,
+                                 int64_t now)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = stmt(s, Q_KEY_REVOKE_NAMED);
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, tenant_id);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL) * 1000);
+    sqlite3_bind_int64(st, 3, now);
     return sq_exec(s, st, "apikey_revoke");
 }
 
@@ -535,6 +596,9 @@ static const struct store_ops sqlite_ops = {
     .serve_mode = s_serve_mode,
     .snapshot_begin = s_snapshot_begin,
     .snapshot_end = s_snapshot_end,
+    .tx_begin = s_tx_begin,
+    .tx_commit = s_tx_commit,
+    .tx_rollback = s_tx_rollback,
     .maintain = s_maintain,
     .meta_secret = s_meta_secret,
     .tenant_create = s_tenant_create,

@@ -11,6 +11,9 @@ enum stmt_id {
     Q_BEGIN_IMMEDIATE,
     Q_COMMIT,
     Q_ROLLBACK,
+    Q_SAVEPOINT,
+    Q_RELEASE,
+    Q_ROLLBACK_TO,
     Q_META_GET,
     Q_META_PUT,
     Q_TENANT_CREATE,
@@ -64,10 +67,17 @@ enum stmt_id {
     Q_COUNT
 };
 
+/* How one level of transaction was opened: a BEGIN of its own, a savepoint
+ * inside a transaction already open, or (a read) by joining it. */
+enum sq_level { SQ_OWN, SQ_SAVEPOINT, SQ_JOINED };
+#define SQ_MAX_LEVELS 4
+
 struct sqlite_store {
     struct store base;
     sqlite3 *db;
-    sqlite3_stmt *stmt[Q_COUNT]; /* prepared once per connection, on first use */
+    sqlite3_stmt *stmt[Q_COUNT];        /* prepared once per connection, on first use */
+    enum sq_level level[SQ_MAX_LEVELS]; /* the open levels, outermost first */
+    int depth;
 };
 
 static inline struct sqlite_store *S(struct store *s)
@@ -81,9 +91,15 @@ int sq_fail(struct sqlite_store *s, const char *where);
 sqlite3_stmt *sq_stmt(struct sqlite_store *s, enum stmt_id id, const char *sql);
 /* Steps a statement whose rows are not needed; STORE_CONFLICT on a constraint. */
 int sq_exec(struct sqlite_store *s, sqlite3_stmt *st, const char *where);
-/* BEGIN, BEGIN IMMEDIATE, COMMIT or ROLLBACK by id. */
-int sq_tx(struct sqlite_store *s, enum stmt_id id);
-void sq_rollback(struct sqlite_store *s);
+/* Opens a level of transaction around a call (or a scoped transaction):
+ * BEGIN IMMEDIATE for a write (BEGIN for a read) when none is open; inside
+ * one (a scoped transaction or a read snapshot) a write takes a savepoint,
+ * so that the call stays all or nothing within it, and a read joins it. */
+int sq_tx_begin(struct sqlite_store *s, bool write);
+/* Ends the innermost level with the call's result: STORE_OK commits (or
+ * releases the savepoint), anything else rolls it back; returns rc, or
+ * STORE_ERROR when the commit or the rollback failed. */
+int sq_tx_end(struct sqlite_store *s, int rc);
 const char *sq_col_text(struct arena *a, sqlite3_stmt *st, int i);
 void sq_bind_text_opt(sqlite3_stmt *st, int i, const char *v);
 

@@ -62,23 +62,23 @@ int sq_orders_insert(struct store *base, const struct scope *sc, const struct or
 {
     struct sqlite_store *s = S(base);
     if (n == 0) return STORE_OK;
-    int rc = sq_tx(s, Q_BEGIN_IMMEDIATE);
-    if (rc != STORE_OK) return rc;
+    if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
+    int rc = STORE_ERROR;
     sqlite3_stmt *st = stmt(s, Q_ORDER_ALLOC);
     int64_t first = 0;
-    if (!st) goto fail;
+    if (!st) goto done;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)n);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) first = sqlite3_column_int64(st, 0);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) first = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    if (rc != SQLITE_ROW) {
-        sq_rollback(s);
-        return rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(s, "order_alloc");
+    if (step != SQLITE_ROW) {
+        rc = step == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(s, "order_alloc");
+        goto done;
     }
     for (size_t i = 0; i < n; i++) {
         st = stmt(s, Q_ORDER_INSERT);
-        if (!st) goto fail;
+        if (!st) goto done;
         sqlite3_bind_int64(st, 1, sc->tenant_id);
         sqlite3_bind_int64(st, 2, first + (int64_t)i);
         sq_bind_text_opt(st, 3, orders[i].reference);
@@ -96,15 +96,13 @@ int sq_orders_insert(struct store *base, const struct scope *sc, const struct or
             sqlite3_bind_text(st, 10, p->tracking_number, -1, SQLITE_STATIC);
         }
         sq_bind_text_opt(st, 11, orders[i].channel);
-        if (sq_exec(s, st, "order_insert") != STORE_OK) goto fail;
+        if (sq_exec(s, st, "order_insert") != STORE_OK) goto done;
         ids_out[i] = first + (int64_t)i;
-        if (p && sq_postage_issue(s, sc, ids_out[i], p, now) != STORE_OK) goto fail;
+        if (p && sq_postage_issue(s, sc, ids_out[i], p, now) != STORE_OK) goto done;
     }
-    if (sq_tx(s, Q_COMMIT) != STORE_OK) goto fail;
-    return STORE_OK;
-fail:
-    sq_rollback(s);
-    return STORE_ERROR;
+    rc = STORE_OK;
+done:
+    return sq_tx_end(s, rc);
 }
 void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r)
 {
@@ -157,18 +155,19 @@ int sq_orders_get(struct store *base, const struct scope *sc, const struct order
     size_t n = 0, cap = 0;
     *rows = NULL;
     /* several keys are read in one transaction so they see one snapshot */
-    bool in_tx = nkeys > 1 && sqlite3_get_autocommit(s->db);
-    if (in_tx && sq_tx(s, Q_BEGIN) != STORE_OK) return STORE_ERROR;
+    bool tx = nkeys > 1;
+    if (tx && sq_tx_begin(s, false) != STORE_OK) return STORE_ERROR;
+    int rc = STORE_ERROR;
     for (size_t k = 0; k < nkeys; k++) {
         sqlite3_stmt *st = stmt(s, keys[k].id > 0 ? Q_ORDER_BY_ID : Q_ORDER_BY_REF);
-        if (!st) goto fail;
+        if (!st) goto done;
         sqlite3_bind_int64(st, 1, sc->tenant_id);
         if (keys[k].id > 0)
             sqlite3_bind_int64(st, 2, keys[k].id);
         else
             sqlite3_bind_text(st, 2, keys[k].reference, -1, SQLITE_STATIC);
         size_t before = n;
-        if (sq_collect_orders(s, st, a, rows, &n, &cap) != STORE_OK) goto fail;
+        if (sq_collect_orders(s, st, a, rows, &n, &cap) != STORE_OK) goto done;
         /* drop rows already returned for an earlier key */
         for (size_t i = before; i < n;) {
             bool dup = false;
@@ -180,12 +179,11 @@ int sq_orders_get(struct store *base, const struct scope *sc, const struct order
                 i++;
         }
     }
-    if (in_tx && sq_tx(s, Q_COMMIT) != STORE_OK) goto fail;
-    *nrows = n;
-    return STORE_OK;
-fail:
-    sq_rollback(s);
-    return STORE_ERROR;
+    rc = STORE_OK;
+done:
+    if (tx) rc = sq_tx_end(s, rc);
+    if (rc == STORE_OK) *nrows = n;
+    return rc;
 }
 int sq_orders_page(struct store *base, const struct scope *sc, const struct order_page_query *q,
                    struct arena *a, struct order_row **rows, size_t *nrows)
@@ -223,7 +221,7 @@ int sq_orders_page(struct store *base, const struct scope *sc, const struct orde
 int sq_order_delete(struct store *base, const struct scope *sc, int64_t order_id)
 {
     struct sqlite_store *s = S(base);
-    if (sq_tx(s, Q_BEGIN_IMMEDIATE) != STORE_OK) return STORE_ERROR;
+    if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
     int64_t now = (int64_t)time(NULL) * 1000;
     int rc = sq_postage_void(s, sc, order_id, now);
     sqlite3_stmt *st = rc == STORE_OK ? stmt(s, Q_ORDER_DELETE) : NULL;
@@ -235,9 +233,7 @@ int sq_order_delete(struct store *base, const struct scope *sc, int64_t order_id
     } else if (rc == STORE_OK) {
         rc = STORE_ERROR;
     }
-    if (rc == STORE_OK) rc = sq_tx(s, Q_COMMIT);
-    if (rc != STORE_OK) sq_rollback(s);
-    return rc;
+    return sq_tx_end(s, rc);
 }
 
 /* One compare-and-set on the status the order had when it was read; going
@@ -246,7 +242,7 @@ int sq_order_set_status(struct store *base, const struct scope *sc, int64_t orde
                         const struct order_status_change *c)
 {
     struct sqlite_store *s = S(base);
-    if (sq_tx(s, Q_BEGIN_IMMEDIATE) != STORE_OK) return STORE_ERROR;
+    if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
     int rc = c->clear_label ? sq_postage_void(s, sc, order_id, c->now) : STORE_OK;
     sqlite3_stmt *st = rc == STORE_OK ? stmt(s, Q_ORDER_SET_STATUS) : NULL;
     if (st) {
@@ -266,9 +262,7 @@ int sq_order_set_status(struct store *base, const struct scope *sc, int64_t orde
     } else if (rc == STORE_OK) {
         rc = STORE_ERROR;
     }
-    if (rc == STORE_OK) rc = sq_tx(s, Q_COMMIT);
-    if (rc != STORE_OK) sq_rollback(s);
-    return rc;
+    return sq_tx_end(s, rc);
 }
 
 /* Records an issued tracking number and its charge. */

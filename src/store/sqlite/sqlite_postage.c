@@ -91,7 +91,7 @@ int sq_tenant_settings_set(struct store *base, int64_t tenant_id, const struct t
 int sq_s10_reserve(struct store *base, const char *prefix, int n, int64_t *first)
 {
     struct sqlite_store *s = S(base);
-    if (n < 1 || sq_tx(s, Q_BEGIN_IMMEDIATE) != STORE_OK) return STORE_ERROR;
+    if (n < 1 || sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
     sqlite3_stmt *st = stmt(s, Q_S10_INIT);
     int rc = STORE_ERROR;
     if (st) {
@@ -109,16 +109,14 @@ int sq_s10_reserve(struct store *base, const char *prefix, int n, int64_t *first
     } else if (rc == STORE_OK) {
         rc = STORE_ERROR;
     }
-    if (rc == STORE_OK) rc = sq_tx(s, Q_COMMIT);
-    if (rc != STORE_OK) sq_rollback(s);
-    return rc;
+    return sq_tx_end(s, rc);
 }
 
 int sq_order_apply_postage(struct store *base, const struct scope *sc, int64_t order_id,
                            const char *from_status, const struct postage *p, int64_t now)
 {
     struct sqlite_store *s = S(base);
-    if (sq_tx(s, Q_BEGIN_IMMEDIATE) != STORE_OK) return STORE_ERROR;
+    if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
     sqlite3_stmt *st = stmt(s, Q_ORDER_APPLY_POSTAGE);
     int rc = STORE_ERROR;
     if (st) {
@@ -133,16 +131,14 @@ int sq_order_apply_postage(struct store *base, const struct scope *sc, int64_t o
         if (rc == STORE_OK && sqlite3_changes(s->db) == 0) rc = STORE_CONFLICT;
     }
     if (rc == STORE_OK) rc = sq_postage_issue(s, sc, order_id, p, now);
-    if (rc == STORE_OK) rc = sq_tx(s, Q_COMMIT);
-    if (rc != STORE_OK) sq_rollback(s);
-    return rc;
+    return sq_tx_end(s, rc);
 }
 
 int sq_orders_mark_printed(struct store *base, const struct scope *sc, const int64_t *ids, size_t n,
                            int64_t now)
 {
     struct sqlite_store *s = S(base);
-    if (sq_tx(s, Q_BEGIN_IMMEDIATE) != STORE_OK) return STORE_ERROR;
+    if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
     int rc = STORE_OK;
     for (size_t i = 0; i < n && rc == STORE_OK; i++) {
         sqlite3_stmt *st = stmt(s, Q_ORDER_MARK_PRINTED);
@@ -155,9 +151,7 @@ int sq_orders_mark_printed(struct store *base, const struct scope *sc, const int
         sqlite3_bind_int64(st, 3, now);
         rc = sq_exec(s, st, "mark_printed");
     }
-    if (rc == STORE_OK) rc = sq_tx(s, Q_COMMIT);
-    if (rc != STORE_OK) sq_rollback(s);
-    return rc;
+    return sq_tx_end(s, rc);
 }
 
 static int manifest_orders(struct sqlite_store *s, const struct scope *sc, int64_t no,
@@ -178,7 +172,7 @@ int sq_manifest_create(struct store *base, const struct scope *sc, int64_t now, 
                        int64_t *manifest_no, struct order_row **rows, size_t *nrows)
 {
     struct sqlite_store *s = S(base);
-    if (sq_tx(s, Q_BEGIN_IMMEDIATE) != STORE_OK) return STORE_ERROR;
+    if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
     int rc = STORE_ERROR;
     sqlite3_stmt *st = stmt(s, Q_MANIFEST_NEXT);
     int64_t no = 0;
@@ -208,11 +202,8 @@ int sq_manifest_create(struct store *base, const struct scope *sc, int64_t now, 
         rc = sq_exec(s, st, "manifest_insert");
     }
     if (rc == STORE_OK) rc = manifest_orders(s, sc, no, a, rows, nrows);
-    if (rc == STORE_OK) rc = sq_tx(s, Q_COMMIT);
-    if (rc != STORE_OK)
-        sq_rollback(s); /* the manifest number is not used up either */
-    else
-        *manifest_no = no;
+    rc = sq_tx_end(s, rc); /* on failure the manifest number is not used up either */
+    if (rc == STORE_OK) *manifest_no = no;
     return rc;
 }
 
@@ -220,8 +211,7 @@ int sq_manifest_get(struct store *base, const struct scope *sc, int64_t manifest
                     struct arena *a, int64_t *created_at, struct order_row **rows, size_t *nrows)
 {
     struct sqlite_store *s = S(base);
-    bool own_tx = sqlite3_get_autocommit(s->db);
-    if (own_tx && sq_tx(s, Q_BEGIN) != STORE_OK) return STORE_ERROR;
+    if (sq_tx_begin(s, false) != STORE_OK) return STORE_ERROR;
     sqlite3_stmt *st = stmt(s, Q_MANIFEST_GET);
     int rc = STORE_ERROR;
     if (st) {
@@ -235,11 +225,5 @@ int sq_manifest_get(struct store *base, const struct scope *sc, int64_t manifest
                                    : sq_fail(s, "manifest_get");
     }
     if (rc == STORE_OK) rc = manifest_orders(s, sc, manifest_no, a, rows, nrows);
-    if (own_tx) {
-        if (rc == STORE_ERROR)
-            sq_rollback(s);
-        else if (sq_tx(s, Q_COMMIT) != STORE_OK)
-            rc = STORE_ERROR;
-    }
-    return rc;
+    return sq_tx_end(s, rc);
 }

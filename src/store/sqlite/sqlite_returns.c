@@ -90,7 +90,7 @@ int sq_return_insert(struct store *base, const struct scope *sc, const struct re
 {
     struct sqlite_store *s = S(base);
     *linked_order = 0;
-    if (sq_tx(s, Q_BEGIN_IMMEDIATE) != STORE_OK) return STORE_ERROR;
+    if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
     int64_t oid = 0;
     int rc = STORE_OK;
     if (in->order_id > 0) {
@@ -101,13 +101,9 @@ int sq_return_insert(struct store *base, const struct scope *sc, const struct re
     if (rc == STORE_OK) rc = insert_return(s, sc, in, now, oid, return_id);
     if (rc == STORE_OK && oid)
         rc = add_history(s, sc, oid, now, in->history ? in->history : "Return created", *return_id);
-    if (rc == STORE_OK) rc = sq_tx(s, Q_COMMIT);
-    if (rc != STORE_OK) {
-        sq_rollback(s);
-        return rc;
-    }
-    *linked_order = oid;
-    return STORE_OK;
+    rc = sq_tx_end(s, rc);
+    if (rc == STORE_OK) *linked_order = oid;
+    return rc;
 }
 
 int sq_return_get(struct store *base, const struct scope *sc, const char *tracking_number,
