@@ -20,12 +20,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static const char *const order_json =
-    "{\"orderReference\":\"%s\",\"recipient\":{\"address\":{\"fullName\":\"Zo\xc3\xab "
-    "Brien\",\"addressLine1\":\"1 High St\",\"city\":\"London\",\"postcode\":\"SW1A 1AA\","
-    "\"countryCode\":\"GB\"}},\"orderDate\":\"2026-11-29T11:00:00Z\",\"subtotal\":10.5,"
-    "\"shippingCostCharged\":2.99,\"total\":13.49,"
-    "\"packages\":[{\"weightInGrams\":500,\"packageFormatIdentifier\":\"smallParcel\"}]}";
+/* One CreateOrderRequest item; %s is its reference. */
+#define ORDER_JSON                                                                                 \
+    "{\"orderReference\":\"%s\",\"recipient\":{\"address\":{\"fullName\":\"Zo\xc3\xab "            \
+    "Brien\",\"addressLine1\":\"1 High St\",\"city\":\"London\",\"postcode\":\"SW1A 1AA\","        \
+    "\"countryCode\":\"GB\"}},\"orderDate\":\"2026-11-29T11:00:00Z\",\"subtotal\":10.5,"           \
+    "\"shippingCostCharged\":2.99,\"total\":13.49,"                                                \
+    "\"packages\":[{\"weightInGrams\":500,\"packageFormatIdentifier\":\"smallParcel\"}]}"
 
 /* --- the lying store ------------------------------------------------------ */
 
@@ -94,7 +95,7 @@ static void request_for(struct request *r, struct store *s, int64_t tenant, cons
 static bool post_orders(struct store *s, int64_t tenant, const char *ref, struct request *r)
 {
     char item[1024], body[1200];
-    snprintf(item, sizeof item, order_json, ref);
+    snprintf(item, sizeof item, ORDER_JSON, ref);
     snprintf(body, sizeof body, "{\"items\":[%s]}", item);
     request_for(r, s, tenant, "POST", "application/json", body, strlen(body));
     api_orders_create(r);
@@ -142,7 +143,7 @@ static void test_batch_row(struct store *s, int64_t ta, int64_t tb)
     struct arena ar;
     arena_init(&ar);
     char text[1024];
-    snprintf(text, sizeof text, order_json, "BATCH-1");
+    snprintf(text, sizeof text, ORDER_JSON, "BATCH-1");
     json_t *item = json_loads(text, 0, NULL);
     const json_t *items[] = {item};
     struct service_ctx c = {s, {ta}, &ar, NULL, 1000};
