@@ -1,6 +1,7 @@
 /* api: handlers of /api/v1, one file per resource. Each handler reads the
- * request, calls domain/ and store/ with the principal's scope, and writes
- * the spec's answer. Handlers never call each other. */
+ * request, calls a use case (service/) or domain/ and store/ with the
+ * principal's scope, claims every record it writes out, and writes the
+ * spec's answer. Handlers never call each other. */
 #ifndef POSTROOM_API_H
 #define POSTROOM_API_H
 #include "http/request.h"
@@ -32,6 +33,10 @@ json_t *api_json_body(struct request *r);
 /* Answers 500 for a failed store call (a STORE_ERROR has already marked the
  * connection broken in the store itself). */
 void api_store_failed(struct request *r);
+/* A use case's document refused a record of another tenant
+ * (SERVICE_FOREIGN_RECORD): marks the answer for the egress check to
+ * withhold as an incident, whatever the handler writes next. */
+void api_foreign_record(struct request *r);
 /* The {orderIdentifiers} path parameter, or -1 after answering the spec's
  * 400 (an array of OrderErrorResponse). */
 struct order_key;
@@ -43,12 +48,6 @@ bool api_find_orders(struct request *r, struct order_row **rows, size_t *n);
 
 /* labels.c */
 void api_orders_label(struct request *r);
-/* Renders the postage labels of orders that have postage into out (with
- * returns labels and customs forms on request) and marks them printed.
- * Answers nothing itself: the caller decides what a failure means. */
-enum label_rc { LABEL_OK, LABEL_STORE_FAILED, LABEL_DRAW_FAILED };
-enum label_rc api_render_labels(struct request *r, const struct order_row *rows, size_t n,
-                                bool returns, bool customs, struct buf *out);
 
 /* manifests.c */
 void api_manifests_create(struct request *r);

@@ -44,6 +44,12 @@ void api_store_failed(struct request *r)
     http_error(r, 500, "InternalError", "The request could not be completed.");
 }
 
+void api_foreign_record(struct request *r)
+{
+    r->egress_violation = true;
+    r->egress_foreign_tenant = -1;
+}
+
 /* The spec's 400 for a bad identifier list: an array of OrderErrorResponse
  * (the item in channelOrderReference), or for DELETE of OrderErrorInfo (in
  * orderReference). */

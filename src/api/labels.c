@@ -1,23 +1,27 @@
-/* labels: GET /orders/{orderIdentifiers}/label, and the label returned by
- * POST /orders when label.includeLabelInResponse asks for it.
+/* labels: GET /orders/{orderIdentifiers}/label.
  *
  * One PDF for up to 100 orders in the business's layout (6x4 or A4): postage
  * labels (with returns labels and customs forms on request), despatch notes,
- * CN22 or CN23. Every order is claimed for the egress check, and the
- * document layer refuses records of any tenant but the one it was begun for. */
+ * CN22 or CN23, drawn by the use case (service/labels.c). Here: the query,
+ * which orders may have the document asked for (the spec's 400), the claim
+ * of every order for the egress check, and the answer. */
 #include "api/api.h"
 #include "domain/customs_rule.h"
-#include "documents/paperwork.h"
-#include "domain/s10.h"
 #include "domain/status.h"
 #include "http/server.h"
-#include "store/store.h"
-#include "util/timefmt.h"
+#include "service/labels.h"
 
 #include <string.h>
 #include <strings.h>
 
 enum doc_kind { KIND_LABEL, KIND_DESPATCH, KIND_CN22, KIND_CN23 };
+
+static enum service_paperwork paperwork_of(enum doc_kind kind)
+{
+    return kind == KIND_DESPATCH ? SERVICE_DESPATCH_NOTE
+           : kind == KIND_CN22   ? SERVICE_CN22
+                                 : SERVICE_CN23;
+}
 
 /* The spec's 400 for the label endpoint: an array of OrderErrorResponse. */
 static void order_errors_open(struct jw *w, struct buf *b, struct arena *a)
@@ -36,96 +40,6 @@ static void order_error(struct jw *w, const struct order_row *row, const char *c
     jw_kstr(w, "code", code);
     jw_kstr(w, "message", message);
     jw_obj_close(w);
-}
-
-/* The business's settings and name, needed by every document. */
-static bool load_context(struct request *r, struct tenant_settings *ts, const char **name)
-{
-    struct scope sc = scope_of(&r->principal);
-    if (store_tenant_settings(r->store, &sc, &r->arena, ts) != STORE_OK ||
-        store_tenant_name(r->store, &sc, &r->arena, name) != STORE_OK) {
-        r->store_broken = true;
-        return false;
-    }
-    return true;
-}
-
-static enum doc_layout layout_of(const struct tenant_settings *ts)
-{
-    return ts->label_layout && !strcmp(ts->label_layout, "A4") ? DOC_LAYOUT_A4 : DOC_LAYOUT_6X4;
-}
-
-/* Builds the shipments of rows, with a returns tracking number each when
- * asked. */
-static enum label_rc shipments(struct request *r, const struct order_row *rows, size_t n,
-                               bool returns, const struct tenant_settings *ts, const char *name,
-                               struct doc_shipment **out)
-{
-    struct doc_shipment *s = arena_alloc(&r->arena, (n ? n : 1) * sizeof *s);
-    int64_t serial = 0;
-    /* returns labels travel on the tariff's first return service (Tracked
-     * Returns 24), with their own S10 numbers of its prefix */
-    const struct tariff_return_service *rs = tariff_return_at(r->cfg->tariff, 0);
-    if (returns && !rs) return LABEL_DRAW_FAILED;
-    if (returns && store_s10_reserve(r->store, rs->s10_prefix, (int)n, &serial) != STORE_OK) {
-        r->store_broken = true;
-        return LABEL_STORE_FAILED;
-    }
-    for (size_t i = 0; i < n; i++) {
-        http_egress_claim(r, rows[i].tenant_id);
-        if (!paperwork_shipment(&rows[i], ts, name, r->cfg->tariff, &r->arena, &s[i]))
-            return LABEL_DRAW_FAILED;
-        if (returns) {
-            char *tn = arena_alloc(&r->arena, S10_LEN + 1);
-            s10_format(tn, rs->s10_prefix, (uint32_t)(serial + (int64_t)i));
-            s[i].returns_tracking_number = tn;
-            s[i].returns_service_code = rs->code;
-            s[i].returns_service_name = rs->name;
-        }
-    }
-    *out = s;
-    return LABEL_OK;
-}
-
-/* A document that refused a record of another tenant: withheld by the
- * egress check as an incident. */
-static enum label_rc drawn(struct request *r, enum doc_rc rc)
-{
-    if (rc == DOC_OK) return LABEL_OK;
-    if (rc == DOC_ERR_TENANT) {
-        r->egress_violation = true;
-        r->egress_foreign_tenant = -1;
-    }
-    return LABEL_DRAW_FAILED;
-}
-
-enum label_rc api_render_labels(struct request *r, const struct order_row *rows, size_t n,
-                                bool returns, bool customs, struct buf *out)
-{
-    struct tenant_settings ts;
-    const char *name;
-    struct doc_shipment *s;
-    if (!load_context(r, &ts, &name)) return LABEL_STORE_FAILED;
-    enum label_rc lr = shipments(r, rows, n, returns, &ts, name, &s);
-    if (lr != LABEL_OK) return lr;
-    struct doc *d =
-        doc_begin(r->cfg->fonts, r->principal.tenant_id, layout_of(&ts), "Postage labels", out);
-    for (size_t i = 0; i < n; i++) {
-        doc_add_label(d, &s[i]);
-        if (returns) doc_add_returns_label(d, &s[i]);
-        if (customs && paperwork_international(&s[i])) doc_add_customs(d, &s[i]);
-    }
-    lr = drawn(r, doc_end(d, NULL));
-    if (lr != LABEL_OK) return lr;
-    int64_t *ids = arena_alloc(&r->arena, (n ? n : 1) * sizeof *ids);
-    for (size_t i = 0; i < n; i++)
-        ids[i] = rows[i].order_id;
-    struct scope sc = scope_of(&r->principal);
-    if (store_orders_mark_printed(r->store, &sc, ids, n, time_now_ms()) != STORE_OK) {
-        r->store_broken = true;
-        return LABEL_STORE_FAILED;
-    }
-    return LABEL_OK;
 }
 
 /* Whether the order's customs declaration can be drawn; if not, says why
@@ -171,12 +85,17 @@ static bool customs_ready(struct request *r, struct jw *ew, const struct order_r
     return ok;
 }
 
-static void label_failed(struct request *r, enum label_rc lr)
+/* A document that could not be produced: a failed store call, or a drawing
+ * that failed. One that refused a record of another tenant is withheld by
+ * the egress check as an incident. */
+static void document_failed(struct request *r, enum service_rc rc)
 {
-    if (lr == LABEL_STORE_FAILED)
+    if (rc == SERVICE_STORE_ERROR) {
         api_store_failed(r);
-    else
-        http_error(r, 500, "InternalError", "The document could not be produced.");
+        return;
+    }
+    if (rc == SERVICE_FOREIGN_RECORD) api_foreign_record(r);
+    http_error(r, 500, "InternalError", "The document could not be produced.");
 }
 
 /* "true"/"false" (any case); absent gives dflt; anything else is invalid. */
@@ -251,38 +170,14 @@ void api_orders_label(struct request *r)
         http_reply_json(r, 400);
         return;
     }
-    if (kind == KIND_LABEL) {
-        enum label_rc lr = api_render_labels(r, rows, n, returns, customs, &r->out);
-        if (lr != LABEL_OK) {
-            label_failed(r, lr);
-            return;
-        }
-    } else {
-        struct tenant_settings ts;
-        const char *name;
-        struct doc_shipment *s;
-        enum label_rc lr = load_context(r, &ts, &name) ? LABEL_OK : LABEL_STORE_FAILED;
-        if (lr == LABEL_OK) lr = shipments(r, rows, n, false, &ts, name, &s);
-        if (lr != LABEL_OK) {
-            label_failed(r, lr);
-            return;
-        }
-        const char *title = kind == KIND_DESPATCH ? "Despatch notes" : "Customs declarations";
-        struct doc *d =
-            doc_begin(r->cfg->fonts, r->principal.tenant_id, layout_of(&ts), title, &r->out);
-        for (size_t i = 0; i < n; i++) {
-            if (kind == KIND_DESPATCH)
-                doc_add_despatch_note(d, &s[i]);
-            else if (kind == KIND_CN22)
-                doc_add_cn22(d, &s[i]);
-            else
-                doc_add_cn23(d, &s[i]);
-        }
-        lr = drawn(r, doc_end(d, NULL));
-        if (lr != LABEL_OK) {
-            label_failed(r, lr);
-            return;
-        }
+    struct service_ctx c = api_service_ctx(r);
+    enum service_rc rc =
+        kind == KIND_LABEL
+            ? service_render_labels(&c, r->cfg->fonts, rows, n, returns, customs, &r->out)
+            : service_render_paperwork(&c, r->cfg->fonts, paperwork_of(kind), rows, n, &r->out);
+    if (rc != SERVICE_OK) {
+        document_failed(r, rc);
+        return;
     }
     http_add_header(r, "Content-Disposition", "inline; filename=\"labels.pdf\"");
     http_reply(r, 200, "application/pdf");

@@ -4,14 +4,13 @@
  * Manifesting takes every eligible order of the caller's business (label
  * generated or despatched, in no manifest yet) into one numbered manifest in
  * one transaction; the collection receipt is drawn from the manifest's
- * orders each time it is asked for. Errors go through http_error, which
+ * orders each time it is asked for (the use case: service/manifests.c).
+ * Here: the identifier, the claims, the answer. Errors go through http_error, which
  * writes the spec's ManifestErrorsResponse for 400 and 500 on these routes
  * (error_shape.c) and ErrorResponse otherwise (404). */
 #include "api/api.h"
-#include "documents/paperwork.h"
 #include "http/server.h"
-#include "store/store.h"
-#include "util/timefmt.h"
+#include "service/manifests.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -34,48 +33,32 @@ static bool manifest_number(struct request *r, int64_t *no)
     return true;
 }
 
-/* Draws the manifest and answers {manifestNumber[, status], documentPdf}. */
-static void answer(struct request *r, int status, int64_t no, int64_t created,
-                   const struct order_row *rows, size_t n, bool with_status)
+/* Answers {manifestNumber[, status], documentPdf} for what the use case
+ * did, or 500 when it failed. Every order it read is claimed, whatever the
+ * outcome. */
+static void answer(struct request *r, enum service_rc rc, const struct service_manifest *m,
+                   int status, bool with_status)
 {
-    struct scope sc = scope_of(&r->principal);
-    struct tenant_settings ts;
-    const char *name;
-    if (store_tenant_settings(r->store, &sc, &r->arena, &ts) != STORE_OK ||
-        store_tenant_name(r->store, &sc, &r->arena, &name) != STORE_OK) {
+    for (size_t i = 0; i < m->n; i++)
+        http_egress_claim(r, m->rows[i].tenant_id);
+    if (rc == SERVICE_STORE_ERROR) {
         api_store_failed(r);
         return;
     }
-    for (size_t i = 0; i < n; i++)
-        http_egress_claim(r, rows[i].tenant_id);
-    struct doc_manifest m;
-    if (!paperwork_manifest(sc.tenant_id, no, created, rows, n, &ts, name, r->cfg->tariff,
-                            &r->arena, &m)) {
+    if (rc != SERVICE_OK) {
+        if (rc == SERVICE_FOREIGN_RECORD) api_foreign_record(r);
         http_error(r, 500, "InternalError", "The manifest could not be produced.");
         return;
     }
-    struct buf pdf;
-    buf_init(&pdf, &r->arena);
-    struct doc *d = doc_begin(r->cfg->fonts, sc.tenant_id, DOC_LAYOUT_A4, "Manifest", &pdf);
-    doc_add_manifest(d, &m);
-    enum doc_rc rc = doc_end(d, NULL);
-    if (rc != DOC_OK) {
-        if (rc == DOC_ERR_TENANT) {
-            r->egress_violation = true;
-            r->egress_foreign_tenant = -1;
-        }
-        http_error(r, 500, "InternalError", "The manifest could not be produced.");
-        return;
-    }
-    size_t b64len = sodium_base64_encoded_len(pdf.len, sodium_base64_VARIANT_ORIGINAL);
+    size_t b64len = sodium_base64_encoded_len(m->pdf.len, sodium_base64_VARIANT_ORIGINAL);
     char *b64 = arena_alloc(&r->arena, b64len);
-    sodium_bin2base64(b64, b64len, (const unsigned char *)pdf.data, pdf.len,
+    sodium_bin2base64(b64, b64len, (const unsigned char *)m->pdf.data, m->pdf.len,
                       sodium_base64_VARIANT_ORIGINAL);
     buf_init(&r->out, &r->arena);
     struct jw w;
     jw_init(&w, &r->out);
     jw_obj_open(&w);
-    jw_kint(&w, "manifestNumber", no);
+    jw_kint(&w, "manifestNumber", m->number);
     if (with_status) jw_kstr(&w, "status", "Completed");
     jw_kstr(&w, "documentPdf", b64);
     jw_obj_close(&w);
@@ -90,40 +73,27 @@ void api_manifests_create(struct request *r)
         if (!body) return;
         json_decref(body);
     }
-    struct scope sc = scope_of(&r->principal);
-    int64_t no, now = time_now_ms();
-    struct order_row *rows;
-    size_t n;
-    int rc = store_manifest_create(r->store, &sc, now, &r->arena, &no, &rows, &n);
-    if (rc == STORE_NOTFOUND) {
+    struct service_ctx c = api_service_ctx(r);
+    struct service_manifest m;
+    enum service_rc rc = service_manifest_create(&c, r->cfg->fonts, &m);
+    if (rc == SERVICE_NOTFOUND)
         http_error(r, 400, "NoEligibleOrders",
                    "There are no orders with labels generated or despatched to manifest.");
-        return;
-    }
-    if (rc != STORE_OK) {
-        api_store_failed(r);
-        return;
-    }
-    answer(r, 201, no, now, rows, n, false);
+    else
+        answer(r, rc, &m, 201, false);
 }
 
 static void existing(struct request *r, int status, bool with_status)
 {
-    int64_t no, created;
+    int64_t no;
     if (!manifest_number(r, &no)) return;
-    struct scope sc = scope_of(&r->principal);
-    struct order_row *rows;
-    size_t n;
-    int rc = store_manifest_get(r->store, &sc, no, &r->arena, &created, &rows, &n);
-    if (rc == STORE_NOTFOUND) {
+    struct service_ctx c = api_service_ctx(r);
+    struct service_manifest m;
+    enum service_rc rc = service_manifest_redraw(&c, r->cfg->fonts, no, &m);
+    if (rc == SERVICE_NOTFOUND)
         http_error(r, 404, "ManifestNotFound", "No such manifest.");
-        return;
-    }
-    if (rc != STORE_OK) {
-        api_store_failed(r);
-        return;
-    }
-    answer(r, status, no, created, rows, n, with_status);
+    else
+        answer(r, rc, &m, status, with_status);
 }
 
 void api_manifests_get(struct request *r)

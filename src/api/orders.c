@@ -4,7 +4,10 @@
  * body is first claimed for the egress check with the tenant id it was read
  * with. */
 #include "api/api.h"
+#include "service/labels.h"
 #include "service/order_batch.h"
+#include "service/orders_delete.h"
+#include "service/orders_status.h"
 #include "api/cursor.h"
 #include "api/order_json.h"
 #include "api/idlist.h"
@@ -110,10 +113,13 @@ static void write_created_label(struct request *r, struct jw *w, const struct sc
     } else if (!rows[0].tracking_number || !rows[0].service_code) {
         code = "NoPostage", message = "Postage has not been applied to this order.";
     } else {
-        enum label_rc lr = api_render_labels(
-            r, rows, 1, json_is_true(json_object_get(label, "includeReturnsLabel")),
+        http_egress_claim(r, rows[0].tenant_id); /* the label carries the order */
+        struct service_ctx c = api_service_ctx(r);
+        enum service_rc rc = service_render_labels(
+            &c, r->cfg->fonts, rows, 1, json_is_true(json_object_get(label, "includeReturnsLabel")),
             json_is_true(json_object_get(label, "includeCN")), &pdf);
-        if (lr != LABEL_OK)
+        if (rc == SERVICE_FOREIGN_RECORD) api_foreign_record(r);
+        if (rc != SERVICE_OK)
             code = "LabelFailed", message = "The label could not be produced; print it later.";
     }
     if (code) {
@@ -319,12 +325,42 @@ static void key_fields(struct jw *w, const struct order_key *k)
         jw_kstr(w, "orderReference", k->reference);
 }
 
+/* One key's deletions: each order the key named, claimed, as deleted or
+ * as the error that kept it. */
+static void write_deletions(struct request *r, struct jw *w, struct jw *ew,
+                            const struct order_key *key, const struct delete_result *res, size_t n)
+{
+    if (n == 0) {
+        jw_obj_open(ew);
+        key_fields(ew, key);
+        jw_kstr(ew, "code", "OrderNotFound");
+        jw_kstr(ew, "message", "No matching order was found.");
+        jw_obj_close(ew);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct order_row *row = res[i].row;
+        http_egress_claim(r, row->tenant_id);
+        if (res[i].outcome == DELETE_GONE) continue; /* deleted meanwhile by a duplicate key */
+        struct jw *out = res[i].outcome == DELETE_DONE ? w : ew;
+        jw_obj_open(out);
+        jw_kint(out, "orderIdentifier", row->order_id);
+        jw_kstr_opt(out, "orderReference", row->reference);
+        if (res[i].outcome == DELETE_DONE) {
+            jw_kstr(out, "orderInfo", "Deleted");
+        } else {
+            jw_kstr(out, "code", "OrderCannotBeDeleted");
+            jw_kstr(out, "message", "A manifested order cannot be deleted.");
+        }
+        jw_obj_close(out);
+    }
+}
+
 void api_orders_delete(struct request *r)
 {
     struct order_key *keys;
     int nk = api_order_keys(r, &keys);
     if (nk < 0) return;
-    struct scope sc = scope_of(&r->principal);
+    struct service_ctx c = api_service_ctx(r);
     struct buf errors;
     buf_init(&errors, &r->arena);
     struct jw ew;
@@ -336,42 +372,13 @@ void api_orders_delete(struct request *r)
     jw_key(&w, "deletedOrders");
     jw_arr_open(&w);
     for (int k = 0; k < nk; k++) {
-        struct order_row *rows;
+        struct delete_result *res;
         size_t n;
-        if (store_orders_get(r->store, &sc, &keys[k], 1, &r->arena, &rows, &n) != STORE_OK) {
+        if (service_orders_delete(&c, &keys[k], &res, &n) != SERVICE_OK) {
             api_store_failed(r);
             return;
         }
-        if (n == 0) {
-            jw_obj_open(&ew);
-            key_fields(&ew, &keys[k]);
-            jw_kstr(&ew, "code", "OrderNotFound");
-            jw_kstr(&ew, "message", "No matching order was found.");
-            jw_obj_close(&ew);
-        }
-        for (size_t i = 0; i < n; i++) {
-            http_egress_claim(r, rows[i].tenant_id);
-            if (!status_deletable(rows[i].status)) {
-                jw_obj_open(&ew);
-                jw_kint(&ew, "orderIdentifier", rows[i].order_id);
-                jw_kstr_opt(&ew, "orderReference", rows[i].reference);
-                jw_kstr(&ew, "code", "OrderCannotBeDeleted");
-                jw_kstr(&ew, "message", "A manifested order cannot be deleted.");
-                jw_obj_close(&ew);
-                continue;
-            }
-            int rc = store_order_delete(r->store, &sc, rows[i].order_id);
-            if (rc == STORE_ERROR) {
-                api_store_failed(r);
-                return;
-            }
-            if (rc == STORE_NOTFOUND) continue; /* deleted meanwhile by a duplicate key */
-            jw_obj_open(&w);
-            jw_kint(&w, "orderIdentifier", rows[i].order_id);
-            jw_kstr_opt(&w, "orderReference", rows[i].reference);
-            jw_kstr(&w, "orderInfo", "Deleted");
-            jw_obj_close(&w);
-        }
+        write_deletions(r, &w, &ew, &keys[k], res, n);
     }
     jw_arr_close(&w);
     jw_arr_close(&ew);
@@ -460,6 +467,37 @@ static const char *read_status_item(const json_t *item, struct status_request *s
     return NULL;
 }
 
+/* One update's results: each order it named, claimed, as updated or as
+ * the error that kept it. */
+static void write_status_results(struct request *r, struct jw *w, struct jw *ew, const json_t *item,
+                                 const struct status_request *sr, const struct status_result *res,
+                                 size_t n)
+{
+    if (n == 0) status_error(ew, item, NULL, "OrderNotFound", "No matching order was found.");
+    for (size_t k = 0; k < n; k++) {
+        const struct order_row *row = res[k].row;
+        http_egress_claim(r, row->tenant_id);
+        if (res[k].outcome == STATUS_UPDATED) {
+            jw_obj_open(w);
+            jw_kint(w, "orderIdentifier", row->order_id);
+            jw_kstr_opt(w, "orderReference", row->reference);
+            jw_kstr(w, "status", sr->status);
+            jw_obj_close(w);
+            continue;
+        }
+        bool raced = res[k].outcome == STATUS_RACED;
+        jw_obj_open(ew);
+        jw_kint(ew, "orderIdentifier", row->order_id);
+        jw_kstr_opt(ew, "orderReference", row->reference);
+        jw_kstr(ew, "status", row->status);
+        jw_kstr(ew, "code", raced ? "Conflict" : res[k].code);
+        jw_kstr(ew, "message",
+                raced ? "The order changed while it was being updated; try again."
+                      : res[k].message);
+        jw_obj_close(ew);
+    }
+}
+
 void api_orders_status(struct request *r)
 {
     json_t *body = api_json_body(r);
@@ -471,8 +509,7 @@ void api_orders_status(struct request *r)
         bad_status_request(r, "items must be an array of 1 to 100 status updates.");
         return;
     }
-    struct scope sc = scope_of(&r->principal);
-    int64_t now = time_now_ms();
+    struct service_ctx c = api_service_ctx(r);
     struct buf errors;
     buf_init(&errors, &r->arena);
     struct jw ew;
@@ -494,45 +531,14 @@ void api_orders_status(struct request *r)
             status_error(&ew, item, NULL, "InvalidRequest", msg);
             continue;
         }
-        struct order_row *rows;
+        struct status_result *res;
         size_t n;
-        if (store_orders_get(r->store, &sc, &key, 1, &r->arena, &rows, &n) != STORE_OK) {
+        if (service_order_status(&c, &key, &sr, &res, &n) != SERVICE_OK) {
             json_decref(body);
             api_store_failed(r);
             return;
         }
-        if (n == 0) status_error(&ew, item, NULL, "OrderNotFound", "No matching order was found.");
-        for (size_t k = 0; k < n; k++) {
-            http_egress_claim(r, rows[k].tenant_id);
-            struct order_status_change c;
-            const char *code;
-            msg = status_plan(rows[k].status, &sr, now, &c, &code);
-            int rc = msg ? STORE_OK : store_order_set_status(r->store, &sc, rows[k].order_id, &c);
-            if (rc == STORE_ERROR) {
-                json_decref(body);
-                api_store_failed(r);
-                return;
-            }
-            if (rc == STORE_CONFLICT) {
-                code = "Conflict";
-                msg = "The order changed while it was being updated; try again.";
-            }
-            if (msg) {
-                jw_obj_open(&ew);
-                jw_kint(&ew, "orderIdentifier", rows[k].order_id);
-                jw_kstr_opt(&ew, "orderReference", rows[k].reference);
-                jw_kstr(&ew, "status", rows[k].status);
-                jw_kstr(&ew, "code", code);
-                jw_kstr(&ew, "message", msg);
-                jw_obj_close(&ew);
-                continue;
-            }
-            jw_obj_open(&w);
-            jw_kint(&w, "orderIdentifier", rows[k].order_id);
-            jw_kstr_opt(&w, "orderReference", rows[k].reference);
-            jw_kstr(&w, "status", sr.status);
-            jw_obj_close(&w);
-        }
+        write_status_results(r, &w, &ew, item, &sr, res, n);
     }
     jw_arr_close(&w);
     jw_arr_close(&ew);

@@ -391,7 +391,8 @@ static int demo_orders(struct store *s, int64_t tenant)
     int64_t ids[DEMO_ORDERS];
     struct scope sc = {tenant};
     int rc = demo_validate(s, t, &a, orders);
-    if (rc == STORE_OK) rc = store_orders_insert(s, &sc, orders, DEMO_ORDERS, time_now_ms(), ids);
+    if (rc == STORE_OK)
+        rc = store_orders_insert(s, &sc, orders, DEMO_ORDERS, time_now_ms(), ids, NULL);
     if (rc == STORE_OK) rc = demo_advance(s, &sc, ids);
     arena_free(&a);
     tariff_free(t);

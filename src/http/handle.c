@@ -251,8 +251,7 @@ static void route_and_run(struct request *r)
     }
     if ((rt->auth == AUTH_PUBLIC || authenticate(r, rt)) && guards(r, rt)) rt->handler(r);
     /* a broken connection is closed instead (server.c), which ends it */
-    if (snapshot && !store_is_broken(r->store) && !r->store_broken &&
-        store_snapshot_end(r->store) != STORE_OK)
+    if (snapshot && !store_is_broken(r->store) && store_snapshot_end(r->store) != STORE_OK)
         http_error(r, 500, "InternalError", "The request could not be completed.");
 }
 

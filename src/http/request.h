@@ -30,9 +30,6 @@ struct request {
     struct arena arena;
     const struct server_config *cfg;
     struct store *store; /* this thread's connection; NULL if none could be opened */
-    /* Set by hand by a few handlers still; the store itself remembers a
-     * failed call (store_is_broken), which is what server.c checks first. */
-    bool store_broken;
 
     char id[20]; /* request id, also sent as X-Request-Id */
     double started;

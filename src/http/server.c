@@ -280,9 +280,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     r->store = store_for_thread(cfg);
     http_handle(r);
     /* A connection a call broke is closed now, before this thread serves
-     * anything else (the store remembers its own failures; r->store_broken
-     * is the older hand-set flag, still set by a few handlers). */
-    if (r->store && (store_is_broken(r->store) || r->store_broken)) {
+     * anything else: the store remembers its own failures (store.c). */
+    if (r->store && store_is_broken(r->store)) {
         store_discard(r->store);
         r->store = NULL;
     }

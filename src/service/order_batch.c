@@ -28,6 +28,7 @@ void order_batch_check(const struct service_ctx *c, const json_t *const *items, 
     b->errs = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->errs);
     b->slot = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->slot);
     b->ids = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->ids);
+    b->tenants = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->tenants);
     for (size_t i = 0; i < n; i++) {
         struct quote_ctx qc = {c->tariff, c->arena, &b->quotes[b->nvalid]};
         if (order_validate_with(items[i], c->arena, &b->valid[b->nvalid], &b->errs[i],
@@ -74,14 +75,16 @@ int order_batch_insert(const struct service_ctx *c, struct order_batch *b)
     if (!b->nvalid) return STORE_OK;
     int rc = assign_tracking(c, b);
     if (rc != STORE_OK) return rc;
-    return store_orders_insert(c->store, &c->scope, b->valid, b->nvalid, b->now, b->ids);
+    return store_orders_insert(c->store, &c->scope, b->valid, b->nvalid, b->now, b->ids,
+                               b->tenants);
 }
 
 struct order_row order_batch_row(const struct service_ctx *c, const struct order_batch *b,
                                  size_t item)
 {
+    (void)c;
     const struct order_new *o = &b->valid[b->slot[item]];
-    return (struct order_row){.tenant_id = c->scope.tenant_id,
+    return (struct order_row){.tenant_id = b->tenants[b->slot[item]],
                               .order_id = b->ids[b->slot[item]],
                               .reference = o->reference,
                               .status = o->postage ? STATUS_POSTAGE_APPLIED : STATUS_NEW,

@@ -25,6 +25,7 @@ struct order_batch {
     struct order_errors *errs; /* per item: why it failed */
     size_t *slot;              /* per item: index into valid, or ORDER_BATCH_FAILED */
     int64_t *ids;              /* per valid order, once inserted */
+    int64_t *tenants;          /* per valid order: the tenant id the store wrote it under */
     int64_t now;               /* createdOn of every order in the batch (c->now) */
 };
 
@@ -34,7 +35,9 @@ void order_batch_check(const struct service_ctx *c, const json_t *const *items, 
 /* Inserts the valid orders in one transaction, S10 numbers first; a store
  * return code (STORE_OK, or an error after which nothing was inserted). */
 int order_batch_insert(const struct service_ctx *c, struct order_batch *b);
-/* The order_row a just-created order reads back as, without a store call. */
+/* The order_row a just-created order reads back as, without a store call.
+ * Its tenant id is the one the store reported writing, never the caller's
+ * scope, so the face's egress claim compares two independent answers. */
 struct order_row order_batch_row(const struct service_ctx *c, const struct order_batch *b,
                                  size_t item);
 

@@ -249,10 +249,10 @@ int store_directory_failure_add(struct store *s, const char *subject, int64_t no
 }
 
 int store_orders_insert(struct store *s, const struct scope *sc, const struct order_new *orders,
-                        size_t n, int64_t now, int64_t *ids_out)
+                        size_t n, int64_t now, int64_t *ids_out, int64_t *tenants_out)
 {
     if (!scoped(s, sc)) return STORE_ERROR;
-    return done(s, s->ops->orders_insert(s, sc, orders, n, now, ids_out));
+    return done(s, s->ops->orders_insert(s, sc, orders, n, now, ids_out, tenants_out));
 }
 
 int store_orders_get(struct store *s, const struct scope *sc, const struct order_key *keys,
@@ -269,10 +269,10 @@ int store_orders_page(struct store *s, const struct scope *sc, const struct orde
     return done(s, s->ops->orders_page(s, sc, q, a, rows, nrows));
 }
 
-int store_order_delete(struct store *s, const struct scope *sc, int64_t order_id)
+int store_order_delete(struct store *s, const struct scope *sc, int64_t order_id, int64_t now)
 {
     if (!scoped(s, sc)) return STORE_ERROR;
-    return done(s, s->ops->order_delete(s, sc, order_id));
+    return done(s, s->ops->order_delete(s, sc, order_id, now));
 }
 
 int store_order_set_status(struct store *s, const struct scope *sc, int64_t order_id,

@@ -119,14 +119,19 @@ int store_directory_session_delete(struct store *s, const unsigned char hash[32]
 int store_directory_failures(struct store *s, const char *subject, int64_t since, int *count);
 int store_directory_failure_add(struct store *s, const char *subject, int64_t now);
 
-/* Tenant data: orders. */
+/* Tenant data: orders. Inserting reports, for each order, the identifier
+ * and the tenant id the database holds it under (read back from the rows
+ * written, not copied from the scope), so a just-created order reaches the
+ * egress check with the tenant id the store gave it. tenants_out may be
+ * NULL for a caller that writes no order out. */
 int store_orders_insert(struct store *s, const struct scope *sc, const struct order_new *orders,
-                        size_t n, int64_t now, int64_t *ids_out);
+                        size_t n, int64_t now, int64_t *ids_out, int64_t *tenants_out);
 int store_orders_get(struct store *s, const struct scope *sc, const struct order_key *keys,
                      size_t n, struct arena *a, struct order_row **rows, size_t *nrows);
 int store_orders_page(struct store *s, const struct scope *sc, const struct order_page_query *q,
                       struct arena *a, struct order_row **rows, size_t *nrows);
-int store_order_delete(struct store *s, const struct scope *sc, int64_t order_id);
+/* Deleting voids the order's label (its tracking number and postage) as of now. */
+int store_order_delete(struct store *s, const struct scope *sc, int64_t order_id, int64_t now);
 int store_order_set_status(struct store *s, const struct scope *sc, int64_t order_id,
                            const struct order_status_change *c);
 int store_tenant_name(struct store *s, const struct scope *sc, struct arena *a, const char **name);
@@ -203,12 +208,12 @@ struct store_ops {
     int (*dir_failures)(struct store *, const char *, int64_t, int *);
     int (*dir_failure_add)(struct store *, const char *, int64_t);
     int (*orders_insert)(struct store *, const struct scope *, const struct order_new *, size_t,
-                         int64_t, int64_t *);
+                         int64_t, int64_t *, int64_t *);
     int (*orders_get)(struct store *, const struct scope *, const struct order_key *, size_t,
                       struct arena *, struct order_row **, size_t *);
     int (*orders_page)(struct store *, const struct scope *, const struct order_page_query *,
                        struct arena *, struct order_row **, size_t *);
-    int (*order_delete)(struct store *, const struct scope *, int64_t);
+    int (*order_delete)(struct store *, const struct scope *, int64_t, int64_t);
     int (*order_set_status)(struct store *, const struct scope *, int64_t,
                             const struct order_status_change *);
     int (*tenant_name)(struct store *, const struct scope *, struct arena *, const char **);

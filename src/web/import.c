@@ -333,7 +333,6 @@ void web_import(struct request *r)
     struct import_plan plan = {0};
     if (!plan_import(r, &ib, http_form(r, "skip_existing") != NULL, &plan)) {
         import_batch_free(&ib);
-        r->store_broken = true;
         refuse(r, 503, "The import could not be checked; try again shortly.");
         return;
     }
@@ -347,7 +346,6 @@ void web_import(struct request *r)
     if (ob.nvalid != ob.n) {
         validation_problems(r, &ib, &plan, &ob);
     } else if (order_batch_insert(&c, &ob) != STORE_OK) {
-        r->store_broken = true;
         refuse(r, 503, "The import could not be saved; try again shortly.");
     } else {
         imported(r, &c, &ib, &plan, &ob);

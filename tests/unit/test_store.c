@@ -24,10 +24,10 @@ static void test_orders(struct store *s)
     struct order_new o1[] = {mk("SHARED", "{\"who\":\"A1\"}"), mk("A-ONLY", "{\"who\":\"A2\"}")};
     struct order_new o2[] = {mk("SHARED", "{\"who\":\"B1\"}"), mk("B-ONLY", "{\"who\":\"B2\"}"),
                              mk(NULL, "{\"who\":\"B3\"}")};
-    CHECK_INT(store_orders_insert(s, &a, o1, 2, 10, ids), STORE_OK);
+    CHECK_INT(store_orders_insert(s, &a, o1, 2, 10, ids, NULL), STORE_OK);
     CHECK_INT(ids[0], 1001);
     CHECK_INT(ids[1], 1002);
-    CHECK_INT(store_orders_insert(s, &b, o2, 3, 20, ids), STORE_OK);
+    CHECK_INT(store_orders_insert(s, &b, o2, 3, 20, ids, NULL), STORE_OK);
     CHECK_INT(ids[0], 1001); /* identifiers count per tenant */
     CHECK_INT(ids[2], 1003);
 
@@ -72,7 +72,7 @@ static void test_orders(struct store *s)
     CHECK_INT(n, 0); /* A's orders were created at 10 */
 
     /* writes through the wrong scope change nothing */
-    CHECK_INT(store_order_delete(s, &a, 1003), STORE_NOTFOUND);
+    CHECK_INT(store_order_delete(s, &a, 1003, 30), STORE_NOTFOUND);
     struct order_status_change c = {
         .from_status = "new", .to_status = "despatched", .now = 30, .shipped_on = 30};
     CHECK_INT(store_order_set_status(s, &a, 1003, &c), STORE_CONFLICT);
@@ -82,14 +82,14 @@ static void test_orders(struct store *s)
     /* the right scope works, and compare-and-set on the old status holds */
     CHECK_INT(store_order_set_status(s, &b, 1003, &c), STORE_OK);
     CHECK_INT(store_order_set_status(s, &b, 1003, &c), STORE_CONFLICT);
-    CHECK_INT(store_order_delete(s, &b, 1003), STORE_OK);
-    CHECK_INT(store_order_delete(s, &b, 1003), STORE_NOTFOUND);
+    CHECK_INT(store_order_delete(s, &b, 1003, 30), STORE_OK);
+    CHECK_INT(store_order_delete(s, &b, 1003, 30), STORE_NOTFOUND);
     /* a deleted identifier is never handed out again */
-    CHECK_INT(store_orders_insert(s, &b, o2, 1, 40, ids), STORE_OK);
+    CHECK_INT(store_orders_insert(s, &b, o2, 1, 40, ids, NULL), STORE_OK);
     CHECK_INT(ids[0], 1004);
     /* an unknown tenant's scope cannot insert */
     struct scope nobody = {999};
-    CHECK_INT(store_orders_insert(s, &nobody, o2, 1, 40, ids), STORE_NOTFOUND);
+    CHECK_INT(store_orders_insert(s, &nobody, o2, 1, 40, ids, NULL), STORE_NOTFOUND);
     arena_free(&ar);
 }
 

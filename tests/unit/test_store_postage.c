@@ -79,8 +79,8 @@ static void test_postage_and_manifests(struct store *s)
     struct order_new oa[] = {mk("A1"), mk("A2"), mk("A3")}, ob[] = {mk("B1")};
     struct postage created = {"TOLP24", 350, "RA000000011GB"};
     oa[2].postage = &created; /* created with postage, as POST /orders with a service does */
-    CHECK_INT(store_orders_insert(s, &a, oa, 3, 100, ids), STORE_OK);
-    CHECK_INT(store_orders_insert(s, &b, ob, 1, 100, ids + 3), STORE_OK);
+    CHECK_INT(store_orders_insert(s, &a, oa, 3, 100, ids, NULL), STORE_OK);
+    CHECK_INT(store_orders_insert(s, &b, ob, 1, 100, ids + 3, NULL), STORE_OK);
     struct arena ar;
     arena_init(&ar);
     struct order_row *rows;
@@ -156,9 +156,9 @@ static void test_postage_and_manifests(struct store *s)
     struct order_new od[] = {mk("A4")};
     struct postage pd = {"OLP2", 95, "RA000000039GB"};
     od[0].postage = &pd;
-    CHECK_INT(store_orders_insert(s, &a, od, 1, 900, ids), STORE_OK);
-    CHECK_INT(store_order_delete(s, &b, ids[0]), STORE_NOTFOUND);
-    CHECK_INT(store_order_delete(s, &a, ids[0]), STORE_OK);
+    CHECK_INT(store_orders_insert(s, &a, od, 1, 900, ids, NULL), STORE_OK);
+    CHECK_INT(store_order_delete(s, &b, ids[0], 950), STORE_NOTFOUND);
+    CHECK_INT(store_order_delete(s, &a, ids[0], 950), STORE_OK);
 
     /* settings default, then per tenant */
     struct tenant_settings ts;

@@ -29,8 +29,8 @@ static void test_store_returns(struct store *s)
     CHECK_INT(store_operator_tenant_create(s, "B", 1, &tb), STORE_OK);
     struct scope a = {ta}, b = {tb};
     struct order_new oa[] = {mk("RA-1"), mk("RA-2")}, ob[] = {mk("RB-1")};
-    CHECK_INT(store_orders_insert(s, &a, oa, 2, 10, ids), STORE_OK);
-    CHECK_INT(store_orders_insert(s, &b, ob, 1, 10, ids), STORE_OK);
+    CHECK_INT(store_orders_insert(s, &a, oa, 2, 10, ids, NULL), STORE_OK);
+    CHECK_INT(store_orders_insert(s, &b, ob, 1, 10, ids, NULL), STORE_OK);
 
     /* A's return naming A's 1002: linked, one history line */
     struct return_new r1 = ret("VR000000014GB", "RA-2", 1002);
@@ -100,7 +100,7 @@ static void test_store_returns(struct store *s)
     CHECK_INT(store_order_history(s, &a, 1002, &ar, &ev, &n), STORE_OK);
     CHECK_INT(n, 2);
     /* deleting the order takes its history with it; the return stands */
-    CHECK_INT(store_order_delete(s, &a, 1002), STORE_OK);
+    CHECK_INT(store_order_delete(s, &a, 1002, 10), STORE_OK);
     CHECK_INT(store_order_history(s, &a, 1002, &ar, &ev, &n), STORE_OK);
     CHECK_INT(n, 0);
     CHECK_INT(store_return_get(s, &a, "VR000000014GB", &ar, &rr), STORE_OK);
@@ -128,8 +128,8 @@ static void test_store_carriers(struct store *s)
     CHECK_INT(store_operator_tenant_create(s, "CB", 1, &tb), STORE_OK);
     struct scope a = {ta}, b = {tb};
     struct order_new o[] = {mk("1"), mk("2"), mk("3"), mk("4")};
-    CHECK_INT(store_orders_insert(s, &a, o, 4, 10, ids), STORE_OK);
-    CHECK_INT(store_orders_insert(s, &b, o, 1, 10, ids), STORE_OK);
+    CHECK_INT(store_orders_insert(s, &a, o, 4, 10, ids, NULL), STORE_OK);
+    CHECK_INT(store_orders_insert(s, &b, o, 1, 10, ids, NULL), STORE_OK);
     despatch(s, &a, 1001, "Yodel", 300);
     despatch(s, &a, 1002, "DPD", 200);
     despatch(s, &a, 1003, "DPD", 100);

@@ -73,7 +73,7 @@ static void test_commit_together(struct store *s, struct scope a)
     int64_t id;
     struct order_new o = mk("TX-1");
     CHECK_INT(store_tx_begin(s, &a, STORE_TX_WRITE), STORE_OK);
-    CHECK_INT(store_orders_insert(s, &a, &o, 1, 100, &id), STORE_OK);
+    CHECK_INT(store_orders_insert(s, &a, &o, 1, 100, &id, NULL), STORE_OK);
     struct order_status_change c = {
         .from_status = "new", .to_status = "despatched", .now = 110, .shipped_on = 110};
     CHECK_INT(store_order_set_status(s, &a, id, &c), STORE_OK);
@@ -95,14 +95,14 @@ static void test_rollback_undoes_both(struct store *s, struct scope a)
     struct order_new o = mk("TX-2");
     struct postage p = {"OLP1", 125, "RA000000105GB"};
     CHECK_INT(store_tx_begin(s, &a, STORE_TX_WRITE), STORE_OK);
-    CHECK_INT(store_orders_insert(s, &a, &o, 1, 200, &id), STORE_OK);
+    CHECK_INT(store_orders_insert(s, &a, &o, 1, 200, &id, NULL), STORE_OK);
     CHECK_INT(store_order_apply_postage(s, &a, id, "new", &p, 210), STORE_OK);
     CHECK_INT(store_tx_rollback(s), STORE_OK);
     CHECK_INT(orders_of(s, &a), before);
     CHECK_INT(count_of("SELECT COUNT(*) FROM tracking_numbers WHERE tracking_number = "
                        "'RA000000105GB'"),
               0);
-    CHECK_INT(store_orders_insert(s, &a, &o, 1, 220, &again), STORE_OK);
+    CHECK_INT(store_orders_insert(s, &a, &o, 1, 220, &again, NULL), STORE_OK);
     CHECK_INT(again, id); /* the identifier was never used */
     CHECK(!store_is_broken(s));
 }
@@ -115,7 +115,7 @@ static void test_failed_call_inside(struct store *s, struct scope a)
     int64_t id;
     struct order_new o = mk("TX-3");
     struct postage p = {"OLP1", 125, "RA000000119GB"};
-    CHECK_INT(store_orders_insert(s, &a, &o, 1, 300, &id), STORE_OK);
+    CHECK_INT(store_orders_insert(s, &a, &o, 1, 300, &id, NULL), STORE_OK);
     CHECK_INT(store_order_apply_postage(s, &a, id, "new", &p, 310), STORE_OK);
     CHECK_INT(store_tx_begin(s, &a, STORE_TX_WRITE), STORE_OK);
     struct order_status_change reset = {
@@ -164,7 +164,7 @@ static void test_tx_in_snapshot(struct store *s, struct scope a)
     struct order_new o = mk("TX-4");
     CHECK_INT(store_snapshot_begin(s), STORE_OK);
     CHECK_INT(store_tx_begin(s, &a, STORE_TX_WRITE), STORE_OK);
-    CHECK_INT(store_orders_insert(s, &a, &o, 1, 400, &id), STORE_OK);
+    CHECK_INT(store_orders_insert(s, &a, &o, 1, 400, &id, NULL), STORE_OK);
     CHECK_INT(store_tx_rollback(s), STORE_OK);
     CHECK_INT(orders_of(s, &a), before);
     CHECK_INT(store_snapshot_end(s), STORE_OK);
@@ -181,12 +181,12 @@ static void test_foreign_scope(struct scope a, struct scope b)
     int64_t id;
     struct order_new o = mk("TX-5");
     CHECK_INT(store_tx_begin(s, &a, STORE_TX_WRITE), STORE_OK);
-    CHECK_INT(store_orders_insert(s, &a, &o, 1, 500, &id), STORE_OK);
+    CHECK_INT(store_orders_insert(s, &a, &o, 1, 500, &id, NULL), STORE_OK);
     CHECK(!store_is_broken(s));
-    CHECK_INT(store_orders_insert(s, &b, &o, 1, 500, &id), STORE_ERROR);
+    CHECK_INT(store_orders_insert(s, &b, &o, 1, 500, &id, NULL), STORE_ERROR);
     CHECK(store_is_broken(s));
     /* from here on the transaction only ends */
-    CHECK_INT(store_orders_insert(s, &a, &o, 1, 500, &id), STORE_ERROR);
+    CHECK_INT(store_orders_insert(s, &a, &o, 1, 500, &id, NULL), STORE_ERROR);
     CHECK_INT(store_tx_commit(s), STORE_ERROR); /* rolls back */
     CHECK(store_is_broken(s));
     CHECK_INT(store_tx_begin(s, &a, STORE_TX_WRITE), STORE_ERROR); /* nothing new starts */

@@ -105,12 +105,12 @@ void sq_bind_text_opt(sqlite3_stmt *st, int i, const char *v);
 
 /* sqlite_orders.c */
 int sq_orders_insert(struct store *, const struct scope *, const struct order_new *, size_t,
-                     int64_t, int64_t *);
+                     int64_t, int64_t *, int64_t *);
 int sq_orders_get(struct store *, const struct scope *, const struct order_key *, size_t,
                   struct arena *, struct order_row **, size_t *);
 int sq_orders_page(struct store *, const struct scope *, const struct order_page_query *,
                    struct arena *, struct order_row **, size_t *);
-int sq_order_delete(struct store *, const struct scope *, int64_t);
+int sq_order_delete(struct store *, const struct scope *, int64_t, int64_t);
 int sq_order_set_status(struct store *, const struct scope *, int64_t,
                         const struct order_status_change *);
 /* Within a write transaction: records the S10 number as issued to the order

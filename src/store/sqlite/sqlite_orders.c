@@ -3,7 +3,6 @@
 #include "store/sqlite/sqlite_internal.h"
 
 #include <string.h>
-#include <time.h>
 
 static const char *const sql_text[Q_COUNT] = {
     [Q_ORDER_ALLOC] = "UPDATE tenants SET next_order_id = next_order_id + ?2 "
@@ -13,7 +12,7 @@ static const char *const sql_text[Q_COUNT] = {
         "order_date, package_count, doc, service_code, postage_pence, tracking_number, "
         "postage_applied_on, channel) VALUES (?1, ?2, ?3, CASE WHEN ?10 IS NULL THEN 'new' ELSE "
         "'postageApplied' END, ?4, ?4, ?5, ?7, ?6, ?8, ?9, ?10, CASE WHEN ?10 IS NULL THEN NULL "
-        "ELSE ?4 END, COALESCE(?11, 'API'))",
+        "ELSE ?4 END, COALESCE(?11, 'API')) RETURNING tenant_id, order_id",
     [Q_ORDER_BY_ID] = "SELECT " ORDER_COLS " FROM orders WHERE tenant_id = ?1 AND order_id = ?2",
     /* without statistics SQLite prefers the primary key here (to skip the
      * sort) and reads every order of the tenant: the index is named */
@@ -54,11 +53,26 @@ static sqlite3_stmt *stmt(struct sqlite_store *s, enum stmt_id id)
 {
     return sq_stmt(s, id, sql_text[id]);
 }
+/* Steps a bound Q_ORDER_INSERT and reads back the key the row was written
+ * under (its RETURNING clause). */
+static int insert_returning(struct sqlite_store *s, sqlite3_stmt *st, int64_t *tenant_id,
+                            int64_t *order_id)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *tenant_id = sqlite3_column_int64(st, 0);
+        *order_id = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? STORE_OK : sq_fail(s, "order_insert");
+}
+
 /* Inserts a batch in one transaction: identifiers are allocated in one step
  * from the tenant's counter, so they are dense, per tenant, and never reused.
- * Either every order of the batch is committed or none is. */
+ * Either every order of the batch is committed or none is. Each order's
+ * identifier and tenant id are the ones the row was written with. */
 int sq_orders_insert(struct store *base, const struct scope *sc, const struct order_new *orders,
-                     size_t n, int64_t now, int64_t *ids_out)
+                     size_t n, int64_t now, int64_t *ids_out, int64_t *tenants_out)
 {
     struct sqlite_store *s = S(base);
     if (n == 0) return STORE_OK;
@@ -96,8 +110,9 @@ int sq_orders_insert(struct store *base, const struct scope *sc, const struct or
             sqlite3_bind_text(st, 10, p->tracking_number, -1, SQLITE_STATIC);
         }
         sq_bind_text_opt(st, 11, orders[i].channel);
-        if (sq_exec(s, st, "order_insert") != STORE_OK) goto done;
-        ids_out[i] = first + (int64_t)i;
+        int64_t tenant_id = 0;
+        if (insert_returning(s, st, &tenant_id, &ids_out[i]) != STORE_OK) goto done;
+        if (tenants_out) tenants_out[i] = tenant_id;
         if (p && sq_postage_issue(s, sc, ids_out[i], p, now) != STORE_OK) goto done;
     }
     rc = STORE_OK;
@@ -218,11 +233,10 @@ int sq_orders_page(struct store *base, const struct scope *sc, const struct orde
 }
 /* Deleting an order voids its label: the tracking number is never valid
  * again and the postage is refunded, in the same transaction. */
-int sq_order_delete(struct store *base, const struct scope *sc, int64_t order_id)
+int sq_order_delete(struct store *base, const struct scope *sc, int64_t order_id, int64_t now)
 {
     struct sqlite_store *s = S(base);
     if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
-    int64_t now = (int64_t)time(NULL) * 1000;
     int rc = sq_postage_void(s, sc, order_id, now);
     sqlite3_stmt *st = rc == STORE_OK ? stmt(s, Q_ORDER_DELETE) : NULL;
     if (st) {

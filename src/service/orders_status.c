@@ -1,0 +1,30 @@
+/* orders_status: plan and apply one status update (see the header). */
+#include "service/orders_status.h"
+#include "store/store.h"
+
+enum service_rc service_order_status(const struct service_ctx *c, const struct order_key *key,
+                                     const struct status_request *sr,
+                                     struct status_result **results, size_t *n)
+{
+    struct order_row *rows;
+    size_t nrows;
+    *results = NULL, *n = 0;
+    if (store_orders_get(c->store, &c->scope, key, 1, c->arena, &rows, &nrows) != STORE_OK)
+        return SERVICE_STORE_ERROR;
+    struct status_result *res = arena_alloc(c->arena, (nrows ? nrows : 1) * sizeof *res);
+    for (size_t k = 0; k < nrows; k++) {
+        struct order_status_change change;
+        res[k] = (struct status_result){.row = &rows[k], .outcome = STATUS_REFUSED};
+        res[k].message = status_plan(rows[k].status, sr, c->now, &change, &res[k].code);
+        if (res[k].message) continue;
+        int rc = store_order_set_status(c->store, &c->scope, rows[k].order_id, &change);
+        if (rc == STORE_CONFLICT)
+            res[k].outcome = STATUS_RACED;
+        else if (rc == STORE_OK)
+            res[k].outcome = STATUS_UPDATED;
+        else
+            return SERVICE_STORE_ERROR;
+    }
+    *results = res, *n = nrows;
+    return SERVICE_OK;
+}

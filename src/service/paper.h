@@ -1,0 +1,21 @@
+/* paper: what every document a business prints needs from the store, shared
+ * by the use cases that draw (labels, manifests, returns).
+ *
+ * The business's settings (layout, sender and return address) and its name
+ * are read in the use case's scope; a document's verdict is turned into the
+ * use case's, keeping a refused record of another tenant apart from a
+ * drawing that failed, because the face raises the first as an incident. */
+#ifndef POSTROOM_SERVICE_PAPER_H
+#define POSTROOM_SERVICE_PAPER_H
+#include "documents/document.h"
+#include "domain/types.h"
+#include "service/service.h"
+
+/* The scope's settings and name; a store return code. */
+int service_letterhead(const struct service_ctx *c, struct tenant_settings *ts, const char **name);
+/* The label layout the business chose (6x4 unless A4). */
+enum doc_layout service_layout(const struct tenant_settings *ts);
+/* SERVICE_OK, SERVICE_FOREIGN_RECORD or SERVICE_DRAW_FAILED. */
+enum service_rc service_drawn(enum doc_rc rc);
+
+#endif
