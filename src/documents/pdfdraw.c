@@ -40,8 +40,10 @@ static const char *pd_clean(char out[PD_TEXT_MAX], const char *s)
 
 void pd_font(struct doc *d, bool bold, double size)
 {
-    cairo_set_font_face(d->cr, bold ? d->fonts->bold : d->fonts->regular);
+    if (!d->fonts) return; /* the document has failed (doc_begin) */
+    cairo_set_font_face(d->cr, doc_thread_face(d->fonts, bold));
     cairo_set_font_size(d->cr, size);
+    doc_thread_pin(d->fonts, cairo_get_scaled_font(d->cr));
 }
 
 /* Width of text already clean. */
