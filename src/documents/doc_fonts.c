@@ -122,6 +122,22 @@ static bool fonts_read(const char *path, struct df_file *file, char *err, size_t
     return ok;
 }
 
+/* cairo's PDF surface embeds a face through a scaled font of its own, at
+ * unit size with hinting off (cairo-scaled-font-subsets.c), which it creates
+ * and releases in every document: kept too, for the same reason. */
+static void fonts_pin_subset_font(struct doc_thread_fonts *t, cairo_font_face_t *face)
+{
+    cairo_font_options_t *o = cairo_font_options_create();
+    cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
+    cairo_matrix_t unit;
+    cairo_matrix_init_identity(&unit);
+    cairo_scaled_font_t *sf = cairo_scaled_font_create(face, &unit, &unit, o);
+    doc_thread_pin(t, sf);
+    cairo_scaled_font_destroy(sf);
+    cairo_font_options_destroy(o);
+}
+
 static void thread_fonts_free(void *p)
 {
     struct doc_thread_fonts *t = p;
@@ -181,6 +197,8 @@ struct doc_thread_fonts *doc_thread_fonts(const struct doc_fonts *f)
         thread_fonts_free(t); /* doc_begin fails the document */
         return NULL;
     }
+    for (int i = 0; i < 2; i++)
+        fonts_pin_subset_font(t, t->face[i]);
     return t;
 }
 
