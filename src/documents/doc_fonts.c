@@ -179,6 +179,7 @@ void doc_fonts_free(struct doc_fonts *f)
     /* The calling thread's faces (the main thread's destructor never runs);
      * every other thread that drew has ended, its destructor has run. */
     thread_fonts_free(pthread_getspecific(f->key));
+    pthread_setspecific(f->key, NULL);
     pthread_key_delete(f->key);
     free(f->file[0].bytes);
     free(f->file[1].bytes);
