@@ -17,7 +17,13 @@
  * so a scaled font is only ever looked up by the thread whose face it has.
  * Each thread also keeps a reference to every scaled font it has drawn with
  * (up to DF_PINS), so none of its fonts drops to no reference and back
- * while cairo's map is shared: cairo 1.16's lockless release cannot race. */
+ * while cairo's map is shared: cairo 1.16's lockless release cannot race.
+ *
+ * What this cannot change: cairo 1.16's glyph cache is one for the process,
+ * and when it is full a thread evicting glyphs locks another thread's font
+ * after an unlocked check that it is not in use (ThreadSanitizer reports the
+ * lock-order inversion; later cairo checks with a trylock). Never seen to
+ * hang, but it is cairo's, and a reason to move to a newer cairo. */
 #include "documents/doc_impl.h"
 #include "util/xalloc.h"
 
