@@ -1,6 +1,7 @@
 /* bench_labels: how fast postroom draws postage labels, on one core.
  *
  *   bench_labels [--count N] [--repeat R] [--html FILE]
+ *   bench_labels --threads T [--count N] [--repeat R]
  *
  * Renders N labels (default 100) into one PDF R times for each layout (6x4
  * and A4) through the same call the label endpoint makes, and prints
@@ -8,13 +9,20 @@
  * counts CPU time (one core), wall_labels_s the clock. With
  * --html it also writes the same N labels as one HTML document (barcodes as
  * zint SVG, as HTML-to-PDF shipping platforms do) for the WeasyPrint
- * comparison bench/run.sh makes in the same run. */
+ * comparison bench/run.sh makes in the same run.
+ *
+ * With --threads T it measures drawing threads instead: the same 6x4 PDF
+ * drawn R times by one thread, then by each of T threads at once (each
+ * warmed up first, then started together), printing "BENCH labels_threads
+ * threads=... wall_labels_s=..." for both: labels per second of the clock,
+ * all threads together. */
 #include "documents/document.h"
 #include "domain/s10.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/timefmt.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +93,55 @@ static double render(const struct doc_fonts *f, enum doc_layout layout,
     return cpu_s() - t0;
 }
 
+/* ---- --threads: drawing threads at once ---- */
+
+struct par {
+    const struct doc_fonts *fonts;
+    const struct doc_shipment *s;
+    size_t n;
+    int repeat;
+    pthread_barrier_t *start;
+};
+
+static void *par_run(void *arg)
+{
+    const struct par *p = arg;
+    size_t bytes;
+    double wall;
+    render(p->fonts, DOC_LAYOUT_6X4, p->s, p->n, 1, &bytes, &wall); /* this thread's fonts */
+    pthread_barrier_wait(p->start);
+    render(p->fonts, DOC_LAYOUT_6X4, p->s, p->n, p->repeat, &bytes, &wall);
+    return NULL;
+}
+
+/* Wall labels/s of t threads each drawing the PDF repeat times. */
+static double par_labels_s(struct par *p, int t)
+{
+    pthread_t th[64];
+    pthread_barrier_t start;
+    pthread_barrier_init(&start, NULL, (unsigned)t + 1);
+    p->start = &start;
+    for (int i = 0; i < t; i++)
+        if (pthread_create(&th[i], NULL, par_run, p) != 0) exit(1);
+    pthread_barrier_wait(&start);
+    double t0 = time_mono_s();
+    for (int i = 0; i < t; i++)
+        pthread_join(th[i], NULL);
+    double secs = time_mono_s() - t0;
+    pthread_barrier_destroy(&start);
+    return (double)(p->n * (size_t)p->repeat * (size_t)t) / secs;
+}
+
+static void par_bench(const struct doc_fonts *f, const struct doc_shipment *s, size_t n, int repeat,
+                      int threads)
+{
+    struct par p = {f, s, n, repeat, NULL};
+    int counts[2] = {1, threads};
+    for (int k = 0; k < 2; k++)
+        printf("BENCH labels_threads threads=%d labels=%zu repeat=%d wall_labels_s=%.0f\n",
+               counts[k], n, repeat, par_labels_s(&p, counts[k]));
+}
+
 /* The same labels as HTML: what an HTML-to-PDF shipping platform renders. */
 static void write_html(const char *path, const struct doc_shipment *s, size_t n)
 {
@@ -139,6 +196,7 @@ int main(int argc, char **argv)
     size_t n = 100;
     int repeat = 10;
     const char *html = NULL;
+    int threads = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--count"))
             n = (size_t)atoi(argv[i + 1]);
@@ -146,9 +204,12 @@ int main(int argc, char **argv)
             repeat = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--html"))
             html = argv[i + 1];
+        else if (!strcmp(argv[i], "--threads"))
+            threads = atoi(argv[i + 1]);
     }
-    if (n < 1 || n > 10000 || repeat < 1) {
-        fprintf(stderr, "usage: bench_labels [--count N] [--repeat R] [--html FILE]\n");
+    if (n < 1 || n > 10000 || repeat < 1 || threads < 0 || threads > 64) {
+        fprintf(stderr,
+                "usage: bench_labels [--count N] [--repeat R] [--html FILE | --threads T]\n");
         return 2;
     }
     if (sodium_init() < 0) return 1;
@@ -162,6 +223,12 @@ int main(int argc, char **argv)
     arena_init(&a);
     struct doc_shipment *s = arena_alloc(&a, n * sizeof *s);
     shipments(&a, s, n);
+    if (threads) {
+        par_bench(fonts, s, n, repeat, threads);
+        arena_free(&a);
+        doc_fonts_free(fonts);
+        return 0;
+    }
     size_t bytes = 0;
     double wall;
     render(fonts, DOC_LAYOUT_6X4, s, n, 1, &bytes, &wall); /* warm caches */

@@ -17,13 +17,19 @@
 #define DOC_A4_H 841.89
 #define DOC_MARGIN 10.0
 
-/* Loaded once by doc_fonts_load (doc_fonts.c), then only read. */
-struct doc_fonts {
-    cairo_font_face_t *regular, *bold;
-};
+/* doc_fonts.c: struct doc_fonts holds the font files' bytes, loaded once
+ * and then only read; each thread draws with faces of its own, opened from
+ * them the first time it draws (NULL if FreeType or cairo refuse) and
+ * closed when the thread ends. */
+struct doc_thread_fonts;
+struct doc_thread_fonts *doc_thread_fonts(const struct doc_fonts *f);
+cairo_font_face_t *doc_thread_face(const struct doc_thread_fonts *t, bool bold);
+/* Keeps a reference to a scaled font the thread draws with (see doc_fonts.c
+ * for why) until the thread ends. */
+void doc_thread_pin(struct doc_thread_fonts *t, cairo_scaled_font_t *sf);
 
 struct doc {
-    const struct doc_fonts *fonts;
+    struct doc_thread_fonts *fonts; /* the drawing thread's */
     int64_t tenant_id;
     enum doc_layout layout;
     struct buf *out;

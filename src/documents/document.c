@@ -2,8 +2,6 @@
  * the caller's buffer, the tenant wall, pages and label-sized places. */
 #include "documents/doc_impl.h"
 
-#include <pthread.h>
-
 #include <cairo-pdf.h>
 
 #define DOC_CELL_PAD 6.0 /* around each label on an A4 sheet */
@@ -21,20 +19,12 @@ void doc_layout_page(const struct doc *d, double *w, double *h)
     *h = d->layout == DOC_LAYOUT_A4 ? DOC_A4_H : DOC_LABEL_H;
 }
 
-/* cairo 1.16 is not safe when threads draw with the same scaled fonts at
- * once: under concurrent label requests it aborts in
- * cairo_scaled_font_destroy (cache_frozen). Documents are therefore drawn
- * one at a time: doc_begin takes this lock and doc_end releases it, and every
- * caller pairs the two on one thread. */
-static pthread_mutex_t draw_lock = PTHREAD_MUTEX_INITIALIZER;
-
 struct doc *doc_begin(const struct doc_fonts *f, int64_t tenant_id, enum doc_layout layout,
                       const char *title, struct buf *out)
 {
-    pthread_mutex_lock(&draw_lock);
     struct doc *d = arena_alloc(out->arena, sizeof *d);
     double w, h;
-    d->fonts = f;
+    d->fonts = doc_thread_fonts(f); /* this thread's faces: no lock, see doc_fonts.c */
     d->tenant_id = tenant_id;
     d->layout = layout;
     d->out = out;
@@ -46,6 +36,7 @@ struct doc *doc_begin(const struct doc_fonts *f, int64_t tenant_id, enum doc_lay
     cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATOR, "postroom");
     d->cr = cairo_create(d->surface);
     if (cairo_status(d->cr) != CAIRO_STATUS_SUCCESS) doc_fail(d, DOC_ERR_DRAW, "cairo failed");
+    if (!d->fonts) doc_fail(d, DOC_ERR_DRAW, "the fonts would not open");
     return d;
 }
 
@@ -125,7 +116,6 @@ enum doc_rc doc_end(struct doc *d, const char **why)
     cairo_surface_destroy(d->surface);
     if (d->rc) d->out->len = d->out_start;
     if (why) *why = d->why;
-    pthread_mutex_unlock(&draw_lock);
     return d->rc;
 }
 

@@ -12,7 +12,10 @@
  * drew so far, so the PDF can only ever hold the caller's own data.
  *
  * Fonts are loaded once (doc_fonts_load) and shared, read-only, by every
- * thread; each document is used by one thread. Nothing else is kept between
+ * thread; each thread draws with FreeType and cairo faces of its own, opened
+ * from them the first time it draws and closed when it ends (doc_fonts.c says
+ * why), so any number of threads may draw documents at once, without a lock.
+ * Each document is used by one thread. Nothing else is kept between
  * documents. */
 #ifndef POSTROOM_DOCUMENT_H
 #define POSTROOM_DOCUMENT_H
@@ -31,7 +34,9 @@ struct doc_fonts;
  * defaults above) and checks they draw Latin, Greek and Cyrillic. Returns
  * NULL with a message in err on failure. */
 struct doc_fonts *doc_fonts_load(const char *regular, const char *bold, char *err, size_t n);
-/* Releases the fonts; no document may be in progress. */
+/* Releases the fonts; no document may be in progress, and every other
+ * thread that drew with them must have ended (the caller's own faces are
+ * closed here). */
 void doc_fonts_free(struct doc_fonts *f);
 
 enum doc_layout {

@@ -5,6 +5,7 @@
 #include "util/utf8.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -38,10 +39,18 @@ static const char *pd_clean(char out[PD_TEXT_MAX], const char *s)
     return out;
 }
 
+/* Type sizes are whole 1/16 pt (0.02 mm), rounded down so fitted text still
+ * fits: text fitted to its box comes in any size, and each size is a scaled
+ * font the drawing thread keeps (doc_thread_pin), so this bounds them (a few
+ * hundred sizes from 4 to 24 pt, for each face and page scale). */
+#define PD_SIZE_STEPS 16.0
+
 void pd_font(struct doc *d, bool bold, double size)
 {
-    cairo_set_font_face(d->cr, bold ? d->fonts->bold : d->fonts->regular);
-    cairo_set_font_size(d->cr, size);
+    if (!d->fonts) return; /* the document has failed (doc_begin) */
+    cairo_set_font_face(d->cr, doc_thread_face(d->fonts, bold));
+    cairo_set_font_size(d->cr, floor(size * PD_SIZE_STEPS) / PD_SIZE_STEPS);
+    doc_thread_pin(d->fonts, cairo_get_scaled_font(d->cr));
 }
 
 /* Width of text already clean. */

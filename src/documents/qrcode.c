@@ -1,7 +1,8 @@
 /* qrcode: a QR code as a PNG image, for answers that carry one (the qrCode
  * of POST /returns). zint lays the symbol out one pixel a module; each module
  * becomes a square of pixels in a cairo image surface, which cairo writes as
- * PNG into the caller's buffer. No fonts, so no draw lock is needed. */
+ * PNG into the caller's buffer. No fonts, and every object is its caller's own,
+ * so any number of threads may draw QR codes at once. */
 #include "documents/document.h"
 
 #include <cairo.h>
