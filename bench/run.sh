@@ -318,8 +318,9 @@ labels_a4="$(best_field A4)"
 
 echo
 echo "-- labels: 100-label PDFs from 1 and 2 drawing threads at once (bench_labels --threads 2)"
-# Documents are drawn without a lock (each thread has its own fonts), so two
-# threads should draw nearly twice as many labels a second on two cores.
+# Each thread has its own fonts, but documents are still drawn one at a time
+# (document.c's draw_lock: cairo 1.16's glyph cache can deadlock two drawing
+# threads), so two threads draw about as many labels as one until that goes.
 # Wall clock, best of three for each.
 : >"$OUT/labels_threads.txt"
 for _i in 1 2 3; do

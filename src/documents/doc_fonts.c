@@ -19,11 +19,15 @@
  * (up to DF_PINS), so none of its fonts drops to no reference and back
  * while cairo's map is shared: cairo 1.16's lockless release cannot race.
  *
- * What this cannot change: cairo 1.16's glyph cache is one for the process,
- * and when it is full a thread evicting glyphs locks another thread's font
- * after an unlocked check that it is not in use (ThreadSanitizer reports the
- * lock-order inversion; later cairo checks with a trylock). Never seen to
- * hang, but it is cairo's, and a reason to move to a newer cairo. */
+ * What this cannot change: cairo 1.16's glyph cache is one for the process.
+ * Adding a glyph page takes the scaled font's mutex and then the cache's;
+ * evicting a page when the cache is full takes the cache's and then the
+ * evicted font's (later cairo uses a trylock there). Two threads drawing at
+ * once can so deadlock, and ThreadSanitizer reports the inversion in
+ * tests/unit/test_documents_threads.c. That is why document.c still draws
+ * one document at a time (draw_lock): the per-thread faces remove the abort,
+ * the lock removes the deadlock, until postroom runs on a cairo with the
+ * trylock, or draws in processes of their own. */
 #include "documents/doc_impl.h"
 #include "util/xalloc.h"
 

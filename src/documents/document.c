@@ -3,6 +3,7 @@
 #include "documents/doc_impl.h"
 
 #include <cairo-pdf.h>
+#include <pthread.h>
 
 #define DOC_CELL_PAD 6.0 /* around each label on an A4 sheet */
 
@@ -19,12 +20,20 @@ void doc_layout_page(const struct doc *d, double *w, double *h)
     *h = d->layout == DOC_LAYOUT_A4 ? DOC_A4_H : DOC_LABEL_H;
 }
 
+/* One document is drawn at a time. Not for the fonts (each thread has its
+ * own: doc_fonts.c) but for cairo 1.16's process-wide glyph cache, whose
+ * eviction path takes its locks in the opposite order to the insertion path
+ * and can deadlock two drawing threads (doc_fonts.c says how). doc_begin
+ * takes it and doc_end releases it; every caller pairs the two on one thread. */
+static pthread_mutex_t draw_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct doc *doc_begin(const struct doc_fonts *f, int64_t tenant_id, enum doc_layout layout,
                       const char *title, struct buf *out)
 {
+    pthread_mutex_lock(&draw_lock);
     struct doc *d = arena_alloc(out->arena, sizeof *d);
     double w, h;
-    d->fonts = doc_thread_fonts(f); /* this thread's faces: no lock, see doc_fonts.c */
+    d->fonts = doc_thread_fonts(f); /* this thread's faces (doc_fonts.c) */
     d->tenant_id = tenant_id;
     d->layout = layout;
     d->out = out;
@@ -116,6 +125,7 @@ enum doc_rc doc_end(struct doc *d, const char **why)
     cairo_surface_destroy(d->surface);
     if (d->rc) d->out->len = d->out_start;
     if (why) *why = d->why;
+    pthread_mutex_unlock(&draw_lock);
     return d->rc;
 }
 

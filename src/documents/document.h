@@ -14,8 +14,10 @@
  * Fonts are loaded once (doc_fonts_load) and shared, read-only, by every
  * thread; each thread draws with FreeType and cairo faces of its own, opened
  * from them the first time it draws and closed when it ends (doc_fonts.c says
- * why), so any number of threads may draw documents at once, without a lock.
- * Each document is used by one thread. Nothing else is kept between
+ * why). Any number of threads may call in; documents are still drawn one at
+ * a time (document.c's draw_lock), because cairo 1.16's glyph cache can
+ * deadlock two threads drawing at once (doc_fonts.c). Each document is used
+ * by one thread. Nothing else is kept between
  * documents. */
 #ifndef POSTROOM_DOCUMENT_H
 #define POSTROOM_DOCUMENT_H

@@ -204,9 +204,9 @@ class Documents(unittest.TestCase):
         # cairo aborted once (cairo_scaled_font_destroy: cache_frozen) when two
         # threads drew with the shared fonts at once, under make bench's wrk run;
         # the race is rare, so this load is a guard rather than a sure reproduction
-        # (documents are drawn without a lock: each thread draws with fonts of its
-        # own, see src/documents/doc_fonts.c; test_documents_threads.c draws every
-        # kind from six threads and compares the bytes)
+        # (each thread draws with fonts of its own, see src/documents/doc_fonts.c;
+        # test_documents_threads.c draws every kind from six threads and compares
+        # the bytes)
         import threading
         statuses, lock = [], threading.Lock()
 

@@ -1,4 +1,5 @@
-/* Unit tests of documents drawn from many threads at once, with no lock
+/* Unit tests of documents drawn from many threads at once (each with fonts of
+ * its own; document.c still draws one at a time, for cairo 1.16's glyph cache)
  * around them: labels (6x4 with returns labels, A4), CN22 and CN23,
  * despatch notes, a manifest and QR codes, from THREADS threads for ROUNDS
  * rounds each, every thread in its own order.
