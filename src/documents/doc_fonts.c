@@ -24,7 +24,7 @@
  * evicting a page when the cache is full takes the cache's and then the
  * evicted font's (later cairo uses a trylock there). Two threads drawing at
  * once can so deadlock, and ThreadSanitizer reports the inversion in
- * tests/unit/test_documents_threads.c. That is why document.c still draws
+ * tests/unit/test_document_threads.c. That is why document.c still draws
  * one document at a time (draw_lock): the per-thread faces remove the abort,
  * the lock removes the deadlock, until postroom runs on a cairo with the
  * trylock, or draws in processes of their own. */

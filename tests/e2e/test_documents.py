@@ -205,7 +205,7 @@ class Documents(unittest.TestCase):
         # threads drew with the shared fonts at once, under make bench's wrk run;
         # the race is rare, so this load is a guard rather than a sure reproduction
         # (each thread draws with fonts of its own, see src/documents/doc_fonts.c;
-        # test_documents_threads.c draws every kind from six threads and compares
+        # test_document_threads.c draws every kind from six threads and compares
         # the bytes)
         import threading
         statuses, lock = [], threading.Lock()

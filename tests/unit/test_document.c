@@ -33,7 +33,7 @@ static bool tools_present(void)
         char cmd[128];
         snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", tools[i][0]);
         if (system(cmd) == 0) continue;
-        fprintf(stderr, "test_documents: %s is missing: install the Debian package %s\n",
+        fprintf(stderr, "test_document: %s is missing: install the Debian package %s\n",
                 tools[i][0], tools[i][1]);
         CHECK(0);
         ok = false;
@@ -584,7 +584,7 @@ int main(void)
     char err[256];
     fonts = doc_fonts_load(NULL, NULL, err, sizeof err);
     if (!fonts) {
-        fprintf(stderr, "test_documents: %s\n", err);
+        fprintf(stderr, "test_document: %s\n", err);
         return 1;
     }
     snprintf(dir, sizeof dir, "/tmp/postroom-docs-XXXXXX");
@@ -604,10 +604,10 @@ int main(void)
     doc_fonts_free(fonts);
     char cmd[128];
     if (check_failed)
-        fprintf(stderr, "test_documents: the PDFs are kept in %s\n", dir);
+        fprintf(stderr, "test_document: the PDFs are kept in %s\n", dir);
     else {
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
         if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
     }
-    return check_report("documents");
+    return check_report("document");
 }

@@ -319,7 +319,7 @@ static bool tools_present(void)
         char cmd[128];
         snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", tools[i][0]);
         if (system(cmd) == 0) continue;
-        fprintf(stderr, "test_documents_threads: %s is missing: install the Debian package %s\n",
+        fprintf(stderr, "test_document_threads: %s is missing: install the Debian package %s\n",
                 tools[i][0], tools[i][1]);
         CHECK(0);
         ok = false;
@@ -404,7 +404,7 @@ int main(void)
     char err[256];
     fonts = doc_fonts_load(NULL, NULL, err, sizeof err);
     if (!fonts) {
-        fprintf(stderr, "test_documents_threads: %s\n", err);
+        fprintf(stderr, "test_document_threads: %s\n", err);
         return 1;
     }
     snprintf(dir, sizeof dir, "/tmp/postroom-docthreads-XXXXXX");
@@ -417,11 +417,11 @@ int main(void)
     for (int j = 0; j < JOBS; j++)
         free(ref[j].data);
     if (check_failed)
-        fprintf(stderr, "test_documents_threads: the files are kept in %s\n", dir);
+        fprintf(stderr, "test_document_threads: the files are kept in %s\n", dir);
     else {
         char cmd[128];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
         if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
     }
-    return check_report("documents_threads");
+    return check_report("document_threads");
 }
