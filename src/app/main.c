@@ -1,7 +1,7 @@
 /* main: the postroom command line. One binary; each subcommand has --help.
  *
  *   postroom [--db PATH] migrate | serve | tenant create | user add |
- *                        apikey create | demo
+ *                        apikey create | demo | killswitch
  *
  * Exit status 0 on success; otherwise non-zero with one line on stderr. */
 #include "app/routes.h"
@@ -14,6 +14,7 @@
 #include "domain/status.h"
 #include "domain/tariff.h"
 #include "util/timefmt.h"
+#include "http/killswitch.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "util/json_alloc.h"
@@ -452,6 +453,118 @@ static int cmd_demo(const char *db, int argc, char **argv)
     return 0;
 }
 
+static const char *usage_killswitch =
+    "usage: postroom [--db PATH] killswitch on [--tenant ID] [--feature NAME] --reason TEXT\n"
+    "       postroom [--db PATH] killswitch off [--tenant ID] [--feature NAME]\n"
+    "       postroom [--db PATH] killswitch status\n"
+    "Suspends service (503) on every running server within a second.\n"
+    "  --tenant ID     only this business (default: every business)\n"
+    "  --feature NAME  only api, web, labels, imports or exports (default: all;\n"
+    "                  api and web also stop the labels, imports and exports they hold)\n"
+    "  --reason TEXT   required for on; shown to everyone it stops, so say what\n"
+    "                  happened and nothing secret\n"
+    "/healthz, /metrics, sign-in and /api/v1/version stay reachable.\n";
+
+/* What `killswitch on|off` names: a tenant (0: all), a feature ("": all). */
+struct switch_args {
+    int64_t tenant;
+    const char *feature;
+    const char *reason;
+};
+
+static int parse_switch_args(int argc, char **argv, bool on, struct switch_args *out)
+{
+    *out = (struct switch_args){0, "", NULL};
+    for (int i = 1; i < argc; i += 2) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return fail("every killswitch option takes a value");
+        if (!strcmp(a, "--tenant")) {
+            if (!parse_id(v, &out->tenant)) return fail("--tenant must be a tenant id");
+        } else if (!strcmp(a, "--feature")) {
+            if (killswitch_feature_parse(v) == FEATURE_NONE)
+                return fail("--feature must be api, web, labels, imports or exports");
+            out->feature = v;
+        } else if (on && !strcmp(a, "--reason")) {
+            /* one line in status, one header-safe message in a 503 */
+            bool ctl = false;
+            for (const char *c = v; *c; c++)
+                ctl |= (unsigned char)*c < 32 || *c == 127;
+            if (!*v || strlen(v) > 500 || ctl)
+                return fail("--reason must be 1 to 500 characters on one line");
+            out->reason = v;
+        } else {
+            return fail("unknown killswitch option (see killswitch --help)");
+        }
+    }
+    if (on && !out->reason) return fail("killswitch on needs --reason TEXT");
+    return 0;
+}
+
+/* Who set a switch: the operator's login name, for the record. */
+static const char *operator_name(void)
+{
+    const char *u = getenv("SUDO_USER");
+    if (!u || !*u) u = getenv("USER");
+    return u && *u ? u : "unknown";
+}
+
+static int killswitch_status(struct store *s)
+{
+    struct arena a;
+    arena_init(&a);
+    struct killswitch_row *rows;
+    size_t n;
+    int rc = store_operator_killswitch_list(s, &a, &rows, &n);
+    for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+        char when[40];
+        time_format_rfc3339(rows[i].set_at, when, sizeof when);
+        char tenant[32] = "all";
+        if (rows[i].tenant_id)
+            snprintf(tenant, sizeof tenant, "%lld", (long long)rows[i].tenant_id);
+        printf("on tenant=%s feature=%s set_by=%s set_at=%s reason=%s\n", tenant,
+               *rows[i].feature ? rows[i].feature : "all", rows[i].set_by, when, rows[i].reason);
+    }
+    if (rc == STORE_OK && n == 0) printf("off: no kill switch is on\n");
+    arena_free(&a);
+    return rc == STORE_OK ? 0 : fail("cannot read the kill switches");
+}
+
+static int cmd_killswitch(const char *db, int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        fputs(usage_killswitch, stdout);
+        return 0;
+    }
+    bool on = argc >= 1 && !strcmp(argv[0], "on"), off = argc >= 1 && !strcmp(argv[0], "off");
+    bool status = argc == 1 && !strcmp(argv[0], "status");
+    if (!on && !off && !status) return fail("usage: killswitch on|off|status (see --help)");
+    struct switch_args sa;
+    if (!status && parse_switch_args(argc, argv, on, &sa)) return 1;
+    struct store *s;
+    if (open_migrated(db, &s)) return 1;
+    int rc = STORE_OK;
+    if (status) {
+        int r = killswitch_status(s);
+        store_close(s);
+        return r;
+    }
+    if (sa.tenant) rc = store_operator_tenant_exists(s, sa.tenant);
+    if (rc == STORE_NOTFOUND) {
+        store_close(s);
+        return fail("no such tenant");
+    }
+    if (rc == STORE_OK && on)
+        rc = store_operator_killswitch_set(s, sa.tenant, sa.feature, sa.reason, operator_name(),
+                                           time_now_ms());
+    else if (rc == STORE_OK)
+        rc = store_operator_killswitch_clear(s, sa.tenant, sa.feature, time_now_ms());
+    store_close(s);
+    if (rc == STORE_NOTFOUND) return fail("that kill switch is not on");
+    if (rc != STORE_OK) return fail("cannot change the kill switch");
+    fprintf(stderr, "postroom: kill switch %s\n", on ? "on" : "off");
+    return 0;
+}
+
 static int cmd_serve(const char *db, int argc, char **argv)
 {
     if (wants_help(argc, argv)) {
@@ -463,13 +576,16 @@ static int cmd_serve(const char *db, int argc, char **argv)
                "  --threads     server threads, default the number of cores\n"
                "  --tls-cert/--tls-key  serve HTTPS with this PEM certificate and key\n"
                "  --share DIR   data files (tariff); default $POSTROOM_SHARE, else share/\n"
-               "                beside the binary's directory, else ./share\n");
+               "                beside the binary's directory, else ./share\n"
+               "  --status-url URL  where a kill switch's 503 points, or\n"
+               "                $POSTROOM_STATUS_URL\n");
         return 0;
     }
     struct server_config c;
     server_config_defaults(&c);
     c.error_page = web_error_page; /* browsers get pages, API clients JSON */
     c.db_path = db;
+    c.status_url = getenv("POSTROOM_STATUS_URL");
     const char *listen = getenv("POSTROOM_LISTEN");
     const char *rl = getenv("POSTROOM_RATE_LIMIT");
     for (int i = 0; i < argc; i++) {
@@ -489,6 +605,8 @@ static int cmd_serve(const char *db, int argc, char **argv)
             c.tls_key = v;
         else if (!strcmp(a, "--share"))
             c.share_dir = v;
+        else if (!strcmp(a, "--status-url"))
+            c.status_url = v;
         else
             return fail("unknown serve option (see serve --help)");
         i++;
@@ -540,6 +658,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "user")) return cmd_user(db, n, rest);
     if (!strcmp(cmd, "apikey")) return cmd_apikey(db, n, rest);
     if (!strcmp(cmd, "demo")) return cmd_demo(db, n, rest);
+    if (!strcmp(cmd, "killswitch")) return cmd_killswitch(db, n, rest);
     fprintf(stderr, "postroom: unknown command '%s' (see postroom --help)\n", cmd);
     return 2;
 }

@@ -14,6 +14,15 @@
  *   what their forms send.
  * - READS marks the routes that only read: authentication and handler share
  *   one store snapshot.
+ * - feature: what a kill switch on a feature stops (http/killswitch.c):
+ *   FEATURE_API / FEATURE_WEB for the faces, LABELS, IMPORTS and EXPORTS
+ *   for the label route, the import upload and the CSV export (a switch on
+ *   api or web stops those too). FEATURE_NONE stays reachable whatever is
+ *   switched on: /healthz and /metrics (monitoring), sign-in and sign-out
+ *   (a suspended user can still leave), the stylesheet the error page uses,
+ *   and /api/v1/version (public, names no business and touches no tenant
+ *   data; clients probe it to tell "postroom is up" from "my access is
+ *   suspended").
  *
  * tests/unit/test_routes.c checks every line has a role and a list. */
 #include "app/routes.h"
@@ -38,52 +47,59 @@ static const char *const LABEL[] = {"documentType", "includeReturnsLabel", "incl
 static const char *const EXPORT_RANGE[] = {"from", "to", NULL};
 
 static const struct route routes[] = {
-    {"GET", "/healthz", "GET /healthz", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, api_healthz, WRITES},
-    {"GET", "/metrics", "GET /metrics", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, api_metrics, WRITES},
+    {"GET", "/healthz", "GET /healthz", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, api_healthz, WRITES,
+     FEATURE_NONE},
+    {"GET", "/metrics", "GET /metrics", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, api_metrics, WRITES,
+     FEATURE_NONE},
     {"GET", "/api/v1/version", "GET /version", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, api_version,
-     WRITES},
+     WRITES, FEATURE_NONE},
     {"POST", ORDERS, "POST /orders", AUTH_API_KEY, ROLE_STANDARD, NO_QUERY, api_orders_create,
-     WRITES},
-    {"GET", ORDERS, "GET /orders", AUTH_API_KEY, ROLE_STANDARD, ORDER_PAGE, api_orders_list, READS},
+     WRITES, FEATURE_API},
+    {"GET", ORDERS, "GET /orders", AUTH_API_KEY, ROLE_STANDARD, ORDER_PAGE, api_orders_list, READS,
+     FEATURE_API},
     {"GET", ORDERS "/full", "GET /orders/full", AUTH_API_KEY, ROLE_STANDARD, ORDER_PAGE,
-     api_orders_list_full, READS},
+     api_orders_list_full, READS, FEATURE_API},
     {"PUT", ORDERS "/status", "PUT /orders/status", AUTH_API_KEY, ROLE_STANDARD, NO_QUERY,
-     api_orders_status, WRITES},
+     api_orders_status, WRITES, FEATURE_API},
     {"GET", ORDERS "/{}", "GET /orders/{ids}", AUTH_API_KEY, ROLE_STANDARD, NO_QUERY,
-     api_orders_get, READS},
+     api_orders_get, READS, FEATURE_API},
     {"DELETE", ORDERS "/{}", "DELETE /orders/{ids}", AUTH_API_KEY, ROLE_STANDARD, NO_QUERY,
-     api_orders_delete, WRITES},
+     api_orders_delete, WRITES, FEATURE_API},
     {"GET", ORDERS "/{}/full", "GET /orders/{ids}/full", AUTH_API_KEY, ROLE_STANDARD, NO_QUERY,
-     api_orders_get_full, READS},
+     api_orders_get_full, READS, FEATURE_API},
     /* printing a label moves the order to labelGenerated: a write */
     {"GET", ORDERS "/{}/label", "GET /orders/{ids}/label", AUTH_API_KEY, ROLE_STANDARD, LABEL,
-     api_orders_label, WRITES},
+     api_orders_label, WRITES, FEATURE_LABELS},
     {"POST", MANIFESTS, "POST /manifests", AUTH_API_KEY, ROLE_STANDARD, NO_QUERY,
-     api_manifests_create, WRITES},
+     api_manifests_create, WRITES, FEATURE_API},
     {"GET", MANIFESTS "/{}", "GET /manifests/{n}", AUTH_API_KEY, ROLE_STANDARD, NO_QUERY,
-     api_manifests_get, READS},
+     api_manifests_get, READS, FEATURE_API},
     {"POST", MANIFESTS "/retry/{}", "POST /manifests/retry/{n}", AUTH_API_KEY, ROLE_STANDARD,
-     NO_QUERY, api_manifests_retry, WRITES},
+     NO_QUERY, api_manifests_retry, WRITES, FEATURE_API},
     {"GET", "/api/v1/carriers", "GET /carriers", AUTH_API_KEY, ROLE_STANDARD, NO_QUERY,
-     api_carriers_list, READS},
+     api_carriers_list, READS, FEATURE_API},
     {"GET", "/api/v1/returns/services", "GET /returns/services", AUTH_API_KEY, ROLE_STANDARD,
-     NO_QUERY, api_returns_services, READS},
+     NO_QUERY, api_returns_services, READS, FEATURE_API},
     {"POST", "/api/v1/returns", "POST /returns", AUTH_API_KEY, ROLE_STANDARD, NO_QUERY,
-     api_returns_create, WRITES},
+     api_returns_create, WRITES, FEATURE_API},
     {"GET", "/assets/style.css", "GET /assets/style.css", AUTH_PUBLIC, ROLE_NONE, NO_QUERY,
-     web_style, WRITES},
-    {"GET", "/login", "GET /login", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, web_signin_form, WRITES},
-    {"POST", "/login", "POST /login", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, web_signin, WRITES},
-    {"POST", "/logout", "POST /logout", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_signout, WRITES},
-    {"GET", "/", "GET /", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_home, WRITES},
+     web_style, WRITES, FEATURE_NONE},
+    {"GET", "/login", "GET /login", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, web_signin_form, WRITES,
+     FEATURE_NONE},
+    {"POST", "/login", "POST /login", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, web_signin, WRITES,
+     FEATURE_NONE},
+    {"POST", "/logout", "POST /logout", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_signout, WRITES,
+     FEATURE_NONE},
+    {"GET", "/", "GET /", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_home, WRITES, FEATURE_WEB},
     {"GET", "/import", "GET /import", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_import_form,
-     WRITES},
-    {"POST", "/import", "POST /import", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_import, WRITES},
+     WRITES, FEATURE_WEB},
+    {"POST", "/import", "POST /import", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_import, WRITES,
+     FEATURE_IMPORTS},
     {"GET", "/export", "GET /export", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_export_form,
-     WRITES},
+     WRITES, FEATURE_WEB},
     /* a session is touched (written) as it authenticates, so no session route
      * shares the READS snapshot; the export takes its own after signing in */
     {"GET", "/export.csv", "GET /export.csv", AUTH_SESSION, ROLE_STANDARD, EXPORT_RANGE,
-     web_export_csv, WRITES},
+     web_export_csv, WRITES, FEATURE_EXPORTS},
 };
 const struct route_table app_routes = {routes, (int)(sizeof routes / sizeof routes[0])};

@@ -3,6 +3,7 @@
 #include "auth/apikey.h"
 #include "auth/session.h"
 #include "http/egress.h"
+#include "http/killswitch.h"
 #include "http/ratelimit.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -192,14 +193,31 @@ static void keep_listed_query(struct request *r, const struct route *rt)
     r->nquery = n;
 }
 
-/* Guards between authentication and the handler: credentials, CSRF, role,
- * rate limit, query parameters. False when they answered. */
+/* A kill switch covering the route (for the principal's tenant, or every
+ * tenant): 503 with the switch's reason and where to read more. The API
+ * gets ErrorResponse and Retry-After; a browser outside /api/ gets the
+ * error page (http_error). */
+static bool suspended(struct request *r, const struct route *rt)
+{
+    const char *reason = NULL;
+    if (!killswitch_stops(rt, r->principal.tenant_id, &r->arena, &reason)) return false;
+    const char *status = r->cfg->status_url ? r->cfg->status_url : "the status page";
+    http_add_header(r, "Retry-After", "60");
+    http_error(
+        r, 503, "ServiceSuspended",
+        arena_printf(&r->arena, "%s%sService status: %s", reason, *reason ? " " : "", status));
+    return true;
+}
+
+/* Guards between authentication and the handler: credentials, kill switch,
+ * CSRF, role, rate limit, query parameters. False when they answered. */
 static bool guards(struct request *r, const struct route *rt)
 {
     if (rt->auth != AUTH_PUBLIC && !r->authenticated) {
         deny_unauthenticated(r, rt);
         return false;
     }
+    if (suspended(r, rt)) return false;
     if (rt->auth == AUTH_SESSION && strcmp(r->method, "GET") != 0 &&
         !session_csrf_ok(r->session_csrf, http_form(r, "csrf"))) {
         http_error(r, 403, "Forbidden", "The form has expired; reload the page.");

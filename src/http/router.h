@@ -14,6 +14,19 @@ enum route_auth {
     AUTH_SESSION, /* the sign-in cookie; state changes also need the CSRF token */
 };
 
+/* What a kill switch on a feature stops (http/killswitch.c). A route's
+ * face is also a feature: a switch on api stops every API_KEY route, one on
+ * web every SESSION route, whatever their own feature. FEATURE_NONE: never
+ * stopped (health, metrics, sign-in and out, assets, the version). */
+enum route_feature {
+    FEATURE_NONE,
+    FEATURE_API,
+    FEATURE_WEB,
+    FEATURE_LABELS,
+    FEATURE_IMPORTS,
+    FEATURE_EXPORTS,
+};
+
 /* A route denies by default: the guards (http/handle.c) turn away a request
  * without the credentials auth names or below the role it needs, and the
  * handler sees only the query parameters it lists. */
@@ -31,7 +44,8 @@ struct route {
      * send extras). NULL or {NULL}: none. */
     const char *const *query;
     void (*handler)(struct request *r);
-    bool snapshot; /* read-only: authentication and handler share one read snapshot */
+    bool snapshot;              /* read-only: authentication and handler share one read snapshot */
+    enum route_feature feature; /* what a kill switch on a feature stops */
 };
 
 /* A server's routes. The composition root (app/routes.c) owns the table

@@ -31,6 +31,9 @@ struct server_config {
      * /api/ (set by the composition root; NULL: errors are always JSON). */
     void (*error_page)(struct request *r, int status, const char *message);
     const struct route_table *routes; /* what this server answers (app/routes.c) */
+    /* where a kill switch's 503 sends people (the status site, issue 10);
+     * NULL: "the status page" */
+    const char *status_url;
 };
 
 void server_config_defaults(struct server_config *c);

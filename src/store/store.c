@@ -201,6 +201,36 @@ int store_operator_apikey_revoke_named(struct store *s, int64_t tenant_id, const
     return done(s, s->ops->apikey_revoke_named(s, tenant_id, name, now));
 }
 
+/* A switch is no tenant's data: refused inside any scoped transaction. */
+int store_operator_killswitch_set(struct store *s, int64_t tenant_id, const char *feature,
+                                  const char *reason, const char *set_by, int64_t now)
+{
+    if (s->in_tx) {
+        broken_invariant(s, "killswitch in a scoped tx", tenant_id);
+        return STORE_ERROR;
+    }
+    return done(s, s->ops->killswitch_set(s, tenant_id, feature, reason, set_by, now));
+}
+
+int store_operator_killswitch_clear(struct store *s, int64_t tenant_id, const char *feature,
+                                    int64_t now)
+{
+    if (s->in_tx) {
+        broken_invariant(s, "killswitch in a scoped tx", tenant_id);
+        return STORE_ERROR;
+    }
+    return done(s, s->ops->killswitch_clear(s, tenant_id, feature, now));
+}
+
+int store_operator_killswitch_list(struct store *s, struct arena *a, struct killswitch_row **rows,
+                                   size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->killswitch_list(s, a, rows, n));
+}
+
 int store_directory_apikey(struct store *s, const unsigned char hash[32], struct credential *out)
 {
     if (!usable(s)) return STORE_ERROR;

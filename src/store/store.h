@@ -95,6 +95,28 @@ int store_operator_apikey_add(struct store *s, int64_t tenant_id, const unsigned
 int store_operator_apikey_revoke_named(struct store *s, int64_t tenant_id, const char *name,
                                        int64_t now);
 
+/* The kill switch (sqlite_killswitch.c): operator calls, since a switch
+ * may cover every tenant. A switch is keyed by tenant_id (0: every tenant)
+ * and feature ("": every feature; else api, web, labels, imports or
+ * exports: the caller checks the name). */
+struct killswitch_row {
+    int64_t tenant_id;   /* 0: every tenant */
+    const char *feature; /* "": every feature */
+    const char *reason;
+    const char *set_by;
+    int64_t set_at;
+};
+/* Turns the switch on (again), with its reason and who set it. */
+int store_operator_killswitch_set(struct store *s, int64_t tenant_id, const char *feature,
+                                  const char *reason, const char *set_by, int64_t now);
+/* Turns it off; STORE_NOTFOUND when it was not on. */
+int store_operator_killswitch_clear(struct store *s, int64_t tenant_id, const char *feature,
+                                    int64_t now);
+/* Every switch that is on, global ones first, then by tenant and feature:
+ * what `killswitch status` prints and what a server reads to learn them. */
+int store_operator_killswitch_list(struct store *s, struct arena *a, struct killswitch_row **rows,
+                                   size_t *n);
+
 /* A credential as the directory holds it: whose it is, and the role number
  * stored with a user. The store never decides what a credential may do:
  * auth/ alone turns one into a principal. */
@@ -237,6 +259,10 @@ struct store_ops {
                          struct order_event **, size_t *);
     int (*carriers)(struct store *, const struct scope *, size_t, struct arena *,
                     struct carrier_row **, size_t *);
+    int (*killswitch_set)(struct store *, int64_t, const char *, const char *, const char *,
+                          int64_t);
+    int (*killswitch_clear)(struct store *, int64_t, const char *, int64_t);
+    int (*killswitch_list)(struct store *, struct arena *, struct killswitch_row **, size_t *);
 };
 
 /* What the dispatcher keeps of a connection, whatever the backend (which

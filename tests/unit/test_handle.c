@@ -44,14 +44,16 @@ static const char *const AB[] = {"a", "b", NULL};
 static const char *const NONE[] = {NULL};
 
 static const struct route routes[] = {
-    {"GET", "/std", "GET /std", AUTH_SESSION, ROLE_STANDARD, A, record, false},
-    {"GET", "/admin", "GET /admin", AUTH_SESSION, ROLE_ADMIN, NONE, record, false},
-    {"POST", "/admin", "POST /admin", AUTH_SESSION, ROLE_ADMIN, NONE, record, false},
-    {"GET", "/api/admin", "GET /api/admin", AUTH_API_KEY, ROLE_ADMIN, NONE, record, false},
-    {"GET", "/api/std", "GET /api/std", AUTH_API_KEY, ROLE_STANDARD, AB, record, false},
+    {"GET", "/std", "GET /std", AUTH_SESSION, ROLE_STANDARD, A, record, false, FEATURE_NONE},
+    {"GET", "/admin", "GET /admin", AUTH_SESSION, ROLE_ADMIN, NONE, record, false, FEATURE_NONE},
+    {"POST", "/admin", "POST /admin", AUTH_SESSION, ROLE_ADMIN, NONE, record, false, FEATURE_NONE},
+    {"GET", "/api/admin", "GET /api/admin", AUTH_API_KEY, ROLE_ADMIN, NONE, record, false,
+     FEATURE_NONE},
+    {"GET", "/api/std", "GET /api/std", AUTH_API_KEY, ROLE_STANDARD, AB, record, false,
+     FEATURE_NONE},
     /* a line whose role and query columns were left out */
-    {"GET", "/forgot", "GET /forgot", AUTH_SESSION, ROLE_NONE, NULL, record, false},
-    {"GET", "/open", "GET /open", AUTH_PUBLIC, ROLE_NONE, A, record, false},
+    {"GET", "/forgot", "GET /forgot", AUTH_SESSION, ROLE_NONE, NULL, record, false, FEATURE_NONE},
+    {"GET", "/open", "GET /open", AUTH_PUBLIC, ROLE_NONE, A, record, false, FEATURE_NONE},
 };
 static const struct route_table table = {routes, (int)(sizeof routes / sizeof routes[0])};
 

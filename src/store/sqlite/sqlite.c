@@ -632,6 +632,9 @@ static const struct store_ops sqlite_ops = {
     .return_get = sq_return_get,
     .order_history = sq_order_history,
     .carriers = sq_carriers,
+    .killswitch_set = sq_killswitch_set,
+    .killswitch_clear = sq_killswitch_clear,
+    .killswitch_list = sq_killswitch_list,
 };
 
 /* Process-wide SQLite settings, once, before the library initialises:

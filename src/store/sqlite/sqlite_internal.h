@@ -64,6 +64,9 @@ enum stmt_id {
     Q_HISTORY_ADD,
     Q_HISTORY_GET,
     Q_CARRIERS,
+    Q_KILLSWITCH_SET,
+    Q_KILLSWITCH_CLEAR,
+    Q_KILLSWITCH_LIST,
     Q_COUNT
 };
 
@@ -143,6 +146,11 @@ int sq_order_history(struct store *, const struct scope *, int64_t, struct arena
                      struct order_event **, size_t *);
 int sq_carriers(struct store *, const struct scope *, size_t, struct arena *, struct carrier_row **,
                 size_t *);
+
+/* sqlite_killswitch.c */
+int sq_killswitch_set(struct store *, int64_t, const char *, const char *, const char *, int64_t);
+int sq_killswitch_clear(struct store *, int64_t, const char *, int64_t);
+int sq_killswitch_list(struct store *, struct arena *, struct killswitch_row **, size_t *);
 
 /* Reads the order columns (ORDER_COLS) of the current row. */
 void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r);
