@@ -57,6 +57,43 @@ static void test_query_lists(void)
     CHECK(!router_takes_query(route_named("GET /orders/{ids}/label"), "pageSize"));
 }
 
+/* What a kill switch on a feature stops (docs/incident.md): every line
+ * that needs credentials has a feature, except sign-out; the public lines
+ * have none, so health, metrics, sign-in and the version stay reachable. */
+static void test_features(void)
+{
+    static const struct {
+        const char *route;
+        enum route_feature feature;
+    } want[] = {
+        {"GET /healthz", FEATURE_NONE},
+        {"GET /metrics", FEATURE_NONE},
+        {"GET /version", FEATURE_NONE},
+        {"GET /login", FEATURE_NONE},
+        {"POST /logout", FEATURE_NONE},
+        {"GET /orders", FEATURE_API},
+        {"GET /orders/{ids}/label", FEATURE_LABELS},
+        {"GET /", FEATURE_WEB},
+        {"GET /import", FEATURE_WEB},
+        {"POST /import", FEATURE_IMPORTS},
+        {"GET /export.csv", FEATURE_EXPORTS},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const struct route *rt = route_named(want[i].route);
+        CHECK(rt != NULL);
+        if (rt) CHECK_INT(rt->feature, want[i].feature);
+    }
+    for (int i = 0; i < app_routes.count; i++) {
+        const struct route *rt = &app_routes.routes[i];
+        if (rt->auth == AUTH_PUBLIC) CHECK_INT(rt->feature, FEATURE_NONE);
+        if (rt->auth == AUTH_API_KEY)
+            CHECK(rt->feature == FEATURE_API || rt->feature == FEATURE_LABELS);
+        if (rt->auth == AUTH_SESSION && strcmp(rt->name, "POST /logout"))
+            CHECK(rt->feature == FEATURE_WEB || rt->feature == FEATURE_IMPORTS ||
+                  rt->feature == FEATURE_EXPORTS);
+    }
+}
+
 int main(void)
 {
     for (int i = 0; i < app_routes.count; i++) {
@@ -93,5 +130,6 @@ int main(void)
     }
     CHECK(app_routes.count > 0);
     test_query_lists();
+    test_features();
     return check_report("test_routes");
 }
