@@ -536,6 +536,7 @@ static int serve(struct server_config *c)
     atomic_store(&stopping, true);
     if (hk_started) pthread_join(hk, NULL);
     stores_close_all();
+    killswitch_reset(); /* the snapshot dies with the server */
     log_flush();
     if (cert) sodium_memzero(cert, strlen(cert));
     if (key) sodium_memzero(key, strlen(key));
