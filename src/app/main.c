@@ -6,6 +6,7 @@
  * Exit status 0 on success; otherwise non-zero with one line on stderr. */
 #include "app/routes.h"
 #include "app/share.h"
+#include "app/status_cli.h"
 #include "auth/apikey.h"
 #include "auth/password.h"
 #include "domain/order.h"
@@ -41,6 +42,9 @@ static const char *usage_main =
     "  user add TENANT EMAIL --role admin|standard   (password on stdin)\n"
     "  apikey create TENANT [--name LABEL]           print a new API key, once\n"
     "  demo                             ensure the demo business; print its login and key\n"
+    "  status incident|component ...    the status site's incidents and components\n"
+    "  status-serve [--listen HOST:PORT] [--status-db PATH]   the public status site\n"
+    "  status-export DIR                the status site's JSON as static files\n"
     "\n"
     "The database is --db PATH, else $POSTROOM_DB, else " DEFAULT_DB ".\n"
     "Each command takes --help.\n";
@@ -659,6 +663,9 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "apikey")) return cmd_apikey(db, n, rest);
     if (!strcmp(cmd, "demo")) return cmd_demo(db, n, rest);
     if (!strcmp(cmd, "killswitch")) return cmd_killswitch(db, n, rest);
+    if (!strcmp(cmd, "status")) return cmd_status(n, rest);
+    if (!strcmp(cmd, "status-serve")) return cmd_status_serve(n, rest);
+    if (!strcmp(cmd, "status-export")) return cmd_status_export(n, rest);
     fprintf(stderr, "postroom: unknown command '%s' (see postroom --help)\n", cmd);
     return 2;
 }

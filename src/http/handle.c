@@ -257,7 +257,14 @@ static void route_and_run(struct request *r)
         break;
     }
     const struct route *rt = router_route(r);
-    if (!r->store) {
+    /* a server without an app store (db_path NULL, the status site) runs
+     * its public routes without one */
+    bool storeless = r->cfg && !r->cfg->db_path;
+    if (storeless && (rt->auth != AUTH_PUBLIC || rt->snapshot)) {
+        http_error(r, 500, "InternalError", "The request could not be completed.");
+        return;
+    }
+    if (!r->store && !storeless) {
         http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
         return;
     }

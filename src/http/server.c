@@ -87,6 +87,7 @@ static struct store *store_for_thread(const struct server_config *cfg)
 {
     if (thread_store && store_is_broken(thread_store)) store_discard(thread_store);
     if (thread_store) return thread_store;
+    if (!cfg->db_path) return NULL; /* a server without an app store */
     struct store *s;
     if (store_open(cfg->db_path, &s) != STORE_OK) return NULL;
     if (store_serve_mode(s) != STORE_OK) {
@@ -386,7 +387,7 @@ static void *housekeeper(void *arg)
     const struct server_config *cfg = arg;
     struct store *s = NULL;
     while (!atomic_load(&stopping)) {
-        if (!s && store_open(cfg->db_path, &s) != STORE_OK) s = NULL;
+        if (!s && cfg->db_path && store_open(cfg->db_path, &s) != STORE_OK) s = NULL;
         log_flush();
         if (s && killswitch_refresh(s) != STORE_OK) {
             store_close(s);
@@ -434,9 +435,9 @@ int server_run(struct server_config *c)
     return serve(c);
 }
 
-static int serve(struct server_config *c)
+/* Migrates the app's database and reads what every request needs from it. */
+static int prepare_store(struct server_config *c)
 {
-    randombytes_buf(id_prefix, sizeof id_prefix);
     struct store *s;
     if (store_open(c->db_path, &s) != STORE_OK) {
         fprintf(stderr, "postroom: cannot open the database\n");
@@ -452,6 +453,13 @@ static int serve(struct server_config *c)
         return 1;
     }
     store_close(s);
+    return 0;
+}
+
+static int serve(struct server_config *c)
+{
+    randombytes_buf(id_prefix, sizeof id_prefix);
+    if (c->db_path && prepare_store(c) != 0) return 1;
 
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);

@@ -13,6 +13,8 @@ struct request;
 struct route_table;
 
 struct server_config {
+    /* the app's database; NULL: this server has no app store (the status
+     * site, which must answer while that database is down) */
     const char *db_path;
     const char *share_dir;         /* tariff and other data files */
     const struct tariff *tariff;   /* loaded by the composition root (app/share.c) */

@@ -1,0 +1,271 @@
+/* status_cli: `postroom status ...`, `status-serve` and `status-export`.
+ * They open the status database (--status-db PATH, else $POSTROOM_STATUS_DB,
+ * else data/status.db) and never the app's, so they work while it is down. */
+#include "app/status_cli.h"
+#include "http/server.h"
+#include "status/status_db.h"
+#include "status/status_http.h"
+#include "status/status_json.h"
+#include "util/arena.h"
+#include "util/timefmt.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define DEFAULT_STATUS_DB "data/status.db"
+#define MAX_COMPONENTS 16
+
+static const char usage_status[] =
+    "usage: postroom status incident create --name TEXT --status STATUS --impact IMPACT\n"
+    "                       [--component NAME ...] --body TEXT   (prints the incident's id)\n"
+    "       postroom status incident update ID --status STATUS --body TEXT\n"
+    "       postroom status component set NAME STATE\n"
+    "  STATUS  investigating|identified|monitoring|resolved\n"
+    "  IMPACT  none|minor|major|critical\n"
+    "  STATE   operational|degraded_performance|partial_outage|major_outage|under_maintenance\n"
+    "Every command takes --status-db PATH (else $POSTROOM_STATUS_DB, else " DEFAULT_STATUS_DB
+    ").\n";
+
+static int fail(const char *msg)
+{
+    fprintf(stderr, "postroom: %s\n", msg);
+    return 1;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return true;
+    return false;
+}
+
+/* Takes --status-db PATH out of argv (wherever it is); NULL if it has no value. */
+static const char *take_db(int *argc, char **argv, bool *bad)
+{
+    const char *db = getenv("POSTROOM_STATUS_DB");
+    if (!db || !*db) db = DEFAULT_STATUS_DB;
+    int out = 0;
+    for (int i = 0; i < *argc; i++) {
+        if (!strcmp(argv[i], "--status-db")) {
+            if (i + 1 >= *argc)
+                *bad = true;
+            else
+                db = argv[++i];
+            continue;
+        }
+        argv[out++] = argv[i];
+    }
+    *argc = out;
+    return db;
+}
+
+static int open_db(const char *path, struct status_db **db)
+{
+    if (status_db_open(path, true, db) != STATUS_OK) return fail("cannot open the status database");
+    return 0;
+}
+
+static int report(enum status_rc rc, const char *notfound)
+{
+    switch (rc) {
+    case STATUS_OK:
+        return 0;
+    case STATUS_BAD:
+        return fail("invalid status, impact, state or empty text (see status --help)");
+    case STATUS_NOTFOUND:
+        return fail(notfound);
+    case STATUS_ERROR:
+        break;
+    }
+    return fail("cannot write the status database");
+}
+
+static int incident_create(const char *path, int argc, char **argv)
+{
+    const char *name = NULL, *status = NULL, *impact = NULL, *body = NULL;
+    const char *comps[MAX_COMPONENTS];
+    int ncomps = 0;
+    for (int i = 0; i < argc; i += 2) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return fail("every incident create option takes a value");
+        if (!strcmp(a, "--name"))
+            name = v;
+        else if (!strcmp(a, "--status"))
+            status = v;
+        else if (!strcmp(a, "--impact"))
+            impact = v;
+        else if (!strcmp(a, "--body"))
+            body = v;
+        else if (!strcmp(a, "--component")) {
+            if (ncomps == MAX_COMPONENTS) return fail("at most 16 --component options");
+            comps[ncomps++] = v;
+        } else
+            return fail("unknown incident create option (see status --help)");
+    }
+    if (!name || !status || !impact || !body)
+        return fail("incident create needs --name, --status, --impact and --body");
+    if (!status_incident_status_valid(status))
+        return fail("--status must be investigating, identified, monitoring or resolved");
+    if (!status_impact_valid(impact))
+        return fail("--impact must be none, minor, major or critical");
+    struct status_db *db;
+    if (open_db(path, &db)) return 1;
+    int64_t id = 0;
+    enum status_rc rc =
+        status_incident_create(db, name, status, impact, comps, ncomps, body, time_now_ms(), &id);
+    status_db_close(db);
+    if (report(rc, "no such component")) return 1;
+    printf("%lld\n", (long long)id);
+    return 0;
+}
+
+static int incident_update(const char *path, int argc, char **argv)
+{
+    if (argc < 1) return fail("usage: status incident update ID --status STATUS --body TEXT");
+    char *end;
+    errno = 0;
+    long long id = strtoll(argv[0], &end, 10);
+    if (errno || *end || end == argv[0] || id < 1) return fail("the incident id must be a number");
+    const char *status = NULL, *body = NULL;
+    for (int i = 1; i < argc; i += 2) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return fail("every incident update option takes a value");
+        if (!strcmp(a, "--status"))
+            status = v;
+        else if (!strcmp(a, "--body"))
+            body = v;
+        else
+            return fail("unknown incident update option (see status --help)");
+    }
+    if (!status || !body) return fail("incident update needs --status and --body");
+    if (!status_incident_status_valid(status))
+        return fail("--status must be investigating, identified, monitoring or resolved");
+    struct status_db *db;
+    if (open_db(path, &db)) return 1;
+    enum status_rc rc = status_incident_update(db, id, status, body, time_now_ms());
+    status_db_close(db);
+    return report(rc, "no such incident");
+}
+
+static int component_set(const char *path, int argc, char **argv)
+{
+    if (argc != 2) return fail("usage: status component set NAME STATE");
+    if (!status_component_state_valid(argv[1]))
+        return fail("the state must be operational, degraded_performance, partial_outage, "
+                    "major_outage or under_maintenance");
+    struct status_db *db;
+    if (open_db(path, &db)) return 1;
+    enum status_rc rc = status_component_set(db, argv[0], argv[1], time_now_ms());
+    status_db_close(db);
+    return report(rc, "no such component");
+}
+
+int cmd_status(int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        fputs(usage_status, stdout);
+        return 0;
+    }
+    bool bad = false;
+    const char *path = take_db(&argc, argv, &bad);
+    if (bad) return fail("--status-db takes a value");
+    if (argc >= 2 && !strcmp(argv[0], "incident") && !strcmp(argv[1], "create"))
+        return incident_create(path, argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[0], "incident") && !strcmp(argv[1], "update"))
+        return incident_update(path, argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[0], "component") && !strcmp(argv[1], "set"))
+        return component_set(path, argc - 2, argv + 2);
+    return fail("usage: status incident create|update, status component set (see status --help)");
+}
+
+int cmd_status_serve(int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        printf("usage: postroom status-serve [--listen HOST:PORT] [--status-db PATH]\n"
+               "Serves the public status site (Statuspage v2 JSON under /api/v2/) from the\n"
+               "status database alone; it never opens the app's database.\n"
+               "  --listen     default 127.0.0.1:8081\n"
+               "  --status-db  else $POSTROOM_STATUS_DB, else " DEFAULT_STATUS_DB "\n");
+        return 0;
+    }
+    bool bad = false;
+    const char *path = take_db(&argc, argv, &bad);
+    if (bad) return fail("--status-db takes a value");
+    struct server_config c;
+    server_config_defaults(&c);
+    c.db_path = NULL; /* no app store: the status site outlives the app's database */
+    c.port = 8081;
+    for (int i = 0; i < argc; i += 2) {
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(argv[i], "--listen") || !v)
+            return fail("usage: status-serve [--listen HOST:PORT] [--status-db PATH]");
+        if (!server_parse_listen(&c, v)) return fail("--listen must be HOST:PORT");
+    }
+    struct status_db *db;
+    if (open_db(path, &db)) return 1; /* created and migrated before the first request */
+    status_db_close(db);
+    status_http_set_db(path);
+    c.routes = &status_routes;
+    return server_run(&c);
+}
+
+static bool mkdirs(const char *dir, const char *sub)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s", dir);
+    if (mkdir(p, 0755) && errno != EEXIST) return false;
+    char s[256];
+    snprintf(s, sizeof s, "%s", sub);
+    for (char *t = strtok(s, "/"); t; t = strtok(NULL, "/")) {
+        size_t n = strlen(p);
+        snprintf(p + n, sizeof p - n, "/%s", t);
+        if (mkdir(p, 0755) && errno != EEXIST) return false;
+    }
+    return true;
+}
+
+static bool write_file(const char *dir, const char *rel, const struct buf *b)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s/%s", dir, rel);
+    FILE *f = fopen(p, "wb");
+    if (!f) return false;
+    bool ok = fwrite(b->data, 1, b->len, f) == b->len;
+    return fclose(f) == 0 && ok;
+}
+
+int cmd_status_export(int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        printf("usage: postroom status-export DIR [--status-db PATH]\n"
+               "Writes the status site's JSON (DIR/api/v2/*.json), the same bytes\n"
+               "status-serve answers, for any static web host.\n");
+        return 0;
+    }
+    bool bad = false;
+    const char *path = take_db(&argc, argv, &bad);
+    if (bad) return fail("--status-db takes a value");
+    if (argc != 1) return fail("usage: status-export DIR [--status-db PATH]");
+    const char *dir = argv[0];
+    if (!mkdirs(dir, "api/v2/incidents") || !mkdirs(dir, "api/v2/scheduled-maintenances"))
+        return fail("cannot create the export directory");
+    struct status_db *db;
+    if (open_db(path, &db)) return 1;
+    struct arena a;
+    arena_init(&a);
+    int rc = 0;
+    for (int d = 0; d < STATUS_DOC_COUNT && !rc; d++) {
+        struct buf b;
+        buf_init(&b, &a);
+        if (!status_write_doc(db, (enum status_doc)d, &b))
+            rc = fail("cannot read the status database");
+        else if (!write_file(dir, status_doc_paths[d], &b))
+            rc = fail("cannot write the export");
+    }
+    arena_free(&a);
+    status_db_close(db);
+    return rc;
+}
