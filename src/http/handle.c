@@ -258,8 +258,8 @@ static void route_and_run(struct request *r)
     }
     const struct route *rt = router_route(r);
     /* a server without an app store (db_path NULL, the status site) runs
-     * its public routes without one */
-    bool storeless = r->cfg && !r->cfg->db_path;
+     * its public routes without one; nothing else runs there */
+    bool storeless = !r->store && r->cfg && !r->cfg->db_path;
     if (storeless && (rt->auth != AUTH_PUBLIC || rt->snapshot)) {
         http_error(r, 500, "InternalError", "The request could not be completed.");
         return;
