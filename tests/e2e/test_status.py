@@ -109,6 +109,8 @@ class StatusSite:
                            capture_output=True, text=True, timeout=60)
         if ok and p.returncode != 0:
             raise AssertionError("%r failed: %s" % (args, p.stderr))
+        for m in harness.SANITIZER_MARKERS:
+            assert m not in p.stderr, p.stderr
         return p
 
     def stop(self):
