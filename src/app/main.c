@@ -4,6 +4,7 @@
  *                        apikey create | demo | killswitch
  *
  * Exit status 0 on success; otherwise non-zero with one line on stderr. */
+#include "app/audit_cmd.h"
 #include "app/routes.h"
 #include "app/share.h"
 #include "auth/apikey.h"
@@ -41,6 +42,7 @@ static const char *usage_main =
     "  user add TENANT EMAIL --role admin|standard   (password on stdin)\n"
     "  apikey create TENANT [--name LABEL]           print a new API key, once\n"
     "  demo                             ensure the demo business; print its login and key\n"
+    "  audit verify | checkpoint        check the access audit chain; sign its head\n"
     "\n"
     "The database is --db PATH, else $POSTROOM_DB, else " DEFAULT_DB ".\n"
     "Each command takes --help.\n";
@@ -659,6 +661,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "apikey")) return cmd_apikey(db, n, rest);
     if (!strcmp(cmd, "demo")) return cmd_demo(db, n, rest);
     if (!strcmp(cmd, "killswitch")) return cmd_killswitch(db, n, rest);
+    if (!strcmp(cmd, "audit")) return cmd_audit(db, n, rest);
     fprintf(stderr, "postroom: unknown command '%s' (see postroom --help)\n", cmd);
     return 2;
 }
