@@ -11,6 +11,19 @@
 const char audit_genesis[AUDIT_HASH_HEX] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+struct audit_record audit_record_of(const struct audit_actor *who, int64_t now, int64_t data_tenant,
+                                    const char *action, const char *objects)
+{
+    return (struct audit_record){.time = now,
+                                 .server_id = who->server_id,
+                                 .request_id = who->request_id,
+                                 .principal_tenant = who->principal_tenant,
+                                 .principal_id = who->principal_id,
+                                 .data_tenant = data_tenant,
+                                 .action = action,
+                                 .objects = objects};
+}
+
 static void put_int(crypto_hash_sha256_state *st, int64_t v)
 {
     char b[32];

@@ -26,6 +26,19 @@ struct audit_record {
     char hash[AUDIT_HASH_HEX];
 };
 
+/* Who asks, as a face knows it: the record's first fields. */
+struct audit_actor {
+    const char *server_id;  /* host:pid of the server that answered */
+    const char *request_id; /* as sent in X-Request-Id */
+    int64_t principal_tenant;
+    const char *principal_id; /* "key:3", "user:5" */
+};
+
+/* A record of action on objects of data_tenant by who at now (its seq and
+ * hashes are the store's to give). */
+struct audit_record audit_record_of(const struct audit_actor *who, int64_t now, int64_t data_tenant,
+                                    const char *action, const char *objects);
+
 /* The hash before the first record. */
 extern const char audit_genesis[AUDIT_HASH_HEX];
 

@@ -1,12 +1,15 @@
 /* request: reading a request's parts and building its answer. */
 #include "http/request.h"
+#include "domain/audit.h"
 #include "http/error_shape.h"
 #include "http/multipart.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "util/percent.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 const char *http_header(struct request *r, const char *name)
@@ -131,4 +134,20 @@ void http_error(struct request *r, int status, const char *code, const char *mes
     if (shape != ERROR_SHAPE_OBJECT) jw_arr_close(&w);
     if (shape == ERROR_SHAPE_MANIFEST) jw_obj_close(&w);
     http_reply_json(r, status);
+}
+
+const struct audit_actor *http_audit_actor(struct request *r)
+{
+    struct audit_actor *a = arena_alloc(&r->arena, sizeof *a);
+    char host[64] = "";
+    gethostname(host, sizeof host - 1);
+    char *sid = arena_alloc(&r->arena, sizeof host + 24);
+    snprintf(sid, sizeof host + 24, "%s:%ld", host, (long)getpid());
+    char *pid = arena_alloc(&r->arena, 32);
+    if (r->principal.key_id)
+        snprintf(pid, 32, "key:%lld", (long long)r->principal.key_id);
+    else
+        snprintf(pid, 32, "user:%lld", (long long)r->principal.user_id);
+    *a = (struct audit_actor){sid, r->id, r->principal.tenant_id, pid};
+    return a;
 }

@@ -11,6 +11,8 @@
 #include "util/arena.h"
 #include "util/buf.h"
 
+struct audit_actor;
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -71,6 +73,10 @@ struct request {
     bool egress_violation;
     int64_t egress_foreign_tenant;
 };
+
+/* Who asks, for the access audit: this server (host:pid), the request id
+ * and the principal, allocated from the request's arena. */
+const struct audit_actor *http_audit_actor(struct request *r);
 
 /* Request side. */
 const char *http_header(struct request *r, const char *name);
