@@ -10,7 +10,9 @@
  * signs the head of a chain that verifies, and refuses one that does not. */
 #include "app/audit_cmd.h"
 #include "domain/audit.h"
+#include "http/server.h"
 #include "store/store.h"
+#include "util/log.h"
 #include "util/timefmt.h"
 
 #include <errno.h>
@@ -160,7 +162,7 @@ static int audit_verify_cmd(struct store *s, const char *db)
     return r;
 }
 
-static int append_checkpoint(const char *db, const struct audit_checkpoint *c)
+static int append_checkpoint(const char *db, const struct audit_checkpoint *c, bool say)
 {
     unsigned char sk[crypto_sign_SECRETKEYBYTES];
     if (!signing_key(db, sk)) return fail("cannot read or make the audit signing key");
@@ -175,7 +177,7 @@ static int append_checkpoint(const char *db, const struct audit_checkpoint *c)
     if (fd < 0) return fail("cannot open the checkpoint file");
     bool ok = write(fd, line, (size_t)len) == len && fsync(fd) == 0;
     if (close(fd) != 0 || !ok) return fail("cannot write the checkpoint file");
-    printf("checkpoint: %lld records, head %s\n", (long long)c->count, c->head);
+    if (say) printf("checkpoint: %lld records, head %s\n", (long long)c->count, c->head);
     return 0;
 }
 
@@ -196,10 +198,43 @@ static int audit_checkpoint_cmd(struct store *s, const char *db)
     else {
         struct audit_checkpoint c = {.count = (int64_t)n, .time = time_now_ms()};
         memcpy(c.head, n ? recs[n - 1].hash : audit_genesis, AUDIT_HASH_HEX);
-        r = append_checkpoint(db, &c);
+        r = append_checkpoint(db, &c, true);
     }
     arena_free(&a);
     return r;
+}
+
+/* The count of the checkpoint file's last line; 0 when there is none. */
+static int64_t last_checkpointed(const char *db)
+{
+    char cp[4096];
+    path_of(cp, sizeof cp, db, "audit-checkpoints");
+    FILE *f = fopen(cp, "r");
+    if (!f) return 0;
+    char line[512];
+    long long count = 0, c;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "%lld", &c) == 1) count = c;
+    fclose(f);
+    return count;
+}
+
+void audit_housekeeping(struct store *s, const struct server_config *c)
+{
+    /* only the housekeeper thread calls this */
+    static int64_t every = 0, last = -1;
+    if (!every) {
+        const char *e = getenv("POSTROOM_AUDIT_CHECKPOINT_EVERY");
+        every = e && atoll(e) > 0 ? atoll(e) : 1000;
+    }
+    if (last < 0) last = last_checkpointed(c->db_path);
+    struct audit_checkpoint cp = {.time = time_now_ms()};
+    if (store_operator_audit_head(s, &cp.count, cp.head) != STORE_OK) return;
+    if (cp.count < last + every) return;
+    /* one try per crossing: a failure is logged, the next crossing tries again */
+    last = cp.count;
+    if (append_checkpoint(c->db_path, &cp, false) != 0)
+        log_json("error", "audit checkpoint failed", NULL);
 }
 
 int cmd_audit(const char *db, int argc, char **argv)

@@ -588,6 +588,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
     c.error_page = web_error_page; /* browsers get pages, API clients JSON */
     c.db_path = db;
     c.status_url = getenv("POSTROOM_STATUS_URL");
+    c.housekeeping = audit_housekeeping;
     const char *listen = getenv("POSTROOM_LISTEN");
     const char *rl = getenv("POSTROOM_RATE_LIMIT");
     for (int i = 0; i < argc; i++) {

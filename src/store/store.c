@@ -243,6 +243,12 @@ int store_audit_append(struct store *s, const struct audit_record *recs, size_t 
     return done(s, s->ops->audit_append(s, recs, n));
 }
 
+int store_operator_audit_head(struct store *s, int64_t *seq, char hash[AUDIT_HASH_HEX])
+{
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->audit_head(s, seq, hash));
+}
+
 int store_operator_audit_range(struct store *s, int64_t from_seq, size_t limit, struct arena *a,
                                struct audit_record **rows, size_t *n)
 {

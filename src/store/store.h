@@ -127,6 +127,9 @@ int store_operator_killswitch_list(struct store *s, struct arena *a, struct kill
 int store_audit_append(struct store *s, const struct audit_record *recs, size_t n);
 /* Up to limit records from seq on, in seq order: what `audit verify` walks.
  * An operator call: the chain crosses every tenant. */
+/* The last record's seq and hash (0 and audit_genesis when there is none):
+ * what a checkpoint signs. */
+int store_operator_audit_head(struct store *s, int64_t *seq, char hash[AUDIT_HASH_HEX]);
 int store_operator_audit_range(struct store *s, int64_t from_seq, size_t limit, struct arena *a,
                                struct audit_record **rows, size_t *n);
 
@@ -277,6 +280,7 @@ struct store_ops {
     int (*killswitch_clear)(struct store *, int64_t, const char *, int64_t);
     int (*killswitch_list)(struct store *, struct arena *, struct killswitch_row **, size_t *);
     int (*audit_append)(struct store *, const struct audit_record *, size_t);
+    int (*audit_head)(struct store *, int64_t *, char *);
     int (*audit_range)(struct store *, int64_t, size_t, struct arena *, struct audit_record **,
                        size_t *);
 };

@@ -17,6 +17,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import time
 import unittest
 
 import harness
@@ -193,6 +194,34 @@ class AuditTest(unittest.TestCase):
         rc, out = verify(db)
         self.assertEqual(rc, 1)
         self.assertEqual(out.splitlines(), ["checkpoint line 2: bad signature (count 9)"])
+
+    def test_servers_checkpoint_every_n(self):
+        """A server with POSTROOM_AUDIT_CHECKPOINT_EVERY=2 signs a checkpoint
+        itself once 2 records followed the last one (its housekeeper, every
+        200 ms; polled for up to 10 s, the delay not asserted)."""
+        os.environ["POSTROOM_AUDIT_CHECKPOINT_EVERY"] = "2"
+        try:
+            s = harness.Server.start_new()
+        finally:
+            del os.environ["POSTROOM_AUDIT_CHECKPOINT_EVERY"]
+        try:
+            t = s.new_tenant("Audit N Ltd")
+            t.create_orders([harness.order("N-1")])
+            t.create_orders([harness.order("N-2")])
+            path = s.db + ".audit-checkpoints"
+            deadline = time.monotonic() + 10
+            while not os.path.exists(path) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            with open(path) as f:
+                lines = f.read().splitlines()
+            self.assertEqual(len(lines), 1)
+            self.assertEqual(lines[0].split()[0], "2")
+            rc, out = verify(s.db)
+            self.assertEqual(rc, 0, out)
+            self.assertIn("intact: 2 records, 1 checkpoints", out)
+            self.assertEqual(os.stat(s.db + ".audit-key").st_mode & 0o777, 0o600)
+        finally:
+            s.stop_and_check()
 
     def test_key_files(self):
         self.assertEqual(os.stat(SERVER.db + ".audit-key").st_mode & 0o777, 0o600)

@@ -77,6 +77,11 @@ int sq_audit_append(struct store *base, const struct audit_record *recs, size_t 
     return sq_tx_end(s, rc);
 }
 
+int sq_audit_head(struct store *base, int64_t *seq, char *hash)
+{
+    return head(S(base), seq, hash);
+}
+
 static void read_row(sqlite3_stmt *st, struct arena *a, struct audit_record *r)
 {
     r->seq = sqlite3_column_int64(st, 0);

@@ -157,6 +157,7 @@ int sq_killswitch_list(struct store *, struct arena *, struct killswitch_row **,
 
 /* sqlite_audit.c */
 int sq_audit_append(struct store *, const struct audit_record *, size_t);
+int sq_audit_head(struct store *, int64_t *, char *);
 int sq_audit_range(struct store *, int64_t, size_t, struct arena *, struct audit_record **,
                    size_t *);
 
