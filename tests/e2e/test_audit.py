@@ -223,6 +223,35 @@ class AuditTest(unittest.TestCase):
         finally:
             s.stop_and_check()
 
+    def test_page_import_is_recorded(self):
+        """The spreadsheet import (POST /import, signed in) records its
+        order.create with the user as principal, no personal data."""
+        import test_import
+        s = harness.Server.start_new()
+        test_import.SERVER = s
+        try:
+            t = s.new_tenant("Audit Import Ltd")
+            b = test_import.Browser(t, "imp@audit.example")
+            data = (test_import.CD_HEADER
+                    + test_import.cd_row("Zoe", "Quill", "1 High St", "Leeds", "LS1 1AA", "AI-1")
+                    + test_import.cd_row("Ann", "Lee", "3 Low Rd", "York", "YO1 7HH", "AI-2")).encode()
+            r = b.upload(data)
+            self.assertEqual(r.status, 200, r.short(2000))
+            rs = rows(s.db)
+            self.assertEqual(len(rs), 1)
+            self.assertEqual(rs[0][7], "order.create")
+            self.assertRegex(rs[0][5], r"^user:[0-9]+$")
+            self.assertEqual(str(rs[0][6]), t.id)
+            orders, _ = t.all_pages("/api/v1/orders")
+            ids = sorted(str(o["orderIdentifier"]) for o in orders)
+            self.assertEqual(sorted(rs[0][8][len("order:"):].split(",")), ids)
+            text = " ".join(str(v) for r in rows(s.db) for v in r)
+            for p in ("Zoe", "Quill", "High St", "LS1", "Leeds", "imp@audit", "AI-1"):
+                self.assertNotIn(p, text)
+            self.assertEqual(verify(s.db)[0], 0)
+        finally:
+            s.stop_and_check()
+
     def test_key_files(self):
         self.assertEqual(os.stat(SERVER.db + ".audit-key").st_mode & 0o777, 0o600)
         self.assertEqual(os.path.getsize(SERVER.db + ".audit-key.pub"), 32)
