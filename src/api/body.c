@@ -96,6 +96,6 @@ bool api_find_orders(struct request *r, struct order_row **rows, size_t *n)
 
 struct service_ctx api_service_ctx(struct request *r)
 {
-    return (struct service_ctx){r->store, scope_of(&r->principal), &r->arena, r->cfg->tariff,
-                                time_now_ms()};
+    return (struct service_ctx){r->store,       scope_of(&r->principal), &r->arena,
+                                r->cfg->tariff, time_now_ms(),           http_audit_actor(r)};
 }

@@ -4,6 +4,7 @@
  *                        apikey create | demo | killswitch
  *
  * Exit status 0 on success; otherwise non-zero with one line on stderr. */
+#include "app/audit_cmd.h"
 #include "app/routes.h"
 #include "app/share.h"
 #include "app/status_cli.h"
@@ -45,6 +46,7 @@ static const char *usage_main =
     "  status incident|component ...    the status site's incidents and components\n"
     "  status-serve [--listen HOST:PORT] [--status-db PATH]   the public status site\n"
     "  status-export DIR                the status site's JSON as static files\n"
+    "  audit verify | checkpoint        check the access audit chain; sign its head\n"
     "\n"
     "The database is --db PATH, else $POSTROOM_DB, else " DEFAULT_DB ".\n"
     "Each command takes --help.\n";
@@ -590,6 +592,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
     c.error_page = web_error_page; /* browsers get pages, API clients JSON */
     c.db_path = db;
     c.status_url = getenv("POSTROOM_STATUS_URL");
+    c.housekeeping = audit_housekeeping;
     const char *listen = getenv("POSTROOM_LISTEN");
     const char *rl = getenv("POSTROOM_RATE_LIMIT");
     for (int i = 0; i < argc; i++) {
@@ -666,6 +669,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "status")) return cmd_status(n, rest);
     if (!strcmp(cmd, "status-serve")) return cmd_status_serve(n, rest);
     if (!strcmp(cmd, "status-export")) return cmd_status_export(n, rest);
+    if (!strcmp(cmd, "audit")) return cmd_audit(db, n, rest);
     fprintf(stderr, "postroom: unknown command '%s' (see postroom --help)\n", cmd);
     return 2;
 }

@@ -1,12 +1,17 @@
 /* request: reading a request's parts and building its answer. */
 #include "http/request.h"
+#include "domain/audit.h"
+#include "store/store.h"
+#include "util/timefmt.h"
 #include "http/error_shape.h"
 #include "http/multipart.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "util/percent.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 const char *http_header(struct request *r, const char *name)
@@ -131,4 +136,40 @@ void http_error(struct request *r, int status, const char *code, const char *mes
     if (shape != ERROR_SHAPE_OBJECT) jw_arr_close(&w);
     if (shape == ERROR_SHAPE_MANIFEST) jw_obj_close(&w);
     http_reply_json(r, status);
+}
+
+const struct audit_actor *http_audit_actor(struct request *r)
+{
+    struct audit_actor *a = arena_alloc(&r->arena, sizeof *a);
+    char host[64] = "";
+    gethostname(host, sizeof host - 1);
+    char *sid = arena_alloc(&r->arena, sizeof host + 24);
+    snprintf(sid, sizeof host + 24, "%s:%ld", host, (long)getpid());
+    char *pid = arena_alloc(&r->arena, 32);
+    if (r->principal.key_id)
+        snprintf(pid, 32, "key:%lld", (long long)r->principal.key_id);
+    else
+        snprintf(pid, 32, "user:%lld", (long long)r->principal.user_id);
+    *a = (struct audit_actor){sid, r->id, r->principal.tenant_id, pid};
+    return a;
+}
+
+void http_audit(struct request *r, int64_t data_tenant, const char *action, const char *objects)
+{
+    if (r->naudit == r->audit_cap) {
+        r->audit_cap = r->audit_cap ? r->audit_cap * 2 : 4;
+        struct audit_record *g = arena_alloc(&r->arena, r->audit_cap * sizeof *g);
+        if (r->naudit) memcpy(g, r->audit, r->naudit * sizeof *g);
+        r->audit = g;
+    }
+    r->audit[r->naudit++] =
+        audit_record_of(http_audit_actor(r), time_now_ms(), data_tenant, action, objects);
+}
+
+bool http_audit_flush(struct request *r)
+{
+    if (!r->naudit) return true;
+    bool ok = r->store && store_audit_append(r->store, r->audit, r->naudit) == STORE_OK;
+    r->naudit = 0;
+    return ok;
 }

@@ -11,6 +11,8 @@
 #include "util/arena.h"
 #include "util/buf.h"
 
+struct audit_actor;
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -70,7 +72,24 @@ struct request {
     bool close_connection; /* answer with Connection: close */
     bool egress_violation;
     int64_t egress_foreign_tenant;
+
+    /* access audit records the handler asked for, appended once the
+     * handler's snapshot is over (http_audit) */
+    struct audit_record *audit;
+    size_t naudit, audit_cap;
 };
+
+/* Who asks, for the access audit: this server (host:pid), the request id
+ * and the principal, allocated from the request's arena. */
+const struct audit_actor *http_audit_actor(struct request *r);
+
+/* Records that this request acted on objects ("order:1001,1002") of
+ * data_tenant, for the access audit. The records are appended after the
+ * handler (and its read snapshot) ends; if that fails, the answer becomes a
+ * 500: nothing recorded as read leaves unrecorded. */
+void http_audit(struct request *r, int64_t data_tenant, const char *action, const char *objects);
+/* Appends the pending records (handle.c); false when that failed. */
+bool http_audit_flush(struct request *r);
 
 /* Request side. */
 const char *http_header(struct request *r, const char *name);

@@ -393,6 +393,7 @@ static void *housekeeper(void *arg)
             store_close(s);
             s = NULL;
         }
+        if (s && cfg->housekeeping) cfg->housekeeping(s, cfg);
         if (s && store_maintain(s) != STORE_OK) {
             store_close(s);
             s = NULL;

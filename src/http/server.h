@@ -11,6 +11,7 @@ struct tariff;
 struct doc_fonts;
 struct request;
 struct route_table;
+struct store;
 
 struct server_config {
     /* the app's database; NULL: this server has no app store (the status
@@ -36,6 +37,9 @@ struct server_config {
     /* where a kill switch's 503 sends people (the status site, issue 10);
      * NULL: "the status page" */
     const char *status_url;
+    /* called by the housekeeper every round with its connection (the access
+     * audit's checkpoints, app/audit_cmd.c); NULL: nothing */
+    void (*housekeeping)(struct store *s, const struct server_config *c);
 };
 
 void server_config_defaults(struct server_config *c);

@@ -14,6 +14,7 @@
 
 struct store;
 struct tariff;
+struct audit_actor;
 
 struct service_ctx {
     struct store *store;
@@ -21,6 +22,9 @@ struct service_ctx {
     struct arena *arena;
     const struct tariff *tariff;
     int64_t now; /* Unix ms: the use case's one clock reading */
+    /* who asks, for the access audit (domain/audit.h); NULL: a command
+     * line's own work, not recorded */
+    const struct audit_actor *actor;
 };
 
 /* What a use case reports. The face turns it into its own answer (a status

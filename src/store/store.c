@@ -231,6 +231,33 @@ int store_operator_killswitch_list(struct store *s, struct arena *a, struct kill
     return done(s, s->ops->killswitch_list(s, a, rows, n));
 }
 
+/* The audit belongs to no tenant, but a record written inside a scoped
+ * transaction says whose data it was; it may only name that tenant. */
+int store_audit_append(struct store *s, const struct audit_record *recs, size_t n)
+{
+    if (!usable(s)) return STORE_ERROR;
+    if (s->in_tx)
+        for (size_t i = 0; i < n; i++)
+            if (!tenant_ok(s, recs[i].data_tenant)) return STORE_ERROR;
+    if (n == 0) return STORE_OK;
+    return done(s, s->ops->audit_append(s, recs, n));
+}
+
+int store_operator_audit_head(struct store *s, int64_t *seq, char hash[AUDIT_HASH_HEX])
+{
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->audit_head(s, seq, hash));
+}
+
+int store_operator_audit_range(struct store *s, int64_t from_seq, size_t limit, struct arena *a,
+                               struct audit_record **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->audit_range(s, from_seq, limit, a, rows, n));
+}
+
 int store_directory_apikey(struct store *s, const unsigned char hash[32], struct credential *out)
 {
     if (!usable(s)) return STORE_ERROR;

@@ -18,6 +18,7 @@
  * store keeps no clock of its own. */
 #ifndef POSTROOM_STORE_H
 #define POSTROOM_STORE_H
+#include "domain/audit.h"
 #include "domain/scope.h"
 #include "domain/types.h"
 #include "util/arena.h"
@@ -116,6 +117,21 @@ int store_operator_killswitch_clear(struct store *s, int64_t tenant_id, const ch
  * what `killswitch status` prints and what a server reads to learn them. */
 int store_operator_killswitch_list(struct store *s, struct arena *a, struct killswitch_row **rows,
                                    size_t *n);
+
+/* The access audit (sqlite_audit.c, domain/audit.h). Appends n records
+ * after the chain's head, giving each its seq, prev_hash and hash (their
+ * values in recs are ignored): inside the caller's transaction when one is
+ * open, so the record commits with the write it records (inside a scoped
+ * one, every record's data_tenant must be the transaction's), else in its
+ * own. */
+int store_audit_append(struct store *s, const struct audit_record *recs, size_t n);
+/* Up to limit records from seq on, in seq order: what `audit verify` walks.
+ * An operator call: the chain crosses every tenant. */
+/* The last record's seq and hash (0 and audit_genesis when there is none):
+ * what a checkpoint signs. */
+int store_operator_audit_head(struct store *s, int64_t *seq, char hash[AUDIT_HASH_HEX]);
+int store_operator_audit_range(struct store *s, int64_t from_seq, size_t limit, struct arena *a,
+                               struct audit_record **rows, size_t *n);
 
 /* A credential as the directory holds it: whose it is, and the role number
  * stored with a user. The store never decides what a credential may do:
@@ -263,6 +279,10 @@ struct store_ops {
                           int64_t);
     int (*killswitch_clear)(struct store *, int64_t, const char *, int64_t);
     int (*killswitch_list)(struct store *, struct arena *, struct killswitch_row **, size_t *);
+    int (*audit_append)(struct store *, const struct audit_record *, size_t);
+    int (*audit_head)(struct store *, int64_t *, char *);
+    int (*audit_range)(struct store *, int64_t, size_t, struct arena *, struct audit_record **,
+                       size_t *);
 };
 
 /* What the dispatcher keeps of a connection, whatever the backend (which

@@ -337,8 +337,8 @@ void web_import(struct request *r)
         return;
     }
     struct order_batch ob;
-    struct service_ctx c = {r->store, scope_of(&r->principal), &r->arena, r->cfg->tariff,
-                            time_now_ms()};
+    struct service_ctx c = {r->store,       scope_of(&r->principal), &r->arena,
+                            r->cfg->tariff, time_now_ms(),           http_audit_actor(r)};
     order_batch_check(&c, plan.items, plan.n, &ob);
     const char *channel = ib.format == IMPORT_CLICKANDDROP ? "Spreadsheet import" : ib.format_name;
     for (size_t i = 0; i < ob.nvalid; i++)

@@ -146,7 +146,7 @@ static void test_batch_row(struct store *s, int64_t ta, int64_t tb)
     snprintf(text, sizeof text, ORDER_JSON, "BATCH-1");
     json_t *item = json_loads(text, 0, NULL);
     const json_t *items[] = {item};
-    struct service_ctx c = {s, {ta}, &ar, NULL, 1000};
+    struct service_ctx c = {s, {ta}, &ar, NULL, 1000, NULL};
     struct order_batch b;
 
     order_batch_check(&c, items, 1, &b);

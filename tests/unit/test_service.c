@@ -31,7 +31,7 @@ static int64_t TA, TB;
 
 static struct service_ctx ctx(int64_t tenant)
 {
-    return (struct service_ctx){S, {tenant}, &A, T, NOW};
+    return (struct service_ctx){S, {tenant}, &A, T, NOW, NULL};
 }
 
 /* Creates one order for tenant (with postage when service is given);

@@ -635,6 +635,9 @@ static const struct store_ops sqlite_ops = {
     .killswitch_set = sq_killswitch_set,
     .killswitch_clear = sq_killswitch_clear,
     .killswitch_list = sq_killswitch_list,
+    .audit_append = sq_audit_append,
+    .audit_head = sq_audit_head,
+    .audit_range = sq_audit_range,
 };
 
 /* Process-wide SQLite settings, once, before the library initialises:

@@ -67,6 +67,9 @@ enum stmt_id {
     Q_KILLSWITCH_SET,
     Q_KILLSWITCH_CLEAR,
     Q_KILLSWITCH_LIST,
+    Q_AUDIT_HEAD,
+    Q_AUDIT_INSERT,
+    Q_AUDIT_RANGE,
     Q_COUNT
 };
 
@@ -151,6 +154,12 @@ int sq_carriers(struct store *, const struct scope *, size_t, struct arena *, st
 int sq_killswitch_set(struct store *, int64_t, const char *, const char *, const char *, int64_t);
 int sq_killswitch_clear(struct store *, int64_t, const char *, int64_t);
 int sq_killswitch_list(struct store *, struct arena *, struct killswitch_row **, size_t *);
+
+/* sqlite_audit.c */
+int sq_audit_append(struct store *, const struct audit_record *, size_t);
+int sq_audit_head(struct store *, int64_t *, char *);
+int sq_audit_range(struct store *, int64_t, size_t, struct arena *, struct audit_record **,
+                   size_t *);
 
 /* Reads the order columns (ORDER_COLS) of the current row. */
 void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r);

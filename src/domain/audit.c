@@ -1,0 +1,196 @@
+/* audit: the access audit's hash chain, its signed checkpoints and the
+ * verifier that re-walks both (see audit.h). */
+#include "domain/audit.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char audit_genesis[AUDIT_HASH_HEX] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+struct audit_record audit_record_of(const struct audit_actor *who, int64_t now, int64_t data_tenant,
+                                    const char *action, const char *objects)
+{
+    return (struct audit_record){.time = now,
+                                 .server_id = who->server_id,
+                                 .request_id = who->request_id,
+                                 .principal_tenant = who->principal_tenant,
+                                 .principal_id = who->principal_id,
+                                 .data_tenant = data_tenant,
+                                 .action = action,
+                                 .objects = objects};
+}
+
+static void put_int(crypto_hash_sha256_state *st, int64_t v)
+{
+    char b[32];
+    int n = snprintf(b, sizeof b, "%" PRId64 ",", v);
+    crypto_hash_sha256_update(st, (const unsigned char *)b, (unsigned long long)n);
+}
+
+/* Length-prefixed, so no choice of field text can make two different
+ * records encode alike. */
+static void put_text(crypto_hash_sha256_state *st, const char *s)
+{
+    if (!s) s = "";
+    size_t len = strlen(s);
+    put_int(st, (int64_t)len);
+    crypto_hash_sha256_update(st, (const unsigned char *)s, len);
+}
+
+void audit_hash(const struct audit_record *r, const char *prev_hash, char out[AUDIT_HASH_HEX])
+{
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    put_text(&st, prev_hash);
+    put_int(&st, r->seq);
+    put_int(&st, r->time);
+    put_text(&st, r->server_id);
+    put_text(&st, r->request_id);
+    put_int(&st, r->principal_tenant);
+    put_text(&st, r->principal_id);
+    put_int(&st, r->data_tenant);
+    put_text(&st, r->action);
+    put_text(&st, r->objects);
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(out, AUDIT_HASH_HEX, h, sizeof h);
+}
+
+/* What the signature covers: the line without its signature. */
+static int signed_part(const struct audit_checkpoint *cp, char *out, size_t cap)
+{
+    int n = snprintf(out, cap, "%" PRId64 " %s %" PRId64, cp->count, cp->head, cp->time);
+    return (n < 0 || (size_t)n >= cap) ? -1 : n;
+}
+
+int audit_checkpoint_format(const struct audit_checkpoint *cp, const unsigned char *sk, char *out,
+                            size_t cap)
+{
+    int n = signed_part(cp, out, cap);
+    if (n < 0) return -1;
+    unsigned char sig[crypto_sign_BYTES];
+    crypto_sign_detached(sig, NULL, (const unsigned char *)out, (unsigned long long)n, sk);
+    if ((size_t)n + 1 + 2 * sizeof sig + 1 > cap) return -1;
+    out[n] = ' ';
+    sodium_bin2hex(out + n + 1, 2 * sizeof sig + 1, sig, sizeof sig);
+    return n + 1 + (int)(2 * sizeof sig);
+}
+
+bool audit_checkpoint_parse(const char *line, const unsigned char *pk, struct audit_checkpoint *cp)
+{
+    memset(cp, 0, sizeof *cp);
+    char head[AUDIT_HASH_HEX + 1], sighex[2 * crypto_sign_BYTES + 2];
+    long long count, time;
+    if (sscanf(line, "%lld %65s %lld %129s", &count, head, &time, sighex) != 4) return false;
+    if (strlen(head) != 64 || strlen(sighex) != 2 * crypto_sign_BYTES || count < 0) return false;
+    cp->count = count;
+    cp->time = time;
+    memcpy(cp->head, head, AUDIT_HASH_HEX);
+    unsigned char sig[crypto_sign_BYTES];
+    size_t got = 0;
+    if (sodium_hex2bin(sig, sizeof sig, sighex, strlen(sighex), NULL, &got, NULL) != 0 ||
+        got != sizeof sig)
+        return false;
+    char msg[160];
+    int n = signed_part(cp, msg, sizeof msg);
+    cp->signature_ok = n > 0 && crypto_sign_verify_detached(sig, (const unsigned char *)msg,
+                                                            (unsigned long long)n, pk) == 0;
+    return true;
+}
+
+struct walk {
+    audit_problem_fn problem;
+    void *ctx;
+    size_t found;
+};
+
+__attribute__((format(printf, 3, 4))) static void report(struct walk *w, int64_t seq,
+                                                         const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    w->problem(w->ctx, seq, msg);
+    w->found++;
+}
+
+/* The record whose hash is h, other than at index skip; -1 if none. */
+static long find_hash(const struct audit_record *recs, size_t n, const char *h, size_t skip)
+{
+    for (size_t j = 0; j < n; j++)
+        if (j != skip && strcmp(recs[j].hash, h) == 0) return (long)j;
+    return -1;
+}
+
+/* One record against the one before it: the first check it fails. */
+static void check_record(struct walk *w, const struct audit_record *recs, size_t n, size_t i)
+{
+    const struct audit_record *r = &recs[i];
+    int64_t want = (int64_t)i + 1;
+    if (r->seq != want) {
+        if (r->seq > want)
+            report(w, want, "seq %lld: record missing (deleted; next is seq %lld)", (long long)want,
+                   (long long)r->seq);
+        else
+            report(w, want, "seq %lld: out of order (found seq %lld)", (long long)want,
+                   (long long)r->seq);
+        return;
+    }
+    const char *prev = i ? recs[i - 1].hash : audit_genesis;
+    if (strcmp(r->prev_hash, prev) != 0) {
+        long j =
+            strcmp(r->prev_hash, audit_genesis) == 0 ? -2 : find_hash(recs, n, r->prev_hash, i);
+        if (j >= 0 || j == -2)
+            report(w, r->seq, "seq %lld: reordered (its record belongs after seq %lld)",
+                   (long long)r->seq, j >= 0 ? (long long)recs[j].seq : 0LL);
+        else
+            report(w, r->seq,
+                   "seq %lld: prev_hash does not match seq %lld (a record deleted or replaced)",
+                   (long long)r->seq, (long long)r->seq - 1);
+        return;
+    }
+    char h[AUDIT_HASH_HEX];
+    audit_hash(r, r->prev_hash, h);
+    if (strcmp(h, r->hash) != 0)
+        report(w, r->seq, "seq %lld: edited (hash mismatch)", (long long)r->seq);
+}
+
+static void check_checkpoints(struct walk *w, const struct audit_record *recs, size_t n,
+                              const struct audit_checkpoint *cps, size_t ncp)
+{
+    int64_t most = 0;
+    for (size_t k = 0; k < ncp; k++) {
+        const struct audit_checkpoint *cp = &cps[k];
+        if (!cp->signature_ok) {
+            report(w, (int64_t)k + 1, "checkpoint line %lld: bad signature (count %lld)",
+                   (long long)k + 1, (long long)cp->count);
+            continue;
+        }
+        if (cp->count > most) most = cp->count;
+        if (cp->count == 0 || (size_t)cp->count > n) continue;
+        if (strcmp(recs[cp->count - 1].hash, cp->head) != 0)
+            report(
+                w, cp->count,
+                "seq %lld: head differs from the signed checkpoint at count %lld (log rewritten)",
+                (long long)cp->count, (long long)cp->count);
+    }
+    if ((int64_t)n < most)
+        report(w, (int64_t)n + 1, "seq %lld: truncated (%lld records; a checkpoint counts more)",
+               (long long)n + 1, (long long)n);
+}
+
+size_t audit_verify(const struct audit_record *recs, size_t n, const struct audit_checkpoint *cps,
+                    size_t ncp, audit_problem_fn problem, void *ctx)
+{
+    struct walk w = {problem, ctx, 0};
+    for (size_t i = 0; i < n; i++)
+        check_record(&w, recs, n, i);
+    check_checkpoints(&w, recs, n, cps, ncp);
+    return w.found;
+}
