@@ -635,6 +635,8 @@ static const struct store_ops sqlite_ops = {
     .killswitch_set = sq_killswitch_set,
     .killswitch_clear = sq_killswitch_clear,
     .killswitch_list = sq_killswitch_list,
+    .sessions_revoke = sq_sessions_revoke,
+    .killswitch_set_revoking = sq_killswitch_set_revoking,
 };
 
 /* Process-wide SQLite settings, once, before the library initialises:

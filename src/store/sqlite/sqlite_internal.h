@@ -67,6 +67,8 @@ enum stmt_id {
     Q_KILLSWITCH_SET,
     Q_KILLSWITCH_CLEAR,
     Q_KILLSWITCH_LIST,
+    Q_SESSIONS_REVOKE_ALL,
+    Q_SESSIONS_REVOKE_TENANT,
     Q_COUNT
 };
 
@@ -151,6 +153,11 @@ int sq_carriers(struct store *, const struct scope *, size_t, struct arena *, st
 int sq_killswitch_set(struct store *, int64_t, const char *, const char *, const char *, int64_t);
 int sq_killswitch_clear(struct store *, int64_t, const char *, int64_t);
 int sq_killswitch_list(struct store *, struct arena *, struct killswitch_row **, size_t *);
+
+/* sqlite_sessions.c */
+int sq_sessions_revoke(struct store *, int64_t, int64_t *);
+int sq_killswitch_set_revoking(struct store *, int64_t, const char *, const char *, const char *,
+                               int64_t, int64_t *);
 
 /* Reads the order columns (ORDER_COLS) of the current row. */
 void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r);
