@@ -1,7 +1,7 @@
 /* main: the postroom command line. One binary; each subcommand has --help.
  *
  *   postroom [--db PATH] migrate | serve | tenant create | user add |
- *                        apikey create | demo | killswitch
+ *                        apikey create | demo | killswitch | sessions
  *
  * Exit status 0 on success; otherwise non-zero with one line on stderr. */
 #include "app/audit_cmd.h"
@@ -43,6 +43,8 @@ static const char *usage_main =
     "  user add TENANT EMAIL --role admin|standard   (password on stdin)\n"
     "  apikey create TENANT [--name LABEL]           print a new API key, once\n"
     "  demo                             ensure the demo business; print its login and key\n"
+    "  killswitch on|off|status ...     suspend service (incident response)\n"
+    "  sessions revoke [--tenant ID]    sign every browser out at once\n"
     "  status incident|component ...    the status site's incidents and components\n"
     "  status-serve [--listen HOST:PORT] [--status-db PATH]   the public status site\n"
     "  status-export DIR                the status site's JSON as static files\n"
@@ -461,6 +463,7 @@ static int cmd_demo(const char *db, int argc, char **argv)
 
 static const char *usage_killswitch =
     "usage: postroom [--db PATH] killswitch on [--tenant ID] [--feature NAME] --reason TEXT\n"
+    "                                          [--revoke-sessions]\n"
     "       postroom [--db PATH] killswitch off [--tenant ID] [--feature NAME]\n"
     "       postroom [--db PATH] killswitch status\n"
     "Suspends service (503) on every running server within a second.\n"
@@ -469,6 +472,8 @@ static const char *usage_killswitch =
     "                  api and web also stop the labels, imports and exports they hold)\n"
     "  --reason TEXT   required for on; shown to everyone it stops, so say what\n"
     "                  happened and nothing secret\n"
+    "  --revoke-sessions  on also signs out every browser of those businesses at\n"
+    "                  once (in the same transaction); prints how many sessions ended\n"
     "/healthz, /metrics, sign-in and /api/v1/version stay reachable.\n";
 
 /* What `killswitch on|off` names: a tenant (0: all), a feature ("": all). */
@@ -476,14 +481,21 @@ struct switch_args {
     int64_t tenant;
     const char *feature;
     const char *reason;
+    bool revoke; /* on --revoke-sessions */
 };
 
 static int parse_switch_args(int argc, char **argv, bool on, struct switch_args *out)
 {
-    *out = (struct switch_args){0, "", NULL};
-    for (int i = 1; i < argc; i += 2) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return fail("every killswitch option takes a value");
+    *out = (struct switch_args){0, "", NULL, false};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--revoke-sessions")) { /* the one option without a value */
+            if (!on) return fail("--revoke-sessions goes with killswitch on (or: sessions revoke)");
+            out->revoke = true;
+            continue;
+        }
+        const char *v = ++i < argc ? argv[i] : NULL;
+        if (!v) return fail("every killswitch option but --revoke-sessions takes a value");
         if (!strcmp(a, "--tenant")) {
             if (!parse_id(v, &out->tenant)) return fail("--tenant must be a tenant id");
         } else if (!strcmp(a, "--feature")) {
@@ -535,6 +547,51 @@ static int killswitch_status(struct store *s)
     return rc == STORE_OK ? 0 : fail("cannot read the kill switches");
 }
 
+/* Revoking sessions (issue 10): `killswitch on --revoke-sessions` and
+ * `sessions revoke`. The store deletes the sessions rows; a browser that
+ * comes back with such a cookie is signed out and told to clear what it
+ * kept (Clear-Site-Data, src/web/signin.c). */
+static const char *usage_sessions =
+    "usage: postroom [--db PATH] sessions revoke [--tenant ID]\n"
+    "Ends every web session at once (with --tenant, only that business's), on\n"
+    "every server; prints how many ended. Browsers are sent to sign in again and\n"
+    "told to clear their cache and cookies. API keys are not sessions: they keep\n"
+    "working (stop them with killswitch, or replace them).\n";
+
+static void print_sessions_ended(int64_t ended)
+{
+    printf("%lld session%s ended\n", (long long)ended, ended == 1 ? "" : "s");
+}
+
+static int killswitch_on_revoking(struct store *s, const struct switch_args *sa, int64_t *ended)
+{
+    return store_operator_killswitch_set_revoking(s, sa->tenant, sa->feature, sa->reason,
+                                                  operator_name(), time_now_ms(), ended);
+}
+
+static int cmd_sessions(const char *db, int argc, char **argv)
+{
+    if (wants_help(argc, argv)) {
+        fputs(usage_sessions, stdout);
+        return 0;
+    }
+    int64_t tenant = 0;
+    if (argc == 3 && !strcmp(argv[1], "--tenant") && !parse_id(argv[2], &tenant))
+        return fail("--tenant must be a tenant id");
+    if (argc < 1 || strcmp(argv[0], "revoke") || (argc != 1 && (argc != 3 || !tenant)))
+        return fail("usage: sessions revoke [--tenant ID]");
+    struct store *s;
+    if (open_migrated(db, &s)) return 1;
+    int rc = tenant ? store_operator_tenant_exists(s, tenant) : STORE_OK;
+    int64_t ended = 0;
+    if (rc == STORE_OK) rc = store_operator_sessions_revoke(s, tenant, &ended);
+    store_close(s);
+    if (rc == STORE_NOTFOUND) return fail("no such tenant");
+    if (rc != STORE_OK) return fail("cannot revoke the sessions");
+    print_sessions_ended(ended);
+    return 0;
+}
+
 static int cmd_killswitch(const char *db, int argc, char **argv)
 {
     if (wants_help(argc, argv)) {
@@ -559,7 +616,10 @@ static int cmd_killswitch(const char *db, int argc, char **argv)
         store_close(s);
         return fail("no such tenant");
     }
-    if (rc == STORE_OK && on)
+    int64_t ended = -1; /* sessions ended: -1 when none were revoked */
+    if (rc == STORE_OK && on && sa.revoke)
+        rc = killswitch_on_revoking(s, &sa, &ended);
+    else if (rc == STORE_OK && on)
         rc = store_operator_killswitch_set(s, sa.tenant, sa.feature, sa.reason, operator_name(),
                                            time_now_ms());
     else if (rc == STORE_OK)
@@ -568,6 +628,7 @@ static int cmd_killswitch(const char *db, int argc, char **argv)
     if (rc == STORE_NOTFOUND) return fail("that kill switch is not on");
     if (rc != STORE_OK) return fail("cannot change the kill switch");
     fprintf(stderr, "postroom: kill switch %s\n", on ? "on" : "off");
+    if (ended >= 0) print_sessions_ended(ended);
     return 0;
 }
 
@@ -666,6 +727,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "apikey")) return cmd_apikey(db, n, rest);
     if (!strcmp(cmd, "demo")) return cmd_demo(db, n, rest);
     if (!strcmp(cmd, "killswitch")) return cmd_killswitch(db, n, rest);
+    if (!strcmp(cmd, "sessions")) return cmd_sessions(db, n, rest);
     if (!strcmp(cmd, "status")) return cmd_status(n, rest);
     if (!strcmp(cmd, "status-serve")) return cmd_status_serve(n, rest);
     if (!strcmp(cmd, "status-export")) return cmd_status_export(n, rest);

@@ -126,6 +126,26 @@ int session_authenticate(struct store *s, const char *cookie_header, struct aren
     return STORE_OK;
 }
 
+bool session_cookie_sent(const char *cookie_header)
+{
+    const char *name = SESSION_COOKIE "=";
+    size_t nl = strlen(name);
+    for (const char *p = cookie_header; p && *p; p += strcspn(p, ";")) {
+        while (*p == ' ' || *p == ';')
+            p++;
+        if (strncmp(p, name, nl) == 0) return true;
+    }
+    return false;
+}
+
+bool session_stale(struct store *s, const char *cookie_header, struct arena *a)
+{
+    if (!session_cookie_sent(cookie_header)) return false;
+    struct principal p;
+    const char *csrf;
+    return session_authenticate(s, cookie_header, a, &p, &csrf) == STORE_NOTFOUND;
+}
+
 int session_sign_out(struct store *s, const char *cookie_header)
 {
     char token[SESSION_TOKEN_LEN + 1];

@@ -35,6 +35,16 @@ enum signin_result session_sign_in(struct store *s, const char *email, const cha
 /* Resolves the Cookie header to a principal and the session's CSRF token. */
 int session_authenticate(struct store *s, const char *cookie_header, struct arena *a,
                          struct principal *out, const char **csrf);
+/* Whether the Cookie header carries a session cookie at all, well formed or
+ * not. */
+bool session_cookie_sent(const char *cookie_header);
+/* Whether it carries a session cookie that names no live session (revoked,
+ * expired, signed out, or never valid); false on a store error. */
+bool session_stale(struct store *s, const char *cookie_header, struct arena *a);
+/* What a browser whose session is stale is told to clear: whatever it
+ * cached of the signed-in pages, and its cookies (docs/incident.md,
+ * "Revoking sessions"). */
+#define SESSION_CLEAR_SITE_DATA "\"cache\", \"cookies\""
 /* Ends the session the Cookie header names, if any. */
 int session_sign_out(struct store *s, const char *cookie_header);
 /* The Set-Cookie value that installs (token) or clears (NULL) the cookie. */

@@ -144,6 +144,7 @@ static bool authenticate(struct request *r, const struct route *rt)
     } else if (rt->auth == AUTH_SESSION) {
         rc = session_authenticate(r->store, http_header(r, "Cookie"), &r->arena, &r->principal,
                                   &r->session_csrf);
+        r->session_stale = rc == STORE_NOTFOUND && session_cookie_sent(http_header(r, "Cookie"));
     }
     if (rc == STORE_ERROR) {
         http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
@@ -157,13 +158,17 @@ static bool authenticate(struct request *r, const struct route *rt)
 /* No credentials, or none that hold: a browser asking for a page goes to
  * sign-in (no ?next=: sign-in always lands on the home page, so there is no
  * redirect target to validate); a form post without a session is refused as
- * an expired form; an API call is answered 401. */
+ * an expired form; an API call is answered 401. A browser whose session
+ * cookie names no live session (revoked by the operator, or expired) is
+ * told on the way to clear its cache and cookies: this answer sets no
+ * cookie, so nothing new is cleared with the old (web/signin.c). */
 static void deny_unauthenticated(struct request *r, const struct route *rt)
 {
     if (rt->auth == AUTH_API_KEY) {
         http_add_header(r, "WWW-Authenticate", "Bearer");
         http_error(r, 401, "Unauthorized", "A valid API key is required.");
     } else if (strcmp(r->method, "GET") == 0) {
+        if (r->session_stale) http_add_header(r, "Clear-Site-Data", SESSION_CLEAR_SITE_DATA);
         http_add_header(r, "Location", "/login");
         http_reply(r, 303, "text/html; charset=utf-8");
     } else {

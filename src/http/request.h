@@ -60,6 +60,7 @@ struct request {
     struct principal principal;
     bool authenticated;
     const char *session_csrf; /* set when signed in with a session */
+    bool session_stale;       /* a session cookie came that names no live session */
 
     /* response */
     int status;

@@ -258,6 +258,31 @@ int store_operator_audit_range(struct store *s, int64_t from_seq, size_t limit, 
     return done(s, s->ops->audit_range(s, from_seq, limit, a, rows, n));
 }
 
+/* Like a switch, a revocation may cover every tenant: never inside a scoped
+ * transaction. */
+int store_operator_sessions_revoke(struct store *s, int64_t tenant_id, int64_t *ended)
+{
+    *ended = 0;
+    if (s->in_tx) {
+        broken_invariant(s, "sessions revoke in a scoped tx", tenant_id);
+        return STORE_ERROR;
+    }
+    return done(s, s->ops->sessions_revoke(s, tenant_id, ended));
+}
+
+int store_operator_killswitch_set_revoking(struct store *s, int64_t tenant_id, const char *feature,
+                                           const char *reason, const char *set_by, int64_t now,
+                                           int64_t *ended)
+{
+    *ended = 0;
+    if (s->in_tx) {
+        broken_invariant(s, "killswitch in a scoped tx", tenant_id);
+        return STORE_ERROR;
+    }
+    return done(s,
+                s->ops->killswitch_set_revoking(s, tenant_id, feature, reason, set_by, now, ended));
+}
+
 int store_directory_apikey(struct store *s, const unsigned char hash[32], struct credential *out)
 {
     if (!usable(s)) return STORE_ERROR;

@@ -132,6 +132,16 @@ int store_audit_append(struct store *s, const struct audit_record *recs, size_t 
 int store_operator_audit_head(struct store *s, int64_t *seq, char hash[AUDIT_HASH_HEX]);
 int store_operator_audit_range(struct store *s, int64_t from_seq, size_t limit, struct arena *a,
                                struct audit_record **rows, size_t *n);
+/* Revoking sessions (sqlite_sessions.c): every session of one tenant, or of
+ * every tenant (tenant_id 0), ends at once. The rows are deleted, so a
+ * cookie that named one now names no session, as an expired one does; API
+ * keys are not sessions and are left alone. *ended gets how many ended. */
+int store_operator_sessions_revoke(struct store *s, int64_t tenant_id, int64_t *ended);
+/* store_operator_killswitch_set and store_operator_sessions_revoke for the
+ * same tenant_id in one transaction: both happen, or neither. */
+int store_operator_killswitch_set_revoking(struct store *s, int64_t tenant_id, const char *feature,
+                                           const char *reason, const char *set_by, int64_t now,
+                                           int64_t *ended);
 
 /* A credential as the directory holds it: whose it is, and the role number
  * stored with a user. The store never decides what a credential may do:
@@ -283,6 +293,9 @@ struct store_ops {
     int (*audit_head)(struct store *, int64_t *, char *);
     int (*audit_range)(struct store *, int64_t, size_t, struct arena *, struct audit_record **,
                        size_t *);
+    int (*sessions_revoke)(struct store *, int64_t, int64_t *);
+    int (*killswitch_set_revoking)(struct store *, int64_t, const char *, const char *,
+                                   const char *, int64_t, int64_t *);
 };
 
 /* What the dispatcher keeps of a connection, whatever the backend (which

@@ -7,8 +7,23 @@
 
 #include <string.h>
 
+/* A browser that comes to sign in with a session cookie naming no live
+ * session (its session was revoked, or expired) is told to drop what it
+ * cached and its cookies, on the sign-in page and on the guards' redirect
+ * here (http/handle.c). Never on the answer to a successful sign-in: that
+ * one sets the new session cookie, and the order in which a browser applies
+ * Clear-Site-Data "cookies" and Set-Cookie of one response is not settled
+ * (some clear the new cookie with the old), so the clearing comes one answer
+ * earlier, on a page that sets no cookie. */
+static void clear_if_stale(struct request *r)
+{
+    if (session_stale(r->store, http_header(r, "Cookie"), &r->arena))
+        http_add_header(r, "Clear-Site-Data", SESSION_CLEAR_SITE_DATA);
+}
+
 static void signin_page(struct request *r, int status, const char *message)
 {
+    clear_if_stale(r);
     buf_init(&r->out, &r->arena);
     html_page_open(&r->out, "Sign in");
     buf_adds(&r->out, "<h1>Sign in to postroom</h1>");

@@ -1,5 +1,6 @@
-/* Unit tests of src/auth/session: the session cookie's attributes and
- * the CSRF comparison. */
+/* Unit tests of src/auth/session: the session cookie's attributes, the
+ * CSRF comparison, and telling a session cookie from other cookies (what
+ * decides who is told to Clear-Site-Data). */
 #include "check.h"
 #include "auth/session.h"
 
@@ -25,9 +26,25 @@ static void test_session_cookie(void)
     arena_free(&a);
 }
 
+/* Any session cookie counts, well formed or not (a stale one is what the
+ * browser must clear); a cookie whose name only contains ours does not. */
+static void test_cookie_sent(void)
+{
+    CHECK(session_cookie_sent("__Host-postroom_session=abc"));
+    CHECK(session_cookie_sent("theme=dark; __Host-postroom_session="));
+    CHECK(session_cookie_sent("a=1;__Host-postroom_session=x; b=2"));
+    CHECK(!session_cookie_sent(NULL));
+    CHECK(!session_cookie_sent(""));
+    CHECK(!session_cookie_sent("theme=dark; b=2"));
+    CHECK(!session_cookie_sent("x__Host-postroom_session=abc"));
+    CHECK(!session_cookie_sent("theme=__Host-postroom_session=abc"));
+    CHECK(strcmp(SESSION_CLEAR_SITE_DATA, "\"cache\", \"cookies\"") == 0);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
     test_session_cookie();
+    test_cookie_sent();
     return check_report("test_session");
 }

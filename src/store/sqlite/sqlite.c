@@ -638,6 +638,8 @@ static const struct store_ops sqlite_ops = {
     .audit_append = sq_audit_append,
     .audit_head = sq_audit_head,
     .audit_range = sq_audit_range,
+    .sessions_revoke = sq_sessions_revoke,
+    .killswitch_set_revoking = sq_killswitch_set_revoking,
 };
 
 /* Process-wide SQLite settings, once, before the library initialises:

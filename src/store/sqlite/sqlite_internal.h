@@ -70,6 +70,8 @@ enum stmt_id {
     Q_AUDIT_HEAD,
     Q_AUDIT_INSERT,
     Q_AUDIT_RANGE,
+    Q_SESSIONS_REVOKE_ALL,
+    Q_SESSIONS_REVOKE_TENANT,
     Q_COUNT
 };
 
@@ -160,6 +162,10 @@ int sq_audit_append(struct store *, const struct audit_record *, size_t);
 int sq_audit_head(struct store *, int64_t *, char *);
 int sq_audit_range(struct store *, int64_t, size_t, struct arena *, struct audit_record **,
                    size_t *);
+/* sqlite_sessions.c */
+int sq_sessions_revoke(struct store *, int64_t, int64_t *);
+int sq_killswitch_set_revoking(struct store *, int64_t, const char *, const char *, const char *,
+                               int64_t, int64_t *);
 
 /* Reads the order columns (ORDER_COLS) of the current row. */
 void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r);
