@@ -645,7 +645,9 @@ static int cmd_serve(const char *db, int argc, char **argv)
                "  --share DIR   data files (tariff); default $POSTROOM_SHARE, else share/\n"
                "                beside the binary's directory, else ./share\n"
                "  --status-url URL  where a kill switch's 503 points, or\n"
-               "                $POSTROOM_STATUS_URL\n");
+               "                $POSTROOM_STATUS_URL\n"
+               "  --audit-reads 0|1  also audit API order reads (default 0, or\n"
+               "                $POSTROOM_AUDIT_READS; one write per read until batched)\n");
         return 0;
     }
     struct server_config c;
@@ -656,6 +658,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
     c.housekeeping = audit_housekeeping;
     const char *listen = getenv("POSTROOM_LISTEN");
     const char *rl = getenv("POSTROOM_RATE_LIMIT");
+    const char *ar = getenv("POSTROOM_AUDIT_READS");
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v) return fail("every serve option takes a value");
@@ -675,6 +678,8 @@ static int cmd_serve(const char *db, int argc, char **argv)
             c.share_dir = v;
         else if (!strcmp(a, "--status-url"))
             c.status_url = v;
+        else if (!strcmp(a, "--audit-reads"))
+            ar = v;
         else
             return fail("unknown serve option (see serve --help)");
         i++;
@@ -687,6 +692,8 @@ static int cmd_serve(const char *db, int argc, char **argv)
             return fail("--rate-limit must be 0 to 100000");
         c.rate_limit = (int)v;
     }
+    if (ar && strcmp(ar, "0") && strcmp(ar, "1")) return fail("--audit-reads must be 0 or 1");
+    c.audit_reads = ar && !strcmp(ar, "1");
     c.routes = &app_routes;
     if (!app_load_share(&c)) return 1;
     int rc = server_run(&c);

@@ -32,7 +32,7 @@ PERSONAL = ["Ada", "Lovelace", "Babbage", "St James", "SW1Y", "W1U", "0770090012
 
 def setUpModule():
     global SERVER, TA
-    SERVER = harness.Server.start_new()
+    SERVER = harness.Server.start_new(extra_serve_args=["--audit-reads", "1"])
     TA = SERVER.new_tenant("Audit A Ltd")
     for batch in (["AUD-1", "AUD-2", "AUD-3"], ["AUD-4"], ["AUD-5"]):
         got = TA.create_orders([harness.order(ref) for ref in batch])
@@ -220,6 +220,20 @@ class AuditTest(unittest.TestCase):
             self.assertEqual(rc, 0, out)
             self.assertIn("intact: 2 records, 1 checkpoints", out)
             self.assertEqual(os.stat(s.db + ".audit-key").st_mode & 0o777, 0o600)
+        finally:
+            s.stop_and_check()
+
+    def test_reads_audited_only_when_asked(self):
+        """Without --audit-reads 1 (the default until appends are batched), an
+        API read leaves no order.read record; creation is still recorded."""
+        s = harness.Server.start_new()
+        try:
+            t = s.new_tenant("Audit Off Ltd")
+            made = t.create_orders([harness.order("OFF-1")])
+            r = t.get("/api/v1/orders/%d" % made[0]["orderIdentifier"])
+            self.assertEqual(r.status, 200, r.short())
+            actions = [row[7] for row in rows(s.db)]
+            self.assertEqual(actions, ["order.create"])
         finally:
             s.stop_and_check()
 
