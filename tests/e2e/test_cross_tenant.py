@@ -12,10 +12,12 @@ other tenants' data must be unchanged afterwards.
 Usage: /usr/bin/python3 tests/e2e/test_cross_tenant.py path/to/postroom [unittest args]
 """
 
+import base64
 import http.client
 import json
 import os
 import random
+import subprocess
 import sys
 import threading
 import unittest
@@ -102,6 +104,20 @@ def setUpModule():
 
 def tearDownModule():
     SERVER.stop_and_check(forbidden_in_logs=PERSONAL)
+
+
+# A plain, valid Address for POST /returns (no canary: the probes look for the
+# other businesses' data, not the caller's own).
+RETURN_ADDRESS = {"firstName": "Returns", "lastName": "Desk", "addressLine1": "1 Depot Road",
+                  "city": "Leeds", "postcode": "LS1 1AA", "country": "United Kingdom", "countryIsoCode": "GBR"}
+
+
+def pdf_text(pdf):
+    """The text of a PDF (pdftotext from poppler-utils), as bytes."""
+    p = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, timeout=60)
+    if p.returncode != 0:
+        raise AssertionError("pdftotext failed: %s" % p.stderr[:300])
+    return p.stdout
 
 
 def unique_refs(letter):
@@ -372,6 +388,28 @@ class TestOtherEndpoints(Base):
                         self.assertTrue(ok, r.short())
         self.assert_unchanged(before, "label/manifest endpoints")
 
+    def test_returns_naming_another_business_orders(self):
+        """POST /returns whose customer reference is another business's order
+        identifier or reference: a return is made (it is the caller's own), but
+        its label, read as text, names no order and holds nothing of the other
+        business's."""
+        for L in LETTERS:
+            for V in LETTERS:
+                if V == L:
+                    continue
+                for ref in unique_refs(V)[:1] + [str(1000 + COUNTS[V])]:
+                    body = {"service": {"serviceCode": "TSN"},
+                            "shipment": {"shippingAddress": RETURN_ADDRESS, "returnAddress": RETURN_ADDRESS,
+                                         "customerReference": {"reference": ref}}}
+                    with self.subTest(attacker=L, victim=V, reference=ref):
+                        r = T[L].req("POST", "/api/v1/returns", body=body)
+                        self.assertEqual(r.status, 200, r.short())
+                        self.assert_no_leak(r, L, "POST /returns", echoes=[ref])
+                        text = pdf_text(base64.b64decode(r.json()["label"]))
+                        self.assertEqual(leaks(text, L, [ref]), [], text[:500])
+                        if not ref.isdigit() or int(ref) > 1000 + COUNTS[L]:
+                            self.assertNotIn(b"for order", text)
+
     def test_nobody_and_wrong_key_get_nothing(self):
         refs = [r for L in LETTERS for r in unique_refs(L)][:20]
         eps = [("GET", "/api/v1/orders", None), ("GET", "/api/v1/orders/full?pageSize=100", None),
@@ -382,7 +420,11 @@ class TestOtherEndpoints(Base):
                ("PUT", "/api/v1/orders/status", {"items": [{"orderIdentifier": 1001, "status": "despatched"}]}),
                ("POST", "/api/v1/orders", {"items": [canary_order("Z", 1, "NOBODY")]}),
                ("GET", "/api/v1/orders/1001/label?documentType=postageLabel", None),
-               ("POST", "/api/v1/manifests", None), ("GET", "/api/v1/manifests/1", None)]
+               ("POST", "/api/v1/manifests", None), ("GET", "/api/v1/manifests/1", None),
+               ("GET", "/api/v1/carriers", None), ("GET", "/api/v1/returns/services", None),
+               ("POST", "/api/v1/returns", {"service": {"serviceCode": "TSN"},
+                                            "shipment": {"shippingAddress": RETURN_ADDRESS,
+                                                         "returnAddress": RETURN_ADDRESS}})]
         before = snapshots()
         for m, p, b in eps:
             for hdr in ({}, {"Authorization": "Bearer " + "x" * 36}, {"Authorization": "Bearer " + T["A"].key[:35]},

@@ -1044,7 +1044,8 @@ class Worker:
         rng = self.rng
         items = self.id_items(t, rng.randint(1, 5))
         path = rng.choice([ids_path([x[0] for x in items], rng.choice(["", "/full"])),
-                           API + "/orders/full?pageSize=100", API + "/orders"])
+                           API + "/orders/full?pageSize=100", API + "/orders", API + "/carriers",
+                           API + "/returns/services"])
         hdr = rng.choice([[], [("Authorization", "Bearer " + "x" * 36)], [("Authorization", "Bearer " + t.key[:35])],
                           [("Authorization", "Bearer " + t.key.swapcase())], [("Authorization", t.id)],
                           [("X-Tenant-Id", t.id)], [("Cookie", "%s=%s" % (SESSION_COOKIE, t.cookie))],
