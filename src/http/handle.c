@@ -75,21 +75,20 @@ static bool framing_checks(struct request *r)
 static void too_large(struct request *r)
 {
     int route = -1;
-    if (router_match(r, r->method, r->path, &route) != ROUTE_FOUND ||
+    if (!r->cfg->error_page || router_match(r, r->method, r->path, &route) != ROUTE_FOUND ||
         r->cfg->routes->routes[route].auth != AUTH_SESSION) {
         http_error(r, 413, "PayloadTooLarge", "The request body is too large.");
         return;
     }
+    /* the same page frame as every other error a browser gets (web/errors.c),
+     * whatever the upload's Accept header said */
     buf_init(&r->out, &r->arena);
-    buf_printf(&r->out,
-               "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>File too "
-               "large</title></head><body><h1>File too large</h1><p role=\"alert\">The file is "
-               "larger than the %zu MiB an upload may be. Nothing was imported: split it into "
-               "smaller files (at most 1000 orders each) and upload them one by one.</p>"
-               "<p><a href=\"/import\">Import orders</a> &middot; <a href=\"/\">Home</a></p>"
-               "</body></html>",
-               r->cfg->max_body >> 20);
-    http_reply(r, 413, "text/html; charset=utf-8");
+    r->cfg->error_page(r, 413,
+                       arena_printf(&r->arena,
+                                    "The file is larger than the %zu MiB an upload may be. Nothing "
+                                    "was imported: split it into smaller files (at most 1000 "
+                                    "orders each) and upload them one by one.",
+                                    r->cfg->max_body >> 20));
 }
 
 /* Limits and well-formedness that hold for every route. False when they
