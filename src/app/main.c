@@ -5,6 +5,7 @@
  *
  * Exit status 0 on success; otherwise non-zero with one line on stderr. */
 #include "app/audit_cmd.h"
+#include "app/operator_cli.h"
 #include "app/routes.h"
 #include "app/share.h"
 #include "app/status_cli.h"
@@ -49,6 +50,7 @@ static const char *usage_main =
     "  status-serve [--listen HOST:PORT] [--status-db PATH]   the public status site\n"
     "  status-export DIR                the status site's JSON as static files\n"
     "  audit verify | checkpoint        check the access audit chain; sign its head\n"
+    "  operator add EMAIL | list | disable EMAIL   operators of /ops/ (password on stdin)\n"
     "\n"
     "The database is --db PATH, else $POSTROOM_DB, else " DEFAULT_DB ".\n"
     "Each command takes --help.\n";
@@ -739,6 +741,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "status-serve")) return cmd_status_serve(n, rest);
     if (!strcmp(cmd, "status-export")) return cmd_status_export(n, rest);
     if (!strcmp(cmd, "audit")) return cmd_audit(db, n, rest);
+    if (!strcmp(cmd, "operator")) return cmd_operator(db, n, rest);
     fprintf(stderr, "postroom: unknown command '%s' (see postroom --help)\n", cmd);
     return 2;
 }

@@ -24,10 +24,17 @@
  *   data; clients probe it to tell "postroom is up" from "my access is
  *   suspended").
  *
+ * - AUTH_OPERATOR: the operators' pages under /ops/ (ops/, issue 10), a
+ *   realm apart: only an operator's session opens them (never a business
+ *   session or API key), and it opens nothing else. Their role column says
+ *   ROLE_ADMIN but is not read: an operator has no business role. Their
+ *   feature is FEATURE_NONE: the console is where a switch is turned off.
+ *
  * tests/unit/test_routes.c checks every line has a role and a list. */
 #include "app/routes.h"
 #include "api/api.h"
 #include "http/router.h"
+#include "ops/ops.h"
 #include "web/web.h"
 
 #include <stddef.h>
@@ -45,6 +52,9 @@ static const char *const ORDER_PAGE[] = {"pageSize", "startDateTime", "endDateTi
 static const char *const LABEL[] = {"documentType", "includeReturnsLabel", "includeCN", NULL};
 /* the export form's dates (web/export.c) */
 static const char *const EXPORT_RANGE[] = {"from", "to", NULL};
+
+/* the report form names the page it was opened from (web/report.c) */
+static const char *const REPORT_PAGE[] = {"page", NULL};
 
 static const struct route routes[] = {
     {"GET", "/healthz", "GET /healthz", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, api_healthz, WRITES,
@@ -101,5 +111,24 @@ static const struct route routes[] = {
      * shares the READS snapshot; the export takes its own after signing in */
     {"GET", "/export.csv", "GET /export.csv", AUTH_SESSION, ROLE_STANDARD, EXPORT_RANGE,
      web_export_csv, WRITES, FEATURE_EXPORTS},
+    {"GET", "/report-problem", "GET /report-problem", AUTH_SESSION, ROLE_STANDARD, REPORT_PAGE,
+     web_report_form, WRITES, FEATURE_WEB},
+    {"POST", "/report-problem", "POST /report-problem", AUTH_SESSION, ROLE_STANDARD, NO_QUERY,
+     web_report, WRITES, FEATURE_WEB},
+    /* the operators (ops/): sign-in is public, the rest needs an operator */
+    {"GET", "/ops/login", "GET /ops/login", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, ops_login_form,
+     WRITES, FEATURE_NONE},
+    {"POST", "/ops/login", "POST /ops/login", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, ops_login, WRITES,
+     FEATURE_NONE},
+    {"POST", "/ops/logout", "POST /ops/logout", AUTH_OPERATOR, ROLE_ADMIN, NO_QUERY, ops_logout,
+     WRITES, FEATURE_NONE},
+    {"GET", "/ops/", "GET /ops/", AUTH_OPERATOR, ROLE_ADMIN, NO_QUERY, ops_console, WRITES,
+     FEATURE_NONE},
+    {"POST", "/ops/killswitch/on", "POST /ops/killswitch/on", AUTH_OPERATOR, ROLE_ADMIN, NO_QUERY,
+     ops_killswitch_on, WRITES, FEATURE_NONE},
+    {"POST", "/ops/killswitch/off", "POST /ops/killswitch/off", AUTH_OPERATOR, ROLE_ADMIN, NO_QUERY,
+     ops_killswitch_off, WRITES, FEATURE_NONE},
+    {"POST", "/ops/reports/{}/handled", "POST /ops/reports/{n}/handled", AUTH_OPERATOR, ROLE_ADMIN,
+     NO_QUERY, ops_report_handled, WRITES, FEATURE_NONE},
 };
 const struct route_table app_routes = {routes, (int)(sizeof routes / sizeof routes[0])};

@@ -61,6 +61,6 @@ int apikey_authenticate(struct store *s, const char *header_value, struct princi
     int rc = store_directory_apikey(s, hash, &c);
     if (rc != STORE_OK) return rc;
     /* an API key acts for the business as a whole */
-    *out = (struct principal){c.tenant_id, 0, c.key_id, ROLE_ADMIN};
+    *out = (struct principal){c.tenant_id, 0, c.key_id, ROLE_ADMIN, PRINCIPAL_BUSINESS, 0};
     return STORE_OK;
 }

@@ -12,11 +12,19 @@
 
 enum role { ROLE_NONE = 0, ROLE_STANDARD = 1, ROLE_ADMIN = 2 };
 
+/* A business's user or key, or one of postroom's operators (issue 10): a
+ * realm apart. An operator's principal has no tenant (tenant_id 0) and no
+ * business role (ROLE_NONE), so no business guard lets it through, and its
+ * scope names no business, which the store refuses (store.c). */
+enum principal_kind { PRINCIPAL_BUSINESS = 0, PRINCIPAL_OPERATOR = 1 };
+
 struct principal {
-    int64_t tenant_id; /* > 0 once authenticated */
+    int64_t tenant_id; /* > 0 once authenticated; 0 for an operator */
     int64_t user_id;   /* 0 for API keys */
     int64_t key_id;    /* 0 for sessions */
     enum role role;
+    enum principal_kind kind;
+    int64_t operator_id; /* > 0 for an operator, else 0 */
 };
 
 /* A user's role as the directory stores it (users.role), or ROLE_NONE for a
@@ -26,9 +34,10 @@ static inline enum role role_of_stored(int stored)
     return stored == ROLE_STANDARD || stored == ROLE_ADMIN ? (enum role)stored : ROLE_NONE;
 }
 
+/* An operator's scope is tenant 0: no business. */
 static inline struct scope scope_of(const struct principal *p)
 {
-    struct scope s = {p->tenant_id};
+    struct scope s = {p->kind == PRINCIPAL_BUSINESS ? p->tenant_id : 0};
     return s;
 }
 

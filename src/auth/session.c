@@ -79,7 +79,8 @@ enum signin_result session_sign_in(struct store *s, const char *email, const cha
     token_hash(token, h);
     if (store_directory_session_create(s, h, &p, csrf, now, now + SESSION_ABSOLUTE_MS) != STORE_OK)
         return SIGNIN_ERROR;
-    *out = (struct principal){p.tenant_id, p.user_id, 0, role_of_stored(p.role)};
+    *out = (struct principal){p.tenant_id,        p.user_id, 0, role_of_stored(p.role),
+                              PRINCIPAL_BUSINESS, 0};
     return SIGNIN_OK;
 }
 
@@ -122,7 +123,8 @@ int session_authenticate(struct store *s, const char *cookie_header, struct aren
     struct credential c;
     int rc = store_directory_session(s, h, time_now_ms(), SESSION_IDLE_MS, &c, csrf, a);
     if (rc != STORE_OK) return rc;
-    *out = (struct principal){c.tenant_id, c.user_id, 0, role_of_stored(c.role)};
+    *out = (struct principal){c.tenant_id,        c.user_id, 0, role_of_stored(c.role),
+                              PRINCIPAL_BUSINESS, 0};
     return STORE_OK;
 }
 

@@ -1,6 +1,7 @@
 /* handle: checks, routing, authentication, guards, handler, egress. */
 #include "http/handle.h"
 #include "auth/apikey.h"
+#include "auth/operator.h"
 #include "auth/session.h"
 #include "http/egress.h"
 #include "http/killswitch.h"
@@ -144,12 +145,22 @@ static bool authenticate(struct request *r, const struct route *rt)
         rc = session_authenticate(r->store, http_header(r, "Cookie"), &r->arena, &r->principal,
                                   &r->session_csrf);
         r->session_stale = rc == STORE_NOTFOUND && session_cookie_sent(http_header(r, "Cookie"));
+    } else if (rt->auth == AUTH_OPERATOR) {
+        /* only the operator cookie: a business session or key is nothing here */
+        rc = operator_authenticate(r->store, http_header(r, "Cookie"), &r->arena, &r->principal,
+                                   &r->session_csrf);
     }
     if (rc == STORE_ERROR) {
         http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
         return false;
     }
-    r->authenticated = rc == STORE_OK && r->principal.tenant_id > 0;
+    /* each realm's routes take only its own kind of principal */
+    if (rt->auth == AUTH_OPERATOR)
+        r->authenticated = rc == STORE_OK && r->principal.kind == PRINCIPAL_OPERATOR &&
+                           r->principal.operator_id > 0 && r->principal.tenant_id == 0;
+    else
+        r->authenticated =
+            rc == STORE_OK && r->principal.kind == PRINCIPAL_BUSINESS && r->principal.tenant_id > 0;
     if (!r->authenticated) memset(&r->principal, 0, sizeof r->principal);
     return true;
 }
@@ -166,6 +177,18 @@ static void deny_unauthenticated(struct request *r, const struct route *rt)
     if (rt->auth == AUTH_API_KEY) {
         http_add_header(r, "WWW-Authenticate", "Bearer");
         http_error(r, 401, "Unauthorized", "A valid API key is required.");
+    } else if (rt->auth == AUTH_OPERATOR) {
+        /* the operators' sign-in, never a business page; a form post is
+         * answered 401 in JSON, which shows nothing of the console */
+        if (strcmp(r->method, "GET") == 0) {
+            http_add_header(r, "Location", "/ops/login");
+            http_reply(r, 303, "text/html; charset=utf-8");
+        } else {
+            buf_init(&r->out, &r->arena);
+            buf_adds(&r->out, "{\"code\":\"Unauthorized\",\"message\":\"An operator "
+                              "session is required.\"}");
+            http_reply_json(r, 401);
+        }
     } else if (strcmp(r->method, "GET") == 0) {
         if (r->session_stale) http_add_header(r, "Clear-Site-Data", SESSION_CLEAR_SITE_DATA);
         http_add_header(r, "Location", "/login");
@@ -222,12 +245,13 @@ static bool guards(struct request *r, const struct route *rt)
         return false;
     }
     if (suspended(r, rt)) return false;
-    if (rt->auth == AUTH_SESSION && strcmp(r->method, "GET") != 0 &&
+    if ((rt->auth == AUTH_SESSION || rt->auth == AUTH_OPERATOR) && strcmp(r->method, "GET") != 0 &&
         !session_csrf_ok(r->session_csrf, http_form(r, "csrf"))) {
         http_error(r, 403, "Forbidden", "The form has expired; reload the page.");
         return false;
     }
-    if (r->principal.role < role_needed(rt)) {
+    /* an operator has no business role: authentication above is its guard */
+    if (rt->auth != AUTH_OPERATOR && r->principal.role < role_needed(rt)) {
         http_error(r, 403, "Forbidden", "Your role does not allow this.");
         return false;
     }

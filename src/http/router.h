@@ -12,6 +12,11 @@ enum route_auth {
     AUTH_PUBLIC,  /* no credentials needed */
     AUTH_API_KEY, /* Authorization: Bearer KEY, or the bare key */
     AUTH_SESSION, /* the sign-in cookie; state changes also need the CSRF token */
+    /* an operator's cookie (auth/operator.h), a realm apart: no business
+     * session or key opens it, and it opens no business route; state
+     * changes need the operator session's CSRF token. The role column is
+     * not read (an operator has no business role). */
+    AUTH_OPERATOR,
 };
 
 /* What a kill switch on a feature stops (http/killswitch.c). A route's

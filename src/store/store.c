@@ -63,8 +63,14 @@ static bool tenant_ok(struct store *s, int64_t tenant_id)
     return true;
 }
 
+/* A scope names a business (tenant ids start at 1): an operator's
+ * principal, whose scope_of is tenant 0, scopes nothing. */
 static bool scoped(struct store *s, const struct scope *sc)
 {
+    if (sc && sc->tenant_id < 1) {
+        if (usable(s)) broken_invariant(s, "scope names no business", sc->tenant_id);
+        return false;
+    }
     if (sc) return tenant_ok(s, sc->tenant_id);
     if (usable(s)) broken_invariant(s, "no scope", 0);
     return false;
@@ -281,6 +287,106 @@ int store_operator_killswitch_set_revoking(struct store *s, int64_t tenant_id, c
     }
     return done(s,
                 s->ops->killswitch_set_revoking(s, tenant_id, feature, reason, set_by, now, ended));
+}
+
+/* Operators: no tenant's data, so never inside a scoped transaction (whose
+ * scope they could not honour). */
+static bool unscoped(struct store *s, const char *what)
+{
+    if (!usable(s)) return false;
+    if (s->in_tx) return broken_invariant(s, what, 0);
+    return true;
+}
+
+int store_operator_account_add(struct store *s, const char *email, const char *pw_hash,
+                               const char *totp_secret, int64_t now, int64_t *operator_id)
+{
+    if (!unscoped(s, "operator call in a scoped tx")) return STORE_ERROR;
+    return done(s, s->ops->op_account_add(s, email, pw_hash, totp_secret, now, operator_id));
+}
+
+int store_operator_account_list(struct store *s, struct arena *a, struct operator_row **rows,
+                                size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    if (!unscoped(s, "operator call in a scoped tx")) return STORE_ERROR;
+    return done(s, s->ops->op_account_list(s, a, rows, n));
+}
+
+int store_operator_account_disable(struct store *s, const char *email, int64_t now)
+{
+    if (!unscoped(s, "operator call in a scoped tx")) return STORE_ERROR;
+    return done(s, s->ops->op_account_disable(s, email, now));
+}
+
+int store_directory_operator_login(struct store *s, const char *email, struct arena *a,
+                                   struct operator_row *out)
+{
+    if (!unscoped(s, "operator call in a scoped tx")) return STORE_ERROR;
+    return done(s, s->ops->op_login(s, email, a, out));
+}
+
+int store_directory_operator_step(struct store *s, int64_t operator_id, int64_t step)
+{
+    if (!unscoped(s, "operator call in a scoped tx")) return STORE_ERROR;
+    return done(s, s->ops->op_step(s, operator_id, step));
+}
+
+int store_directory_operator_session_create(struct store *s, const unsigned char hash[32],
+                                            int64_t operator_id, const char *csrf, int64_t now,
+                                            int64_t expires)
+{
+    if (!unscoped(s, "operator call in a scoped tx")) return STORE_ERROR;
+    return done(s, s->ops->op_session_create(s, hash, operator_id, csrf, now, expires));
+}
+
+int store_directory_operator_session(struct store *s, const unsigned char hash[32], int64_t now,
+                                     int64_t idle_ms, int64_t *operator_id, const char **csrf,
+                                     struct arena *a)
+{
+    if (!unscoped(s, "operator call in a scoped tx")) return STORE_ERROR;
+    return done(s, s->ops->op_session(s, hash, now, idle_ms, operator_id, csrf, a));
+}
+
+int store_directory_operator_session_delete(struct store *s, const unsigned char hash[32])
+{
+    if (!unscoped(s, "operator call in a scoped tx")) return STORE_ERROR;
+    return done(s, s->ops->op_session_delete(s, hash));
+}
+
+int store_operator_order_counts(struct store *s, struct arena *a, struct tenant_count_row **rows,
+                                size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    if (!unscoped(s, "operator call in a scoped tx")) return STORE_ERROR;
+    return done(s, s->ops->op_order_counts(s, a, rows, n));
+}
+
+int store_data_report_add(struct store *s, const struct scope *sc, int64_t user_id,
+                          const char *page, const char *category, const char *details, int64_t now,
+                          int64_t *report_id)
+{
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s,
+                s->ops->data_report_add(s, sc, user_id, page, category, details, now, report_id));
+}
+
+int store_operator_data_reports(struct store *s, size_t limit, struct arena *a,
+                                struct data_report_row **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    if (!unscoped(s, "operator call in a scoped tx")) return STORE_ERROR;
+    return done(s, s->ops->op_data_reports(s, limit, a, rows, n));
+}
+
+int store_operator_data_report_handle(struct store *s, int64_t report_id, int64_t operator_id,
+                                      int64_t now)
+{
+    if (!unscoped(s, "operator call in a scoped tx")) return STORE_ERROR;
+    return done(s, s->ops->op_data_report_handle(s, report_id, operator_id, now));
 }
 
 int store_directory_apikey(struct store *s, const unsigned char hash[32], struct credential *out)

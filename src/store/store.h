@@ -143,6 +143,80 @@ int store_operator_killswitch_set_revoking(struct store *s, int64_t tenant_id, c
                                            const char *reason, const char *set_by, int64_t now,
                                            int64_t *ended);
 
+/* Operators (issue 10, sqlite_operators.c): postroom's own staff, a realm
+ * apart from the businesses. An operator has no tenant; its sign-in name,
+ * password hash, TOTP secret and sessions live in tables of their own, so
+ * nothing a business holds (a session, a key, a sign-in name) can name one.
+ * The store only keeps the rows: auth/operator.c decides. */
+struct operator_row {
+    int64_t operator_id;
+    const char *email;
+    const char *pw_hash;     /* store_directory_operator_login only */
+    const char *totp_secret; /* base32; store_directory_operator_login only */
+    int64_t totp_last_step;  /* the last TOTP time step accepted */
+    int64_t created_at;
+    int64_t disabled_at; /* 0: may sign in */
+};
+/* STORE_CONFLICT when the e-mail address already names an operator. */
+int store_operator_account_add(struct store *s, const char *email, const char *pw_hash,
+                               const char *totp_secret, int64_t now, int64_t *operator_id);
+/* Every operator, by id (no hash, no secret). */
+int store_operator_account_list(struct store *s, struct arena *a, struct operator_row **rows,
+                                size_t *n);
+/* Disables the operator and ends its sessions in one transaction;
+ * STORE_NOTFOUND when no operator has that address. */
+int store_operator_account_disable(struct store *s, const char *email, int64_t now);
+/* The enabled operator signing in with email; STORE_NOTFOUND otherwise. */
+int store_directory_operator_login(struct store *s, const char *email, struct arena *a,
+                                   struct operator_row *out);
+/* Records step as the operator's last accepted TOTP step, only if it is
+ * later than the last: STORE_CONFLICT when it is not (a code used twice). */
+int store_directory_operator_step(struct store *s, int64_t operator_id, int64_t step);
+int store_directory_operator_session_create(struct store *s, const unsigned char hash[32],
+                                            int64_t operator_id, const char *csrf, int64_t now,
+                                            int64_t expires);
+/* The enabled operator whose live session has that hash, touching it. */
+int store_directory_operator_session(struct store *s, const unsigned char hash[32], int64_t now,
+                                     int64_t idle_ms, int64_t *operator_id, const char **csrf,
+                                     struct arena *a);
+int store_directory_operator_session_delete(struct store *s, const unsigned char hash[32]);
+
+/* What the operators' console shows of the businesses: counts and ids,
+ * never an order's contents. One row per (tenant, status); a tenant with
+ * no orders has one row with status "" and count 0. */
+struct tenant_count_row {
+    int64_t tenant_id;
+    const char *name; /* the business's own name */
+    const char *status;
+    int64_t count;
+};
+int store_operator_order_counts(struct store *s, struct arena *a, struct tenant_count_row **rows,
+                                size_t *n);
+
+/* "Report a data problem" (web/report.c): filed by a business user, read
+ * and marked handled by the operators. category is wrong_data,
+ * other_business or other; page a path without its query. */
+struct data_report_row {
+    int64_t report_id;
+    int64_t tenant_id;
+    int64_t user_id;
+    const char *page;
+    const char *category;
+    const char *details;
+    int64_t created_at;
+    int64_t handled_at; /* 0: not yet */
+    int64_t handled_by; /* operator_id */
+};
+int store_data_report_add(struct store *s, const struct scope *sc, int64_t user_id,
+                          const char *page, const char *category, const char *details, int64_t now,
+                          int64_t *report_id);
+/* The newest limit reports, newest first. */
+int store_operator_data_reports(struct store *s, size_t limit, struct arena *a,
+                                struct data_report_row **rows, size_t *n);
+/* STORE_NOTFOUND when there is no such report, or it was handled already. */
+int store_operator_data_report_handle(struct store *s, int64_t report_id, int64_t operator_id,
+                                      int64_t now);
+
 /* A credential as the directory holds it: whose it is, and the role number
  * stored with a user. The store never decides what a credential may do:
  * auth/ alone turns one into a principal. */
@@ -255,6 +329,24 @@ struct store_ops {
     int (*dir_session_delete)(struct store *, const unsigned char *);
     int (*dir_failures)(struct store *, const char *, int64_t, int *);
     int (*dir_failure_add)(struct store *, const char *, int64_t);
+    /* operators (sqlite_operators.c) */
+    int (*op_account_add)(struct store *, const char *, const char *, const char *, int64_t,
+                          int64_t *);
+    int (*op_account_list)(struct store *, struct arena *, struct operator_row **, size_t *);
+    int (*op_account_disable)(struct store *, const char *, int64_t);
+    int (*op_login)(struct store *, const char *, struct arena *, struct operator_row *);
+    int (*op_step)(struct store *, int64_t, int64_t);
+    int (*op_session_create)(struct store *, const unsigned char *, int64_t, const char *, int64_t,
+                             int64_t);
+    int (*op_session)(struct store *, const unsigned char *, int64_t, int64_t, int64_t *,
+                      const char **, struct arena *);
+    int (*op_session_delete)(struct store *, const unsigned char *);
+    int (*op_order_counts)(struct store *, struct arena *, struct tenant_count_row **, size_t *);
+    int (*data_report_add)(struct store *, const struct scope *, int64_t, const char *,
+                           const char *, const char *, int64_t, int64_t *);
+    int (*op_data_reports)(struct store *, size_t, struct arena *, struct data_report_row **,
+                           size_t *);
+    int (*op_data_report_handle)(struct store *, int64_t, int64_t, int64_t);
     int (*orders_insert)(struct store *, const struct scope *, const struct order_new *, size_t,
                          int64_t, int64_t *, int64_t *);
     int (*orders_get)(struct store *, const struct scope *, const struct order_key *, size_t,

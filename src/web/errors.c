@@ -33,6 +33,6 @@ void web_error_page(struct request *r, int status, const char *message)
     html_text(&r->out, status == 404 ? "There is no page at this address." : message);
     buf_adds(&r->out, "</p><p><a href=\"/\">Go to your account</a> or "
                       "<a href=\"/login\">sign in</a>.</p>");
-    html_page_close(&r->out);
+    html_page_close_at(&r->out, r->path);
     http_reply(r, status, "text/html; charset=utf-8");
 }

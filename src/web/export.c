@@ -33,7 +33,7 @@ static void export_page(struct request *r, int status, const char *message)
              "<p>A spreadsheet in Click &amp; Drop's import layout, one row per order, with "
              "the order number, status, tracking number and channel at the end. Leave the "
              "dates empty for every order.</p><p><a href=\"/\">Home</a></p>");
-    html_page_close(&r->out);
+    html_page_close_at(&r->out, r->path);
     http_reply(r, status, "text/html; charset=utf-8");
 }
 

@@ -1,31 +1,5 @@
-/* html: escaping writer and the page frame. */
+/* html: the page frame (the escaping writer is util/html_escape.c). */
 #include "web/html.h"
-
-void html_text(struct buf *b, const char *s)
-{
-    if (!s) return;
-    for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            buf_adds(b, "&amp;");
-            break;
-        case '<':
-            buf_adds(b, "&lt;");
-            break;
-        case '>':
-            buf_adds(b, "&gt;");
-            break;
-        case '"':
-            buf_adds(b, "&quot;");
-            break;
-        case '\'':
-            buf_adds(b, "&#39;");
-            break;
-        default:
-            buf_addc(b, *s);
-        }
-    }
-}
 
 void html_page_open(struct buf *b, const char *title)
 {
@@ -39,4 +13,24 @@ void html_page_open(struct buf *b, const char *title)
 void html_page_close(struct buf *b)
 {
     buf_adds(b, "</main></body></html>");
+}
+
+void html_page_close_at(struct buf *b, const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    buf_adds(b, "<p class=\"report\"><a href=\"/report-problem?page=");
+    /* the path as a query value: what is not plainly safe there is %XX */
+    for (const char *p = path ? path : "/"; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+            buf_addc(b, (char)c);
+        } else {
+            buf_addc(b, '%');
+            buf_addc(b, hex[c >> 4]);
+            buf_addc(b, hex[c & 15]);
+        }
+    }
+    buf_adds(b, "\">Report a data problem</a></p>");
+    html_page_close(b);
 }

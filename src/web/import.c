@@ -74,7 +74,7 @@ static void page_open(struct request *r, const char *title)
 
 static void page_close(struct request *r, int status)
 {
-    html_page_close(&r->out);
+    html_page_close_at(&r->out, r->path);
     http_reply(r, status, "text/html; charset=utf-8");
 }
 

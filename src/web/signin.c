@@ -111,6 +111,6 @@ void web_home(struct request *r)
         "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"");
     html_text(&r->out, r->session_csrf);
     buf_adds(&r->out, "\"><button type=\"submit\">Sign out</button></form>");
-    html_page_close(&r->out);
+    html_page_close_at(&r->out, r->path);
     http_reply(r, 200, "text/html; charset=utf-8");
 }

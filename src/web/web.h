@@ -19,6 +19,10 @@ void web_style(struct request *r);
 void web_export_form(struct request *r);
 void web_export_csv(struct request *r);
 
+/* report.c: "Report a data problem" */
+void web_report_form(struct request *r);
+void web_report(struct request *r);
+
 /* import.c */
 void web_import_form(struct request *r);
 void web_import(struct request *r);

@@ -34,6 +34,7 @@ static void test_query_lists(void)
                                        "continuationToken", NULL};
     static const char *const label[] = {"documentType", "includeReturnsLabel", "includeCN", NULL};
     static const char *const range[] = {"from", "to", NULL};
+    static const char *const report[] = {"page", NULL};
     static const char *const none[] = {NULL};
     static const struct {
         const char *route;
@@ -43,6 +44,7 @@ static void test_query_lists(void)
         {"GET /orders/full", page},
         {"GET /orders/{ids}/label", label},
         {"GET /export.csv", range},
+        {"GET /report-problem", report},
     };
     for (int i = 0; i < app_routes.count; i++) {
         const char *name = app_routes.routes[i].name;

@@ -72,6 +72,20 @@ enum stmt_id {
     Q_AUDIT_RANGE,
     Q_SESSIONS_REVOKE_ALL,
     Q_SESSIONS_REVOKE_TENANT,
+    Q_OP_ADD,
+    Q_OP_LIST,
+    Q_OP_DISABLE,
+    Q_OP_SESSIONS_END,
+    Q_OP_LOGIN,
+    Q_OP_STEP,
+    Q_OP_SESSION_CREATE,
+    Q_OP_SESSION,
+    Q_OP_SESSION_TOUCH,
+    Q_OP_SESSION_DELETE,
+    Q_OP_ORDER_COUNTS,
+    Q_REPORT_ADD,
+    Q_REPORT_LIST,
+    Q_REPORT_HANDLE,
     Q_COUNT
 };
 
@@ -166,6 +180,23 @@ int sq_audit_range(struct store *, int64_t, size_t, struct arena *, struct audit
 int sq_sessions_revoke(struct store *, int64_t, int64_t *);
 int sq_killswitch_set_revoking(struct store *, int64_t, const char *, const char *, const char *,
                                int64_t, int64_t *);
+
+/* sqlite_operators.c */
+int sq_op_account_add(struct store *, const char *, const char *, const char *, int64_t, int64_t *);
+int sq_op_account_list(struct store *, struct arena *, struct operator_row **, size_t *);
+int sq_op_account_disable(struct store *, const char *, int64_t);
+int sq_op_login(struct store *, const char *, struct arena *, struct operator_row *);
+int sq_op_step(struct store *, int64_t, int64_t);
+int sq_op_session_create(struct store *, const unsigned char *, int64_t, const char *, int64_t,
+                         int64_t);
+int sq_op_session(struct store *, const unsigned char *, int64_t, int64_t, int64_t *, const char **,
+                  struct arena *);
+int sq_op_session_delete(struct store *, const unsigned char *);
+int sq_op_order_counts(struct store *, struct arena *, struct tenant_count_row **, size_t *);
+int sq_data_report_add(struct store *, const struct scope *, int64_t, const char *, const char *,
+                       const char *, int64_t, int64_t *);
+int sq_op_data_reports(struct store *, size_t, struct arena *, struct data_report_row **, size_t *);
+int sq_op_data_report_handle(struct store *, int64_t, int64_t, int64_t);
 
 /* Reads the order columns (ORDER_COLS) of the current row. */
 void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r);

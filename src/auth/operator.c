@@ -1,0 +1,167 @@
+/* operator: operator sign-in (password and TOTP), sessions, cookie. */
+#include "auth/operator.h"
+#include "auth/operator_totp.h"
+#include "auth/password.h"
+#include "store/store.h"
+#include "util/timefmt.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <string.h>
+
+static void token_hash(const char *token, unsigned char hash[32])
+{
+    crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
+}
+
+static void random_token(char *out)
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(out, OPERATOR_TOKEN_LEN + 1, raw, sizeof raw,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+}
+
+/* "opacct:" + hex SHA-256 of the lower-cased address: the limiter keeps
+ * no address, and an operator's failures never count against a business
+ * user's (or the other way round). */
+static const char *account_subject(struct arena *a, const char *email)
+{
+    size_t n = strlen(email);
+    char *lower = arena_alloc(a, n + 1);
+    for (size_t i = 0; i < n; i++)
+        lower[i] = (char)tolower((unsigned char)email[i]);
+    unsigned char h[32];
+    crypto_hash_sha256(h, (const unsigned char *)lower, n);
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    return arena_printf(a, "opacct:%s", hex);
+}
+
+static bool limited(struct store *s, const char *acct, const char *addr, int64_t now, bool *error)
+{
+    int na = 0, nd = 0;
+    int64_t since = now - 3600 * 1000LL;
+    if (store_directory_failures(s, acct, since, &na) != STORE_OK ||
+        store_directory_failures(s, addr, since, &nd) != STORE_OK) {
+        *error = true;
+        return true;
+    }
+    return na >= OPERATOR_MAX_FAILS_ACCOUNT || nd >= OPERATOR_MAX_FAILS_ADDRESS;
+}
+
+/* Password, then code, then the code's step: every check runs, and each
+ * failure looks the same from outside. */
+static bool credentials_hold(struct store *s, const char *email, const char *password,
+                             const char *code, int64_t now, struct arena *a, int64_t *operator_id,
+                             int *rc)
+{
+    struct operator_row op;
+    *rc = store_directory_operator_login(s, email, a, &op);
+    if (*rc == STORE_ERROR) return false;
+    if (*rc != STORE_OK) {
+        password_burn(password);
+        return false;
+    }
+    *operator_id = op.operator_id;
+    if (!password_verify(op.pw_hash, password)) return false;
+    int64_t step = 0;
+    if (!totp_check(op.totp_secret, code, now / 1000, &step)) return false;
+    /* a code seen before (or one older than the last accepted) is refused */
+    if (step <= op.totp_last_step) return false;
+    *rc = store_directory_operator_step(s, op.operator_id, step);
+    return *rc == STORE_OK;
+}
+
+enum signin_result operator_sign_in(struct store *s, const char *email, const char *password,
+                                    const char *code, const char *client_ip, int64_t now,
+                                    struct arena *a, struct principal *out, char *token,
+                                    int64_t *operator_id)
+{
+    *operator_id = 0;
+    const char *acct = account_subject(a, email);
+    const char *addr = arena_printf(a, "opaddr:%s", client_ip ? client_ip : "?");
+    bool error = false;
+    if (limited(s, acct, addr, now, &error)) return error ? SIGNIN_ERROR : SIGNIN_LIMITED;
+    int rc = STORE_OK;
+    if (!credentials_hold(s, email, password, code, now, a, operator_id, &rc)) {
+        if (rc == STORE_ERROR) return SIGNIN_ERROR;
+        if (store_directory_failure_add(s, acct, now) != STORE_OK ||
+            store_directory_failure_add(s, addr, now) != STORE_OK)
+            return SIGNIN_ERROR;
+        return SIGNIN_BAD_CREDENTIALS;
+    }
+    char csrf[OPERATOR_TOKEN_LEN + 1];
+    random_token(token);
+    random_token(csrf);
+    unsigned char h[32];
+    token_hash(token, h);
+    if (store_directory_operator_session_create(s, h, *operator_id, csrf, now,
+                                                now + OPERATOR_ABSOLUTE_MS) != STORE_OK)
+        return SIGNIN_ERROR;
+    *out = (struct principal){.kind = PRINCIPAL_OPERATOR, .operator_id = *operator_id};
+    return SIGNIN_OK;
+}
+
+/* The operator token of a Cookie header; two operator cookies name none. */
+static bool cookie_token(const char *header, char *out)
+{
+    if (!header) return false;
+    const char *name = OPERATOR_COOKIE "=";
+    size_t nl = strlen(name);
+    bool found = false;
+    for (const char *p = header; *p;) {
+        while (*p == ' ' || *p == ';')
+            p++;
+        if (strncmp(p, name, nl) == 0) {
+            if (found) return false;
+            found = true;
+            p += nl;
+            size_t n = strcspn(p, "; ");
+            if (n != OPERATOR_TOKEN_LEN) return false;
+            memcpy(out, p, n);
+            out[n] = 0;
+        }
+        p += strcspn(p, ";");
+    }
+    return found;
+}
+
+int operator_authenticate(struct store *s, const char *cookie_header, struct arena *a,
+                          struct principal *out, const char **csrf)
+{
+    char token[OPERATOR_TOKEN_LEN + 1];
+    if (!cookie_token(cookie_header, token)) return STORE_NOTFOUND;
+    unsigned char h[32];
+    token_hash(token, h);
+    int64_t id = 0;
+    int rc = store_directory_operator_session(s, h, time_now_ms(), OPERATOR_IDLE_MS, &id, csrf, a);
+    if (rc != STORE_OK) return rc;
+    *out = (struct principal){.kind = PRINCIPAL_OPERATOR, .operator_id = id};
+    return STORE_OK;
+}
+
+int operator_sign_out(struct store *s, const char *cookie_header)
+{
+    char token[OPERATOR_TOKEN_LEN + 1];
+    if (!cookie_token(cookie_header, token)) return STORE_NOTFOUND;
+    unsigned char h[32];
+    token_hash(token, h);
+    return store_directory_operator_session_delete(s, h);
+}
+
+const char *operator_cookie(struct arena *a, const char *token, bool secure)
+{
+    const char *sec = secure ? "; Secure" : "";
+    if (token)
+        return arena_printf(a, "%s=%s; Path=/ops; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+                            OPERATOR_COOKIE, token, OPERATOR_ABSOLUTE_MS / 1000, sec);
+    return arena_printf(a, "%s=; Path=/ops; HttpOnly; SameSite=Strict; Max-Age=0%s",
+                        OPERATOR_COOKIE, sec);
+}
+
+const char *operator_principal_id(struct arena *a, int64_t operator_id)
+{
+    return arena_printf(a, "operator:%lld", (long long)operator_id);
+}
