@@ -1,0 +1,2 @@
+/* tests/layers: ops may not include api. */
+#include "api/api.h"

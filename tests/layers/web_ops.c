@@ -1,0 +1,2 @@
+/* tests/layers: web may not include ops. */
+#include "ops/ops.h"
