@@ -354,6 +354,15 @@ class Console(unittest.TestCase):
         self.assertEqual(r.status, 303, r.short())
         self.wait_for(200)
         self.assertIn("off: no kill switch is on", S.cli("killswitch", "status"))
+        # "stop access": every business, every feature; the operators' pages stay up
+        r = OP.post("/ops/killswitch/on", {"tenant": "", "feature": "", "reason": "Stop access."})
+        self.assertEqual(r.status, 303, r.short())
+        self.wait_for(503)
+        self.assertEqual(USER.get("/").status, 503)
+        self.assertEqual(OP.get("/ops/").status, 200)
+        self.assertEqual(S.request("GET", "/ops/login").status, 200)
+        self.assertEqual(OP.post("/ops/killswitch/off", {"tenant": "", "feature": ""}).status, 303)
+        self.wait_for(200)
         # a business switch with sessions ended
         r = OP.post("/ops/killswitch/on", {"tenant": TB.id, "feature": "", "revoke": "1",
                                            "reason": "Checking one business."})
