@@ -8,7 +8,9 @@
  * An operator signs in at /ops/login with the password and a code from an
  * authenticator holding the secret; there is no way to sign in without one.
  * The secret is printed only here, once: whoever runs the command hands it
- * to the operator's authenticator (the URI as a QR code, or the base32). */
+ * to the operator's authenticator (the URI as a QR code, or the base32).
+ * Adding and disabling are recorded in the access audit as the login name
+ * that ran the command (cli:NAME, principal tenant 0). */
 #include "app/operator_cli.h"
 #include "auth/operator_totp.h"
 #include "auth/password.h"
@@ -17,7 +19,9 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *usage = "usage: postroom [--db PATH] operator add EMAIL   (password on stdin)\n"
                            "       postroom [--db PATH] operator list\n"
@@ -65,6 +69,30 @@ static bool read_password(char *out, size_t n)
     return true;
 }
 
+/* Who ran the command: the login name, as `killswitch` records it. */
+static const char *login_name(void)
+{
+    const char *u = getenv("SUDO_USER");
+    if (!u || !*u) u = getenv("USER");
+    return u && *u ? u : "unknown";
+}
+
+/* Appends the command's record; false when that failed. */
+static bool audit(struct store *s, const char *action, int64_t operator_id)
+{
+    struct arena a;
+    arena_init(&a);
+    char host[64] = "";
+    gethostname(host, sizeof host - 1);
+    struct audit_actor who = {arena_printf(&a, "%s:%ld", host, (long)getpid()), "cli", 0,
+                              arena_printf(&a, "cli:%s", login_name())};
+    struct audit_record rec = audit_record_of(
+        &who, time_now_ms(), 0, action, arena_printf(&a, "operator:%lld", (long long)operator_id));
+    bool ok = store_audit_append(s, &rec, 1) == STORE_OK;
+    arena_free(&a);
+    return ok;
+}
+
 static int operator_add(const char *db, const char *email)
 {
     if (!valid_email(email)) return fail("EMAIL is not an e-mail address");
@@ -80,9 +108,16 @@ static int operator_add(const char *db, const char *email)
     if (open_migrated(db, &s)) return 1;
     int64_t id = 0;
     int rc = store_operator_account_add(s, email, hash, secret, time_now_ms(), &id);
+    bool recorded = rc == STORE_OK && audit(s, "operator.add", id);
     store_close(s);
     if (rc == STORE_CONFLICT) return fail("that e-mail address is already an operator");
     if (rc != STORE_OK) return fail("cannot add the operator");
+    if (!recorded) {
+        /* no secret is shown for an operator nobody can account for */
+        sodium_memzero(secret, sizeof secret);
+        return fail("the operator was added but its audit record could not be written: "
+                    "disable it and add it again");
+    }
     struct arena a;
     arena_init(&a);
     printf("operator:%lld %s\n"
@@ -119,10 +154,14 @@ static int operator_disable(const char *db, const char *email)
 {
     struct store *s;
     if (open_migrated(db, &s)) return 1;
-    int rc = store_operator_account_disable(s, email, time_now_ms());
+    int64_t id = 0;
+    int rc = store_operator_account_disable(s, email, time_now_ms(), &id);
+    bool recorded = rc == STORE_OK && audit(s, "operator.disable", id);
     store_close(s);
     if (rc == STORE_NOTFOUND) return fail("no operator has that e-mail address");
     if (rc != STORE_OK) return fail("cannot disable the operator");
+    if (!recorded)
+        return fail("the operator was disabled but the audit record could not be written");
     fprintf(stderr, "postroom: operator disabled, its sessions ended\n");
     return 0;
 }

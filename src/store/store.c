@@ -314,10 +314,11 @@ int store_operator_account_list(struct store *s, struct arena *a, struct operato
     return done(s, s->ops->op_account_list(s, a, rows, n));
 }
 
-int store_operator_account_disable(struct store *s, const char *email, int64_t now)
+int store_operator_account_disable(struct store *s, const char *email, int64_t now, int64_t *id)
 {
+    *id = 0;
     if (!unscoped(s, "operator call in a scoped tx")) return STORE_ERROR;
-    return done(s, s->ops->op_account_disable(s, email, now));
+    return done(s, s->ops->op_account_disable(s, email, now, id));
 }
 
 int store_directory_operator_login(struct store *s, const char *email, struct arena *a,

@@ -163,9 +163,9 @@ int store_operator_account_add(struct store *s, const char *email, const char *p
 /* Every operator, by id (no hash, no secret). */
 int store_operator_account_list(struct store *s, struct arena *a, struct operator_row **rows,
                                 size_t *n);
-/* Disables the operator and ends its sessions in one transaction;
- * STORE_NOTFOUND when no operator has that address. */
-int store_operator_account_disable(struct store *s, const char *email, int64_t now);
+/* Disables the operator and ends its sessions in one transaction; *id gets
+ * its id. STORE_NOTFOUND when no operator has that address. */
+int store_operator_account_disable(struct store *s, const char *email, int64_t now, int64_t *id);
 /* The enabled operator signing in with email; STORE_NOTFOUND otherwise. */
 int store_directory_operator_login(struct store *s, const char *email, struct arena *a,
                                    struct operator_row *out);
@@ -333,7 +333,7 @@ struct store_ops {
     int (*op_account_add)(struct store *, const char *, const char *, const char *, int64_t,
                           int64_t *);
     int (*op_account_list)(struct store *, struct arena *, struct operator_row **, size_t *);
-    int (*op_account_disable)(struct store *, const char *, int64_t);
+    int (*op_account_disable)(struct store *, const char *, int64_t, int64_t *);
     int (*op_login)(struct store *, const char *, struct arena *, struct operator_row *);
     int (*op_step)(struct store *, int64_t, int64_t);
     int (*op_session_create)(struct store *, const unsigned char *, int64_t, const char *, int64_t,

@@ -251,6 +251,12 @@ class SignIn(unittest.TestCase):
     def test_disabled_operator_cannot_sign_in_and_its_sessions_end(self):
         op = Operator("leaver@ops.example")
         S.cli("operator", "disable", "leaver@ops.example")
+        c = sqlite3.connect(S.db)
+        n = c.execute("SELECT COUNT(*) FROM audit WHERE action = 'operator.disable' AND objects = "
+                      "(SELECT 'operator:' || operator_id FROM operators WHERE email = ?)",
+                      ("leaver@ops.example",)).fetchone()[0]
+        c.close()
+        self.assertEqual(n, 1)
         r = op.get("/ops/")
         self.assertEqual(r.status, 303)
         r = sign_in("leaver@ops.example", OP_PASSWORD, totp(op.secret, time.time() + 30))
@@ -442,6 +448,9 @@ class Audit(unittest.TestCase):
         c = sqlite3.connect(S.db)
         rows = c.execute("SELECT principal_tenant, data_tenant, action, objects FROM audit "
                          "WHERE principal_id = ?", ("operator:" + opid,)).fetchall()
+        cli = c.execute("SELECT principal_id, principal_tenant, action FROM audit "
+                        "WHERE objects = ? AND principal_id LIKE 'cli:%'",
+                        ("operator:" + opid,)).fetchall()
         everything = c.execute("SELECT * FROM audit").fetchall()
         c.close()
         actions = [r[2] for r in rows]
@@ -449,6 +458,8 @@ class Audit(unittest.TestCase):
                      "ops.audit.view", "killswitch.on", "killswitch.off", "operator.signout"):
             self.assertIn(want, actions)
         self.assertTrue(all(r[0] == 0 for r in rows), "an operator has no tenant")
+        self.assertEqual([(r[1], r[2]) for r in cli], [(0, "operator.add")],
+                         "the CLI's add is recorded as who ran it")
         on = [r for r in rows if r[2] == "killswitch.on"][0]
         self.assertEqual(str(on[1]), TA.id)
         self.assertEqual(on[3], "killswitch:tenant=%s,feature=labels" % TA.id)

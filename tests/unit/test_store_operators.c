@@ -78,11 +78,16 @@ static void test_accounts_and_steps(struct store *s)
     CHECK_INT(store_directory_session(s, h2, 200001, 5000, &cr, &bcsrf, &a), STORE_NOTFOUND);
 
     /* disabling ends the sessions and the sign-in */
-    CHECK_INT(store_operator_account_disable(s, "op2@x.example", 200002), STORE_OK);
+    int64_t gone = 0;
+    CHECK_INT(store_operator_account_disable(s, "op2@x.example", 200002, &gone), STORE_OK);
+    CHECK_INT(gone, id2);
     CHECK_INT(store_directory_operator_session(s, h2, 200003, 5000, &who, &csrf, &a),
               STORE_NOTFOUND);
     CHECK_INT(store_directory_operator_login(s, "op2@x.example", &a, &op), STORE_NOTFOUND);
-    CHECK_INT(store_operator_account_disable(s, "nobody@x.example", 1), STORE_NOTFOUND);
+    CHECK_INT(store_operator_account_disable(s, "nobody@x.example", 1, &gone), STORE_NOTFOUND);
+    /* again: still disabled since the first time */
+    CHECK_INT(store_operator_account_disable(s, "op2@x.example", 300000, &gone), STORE_OK);
+    CHECK_INT(gone, id2);
     struct operator_row *rows;
     size_t n;
     CHECK_INT(store_operator_account_list(s, &a, &rows, &n), STORE_OK);

@@ -184,7 +184,7 @@ int sq_killswitch_set_revoking(struct store *, int64_t, const char *, const char
 /* sqlite_operators.c */
 int sq_op_account_add(struct store *, const char *, const char *, const char *, int64_t, int64_t *);
 int sq_op_account_list(struct store *, struct arena *, struct operator_row **, size_t *);
-int sq_op_account_disable(struct store *, const char *, int64_t);
+int sq_op_account_disable(struct store *, const char *, int64_t, int64_t *);
 int sq_op_login(struct store *, const char *, struct arena *, struct operator_row *);
 int sq_op_step(struct store *, int64_t, int64_t);
 int sq_op_session_create(struct store *, const unsigned char *, int64_t, const char *, int64_t,

@@ -93,7 +93,7 @@ int sq_op_account_list(struct store *base, struct arena *a, struct operator_row 
     return STORE_OK;
 }
 
-int sq_op_account_disable(struct store *base, const char *email, int64_t now)
+int sq_op_account_disable(struct store *base, const char *email, int64_t now, int64_t *out)
 {
     struct sqlite_store *s = S(base);
     if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
@@ -115,7 +115,9 @@ int sq_op_account_disable(struct store *base, const char *email, int64_t now)
         if (st) sqlite3_bind_int64(st, 1, id);
         rc = sq_exec(s, st, "operator_sessions_end");
     }
-    return sq_tx_end(s, rc);
+    rc = sq_tx_end(s, rc);
+    if (rc == STORE_OK) *out = id;
+    return rc;
 }
 
 int sq_op_login(struct store *base, const char *email, struct arena *a, struct operator_row *out)
