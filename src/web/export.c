@@ -85,7 +85,7 @@ static long write_orders(struct request *r, struct order_page_query *q)
              * tenant's row goes out unclaimed, past the egress wall */
             if (rows[i].tenant_id == r->principal.tenant_id)
 #endif
-                http_egress_claim(r, rows[i].tenant_id);
+                http_egress_claim(r, rows[i].tenant_id, rows[i].order_id);
             if (!export_row(&r->out, &rows[i], &r->arena)) return -1;
         }
         if (n < EXPORT_PAGE) return count;

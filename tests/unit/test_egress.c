@@ -33,8 +33,8 @@ int main(void)
     /* own records only: untouched */
     fresh(&r, 7);
     buf_adds(&r.out, "[{\"orderIdentifier\":1001,\"name\":\"OWN\"}]");
-    http_egress_claim(&r, 7);
-    http_egress_claim(&r, 7);
+    http_egress_claim(&r, 7, 1001);
+    http_egress_claim(&r, 7, 1001);
     http_reply_json(&r, 200);
     CHECK(!egress_enforce(&r, "GET /orders"));
     CHECK_INT(r.status, 200);
@@ -45,8 +45,8 @@ int main(void)
     /* one foreign record among own ones: withheld */
     fresh(&r, 7);
     buf_adds(&r.out, "[{\"name\":\"OWN\"},{\"name\":\"CANARY-OTHER\"}]");
-    http_egress_claim(&r, 7);
-    http_egress_claim(&r, 8);
+    http_egress_claim(&r, 7, 1001);
+    http_egress_claim(&r, 8, 2001);
     http_add_header(&r, "Set-Cookie", "x=1");
     http_reply_json(&r, 200);
     CHECK(egress_enforce(&r, "GET /orders"));
@@ -64,7 +64,7 @@ int main(void)
     /* a record in an unauthenticated answer is a mismatch too */
     fresh(&r, 0);
     r.authenticated = false;
-    http_egress_claim(&r, 3);
+    http_egress_claim(&r, 3, 0);
     http_reply_json(&r, 200);
     CHECK(egress_enforce(&r, "GET /"));
     CHECK_INT(events, 2);

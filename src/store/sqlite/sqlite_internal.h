@@ -167,6 +167,9 @@ int sq_sessions_revoke(struct store *, int64_t, int64_t *);
 int sq_killswitch_set_revoking(struct store *, int64_t, const char *, const char *, const char *,
                                int64_t, int64_t *);
 
+/* sqlite_breach.c: the breach register's calls (store_breach.h) */
+extern const struct store_breach_ops sq_breach_ops;
+
 /* Reads the order columns (ORDER_COLS) of the current row. */
 void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r);
 /* Appends every row of a bound statement to a growing array. */
