@@ -19,6 +19,7 @@ static void export_page(struct request *r, int status, const char *message)
 {
     buf_init(&r->out, &r->arena);
     html_page_open(&r->out, "Export orders");
+    web_notice_banner(r);
     buf_adds(&r->out, "<h1>Export orders</h1>");
     if (message) {
         buf_adds(&r->out, "<p role=\"alert\" class=\"error\">");

@@ -67,6 +67,7 @@ static void page_open(struct request *r, const char *title)
 {
     buf_init(&r->out, &r->arena);
     html_page_open(&r->out, title);
+    web_notice_banner(r);
     buf_adds(&r->out, "<h1>");
     html_text(&r->out, title);
     buf_adds(&r->out, "</h1>");

@@ -193,6 +193,21 @@ static int sq_breach_open(struct store *base, const struct breach *b, int64_t *i
     return sq_tx_end(s, insert_breach(s, b, id));
 }
 
+/* A new entry looks no further back than where the last closed one ended,
+ * so what an entry already holds is not counted again in the next. */
+static int insert_fresh(struct sqlite_store *s, const struct breach *b, int64_t *id)
+{
+    sqlite3_stmt *st = prep(s, "SELECT MAX(window_to) FROM breaches WHERE closed_at IS NOT NULL");
+    if (!st) return STORE_ERROR;
+    int step = sqlite3_step(st);
+    int64_t last_end = step == SQLITE_ROW ? col_time(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (step != SQLITE_ROW) return sq_fail(s, "breach_last_end");
+    struct breach fresh = *b;
+    if (last_end >= fresh.window_from) fresh.window_from = last_end + 1;
+    return insert_breach(s, &fresh, id);
+}
+
 static int sq_breach_open_or_join(struct store *base, const struct breach *b, int64_t *id,
                                   bool *created)
 {
@@ -208,7 +223,7 @@ static int sq_breach_open_or_join(struct store *base, const struct breach *b, in
         if (step == SQLITE_ROW) {
             rc = STORE_OK;
         } else if (step == SQLITE_DONE) {
-            rc = insert_breach(s, b, id);
+            rc = insert_fresh(s, b, id);
             *created = rc == STORE_OK;
         } else {
             rc = sq_fail(s, "breach_join");
