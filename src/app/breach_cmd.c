@@ -166,10 +166,10 @@ static void controller_report(struct buf *b, struct arena *a, const struct expos
     buf_printf(b,
                "To business %lld (controller), from postroom (processor), under UK GDPR "
                "Art. 33(2):\n"
-               "  Between %s and %s, %lld of your order record%s %s handed by postroom to "
+               "  Between %s and %s, %lld of your order records %s handed by postroom to "
                "requests of another business: ",
                (long long)x[i].data_tenant, london(a, first), london(a, last), (long long)records,
-               records == 1 ? "" : "s", records == 1 ? "was" : "were");
+               records == 1 ? "was" : "were");
     recipients(b, x, i, j);
     buf_printf(b, ", %lld time%s in all.\n", (long long)times, times == 1 ? "" : "s");
     if (withheld == times)
@@ -459,10 +459,9 @@ static void write_entry(struct buf *b, struct arena *a, const struct breach *e,
     buf_printf(b, "%sContact point%s%s\n\n", li, le, e->contact);
     buf_printf(b, "%sDecision%s\n", h, md ? "" : ":");
     if (e->decision)
-        buf_printf(b, "%s%s%s%s, by %s on %s. Reason: %s\n", li,
+        buf_printf(b, "%s%s%s, by %s on %s. Reason: %s\n", li,
                    !strcmp(e->decision, "notify") ? "Notify the ICO" : "Do not notify the ICO",
-                   md ? "** " : " ", "", e->decided_by, london(a, e->decided_at),
-                   e->decision_reason);
+                   md ? "**" : "", e->decided_by, london(a, e->decided_at), e->decision_reason);
     else
         buf_printf(b, "%sPending%snot yet decided\n", li, le);
     if (e->notified_at) buf_printf(b, "%sICO notified%s%s\n", li, le, london(a, e->notified_at));
