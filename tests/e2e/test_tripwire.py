@@ -305,6 +305,15 @@ class TripwireLog(unittest.TestCase):
             lines = record_lines(breach_show(rig))
             self.assertEqual(len(lines), 1)
             self.assertIn("order:%d seen by business %s" % (rig.exposed, rig.a.id), lines[0])
+            # the notices page is a signed-in page like the others
+            r = rig.app.request("GET", "/notices", headers=BROWSER)
+            self.assertEqual(r.status, 303)
+            self.assertEqual(r.header("Location"), "/login")
+            # a mode it does not know is refused before serving
+            p = subprocess.run([rig.app.binary, "--db", rig.app.db, "serve", "--tripwire=maybe"],
+                               capture_output=True, text=True, timeout=30)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("--tripwire must be killswitch, tenant or log", p.stderr)
         finally:
             rig.stop()
 
