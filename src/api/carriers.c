@@ -27,7 +27,7 @@ void api_carriers_list(struct request *r)
     }
     const char **names = arena_alloc(&r->arena, (n ? n : 1) * sizeof *names);
     for (size_t i = 0; i < n; i++) {
-        http_egress_claim(r, rows[i].tenant_id);
+        http_egress_claim(r, rows[i].tenant_id, 0); /* a name, no order */
         names[i] = rows[i].name;
     }
     struct carrier *list;

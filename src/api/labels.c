@@ -155,7 +155,7 @@ void api_orders_label(struct request *r)
     order_errors_open(&ew, &eb, &r->arena);
     bool bad = false;
     for (size_t i = 0; i < n; i++) {
-        http_egress_claim(r, rows[i].tenant_id);
+        http_egress_claim(r, rows[i].tenant_id, rows[i].order_id);
         if (kind == KIND_LABEL && (!rows[i].tracking_number || !rows[i].service_code ||
                                    !strcmp(rows[i].status, STATUS_NEW))) {
             order_error(&ew, &rows[i], "NoPostage", "Postage has not been applied to this order.");

@@ -40,7 +40,7 @@ static void answer(struct request *r, enum service_rc rc, const struct service_m
                    int status, bool with_status)
 {
     for (size_t i = 0; i < m->n; i++)
-        http_egress_claim(r, m->rows[i].tenant_id);
+        http_egress_claim(r, m->rows[i].tenant_id, m->rows[i].order_id);
     if (rc == SERVICE_STORE_ERROR) {
         api_store_failed(r);
         return;

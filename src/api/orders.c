@@ -28,28 +28,38 @@
 
 static void write_info(struct request *r, struct jw *w, const struct order_row *row)
 {
-    http_egress_claim(r, row->tenant_id);
+    http_egress_claim(r, row->tenant_id, row->order_id);
     order_write_info(w, row);
 }
 
 static bool write_details(struct request *r, struct jw *w, const struct order_row *row)
 {
-    http_egress_claim(r, row->tenant_id);
+    http_egress_claim(r, row->tenant_id, row->order_id);
     return order_write_details(w, row, &r->arena);
 }
 
-/* An order.read record naming the orders the answer carries. */
+/* An order.read record naming the orders the answer carries, one per
+ * tenant the store gave them under (always the principal's, unless the
+ * store went wrong: then the audit says whose data it handed over, which
+ * is what the blast radius reads). */
 static void audit_rows(struct request *r, const struct order_row *rows, size_t n)
 {
     if (!n || !r->cfg->audit_reads) return;
-    struct buf o;
-    buf_init(&o, &r->arena);
-    buf_adds(&o, "order:");
-    for (size_t i = 0; i < n; i++) {
-        if (i) buf_addc(&o, ',');
-        buf_add_i64(&o, rows[i].order_id);
+    for (size_t t = 0; t < n; t++) {
+        bool first = true;
+        for (size_t k = 0; k < t && first; k++)
+            first = rows[k].tenant_id != rows[t].tenant_id;
+        if (!first) continue;
+        struct buf o;
+        buf_init(&o, &r->arena);
+        buf_adds(&o, "order:");
+        for (size_t i = t, m = 0; i < n; i++) {
+            if (rows[i].tenant_id != rows[t].tenant_id) continue;
+            if (m++) buf_addc(&o, ',');
+            buf_add_i64(&o, rows[i].order_id);
+        }
+        http_audit(r, rows[t].tenant_id, "order.read", buf_cstr(&o));
     }
-    http_audit(r, r->principal.tenant_id, "order.read", buf_cstr(&o));
 }
 
 /* Writes rows as GetOrderInfoResource or GetOrderDetailsResource. False
@@ -128,7 +138,7 @@ static void write_created_label(struct request *r, struct jw *w, const struct sc
     } else if (!rows[0].tracking_number || !rows[0].service_code) {
         code = "NoPostage", message = "Postage has not been applied to this order.";
     } else {
-        http_egress_claim(r, rows[0].tenant_id); /* the label carries the order */
+        http_egress_claim(r, rows[0].tenant_id, rows[0].order_id); /* the label carries the order */
         struct service_ctx c = api_service_ctx(r);
         enum service_rc rc = service_render_labels(
             &c, r->cfg->fonts, rows, 1, json_is_true(json_object_get(label, "includeReturnsLabel")),
@@ -190,7 +200,7 @@ static void create_orders(struct request *r, const json_t *body)
     for (size_t i = 0; i < n; i++) {
         if (b.slot[i] == ORDER_BATCH_FAILED) continue;
         struct order_row row = order_batch_row(&c, &b, i);
-        http_egress_claim(r, row.tenant_id);
+        http_egress_claim(r, row.tenant_id, row.order_id);
         /* CreateOrderResponse: GetOrderInfoResource's fields plus the label's */
         jw_obj_open(&w);
         order_write_info_members(&w, &row);
@@ -354,7 +364,7 @@ static void write_deletions(struct request *r, struct jw *w, struct jw *ew,
     }
     for (size_t i = 0; i < n; i++) {
         const struct order_row *row = res[i].row;
-        http_egress_claim(r, row->tenant_id);
+        http_egress_claim(r, row->tenant_id, row->order_id);
         if (res[i].outcome == DELETE_GONE) continue; /* deleted meanwhile by a duplicate key */
         struct jw *out = res[i].outcome == DELETE_DONE ? w : ew;
         jw_obj_open(out);
@@ -491,7 +501,7 @@ static void write_status_results(struct request *r, struct jw *w, struct jw *ew,
     if (n == 0) status_error(ew, item, NULL, "OrderNotFound", "No matching order was found.");
     for (size_t k = 0; k < n; k++) {
         const struct order_row *row = res[k].row;
-        http_egress_claim(r, row->tenant_id);
+        http_egress_claim(r, row->tenant_id, row->order_id);
         if (res[k].outcome == STATUS_UPDATED) {
             jw_obj_open(w);
             jw_kint(w, "orderIdentifier", row->order_id);

@@ -103,11 +103,11 @@ void api_returns_create(struct request *r)
     struct service_return out;
     enum service_rc rc = service_return_create(&c, r->cfg->fonts, body, &out);
     json_decref(body);
-    if (out.order) http_egress_claim(r, out.order->tenant_id);
+    if (out.order) http_egress_claim(r, out.order->tenant_id, out.order->order_id);
     if (rc != SERVICE_OK) {
         create_failed(r, rc, &out.err);
         return;
     }
-    http_egress_claim(r, out.ret.tenant_id);
+    http_egress_claim(r, out.ret.tenant_id, out.ret.order_id);
     answer(r, &out.ret, &out.pdf, &out.png);
 }

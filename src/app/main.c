@@ -6,9 +6,12 @@
  * Exit status 0 on success; otherwise non-zero with one line on stderr. */
 #include "app/audit_cmd.h"
 #include "app/operator_cli.h"
+#include "app/breach_cmd.h"
 #include "app/routes.h"
 #include "app/share.h"
 #include "app/status_cli.h"
+#include "app/status_post.h"
+#include "app/tripwire.h"
 #include "auth/apikey.h"
 #include "auth/password.h"
 #include "domain/order.h"
@@ -51,6 +54,7 @@ static const char *usage_main =
     "  status-export DIR                the status site's JSON as static files\n"
     "  audit verify | checkpoint        check the access audit chain; sign its head\n"
     "  operator add EMAIL | list | disable EMAIL   operators of /ops/ (password on stdin)\n"
+    "  breach blast-radius|open|list|show|update|decide|close|export   the breach register\n"
     "\n"
     "The database is --db PATH, else $POSTROOM_DB, else " DEFAULT_DB ".\n"
     "Each command takes --help.\n";
@@ -476,6 +480,8 @@ static const char *usage_killswitch =
     "                  happened and nothing secret\n"
     "  --revoke-sessions  on also signs out every browser of those businesses at\n"
     "                  once (in the same transaction); prints how many sessions ended\n"
+    "  --status-db PATH  on posts an incident to the status site's database (else\n"
+    "                  $POSTROOM_STATUS_DB, else none); off resolves it\n"
     "/healthz, /metrics, sign-in and /api/v1/version stay reachable.\n";
 
 /* What `killswitch on|off` names: a tenant (0: all), a feature ("": all). */
@@ -483,12 +489,14 @@ struct switch_args {
     int64_t tenant;
     const char *feature;
     const char *reason;
-    bool revoke; /* on --revoke-sessions */
+    bool revoke;           /* on --revoke-sessions */
+    const char *status_db; /* --status-db, else $POSTROOM_STATUS_DB; NULL: post nothing */
 };
 
 static int parse_switch_args(int argc, char **argv, bool on, struct switch_args *out)
 {
-    *out = (struct switch_args){0, "", NULL, false};
+    *out = (struct switch_args){0, "", NULL, false, getenv("POSTROOM_STATUS_DB")};
+    if (out->status_db && !*out->status_db) out->status_db = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--revoke-sessions")) { /* the one option without a value */
@@ -504,6 +512,8 @@ static int parse_switch_args(int argc, char **argv, bool on, struct switch_args 
             if (killswitch_feature_parse(v) == FEATURE_NONE)
                 return fail("--feature must be api, web, labels, imports or exports");
             out->feature = v;
+        } else if (!strcmp(a, "--status-db")) {
+            out->status_db = v;
         } else if (on && !strcmp(a, "--reason")) {
             /* one line in status, one header-safe message in a 503 */
             bool ctl = false;
@@ -626,10 +636,19 @@ static int cmd_killswitch(const char *db, int argc, char **argv)
                                            time_now_ms());
     else if (rc == STORE_OK)
         rc = store_operator_killswitch_clear(s, sa.tenant, sa.feature, time_now_ms());
+    /* the status site hears of it (issue 10); the switch stands either way */
+    int64_t incident = 0;
+    bool posted =
+        rc != STORE_OK ||
+        (on ? status_post_switch_on(s, sa.status_db, sa.tenant, sa.feature, sa.reason,
+                                    time_now_ms(), &incident)
+            : status_post_switch_off(s, sa.status_db, sa.tenant, sa.feature, time_now_ms()));
     store_close(s);
     if (rc == STORE_NOTFOUND) return fail("that kill switch is not on");
     if (rc != STORE_OK) return fail("cannot change the kill switch");
     fprintf(stderr, "postroom: kill switch %s\n", on ? "on" : "off");
+    if (!posted) fprintf(stderr, "postroom: could not post to the status database\n");
+    if (incident) fprintf(stderr, "postroom: status incident %lld posted\n", (long long)incident);
     if (ended >= 0) print_sessions_ended(ended);
     return 0;
 }
@@ -649,7 +668,12 @@ static int cmd_serve(const char *db, int argc, char **argv)
                "  --status-url URL  where a kill switch's 503 points, or\n"
                "                $POSTROOM_STATUS_URL\n"
                "  --audit-reads 0|1  also audit API order reads (default 0, or\n"
-               "                $POSTROOM_AUDIT_READS; one write per read until batched)\n");
+               "                $POSTROOM_AUDIT_READS; one write per read until batched)\n"
+               "  --tripwire killswitch|tenant|log  what a tenant_mismatch does at once:\n"
+               "                the global kill switch (default), the receiving business's,\n"
+               "                or nothing; it always records the event and the breach\n"
+               "  --status-db PATH  where the tripwire posts its incident (else\n"
+               "                $POSTROOM_STATUS_DB, else none)\n");
         return 0;
     }
     struct server_config c;
@@ -658,11 +682,22 @@ static int cmd_serve(const char *db, int argc, char **argv)
     c.db_path = db;
     c.status_url = getenv("POSTROOM_STATUS_URL");
     c.housekeeping = audit_housekeeping;
+    static struct tripwire_config tw; /* lives as long as the server */
+    tw = (struct tripwire_config){TRIPWIRE_KILLSWITCH, getenv("POSTROOM_STATUS_DB"),
+                                  getenv("POSTROOM_BREACH_CONTACT")};
+    if (tw.status_db && !*tw.status_db) tw.status_db = NULL;
+    c.tripwire = tripwire_fire;
+    c.tripwire_config = &tw;
     const char *listen = getenv("POSTROOM_LISTEN");
     const char *rl = getenv("POSTROOM_RATE_LIMIT");
     const char *ar = getenv("POSTROOM_AUDIT_READS");
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strncmp(a, "--tripwire=", 11)) { /* the one option also written with = */
+            if (!tripwire_mode_parse(a + 11, &tw.mode))
+                return fail("--tripwire must be killswitch, tenant or log");
+            continue;
+        }
         if (!v) return fail("every serve option takes a value");
         if (!strcmp(a, "--listen"))
             listen = v;
@@ -682,6 +717,11 @@ static int cmd_serve(const char *db, int argc, char **argv)
             c.status_url = v;
         else if (!strcmp(a, "--audit-reads"))
             ar = v;
+        else if (!strcmp(a, "--tripwire")) {
+            if (!tripwire_mode_parse(v, &tw.mode))
+                return fail("--tripwire must be killswitch, tenant or log");
+        } else if (!strcmp(a, "--status-db"))
+            tw.status_db = v;
         else
             return fail("unknown serve option (see serve --help)");
         i++;
@@ -742,6 +782,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "status-export")) return cmd_status_export(n, rest);
     if (!strcmp(cmd, "audit")) return cmd_audit(db, n, rest);
     if (!strcmp(cmd, "operator")) return cmd_operator(db, n, rest);
+    if (!strcmp(cmd, "breach")) return cmd_breach(db, n, rest);
     fprintf(stderr, "postroom: unknown command '%s' (see postroom --help)\n", cmd);
     return 2;
 }

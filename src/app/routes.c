@@ -105,6 +105,8 @@ static const struct route routes[] = {
      WRITES, FEATURE_WEB},
     {"POST", "/import", "POST /import", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_import, WRITES,
      FEATURE_IMPORTS},
+    {"GET", "/notices", "GET /notices", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_notices, WRITES,
+     FEATURE_WEB},
     {"GET", "/export", "GET /export", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_export_form,
      WRITES, FEATURE_WEB},
     /* a session is touched (written) as it authenticates, so no session route

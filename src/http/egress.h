@@ -11,7 +11,12 @@
 
 #include <stdbool.h>
 
-/* Returns true when the response was withheld. route names the route. */
+/* The foreign records a request keeps for its security event. */
+#define EGRESS_MAX_FOREIGN 256
+
+/* Returns true when the response was withheld. route names the route. The
+ * security event is raised, then handed to server_config.tripwire (if set)
+ * with the request, before the 500 is sent. */
 bool egress_enforce(struct request *r, const char *route);
 
 #endif

@@ -8,6 +8,7 @@
 #ifndef POSTROOM_REQUEST_H
 #define POSTROOM_REQUEST_H
 #include "auth/principal.h"
+#include "incident/security_event.h"
 #include "util/arena.h"
 #include "util/buf.h"
 
@@ -73,6 +74,10 @@ struct request {
     bool close_connection; /* answer with Connection: close */
     bool egress_violation;
     int64_t egress_foreign_tenant;
+    /* the foreign records claimed (the first EGRESS_MAX_FOREIGN), for the
+     * tripwire's security event */
+    struct security_record *egress_foreign;
+    size_t negress_foreign;
 
     /* access audit records the handler asked for, appended once the
      * handler's snapshot is over (http_audit) */
@@ -113,13 +118,14 @@ void http_reply_json(struct request *r, int status); /* body already in r->out *
 /* ErrorResponse {"code":..,"message":..}; replaces any body. */
 void http_error(struct request *r, int status, const char *code, const char *message);
 
-/* Egress: declare that a record of tenant_id is in the body being built. */
-static inline void http_egress_claim(struct request *r, int64_t tenant_id)
+/* Egress: declare that a record of tenant_id is in the body being built;
+ * order_id is the order it is or belongs to (0: it names none), so that a
+ * withheld answer says which records it held. */
+void http_egress_foreign(struct request *r, int64_t tenant_id, int64_t order_id);
+static inline void http_egress_claim(struct request *r, int64_t tenant_id, int64_t order_id)
 {
-    if (tenant_id != r->principal.tenant_id || !r->authenticated) {
-        r->egress_violation = true;
-        r->egress_foreign_tenant = tenant_id;
-    }
+    if (tenant_id != r->principal.tenant_id || !r->authenticated)
+        http_egress_foreign(r, tenant_id, order_id);
 }
 
 #endif

@@ -12,6 +12,8 @@ struct doc_fonts;
 struct request;
 struct route_table;
 struct store;
+struct security_event;
+struct tripwire_config;
 
 struct server_config {
     /* the app's database; NULL: this server has no app store (the status
@@ -44,6 +46,13 @@ struct server_config {
     /* called by the housekeeper every round with its connection (the access
      * audit's checkpoints, app/audit_cmd.c); NULL: nothing */
     void (*housekeeping)(struct store *s, const struct server_config *c);
+    /* The tripwire (issue 10, app/tripwire.c): called in the request whose
+     * answer the egress wall withheld (a tenant_mismatch), after the body
+     * was wiped and before the 500 is sent, with the request's store
+     * connection; tripwire_config is its own. NULL: the event is only
+     * logged. */
+    void (*tripwire)(struct request *r, const struct security_event *e);
+    const struct tripwire_config *tripwire_config;
 };
 
 void server_config_defaults(struct server_config *c);

@@ -26,7 +26,9 @@ static const char style_css[] =
     "th{color:var(--muted);font-weight:600}"
     ".error{color:var(--accent);background:#fdecee;border:1px solid #f3b6bf;"
     "border-radius:6px;padding:.6rem .8rem}"
-    "ul{padding-left:1.2rem}";
+    "ul{padding-left:1.2rem}"
+    ".notice{display:block;margin:0 0 1rem;color:var(--ink);background:#fff4d6;"
+    "border:1px solid #e8c66a;border-radius:6px;padding:.6rem .8rem}";
 
 void web_style(struct request *r)
 {

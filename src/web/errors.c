@@ -31,7 +31,9 @@ void web_error_page(struct request *r, int status, const char *message)
     html_text(&r->out, title);
     buf_adds(&r->out, "</h1><p role=\"alert\" class=\"error\">");
     html_text(&r->out, status == 404 ? "There is no page at this address." : message);
-    buf_adds(&r->out, "</p><p><a href=\"/\">Go to your account</a> or "
+    buf_adds(&r->out, "</p>");
+    if (status == 503) web_notice_suspended(r); /* what a business must be told, even now */
+    buf_adds(&r->out, "<p><a href=\"/\">Go to your account</a> or "
                       "<a href=\"/login\">sign in</a>.</p>");
     html_page_close_at(&r->out, r->path);
     http_reply(r, status, "text/html; charset=utf-8");

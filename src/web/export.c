@@ -19,6 +19,7 @@ static void export_page(struct request *r, int status, const char *message)
 {
     buf_init(&r->out, &r->arena);
     html_page_open(&r->out, "Export orders");
+    web_notice_banner(r);
     buf_adds(&r->out, "<h1>Export orders</h1>");
     if (message) {
         buf_adds(&r->out, "<p role=\"alert\" class=\"error\">");
@@ -85,7 +86,7 @@ static long write_orders(struct request *r, struct order_page_query *q)
              * tenant's row goes out unclaimed, past the egress wall */
             if (rows[i].tenant_id == r->principal.tenant_id)
 #endif
-                http_egress_claim(r, rows[i].tenant_id);
+                http_egress_claim(r, rows[i].tenant_id, rows[i].order_id);
             if (!export_row(&r->out, &rows[i], &r->arena)) return -1;
         }
         if (n < EXPORT_PAGE) return count;

@@ -67,6 +67,7 @@ static void page_open(struct request *r, const char *title)
 {
     buf_init(&r->out, &r->arena);
     html_page_open(&r->out, title);
+    web_notice_banner(r);
     buf_adds(&r->out, "<h1>");
     html_text(&r->out, title);
     buf_adds(&r->out, "</h1>");
@@ -209,7 +210,7 @@ static void imported(struct request *r, const struct service_ctx *c, const struc
                           "<th>Status</th><th>Tracking number</th></tr></thead><tbody>");
         for (size_t i = 0; i < ob->n; i++) {
             struct order_row row = order_batch_row(c, ob, i);
-            http_egress_claim(r, row.tenant_id);
+            http_egress_claim(r, row.tenant_id, row.order_id);
             buf_printf(&r->out, "<tr><td>%zu</td><td>%lld</td><td>", plan->lines[i],
                        (long long)row.order_id);
             html_text(&r->out, row.reference);
@@ -258,7 +259,7 @@ static bool plan_import(struct request *r, const struct import_batch *ib, bool s
         for (size_t k = 0; ref && k < nfound && !existing; k++)
             if (found[k].reference && !strcmp(found[k].reference, ref)) existing = &found[k];
         if (existing) {
-            http_egress_claim(r, existing->tenant_id);
+            http_egress_claim(r, existing->tenant_id, existing->order_id);
             plan->skipped[plan->nskipped++] =
                 (struct skipped){ib->orders[i].line, ref, existing->order_id};
         } else {

@@ -101,6 +101,7 @@ void web_home(struct request *r)
         return;
     }
     html_page_open(&r->out, "Home");
+    web_notice_banner(r);
     buf_adds(&r->out, "<h1>");
     html_text(&r->out, name);
     buf_adds(

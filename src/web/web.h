@@ -12,6 +12,13 @@ void web_home(struct request *r);
 /* errors.c: an error as a page (server_config.error_page) */
 void web_error_page(struct request *r, int status, const char *message);
 
+/* notices.c: a business's notices of breaches that touched its records: the
+ * banner its signed-in pages carry, the page /notices, and the notice on
+ * the 503 page while a kill switch stops the pages */
+void web_notice_banner(struct request *r);
+void web_notice_suspended(struct request *r);
+void web_notices(struct request *r);
+
 /* assets.c */
 void web_style(struct request *r);
 

@@ -3,6 +3,7 @@
  * security event naming both tenants. */
 #include "check.h"
 #include "http/egress.h"
+#include "http/server.h"
 #include "incident/security_event.h"
 
 static int events;
@@ -12,6 +13,15 @@ static void hook(const struct security_event *e, void *ctx)
 {
     (void)ctx;
     events++;
+    last = *e;
+}
+
+static int trips, trip_status;
+
+static void tripwire(struct request *r, const struct security_event *e)
+{
+    trips++;
+    trip_status = r->status;
     last = *e;
 }
 
@@ -33,8 +43,8 @@ int main(void)
     /* own records only: untouched */
     fresh(&r, 7);
     buf_adds(&r.out, "[{\"orderIdentifier\":1001,\"name\":\"OWN\"}]");
-    http_egress_claim(&r, 7);
-    http_egress_claim(&r, 7);
+    http_egress_claim(&r, 7, 1001);
+    http_egress_claim(&r, 7, 1001);
     http_reply_json(&r, 200);
     CHECK(!egress_enforce(&r, "GET /orders"));
     CHECK_INT(r.status, 200);
@@ -45,8 +55,8 @@ int main(void)
     /* one foreign record among own ones: withheld */
     fresh(&r, 7);
     buf_adds(&r.out, "[{\"name\":\"OWN\"},{\"name\":\"CANARY-OTHER\"}]");
-    http_egress_claim(&r, 7);
-    http_egress_claim(&r, 8);
+    http_egress_claim(&r, 7, 1001);
+    http_egress_claim(&r, 8, 2001);
     http_add_header(&r, "Set-Cookie", "x=1");
     http_reply_json(&r, 200);
     CHECK(egress_enforce(&r, "GET /orders"));
@@ -59,15 +69,43 @@ int main(void)
     CHECK_INT(last.principal_tenant, 7);
     CHECK_INT(last.exposed_tenant, 8);
     CHECK_STR(last.request_id, "test-rid");
+    /* the withheld records by id, each once, for the tripwire */
+    CHECK_INT(last.nrecords, 1);
+    if (last.nrecords) {
+        CHECK_INT(last.records[0].tenant_id, 8);
+        CHECK_INT(last.records[0].order_id, 2001);
+    }
+    CHECK_STR(last.principal_id, "user:0");
+    arena_free(&r.arena);
+
+    /* two foreign records of two tenants, one claimed twice; the tripwire is called */
+    fresh(&r, 7);
+    struct server_config cfg = {0};
+    cfg.tripwire = tripwire;
+    r.cfg = &cfg;
+    http_egress_claim(&r, 7, 1001);
+    http_egress_claim(&r, 8, 2001);
+    http_egress_claim(&r, 8, 2001);
+    http_egress_claim(&r, 9, 3005);
+    http_reply_json(&r, 200);
+    CHECK(egress_enforce(&r, "GET /orders/{ids}"));
+    CHECK_INT(trips, 1);
+    CHECK_INT(trip_status, 500); /* the answer is already the 500 when the tripwire runs */
+    CHECK_INT(last.nrecords, 2);
+    if (last.nrecords == 2) {
+        CHECK_INT(last.records[1].tenant_id, 9);
+        CHECK_INT(last.records[1].order_id, 3005);
+    }
+    CHECK_INT(last.exposed_tenant, 8);
     arena_free(&r.arena);
 
     /* a record in an unauthenticated answer is a mismatch too */
     fresh(&r, 0);
     r.authenticated = false;
-    http_egress_claim(&r, 3);
+    http_egress_claim(&r, 3, 0);
     http_reply_json(&r, 200);
     CHECK(egress_enforce(&r, "GET /"));
-    CHECK_INT(events, 2);
+    CHECK_INT(events, 3);
     arena_free(&r.arena);
     return check_report("test_egress");
 }

@@ -652,6 +652,7 @@ static const struct store_ops sqlite_ops = {
     .audit_range = sq_audit_range,
     .sessions_revoke = sq_sessions_revoke,
     .killswitch_set_revoking = sq_killswitch_set_revoking,
+    .breach = &sq_breach_ops,
 };
 
 /* Process-wide SQLite settings, once, before the library initialises:

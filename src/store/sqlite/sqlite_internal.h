@@ -197,6 +197,8 @@ int sq_data_report_add(struct store *, const struct scope *, int64_t, const char
                        const char *, int64_t, int64_t *);
 int sq_op_data_reports(struct store *, size_t, struct arena *, struct data_report_row **, size_t *);
 int sq_op_data_report_handle(struct store *, int64_t, int64_t, int64_t);
+/* sqlite_breach.c: the breach register's calls (store_breach.h) */
+extern const struct store_breach_ops sq_breach_ops;
 
 /* Reads the order columns (ORDER_COLS) of the current row. */
 void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r);

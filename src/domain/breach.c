@@ -1,0 +1,262 @@
+/* breach: the deadline, Europe/London time and the blast radius. */
+#include "domain/breach.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY_MS (86400LL * 1000)
+#define HOUR_MS (3600LL * 1000)
+
+int64_t breach_deadline(int64_t aware_at)
+{
+    return aware_at + BREACH_DEADLINE_MS; /* elapsed hours: clock changes do not move it */
+}
+
+/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* 01:00 UTC on the last Sunday of month (31 days long: March, October). */
+static int64_t last_sunday_0100(int64_t year, unsigned month)
+{
+    int64_t last = days_from_civil(year, month, 31);
+    int64_t weekday = ((last % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday; Sunday 0 */
+    return (last - weekday) * DAY_MS + HOUR_MS;
+}
+
+bool breach_london_is_bst(int64_t unix_ms)
+{
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(floor_div(unix_ms, DAY_MS), &y, &m, &d);
+    return unix_ms >= last_sunday_0100(y, 3) && unix_ms < last_sunday_0100(y, 10);
+}
+
+void breach_format_london(int64_t unix_ms, char *out, size_t n)
+{
+    bool bst = breach_london_is_bst(unix_ms);
+    int64_t local = unix_ms + (bst ? HOUR_MS : 0);
+    int64_t days = floor_div(local, DAY_MS), in_day = local - days * DAY_MS;
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(out, n, "%04lld-%02u-%02u %02d:%02d %s", (long long)y, m, d, (int)(in_day / HOUR_MS),
+             (int)(in_day % HOUR_MS / 60000), bst ? "BST" : "GMT");
+}
+
+void breach_time_left(int64_t deadline, int64_t now, char *out, size_t n)
+{
+    int64_t left = deadline - now, mins = (left < 0 ? -left : left) / 60000;
+    if (left >= 0)
+        snprintf(out, n, "%lld h %lld min left", (long long)(mins / 60), (long long)(mins % 60));
+    else
+        snprintf(out, n, "overdue by %lld h %lld min", (long long)(mins / 60),
+                 (long long)(mins % 60));
+}
+
+/* --- the blast radius ------------------------------------------------------ */
+
+struct grow {
+    struct exposure *x;
+    size_t n, cap;
+    struct arena *a;
+};
+
+static struct exposure *find(struct grow *g, int64_t dt, const char *obj, int64_t pt,
+                             const char *pid)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        struct exposure *e = &g->x[i];
+        if (e->data_tenant == dt && e->principal_tenant == pt && !strcmp(e->object, obj) &&
+            !strcmp(e->principal_id, pid))
+            return e;
+    }
+    return NULL;
+}
+
+static struct exposure *add(struct grow *g)
+{
+    if (g->n == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 16;
+        struct exposure *x = arena_alloc(g->a, g->cap * sizeof *x);
+        if (g->n) memcpy(x, g->x, g->n * sizeof *x);
+        g->x = x;
+    }
+    return &g->x[g->n++];
+}
+
+/* "a,b" with action added once. */
+static const char *with_action(struct arena *a, const char *actions, const char *action)
+{
+    size_t l = strlen(action);
+    for (const char *p = actions; p && *p;) {
+        size_t k = strcspn(p, ",");
+        if (k == l && !memcmp(p, action, l)) return actions;
+        p += k + (p[k] == ',');
+    }
+    return actions && *actions ? arena_printf(a, "%s,%s", actions, action)
+                               : arena_printf(a, "%s", action);
+}
+
+/* Calls fn for each "kind:id" of "kind:1,2,3" (a bare list is of orders). */
+static void each_object(struct arena *a, const char *objects, void (*fn)(void *, const char *),
+                        void *ctx)
+{
+    const char *colon = strchr(objects, ':');
+    size_t kl = colon ? (size_t)(colon - objects) : 5;
+    const char *kind = colon ? objects : "order", *p = colon ? colon + 1 : objects;
+    while (*p) {
+        size_t k = strcspn(p, ",");
+        if (k) fn(ctx, arena_printf(a, "%.*s:%.*s", (int)kl, kind, (int)k, p));
+        p += k + (p[k] == ',');
+    }
+}
+
+struct fold {
+    struct grow *g;
+    const struct exposure_event *e;
+    const struct exposure_event *all;
+    size_t n;
+};
+
+/* Whether a security event of the same request withheld obj of the same tenant. */
+static bool withheld_by_wall(const struct fold *f, const char *obj);
+
+static bool contains_object(struct arena *a, const char *objects, const char *obj);
+
+static void fold_one(void *ctx, const char *obj)
+{
+    struct fold *f = ctx;
+    const struct exposure_event *e = f->e;
+    struct exposure *x = find(f->g, e->data_tenant, obj, e->principal_tenant, e->principal_id);
+    bool was_withheld = e->withheld || withheld_by_wall(f, obj);
+    if (!x) {
+        x = add(f->g);
+        *x = (struct exposure){
+            0, e->data_tenant, obj, e->principal_tenant, e->principal_id, "", e->time, e->time, 0,
+            0};
+    } else if (e->withheld) {
+        /* the audit saw this answer: the event only says it was withheld */
+        for (size_t i = 0; i < f->n; i++) {
+            const struct exposure_event *o = &f->all[i];
+            if (!o->withheld && o->data_tenant == e->data_tenant && o->request_id &&
+                e->request_id && !strcmp(o->request_id, e->request_id) &&
+                contains_object(f->g->a, o->objects, obj)) {
+                x->actions = with_action(f->g->a, x->actions, e->action);
+                return;
+            }
+        }
+    }
+    x->actions = with_action(f->g->a, x->actions, e->action);
+    if (e->time < x->first_at) x->first_at = e->time;
+    if (e->time > x->last_at) x->last_at = e->time;
+    x->times++;
+    if (was_withheld) x->withheld++;
+}
+
+static bool withheld_by_wall(const struct fold *f, const char *obj)
+{
+    const struct exposure_event *e = f->e;
+    if (e->withheld || !e->request_id) return false;
+    for (size_t i = 0; i < f->n; i++) {
+        const struct exposure_event *o = &f->all[i];
+        if (o->withheld && o->data_tenant == e->data_tenant && o->request_id &&
+            !strcmp(o->request_id, e->request_id) && contains_object(f->g->a, o->objects, obj))
+            return true;
+    }
+    return false;
+}
+
+struct contains {
+    const char *obj;
+    bool found;
+};
+
+static void contains_one(void *ctx, const char *o)
+{
+    struct contains *c = ctx;
+    if (!strcmp(o, c->obj)) c->found = true;
+}
+
+static bool contains_object(struct arena *a, const char *objects, const char *obj)
+{
+    struct contains c = {obj, false};
+    each_object(a, objects ? objects : "", contains_one, &c);
+    return c.found;
+}
+
+static int cmp_exposure(const void *pa, const void *pb)
+{
+    const struct exposure *a = pa, *b = pb;
+    if (a->data_tenant != b->data_tenant) return a->data_tenant < b->data_tenant ? -1 : 1;
+    /* "order:1001" before "order:20": by kind, then by number */
+    const char *ca = strchr(a->object, ':'), *cb = strchr(b->object, ':');
+    size_t ka = ca ? (size_t)(ca - a->object) : 0, kb = cb ? (size_t)(cb - b->object) : 0;
+    int c = strncmp(a->object, b->object, ka < kb ? ka : kb);
+    if (c || ka != kb) return c ? c : (ka < kb ? -1 : 1);
+    long long na = ca ? atoll(ca + 1) : 0, nb = cb ? atoll(cb + 1) : 0;
+    if (na != nb) return na < nb ? -1 : 1;
+    c = strcmp(a->object, b->object);
+    if (c) return c;
+    if (a->principal_tenant != b->principal_tenant)
+        return a->principal_tenant < b->principal_tenant ? -1 : 1;
+    return strcmp(a->principal_id, b->principal_id);
+}
+
+void breach_blast_radius(const struct exposure_event *ev, size_t n, struct arena *a,
+                         struct exposure **out, size_t *nout)
+{
+    struct grow g = {NULL, 0, 0, a};
+    /* the audit's accesses first, so a withheld event finds the access it stopped */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n; i++) {
+            if (ev[i].withheld != (pass == 1) || ev[i].data_tenant == ev[i].principal_tenant)
+                continue;
+            struct fold f = {&g, &ev[i], ev, n};
+            each_object(a, ev[i].objects ? ev[i].objects : "", fold_one, &f);
+        }
+    if (g.n) qsort(g.x, g.n, sizeof *g.x, cmp_exposure);
+    *out = g.x;
+    *nout = g.n;
+}
+
+void breach_radius_counts(const struct exposure *x, size_t n, int64_t *records, int64_t *businesses)
+{
+    *records = *businesses = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool seen_record = false, seen_tenant = false;
+        for (size_t j = 0; j < i; j++) {
+            if (x[j].data_tenant != x[i].data_tenant) continue;
+            seen_tenant = true;
+            if (!strcmp(x[j].object, x[i].object)) seen_record = true;
+        }
+        *records += !seen_record;
+        *businesses += !seen_tenant;
+    }
+}

@@ -1,0 +1,46 @@
+/* fault_store: the fault the tripwire must catch, for postroom-fault only
+ * (tests/fault/CMakeLists.txt links it with --wrap=sq_orders_get). With
+ * POSTROOM_FAULT=foreign-row, a lookup of one order by id that finds none
+ * in the scope's tenant hands back the order of that id of another tenant,
+ * as a store that lost its tenant condition would. Anything else, or the
+ * variable unset, is the real lookup. */
+#include "store/sqlite/sqlite_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int __real_sq_orders_get(struct store *base, const struct scope *sc, const struct order_key *keys,
+                         size_t nkeys, struct arena *a, struct order_row **rows, size_t *nrows);
+int __wrap_sq_orders_get(struct store *base, const struct scope *sc, const struct order_key *keys,
+                         size_t nkeys, struct arena *a, struct order_row **rows, size_t *nrows);
+
+/* The tenant of another tenant's order with that id; 0 when none. */
+static int64_t other_owner(struct store *base, int64_t tenant_id, int64_t order_id)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t owner = 0;
+    if (sqlite3_prepare_v2(S(base)->db,
+                           "SELECT tenant_id FROM orders WHERE order_id = ?1 AND tenant_id != ?2 "
+                           "ORDER BY tenant_id LIMIT 1",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, order_id);
+        sqlite3_bind_int64(st, 2, tenant_id);
+        if (sqlite3_step(st) == SQLITE_ROW) owner = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return owner;
+}
+
+int __wrap_sq_orders_get(struct store *base, const struct scope *sc, const struct order_key *keys,
+                         size_t nkeys, struct arena *a, struct order_row **rows, size_t *nrows)
+{
+    int rc = __real_sq_orders_get(base, sc, keys, nkeys, a, rows, nrows);
+    const char *fault = getenv("POSTROOM_FAULT");
+    if (rc != STORE_OK || *nrows || nkeys != 1 || keys[0].id <= 0 || !fault ||
+        strcmp(fault, "foreign-row"))
+        return rc;
+    int64_t owner = other_owner(base, sc->tenant_id, keys[0].id);
+    if (!owner) return rc;
+    struct scope wrong = {owner}; /* THE FAULT: another tenant's row for this scope */
+    return __real_sq_orders_get(base, &wrong, keys, nkeys, a, rows, nrows);
+}
