@@ -22,6 +22,13 @@ struct switch_entry {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct switch_entry *entries;
 static size_t nentries;
+/* Refreshes are numbered when they begin reading, and a snapshot is only
+ * swapped in over an older one. The housekeeper and a request (the
+ * tripwire, which switches on and refreshes at once) can refresh at the
+ * same time: without the numbers, the housekeeper's read from just before
+ * the tripwire's write could land last and hide the new switch until the
+ * next round. */
+static uint64_t tickets_issued, ticket_shown;
 
 static const char *const names[] = {
     [FEATURE_API] = "api",         [FEATURE_WEB] = "web",         [FEATURE_LABELS] = "labels",
@@ -47,18 +54,38 @@ static void free_entries(struct switch_entry *e, size_t n)
     free(e);
 }
 
-static void swap_in(struct switch_entry *e, size_t n)
+uint64_t killswitch_ticket(void)
 {
     pthread_mutex_lock(&lock);
+    uint64_t t = ++tickets_issued;
+    pthread_mutex_unlock(&lock);
+    return t;
+}
+
+/* Swaps e in unless a refresh that began later is already shown. */
+static void swap_in(struct switch_entry *e, size_t n, uint64_t ticket)
+{
+    pthread_mutex_lock(&lock);
+    if (ticket < ticket_shown) {
+        pthread_mutex_unlock(&lock);
+        free_entries(e, n);
+        return;
+    }
     struct switch_entry *old = entries;
     size_t nold = nentries;
     entries = e;
     nentries = n;
+    ticket_shown = ticket;
     pthread_mutex_unlock(&lock);
     free_entries(old, nold);
 }
 
 int killswitch_refresh(struct store *s)
+{
+    return killswitch_refresh_from(s, killswitch_ticket());
+}
+
+int killswitch_refresh_from(struct store *s, uint64_t ticket)
 {
     struct arena a;
     arena_init(&a);
@@ -77,7 +104,7 @@ int killswitch_refresh(struct store *s)
             e[k].reason = xstrdup(rows[i].reason ? rows[i].reason : "");
             k++;
         }
-        swap_in(e, k);
+        swap_in(e, k, ticket);
     }
     arena_free(&a);
     return rc;
@@ -85,7 +112,7 @@ int killswitch_refresh(struct store *s)
 
 void killswitch_reset(void)
 {
-    swap_in(NULL, 0);
+    swap_in(NULL, 0, killswitch_ticket());
 }
 
 /* The route's face: API-key routes are the API, session routes the web. */

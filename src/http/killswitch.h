@@ -20,6 +20,11 @@ enum route_feature killswitch_feature_parse(const char *name);
 /* Replaces the snapshot with the switches the store holds now. On a store
  * error the last snapshot stays (and STORE_ERROR is returned). */
 int killswitch_refresh(struct store *s);
+/* The same in two steps, for the test of concurrent refreshes: a ticket
+ * numbers a refresh when it begins, and a snapshot read under an older
+ * ticket than the one shown is dropped, never swapped in. */
+uint64_t killswitch_ticket(void);
+int killswitch_refresh_from(struct store *s, uint64_t ticket);
 /* Empties the snapshot (tests; a server stopping). */
 void killswitch_reset(void);
 

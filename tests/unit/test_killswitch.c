@@ -109,6 +109,26 @@ static void test_snapshot(struct store *s)
     killswitch_reset();
 }
 
+/* A refresh that began reading before a newer one was shown is dropped:
+ * the housekeeper's read from before the tripwire's switch must not land
+ * after the tripwire's own refresh and hide the switch. */
+static void test_stale_refresh(struct store *s)
+{
+    killswitch_reset();
+    uint64_t housekeeper = killswitch_ticket(); /* began before the switch */
+    CHECK_INT(store_operator_killswitch_set(s, 0, "", "tripped", "tripwire", 20), STORE_OK);
+    CHECK_INT(killswitch_refresh(s), STORE_OK); /* the tripwire's own */
+    CHECK(stops(&api, 1));
+    /* the housekeeper's late answer: made to read no switch, as its stale
+     * read would have */
+    CHECK_INT(store_operator_killswitch_clear(s, 0, "", 21), STORE_OK);
+    CHECK_INT(killswitch_refresh_from(s, housekeeper), STORE_OK);
+    CHECK(stops(&api, 1));                      /* dropped: the newer snapshot stays */
+    CHECK_INT(killswitch_refresh(s), STORE_OK); /* the next round sees it off */
+    CHECK(!stops(&api, 1));
+    killswitch_reset();
+}
+
 int main(void)
 {
     if (sodium_init() < 0) return 1;
@@ -121,6 +141,7 @@ int main(void)
     CHECK_INT(store_migrate(s, NULL), STORE_OK);
     test_names();
     test_snapshot(s);
+    test_stale_refresh(s);
     store_close(s);
     arena_free(&a);
     unlink(path);
