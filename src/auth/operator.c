@@ -2,42 +2,13 @@
 #include "auth/operator.h"
 #include "auth/operator_totp.h"
 #include "auth/password.h"
+#include "auth/token.h"
 #include "store/store.h"
 #include "util/timefmt.h"
 
 #include <ctype.h>
 #include <sodium.h>
 #include <string.h>
-
-static void token_hash(const char *token, unsigned char hash[32])
-{
-    crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
-}
-
-static void random_token(char *out)
-{
-    unsigned char raw[32];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2base64(out, OPERATOR_TOKEN_LEN + 1, raw, sizeof raw,
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_memzero(raw, sizeof raw);
-}
-
-/* "opacct:" + hex SHA-256 of the lower-cased address: the limiter keeps
- * no address, and an operator's failures never count against a business
- * user's (or the other way round). */
-static const char *account_subject(struct arena *a, const char *email)
-{
-    size_t n = strlen(email);
-    char *lower = arena_alloc(a, n + 1);
-    for (size_t i = 0; i < n; i++)
-        lower[i] = (char)tolower((unsigned char)email[i]);
-    unsigned char h[32];
-    crypto_hash_sha256(h, (const unsigned char *)lower, n);
-    char hex[65];
-    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-    return arena_printf(a, "opacct:%s", hex);
-}
 
 static bool limited(struct store *s, const char *acct, const char *addr, int64_t now, bool *error)
 {
@@ -80,7 +51,7 @@ enum signin_result operator_sign_in(struct store *s, const char *email, const ch
                                     int64_t *operator_id)
 {
     *operator_id = 0;
-    const char *acct = account_subject(a, email);
+    const char *acct = auth_account_subject(a, "opacct:", email);
     const char *addr = arena_printf(a, "opaddr:%s", client_ip ? client_ip : "?");
     bool error = false;
     if (limited(s, acct, addr, now, &error)) return error ? SIGNIN_ERROR : SIGNIN_LIMITED;
@@ -93,10 +64,10 @@ enum signin_result operator_sign_in(struct store *s, const char *email, const ch
         return SIGNIN_BAD_CREDENTIALS;
     }
     char csrf[OPERATOR_TOKEN_LEN + 1];
-    random_token(token);
-    random_token(csrf);
+    auth_token_random(token);
+    auth_token_random(csrf);
     unsigned char h[32];
-    token_hash(token, h);
+    auth_token_hash(token, h);
     if (store_directory_operator_session_create(s, h, *operator_id, csrf, now,
                                                 now + OPERATOR_ABSOLUTE_MS) != STORE_OK)
         return SIGNIN_ERROR;
@@ -134,7 +105,7 @@ int operator_authenticate(struct store *s, const char *cookie_header, struct are
     char token[OPERATOR_TOKEN_LEN + 1];
     if (!cookie_token(cookie_header, token)) return STORE_NOTFOUND;
     unsigned char h[32];
-    token_hash(token, h);
+    auth_token_hash(token, h);
     int64_t id = 0;
     int rc = store_directory_operator_session(s, h, time_now_ms(), OPERATOR_IDLE_MS, &id, csrf, a);
     if (rc != STORE_OK) return rc;
@@ -147,7 +118,7 @@ int operator_sign_out(struct store *s, const char *cookie_header)
     char token[OPERATOR_TOKEN_LEN + 1];
     if (!cookie_token(cookie_header, token)) return STORE_NOTFOUND;
     unsigned char h[32];
-    token_hash(token, h);
+    auth_token_hash(token, h);
     return store_directory_operator_session_delete(s, h);
 }
 

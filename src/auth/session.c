@@ -1,6 +1,7 @@
 /* session: sign-in with limits, session tokens, cookies, CSRF. */
 #include "auth/session.h"
 #include "auth/password.h"
+#include "auth/token.h"
 #include "store/store.h"
 #include "util/timefmt.h"
 
@@ -8,35 +9,6 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-
-static void token_hash(const char *token, unsigned char hash[32])
-{
-    crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
-}
-
-static void random_token(char *out)
-{
-    unsigned char raw[32];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2base64(out, SESSION_TOKEN_LEN + 1, raw, sizeof raw,
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_memzero(raw, sizeof raw);
-}
-
-/* "acct:" + hex SHA-256 of the lower-cased e-mail: the limiter never stores
- * the address itself. */
-static const char *account_subject(struct arena *a, const char *email)
-{
-    size_t n = strlen(email);
-    char *lower = arena_alloc(a, n + 1);
-    for (size_t i = 0; i < n; i++)
-        lower[i] = (char)tolower((unsigned char)email[i]);
-    unsigned char h[32];
-    crypto_hash_sha256(h, (const unsigned char *)lower, n);
-    char hex[65];
-    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-    return arena_printf(a, "acct:%s", hex);
-}
 
 static int failures(struct store *s, const char *subject, int64_t now, int *count)
 {
@@ -48,7 +20,7 @@ enum signin_result session_sign_in(struct store *s, const char *email, const cha
                                    char *token)
 {
     int64_t now = time_now_ms();
-    const char *acct = account_subject(a, email);
+    const char *acct = auth_account_subject(a, "acct:", email);
     const char *addr = arena_printf(a, "addr:%s", client_ip ? client_ip : "?");
     int na = 0, nd = 0;
     if (failures(s, acct, now, &na) != STORE_OK || failures(s, addr, now, &nd) != STORE_OK)
@@ -73,10 +45,10 @@ enum signin_result session_sign_in(struct store *s, const char *email, const cha
         return SIGNIN_BAD_CREDENTIALS;
     }
     char csrf[SESSION_TOKEN_LEN + 1];
-    random_token(token);
-    random_token(csrf);
+    auth_token_random(token);
+    auth_token_random(csrf);
     unsigned char h[32];
-    token_hash(token, h);
+    auth_token_hash(token, h);
     if (store_directory_session_create(s, h, &p, csrf, now, now + SESSION_ABSOLUTE_MS) != STORE_OK)
         return SIGNIN_ERROR;
     *out = (struct principal){p.tenant_id,        p.user_id, 0, role_of_stored(p.role),
@@ -119,7 +91,7 @@ int session_authenticate(struct store *s, const char *cookie_header, struct aren
     char token[SESSION_TOKEN_LEN + 1];
     if (!cookie_token(cookie_header, token)) return STORE_NOTFOUND;
     unsigned char h[32];
-    token_hash(token, h);
+    auth_token_hash(token, h);
     struct credential c;
     int rc = store_directory_session(s, h, time_now_ms(), SESSION_IDLE_MS, &c, csrf, a);
     if (rc != STORE_OK) return rc;
@@ -153,7 +125,7 @@ int session_sign_out(struct store *s, const char *cookie_header)
     char token[SESSION_TOKEN_LEN + 1];
     if (!cookie_token(cookie_header, token)) return STORE_NOTFOUND;
     unsigned char h[32];
-    token_hash(token, h);
+    auth_token_hash(token, h);
     return store_directory_session_delete(s, h);
 }
 

@@ -8,6 +8,7 @@
 #ifndef POSTROOM_SESSION_H
 #define POSTROOM_SESSION_H
 #include "auth/principal.h"
+#include "auth/token.h"
 #include "util/arena.h"
 
 #include <stdbool.h>
@@ -16,7 +17,7 @@
 #define SESSION_COOKIE "__Host-postroom_session"
 #define SESSION_IDLE_MS (30LL * 60 * 1000)
 #define SESSION_ABSOLUTE_MS (12LL * 3600 * 1000)
-#define SESSION_TOKEN_LEN 43 /* base64url of 32 bytes, unpadded */
+#define SESSION_TOKEN_LEN AUTH_TOKEN_LEN
 
 /* Sign-in limits: failures per account and per client address, per hour. */
 #define SIGNIN_MAX_FAILS_ACCOUNT 20
