@@ -6,7 +6,6 @@
 #include "store/store.h"
 #include "util/timefmt.h"
 
-#include <ctype.h>
 #include <sodium.h>
 #include <string.h>
 

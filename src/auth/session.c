@@ -5,7 +5,6 @@
 #include "store/store.h"
 #include "util/timefmt.h"
 
-#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
