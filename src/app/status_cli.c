@@ -6,6 +6,7 @@
 #include "status/status_db.h"
 #include "status/status_http.h"
 #include "status/status_json.h"
+#include "status/status_page.h"
 #include "util/arena.h"
 #include "util/timefmt.h"
 
@@ -241,8 +242,9 @@ int cmd_status_export(int argc, char **argv)
 {
     if (wants_help(argc, argv)) {
         printf("usage: postroom status-export DIR [--status-db PATH]\n"
-               "Writes the status site's JSON (DIR/api/v2/*.json), the same bytes\n"
-               "status-serve answers, for any static web host.\n");
+               "Writes the status site (DIR/index.html, status.css, history.atom,\n"
+               "history.rss and api/v2/*.json), the same bytes status-serve answers,\n"
+               "for any static web host.\n");
         return 0;
     }
     bool bad = false;
@@ -263,6 +265,21 @@ int cmd_status_export(int argc, char **argv)
         if (!status_write_doc(db, (enum status_doc)d, &b))
             rc = fail("cannot read the status database");
         else if (!write_file(dir, status_doc_paths[d], &b))
+            rc = fail("cannot write the export");
+    }
+    /* the page, its stylesheet and the feeds beside the JSON */
+    for (int m = 0; m < 4 && !rc; m++) {
+        struct buf b;
+        buf_init(&b, &a);
+        static const char *const paths[] = {STATUS_PAGE_PATH, STATUS_CSS_PATH, STATUS_ATOM_PATH,
+                                            STATUS_RSS_PATH};
+        bool ok = m == 0   ? status_write_page(db, status_page_now(), &b)
+                  : m == 1 ? (buf_adds(&b, status_css), true)
+                  : m == 2 ? status_write_atom(db, &b)
+                           : status_write_rss(db, &b);
+        if (!ok)
+            rc = fail("cannot read the status database");
+        else if (!write_file(dir, paths[m], &b))
             rc = fail("cannot write the export");
     }
     arena_free(&a);

@@ -130,8 +130,9 @@ enum status_rc status_db_open(const char *path, bool create, struct status_db **
     }
     sqlite3_busy_timeout(db->db, 2000);
     if (create) {
-        bool ok = status_db_exec(db, "PRAGMA journal_mode=WAL") && status_db_exec(db, "BEGIN IMMEDIATE") &&
-                  migrate(db) && add_defaults(db) && status_db_exec(db, "COMMIT");
+        bool ok = status_db_exec(db, "PRAGMA journal_mode=WAL") &&
+                  status_db_exec(db, "BEGIN IMMEDIATE") && migrate(db) && add_defaults(db) &&
+                  status_db_exec(db, "COMMIT");
         if (!ok) {
             status_db_close(db);
             return STATUS_ERROR;
@@ -149,7 +150,7 @@ void status_db_close(struct status_db *db)
 }
 
 enum status_rc status_db_component_id(struct status_db *db, const char *name, int64_t *id,
-                                   const char **old, char *oldbuf, size_t n)
+                                      const char **old, char *oldbuf, size_t n)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db->db, "SELECT id, status FROM components WHERE name = ?1", -1, &st,
@@ -199,14 +200,16 @@ static const char *const sources[] = {"operator", "probe", "maintenance"};
 bool status_db_change(struct status_db *db, int64_t id, const char *old, const char *state,
                       enum status_source by, int64_t update_id, int64_t now_ms)
 {
-    sqlite3_stmt *st = status_db_prep(db, "UPDATE components SET status = ?2, updated_at = ?3 WHERE id = ?1");
+    sqlite3_stmt *st =
+        status_db_prep(db, "UPDATE components SET status = ?2, updated_at = ?3 WHERE id = ?1");
     if (!st) return false;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now_ms);
     if (!status_db_step_done(st)) return false;
-    st = status_db_prep(db, "INSERT INTO component_changes(component_id, old_status, new_status, at, source)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5)");
+    st = status_db_prep(
+        db, "INSERT INTO component_changes(component_id, old_status, new_status, at, source)"
+            " VALUES (?1, ?2, ?3, ?4, ?5)");
     if (!st) return false;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, old, -1, SQLITE_STATIC);
@@ -215,8 +218,9 @@ bool status_db_change(struct status_db *db, int64_t id, const char *old, const c
     sqlite3_bind_text(st, 5, sources[by], -1, SQLITE_STATIC);
     if (!status_db_step_done(st)) return false;
     if (update_id <= 0) return true;
-    st = status_db_prep(db, "INSERT INTO update_components(update_id, component_id, old_status, new_status)"
-                  " VALUES (?1, ?2, ?3, ?4)");
+    st = status_db_prep(
+        db, "INSERT INTO update_components(update_id, component_id, old_status, new_status)"
+            " VALUES (?1, ?2, ?3, ?4)");
     if (!st) return false;
     sqlite3_bind_int64(st, 1, update_id);
     sqlite3_bind_int64(st, 2, id);
@@ -243,7 +247,7 @@ bool status_db_add_update(struct status_db *db, int64_t incident, const char *st
                           const char *body, int64_t now_ms, int64_t *update_id)
 {
     sqlite3_stmt *st = status_db_prep(db, "INSERT INTO incident_updates(incident_id, status, body,"
-                                " created_at) VALUES (?1, ?2, ?3, ?4)");
+                                          " created_at) VALUES (?1, ?2, ?3, ?4)");
     if (!st) return false;
     sqlite3_bind_int64(st, 1, incident);
     sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
@@ -278,8 +282,8 @@ static const char stamp_sql[] =
     " ELSE NULL END"
     " WHERE id = ?1 AND kind = ?4";
 
-static enum status_rc stamp(struct status_db *db, int64_t id, const char *kind,
-                            const char *status, int64_t now_ms)
+static enum status_rc stamp(struct status_db *db, int64_t id, const char *kind, const char *status,
+                            int64_t now_ms)
 {
     sqlite3_stmt *st = status_db_prep(db, stamp_sql);
     if (!st) return STATUS_ERROR;
@@ -296,7 +300,8 @@ enum status_rc status_db_link(struct status_db *db, int64_t incident, const char
     int64_t cid;
     enum status_rc rc = status_db_component_id(db, component, &cid, NULL, NULL, 0);
     if (rc != STATUS_OK) return rc;
-    sqlite3_stmt *st = status_db_prep(db, "INSERT OR IGNORE INTO incident_components VALUES (?1, ?2)");
+    sqlite3_stmt *st =
+        status_db_prep(db, "INSERT OR IGNORE INTO incident_components VALUES (?1, ?2)");
     if (!st) return STATUS_ERROR;
     sqlite3_bind_int64(st, 1, incident);
     sqlite3_bind_int64(st, 2, cid);
@@ -308,9 +313,10 @@ enum status_rc status_db_link(struct status_db *db, int64_t incident, const char
 static enum status_rc insert(struct status_db *db, const struct status_new *n, int64_t now_ms,
                              int64_t *id, int64_t *update_id)
 {
-    sqlite3_stmt *st = status_db_prep(db, "INSERT INTO incidents(kind, name, status, impact, created_at,"
-                                " updated_at, started_at, scheduled_for, scheduled_until)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5, ?6, ?7)");
+    sqlite3_stmt *st =
+        status_db_prep(db, "INSERT INTO incidents(kind, name, status, impact, created_at,"
+                           " updated_at, started_at, scheduled_for, scheduled_until)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5, ?6, ?7)");
     if (!st) return STATUS_ERROR;
     bool maint = n->scheduled_for != 0;
     sqlite3_bind_text(st, 1, maint ? "maintenance" : "incident", -1, SQLITE_STATIC);
@@ -379,7 +385,7 @@ enum status_rc status_maintenance_create(struct status_db *db, const char *name,
         scheduled_until <= scheduled_for)
         return STATUS_BAD;
     if (!status_db_exec(db, "BEGIN IMMEDIATE")) return STATUS_ERROR;
-    struct status_new n = {name,        "scheduled", "maintenance",  components,
+    struct status_new n = {name,        "scheduled", "maintenance", components,
                            ncomponents, body,        scheduled_for, scheduled_until};
     return status_db_finish(db, insert(db, &n, now_ms, id, NULL));
 }
@@ -387,19 +393,20 @@ enum status_rc status_maintenance_create(struct status_db *db, const char *name,
 /* in_progress puts the maintenance's components under maintenance, whatever
  * they were; completed gives back operational to those still under it (a
  * state set since by hand stays). */
-static bool move_components(struct status_db *db, int64_t id, const char *status,
-                            int64_t update_id, int64_t now_ms)
+static bool move_components(struct status_db *db, int64_t id, const char *status, int64_t update_id,
+                            int64_t now_ms)
 {
     bool start = !strcmp(status, "in_progress"), done = !strcmp(status, "completed");
     if (!start && !done) return true;
-    sqlite3_stmt *st = status_db_prep(db, start ? "SELECT c.id, c.status FROM components c JOIN"
-                                        " incident_components ic ON ic.component_id = c.id"
-                                        " WHERE ic.incident_id = ?1 AND c.status <>"
-                                        " 'under_maintenance' ORDER BY c.position"
-                                      : "SELECT c.id, c.status FROM components c JOIN"
-                                        " incident_components ic ON ic.component_id = c.id"
-                                        " WHERE ic.incident_id = ?1 AND c.status ="
-                                        " 'under_maintenance' ORDER BY c.position");
+    sqlite3_stmt *st =
+        status_db_prep(db, start ? "SELECT c.id, c.status FROM components c JOIN"
+                                   " incident_components ic ON ic.component_id = c.id"
+                                   " WHERE ic.incident_id = ?1 AND c.status <>"
+                                   " 'under_maintenance' ORDER BY c.position"
+                                 : "SELECT c.id, c.status FROM components c JOIN"
+                                   " incident_components ic ON ic.component_id = c.id"
+                                   " WHERE ic.incident_id = ?1 AND c.status ="
+                                   " 'under_maintenance' ORDER BY c.position");
     if (!st) return false;
     sqlite3_bind_int64(st, 1, id);
     int64_t ids[64];

@@ -257,32 +257,41 @@ static int component_rank(const char *state)
 
 /* The indicator is the worst of the components' states and the impact of
  * the unresolved incidents. */
-static void status(struct doc *d)
+bool status_overall(struct status_db *db, const char **indicator, const char **description)
 {
+    struct doc d = {.db = db, .ok = true};
     int worst = 0;
     bool maintenance = false;
-    sqlite3_stmt *st = prep(d, "SELECT status FROM components");
-    while (st && next(d, st)) {
+    sqlite3_stmt *st = prep(&d, "SELECT status FROM components");
+    while (st && next(&d, st)) {
         const char *s = col_text(st, 0);
         int r = component_rank(s);
         if (r > worst) worst = r;
         if (!strcmp(s, "under_maintenance")) maintenance = true;
     }
     sqlite3_finalize(st);
-    st = prep(d, "SELECT impact FROM incidents WHERE kind = 'incident' " UNRESOLVED);
-    while (st && next(d, st)) {
+    st = prep(&d, "SELECT impact FROM incidents WHERE kind = 'incident' " UNRESOLVED);
+    while (st && next(&d, st)) {
         int r = rank(col_text(st, 0));
         if (r > worst) worst = r;
     }
     sqlite3_finalize(st);
-    static const char *const indicator[] = {"none", "minor", "major", "critical"};
-    static const char *const description[] = {"All Systems Operational", "Minor Service Outage",
-                                              "Partial System Outage", "Major Service Outage"};
+    static const char *const indicators[] = {"none", "minor", "major", "critical"};
+    static const char *const descriptions[] = {"All Systems Operational", "Minor Service Outage",
+                                               "Partial System Outage", "Major Service Outage"};
+    *indicator = indicators[worst];
+    *description = worst == 0 && maintenance ? "Service Under Maintenance" : descriptions[worst];
+    return d.ok;
+}
+
+static void status(struct doc *d)
+{
+    const char *indicator, *description;
+    if (!status_overall(d->db, &indicator, &description)) d->ok = false;
     jw_key(&d->w, "status");
     jw_obj_open(&d->w);
-    jw_kstr(&d->w, "indicator", indicator[worst]);
-    jw_kstr(&d->w, "description",
-            worst == 0 && maintenance ? "Service Under Maintenance" : description[worst]);
+    jw_kstr(&d->w, "indicator", indicator);
+    jw_kstr(&d->w, "description", description);
     jw_obj_close(&d->w);
 }
 
