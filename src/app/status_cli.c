@@ -24,9 +24,15 @@ static const char usage_status[] =
     "                       [--component NAME ...] --body TEXT   (prints the incident's id)\n"
     "       postroom status incident update ID --status STATUS --body TEXT\n"
     "       postroom status component set NAME STATE\n"
+    "       postroom status maintenance create --name TEXT --scheduled-for TIME\n"
+    "                       --scheduled-until TIME [--component NAME ...] --body TEXT\n"
+    "       postroom status maintenance update ID --status MSTATUS --body TEXT\n"
     "  STATUS  investigating|identified|monitoring|resolved\n"
     "  IMPACT  none|minor|major|critical\n"
     "  STATE   operational|degraded_performance|partial_outage|major_outage|under_maintenance\n"
+    "  MSTATUS scheduled|in_progress|verifying|completed (in_progress puts the components\n"
+    "          under_maintenance, completed makes them operational again)\n"
+    "  TIME    RFC 3339, e.g. 2026-12-02T01:00:00Z\n"
     "Every command takes --status-db PATH (else $POSTROOM_STATUS_DB, else " DEFAULT_STATUS_DB
     ").\n";
 
@@ -164,6 +170,75 @@ static int component_set(const char *path, int argc, char **argv)
     return report(rc, "no such component");
 }
 
+static int maintenance_create(const char *path, int argc, char **argv)
+{
+    const char *name = NULL, *from = NULL, *until = NULL, *body = NULL;
+    const char *comps[MAX_COMPONENTS];
+    int ncomps = 0;
+    for (int i = 0; i < argc; i += 2) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return fail("every maintenance create option takes a value");
+        if (!strcmp(a, "--name"))
+            name = v;
+        else if (!strcmp(a, "--scheduled-for"))
+            from = v;
+        else if (!strcmp(a, "--scheduled-until"))
+            until = v;
+        else if (!strcmp(a, "--body"))
+            body = v;
+        else if (!strcmp(a, "--component")) {
+            if (ncomps == MAX_COMPONENTS) return fail("at most 16 --component options");
+            comps[ncomps++] = v;
+        } else
+            return fail("unknown maintenance create option (see status --help)");
+    }
+    if (!name || !from || !until || !body)
+        return fail("maintenance create needs --name, --scheduled-for, --scheduled-until and "
+                    "--body");
+    int64_t t0, t1;
+    if (!time_parse_rfc3339(from, &t0) || !time_parse_rfc3339(until, &t1))
+        return fail("--scheduled-for and --scheduled-until must be RFC 3339 times");
+    if (t1 <= t0) return fail("--scheduled-until must be after --scheduled-for");
+    struct status_db *db;
+    if (open_db(path, &db)) return 1;
+    int64_t id = 0;
+    enum status_rc rc =
+        status_maintenance_create(db, name, t0, t1, comps, ncomps, body, time_now_ms(), &id);
+    status_db_close(db);
+    if (report(rc, "no such component")) return 1;
+    printf("%lld\n", (long long)id);
+    return 0;
+}
+
+static int maintenance_update(const char *path, int argc, char **argv)
+{
+    if (argc < 1) return fail("usage: status maintenance update ID --status STATUS --body TEXT");
+    char *end;
+    errno = 0;
+    long long id = strtoll(argv[0], &end, 10);
+    if (errno || *end || end == argv[0] || id < 1)
+        return fail("the maintenance id must be a number");
+    const char *status = NULL, *body = NULL;
+    for (int i = 1; i < argc; i += 2) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return fail("every maintenance update option takes a value");
+        if (!strcmp(a, "--status"))
+            status = v;
+        else if (!strcmp(a, "--body"))
+            body = v;
+        else
+            return fail("unknown maintenance update option (see status --help)");
+    }
+    if (!status || !body) return fail("maintenance update needs --status and --body");
+    if (!status_maintenance_status_valid(status))
+        return fail("--status must be scheduled, in_progress, verifying or completed");
+    struct status_db *db;
+    if (open_db(path, &db)) return 1;
+    enum status_rc rc = status_maintenance_update(db, id, status, body, time_now_ms());
+    status_db_close(db);
+    return report(rc, "no such maintenance");
+}
+
 int cmd_status(int argc, char **argv)
 {
     if (wants_help(argc, argv)) {
@@ -179,7 +254,12 @@ int cmd_status(int argc, char **argv)
         return incident_update(path, argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[0], "component") && !strcmp(argv[1], "set"))
         return component_set(path, argc - 2, argv + 2);
-    return fail("usage: status incident create|update, status component set (see status --help)");
+    if (argc >= 2 && !strcmp(argv[0], "maintenance") && !strcmp(argv[1], "create"))
+        return maintenance_create(path, argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[0], "maintenance") && !strcmp(argv[1], "update"))
+        return maintenance_update(path, argc - 2, argv + 2);
+    return fail("usage: status incident create|update, status component set, status maintenance "
+                "create|update (see status --help)");
 }
 
 int cmd_status_serve(int argc, char **argv)
