@@ -7,6 +7,7 @@
 #include "status/status_http.h"
 #include "status/status_json.h"
 #include "status/status_page.h"
+#include "status/status_probe.h"
 #include "util/arena.h"
 #include "util/timefmt.h"
 
@@ -262,14 +263,70 @@ int cmd_status(int argc, char **argv)
                 "create|update (see status --help)");
 }
 
+static const char usage_serve[] =
+    "usage: postroom status-serve [--listen HOST:PORT] [--status-db PATH]\n"
+    "                             [--probe [NAME=]URL ...] [--probe-interval SECONDS]\n"
+    "                             [--probe-failures N]\n"
+    "Serves the public status site (the page at /, /history.atom, /history.rss and\n"
+    "Statuspage v2 JSON under /api/v2/) from the status database alone; it never\n"
+    "opens the app's database.\n"
+    "  --listen          default 127.0.0.1:8081\n"
+    "  --status-db       else $POSTROOM_STATUS_DB, else " DEFAULT_STATUS_DB "\n"
+    "  --probe           GET URL (http:// only; no path: /healthz) every interval;\n"
+    "                    NAME=URL stands for the component NAME, a bare URL for every\n"
+    "                    component. Repeatable. After N failures in a row the\n"
+    "                    components go to major_outage with an incident; back to\n"
+    "                    operational (the incident resolved) when it answers 200 again.\n"
+    "                    States set by hand (under_maintenance...) are never touched.\n"
+    "  --probe-interval  seconds between rounds, default 10\n"
+    "  --probe-failures  failures in a row before an outage, default 3\n";
+
+#define MAX_PROBES 16
+
+/* --probe, --probe-interval and --probe-failures; 1 (after the message) on
+ * a bad one, -1 if argv[i] is none of them. */
+static int probe_option(char **argv, int i, int argc, struct status_prober_config *pc,
+                        struct status_probe *probes)
+{
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "--probe") && strcmp(a, "--probe-interval") && strcmp(a, "--probe-failures"))
+        return -1;
+    if (!v) return fail("--probe, --probe-interval and --probe-failures take a value");
+    char *end;
+    if (!strcmp(a, "--probe")) {
+        const char *why;
+        if (pc->nprobes == MAX_PROBES) return fail("at most 16 --probe options");
+        if (!status_probe_parse(v, &probes[pc->nprobes], &why)) return fail(why);
+        pc->nprobes++;
+    } else if (!strcmp(a, "--probe-interval")) {
+        double s = strtod(v, &end);
+        if (*end || end == v || !(s >= 0.05 && s <= 3600))
+            return fail("--probe-interval must be seconds from 0.05 to 3600");
+        pc->interval_ms = (int)(s * 1000);
+    } else {
+        long n = strtol(v, &end, 10);
+        if (*end || end == v || n < 1 || n > 1000)
+            return fail("--probe-failures must be a number from 1 to 1000");
+        pc->failures = (int)n;
+    }
+    return 0;
+}
+
+/* Every probe's NAME must be a component of the page. */
+static int check_probes(struct status_db *db, const struct status_prober_config *pc)
+{
+    for (int i = 0; i < pc->nprobes; i++) {
+        const char *name = pc->probes[i].component;
+        if (name && !status_component_exists(db, name))
+            return fail("--probe names no such component");
+    }
+    return 0;
+}
+
 int cmd_status_serve(int argc, char **argv)
 {
     if (wants_help(argc, argv)) {
-        printf("usage: postroom status-serve [--listen HOST:PORT] [--status-db PATH]\n"
-               "Serves the public status site (Statuspage v2 JSON under /api/v2/) from the\n"
-               "status database alone; it never opens the app's database.\n"
-               "  --listen     default 127.0.0.1:8081\n"
-               "  --status-db  else $POSTROOM_STATUS_DB, else " DEFAULT_STATUS_DB "\n");
+        fputs(usage_serve, stdout);
         return 0;
     }
     bool bad = false;
@@ -279,18 +336,27 @@ int cmd_status_serve(int argc, char **argv)
     server_config_defaults(&c);
     c.db_path = NULL; /* no app store: the status site outlives the app's database */
     c.port = 8081;
+    static struct status_probe probes[MAX_PROBES];
+    struct status_prober_config pc = {path, probes, 0, 10000, 3};
     for (int i = 0; i < argc; i += 2) {
+        int rc = probe_option(argv, i, argc, &pc, probes);
+        if (rc > 0) return rc;
+        if (rc == 0) continue;
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(argv[i], "--listen") || !v)
-            return fail("usage: status-serve [--listen HOST:PORT] [--status-db PATH]");
+        if (strcmp(argv[i], "--listen") || !v) return fail("usage: status-serve (see --help)");
         if (!server_parse_listen(&c, v)) return fail("--listen must be HOST:PORT");
     }
     struct status_db *db;
     if (open_db(path, &db)) return 1; /* created and migrated before the first request */
+    int rc = check_probes(db, &pc);
     status_db_close(db);
+    if (rc) return rc;
     status_http_set_db(path);
     c.routes = &status_routes;
-    return server_run(&c);
+    if (!status_prober_start(&pc)) return fail("cannot start the prober");
+    rc = server_run(&c);
+    status_prober_stop();
+    return rc;
 }
 
 static bool mkdirs(const char *dir, const char *sub)

@@ -229,6 +229,12 @@ bool status_db_change(struct status_db *db, int64_t id, const char *old, const c
     return status_db_step_done(st);
 }
 
+bool status_component_exists(struct status_db *db, const char *name)
+{
+    int64_t id;
+    return status_db_component_id(db, name, &id, NULL, NULL, 0) == STATUS_OK;
+}
+
 enum status_rc status_component_set(struct status_db *db, const char *name, const char *state,
                                     int64_t now_ms)
 {

@@ -36,6 +36,7 @@ bool status_incident_status_valid(const char *s);    /* investigating..resolved 
 bool status_impact_valid(const char *s);             /* none|minor|major|critical */
 bool status_maintenance_status_valid(const char *s); /* scheduled..completed */
 
+bool status_component_exists(struct status_db *db, const char *name);
 /* Sets a component's state by name and records the change (STATUS_NOTFOUND:
  * no such component), as an operator's. */
 enum status_rc status_component_set(struct status_db *db, const char *name, const char *state,
