@@ -203,13 +203,16 @@ static void day_rect(struct buf *b, const struct status_day *d, int i)
     buf_adds(b, "</title></rect>");
 }
 
-static void uptime_words(struct buf *b, const struct status_uptime *u)
+/* With no time covered yet (a page made this very moment), the state now. */
+static void uptime_words(struct buf *b, const struct status_uptime *u, const char *state)
 {
     int bp = status_uptime_bp(u->ms);
-    if (bp < 0)
-        buf_adds(b, "No data yet");
-    else
-        buf_printf(b, "%d.%02d&#160;%% uptime", bp / 100, bp % 100);
+    if (bp < 0) {
+        int64_t now[RANK_COUNT] = {0};
+        now[status_rank_of(state)] = 1;
+        bp = status_uptime_bp(now);
+    }
+    buf_printf(b, "%d.%02d&#160;%% uptime", bp / 100, bp % 100);
 }
 
 static void component(struct page *p, sqlite3_stmt *st)
@@ -235,7 +238,7 @@ static void component(struct page *p, sqlite3_stmt *st)
     for (int i = 0; i < STATUS_DAYS; i++)
         day_rect(b, &u.day[i], i);
     buf_adds(b, "</svg>\n<p class=\"legend\"><span>90 days ago</span><span class=\"uptime\">");
-    uptime_words(b, &u);
+    uptime_words(b, &u, state);
     buf_adds(b, "</span><span>Today</span></p>\n</li>\n");
 }
 
@@ -305,9 +308,21 @@ int64_t status_page_now(void)
     return now - now % 60000;
 }
 
+/* The page is as of the later of the minute given and the latest change on
+ * it, so a change made within the minute is already in the bars. */
+static int64_t as_of(struct page *p, int64_t minute)
+{
+    sqlite3_stmt *st = prep(p, "SELECT max((SELECT max(updated_at) FROM components),"
+                               " COALESCE((SELECT max(updated_at) FROM incidents), 0))");
+    int64_t latest = st && next(p, st) ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return latest > minute ? latest : minute;
+}
+
 bool status_write_page(struct status_db *db, int64_t as_of_ms, struct buf *out)
 {
     struct page p = {db, out, as_of_ms, true};
+    p.now = as_of(&p, as_of_ms);
     head(&p);
     banner(&p);
     list(&p, "Current incidents", "current",

@@ -24,8 +24,9 @@
 
 extern const char status_css[];
 
-/* The page as of as_of_ms (status-serve and status-export take the current
- * minute: status_page_now). false if the database could not be read. */
+/* The page as of as_of_ms, or of the latest change on it if later
+ * (status-serve and status-export give the current minute: status_page_now).
+ * false if the database could not be read. */
 bool status_write_page(struct status_db *db, int64_t as_of_ms, struct buf *out);
 int64_t status_page_now(void);
 
