@@ -72,6 +72,7 @@ const char status_css[] =
     ".note{margin:-.35rem 0 .75rem;color:var(--muted);font-size:.9rem}\n"
     ".key{display:flex;flex-wrap:wrap;align-items:center;gap:.3rem .9rem;margin:.75rem 0 0;"
     "color:var(--muted);font-size:.85rem}\n"
+    ".k{white-space:nowrap}\n"
     ".swatch{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;"
     "margin-right:.35rem;vertical-align:-.1rem;background:var(--nodata)}\n"
     ".swatch.ok{background:var(--ok)}\n"

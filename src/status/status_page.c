@@ -252,12 +252,14 @@ static void components(struct page *p)
     while (st && next(p, st))
         component(p, st);
     sqlite3_finalize(st);
-    buf_adds(p->b, "</ul>\n<p class=\"key\"><span class=\"swatch ok\"></span>Operational "
-                   "<span class=\"swatch degraded\"></span>Degraded "
-                   "<span class=\"swatch partial\"></span>Partial outage "
-                   "<span class=\"swatch major\"></span>Major outage "
-                   "<span class=\"swatch maint\"></span>Maintenance "
-                   "<span class=\"swatch nodata\"></span>No data</p>\n</section>\n");
+    buf_adds(p->b, "</ul>\n<p class=\"key\">");
+    static const char *const key[][2] = {{"ok", "Operational"},         {"degraded", "Degraded"},
+                                         {"partial", "Partial outage"}, {"major", "Major outage"},
+                                         {"maint", "Maintenance"},      {"nodata", "No data"}};
+    for (size_t i = 0; i < sizeof key / sizeof key[0]; i++)
+        buf_printf(p->b, "<span class=\"k\"><span class=\"swatch %s\"></span>%s</span> ", key[i][0],
+                   key[i][1]);
+    buf_adds(p->b, "</p>\n</section>\n");
 }
 
 /* The last PAST_DAYS days, newest first: each day's incidents (by when they
