@@ -317,7 +317,7 @@ static int check_probes(struct status_db *db, const struct status_prober_config 
 {
     for (int i = 0; i < pc->nprobes; i++) {
         const char *name = pc->probes[i].component;
-        if (name && !status_component_exists(db, name))
+        if (*name && !status_component_exists(db, name))
             return fail("--probe names no such component");
     }
     return 0;

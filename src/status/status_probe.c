@@ -31,11 +31,8 @@ bool status_probe_parse(const char *arg, struct status_probe *p, const char **wh
     const char *scheme = strstr(arg, "://");
     if (eq && (!scheme || eq < scheme)) {
         size_t n = (size_t)(eq - arg);
-        char *name = malloc(n + 1); /* lives as long as the process */
-        if (!name) return *why = "out of memory", false;
-        memcpy(name, arg, n);
-        name[n] = 0;
-        p->component = name;
+        if (!n || n >= sizeof p->component) return *why = "--probe: bad component name", false;
+        memcpy(p->component, arg, n);
         url = eq + 1;
     }
     if (strncmp(url, "http://", 7)) {
@@ -381,8 +378,9 @@ static void round_once(struct status_db *db, struct probe_state *ps, char (*ever
         if (++ps[i].fails == config.failures) log_probe("status probe failing", i, ps[i].fails);
         if (ps[i].fails < config.failures) continue;
         if (!since || ps[i].first_fail < since) since = ps[i].first_fail;
-        for (int k = 0; k < (p->component ? 1 : nevery) && ndown < MAX_COMPONENTS; k++)
-            down[ndown++] = p->component ? p->component : every[k];
+        bool one = p->component[0] != 0;
+        for (int k = 0; k < (one ? 1 : nevery) && ndown < MAX_COMPONENTS; k++)
+            down[ndown++] = one ? p->component : every[k];
     }
     if (atomic_load(&stopping)) return;
     if (status_probe_apply(db, down, ndown, config.failures, since, time_now_ms()) != STATUS_OK)

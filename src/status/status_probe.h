@@ -29,7 +29,7 @@
 /* Plain HTTP/1.1 over TCP: the probes reach app servers on the operator's own
  * network; https:// is refused (a TLS client would be a new dependency). */
 struct status_probe {
-    const char *component; /* NULL: every component on the page */
+    char component[128]; /* "": every component on the page */
     char host[256], port[8], path[1024];
 };
 

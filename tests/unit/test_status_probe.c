@@ -47,7 +47,7 @@ static void test_parse(void)
     struct status_probe p;
     const char *why = NULL;
     CHECK(status_probe_parse("http://127.0.0.1:8080", &p, &why));
-    CHECK(p.component == NULL);
+    CHECK_STR(p.component, "");
     CHECK_STR(p.host, "127.0.0.1");
     CHECK_STR(p.port, "8080");
     CHECK_STR(p.path, "/healthz");
@@ -55,7 +55,7 @@ static void test_parse(void)
     CHECK_STR(p.component, "Web app");
     CHECK_STR(p.port, "80");
     CHECK_STR(p.path, "/health?x=1");
-    free((char *)p.component);
+    CHECK(!status_probe_parse("=http://h/", &p, &why));
     CHECK(!status_probe_parse("https://app/healthz", &p, &why));
     CHECK(strstr(why, "http://") != NULL);
     CHECK(!status_probe_parse("http://:80/", &p, &why));
