@@ -97,11 +97,13 @@ HANDLER(h_upcoming, STATUS_DOC_UPCOMING)
 HANDLER(h_active, STATUS_DOC_ACTIVE)
 
 /* Public, no role, no query, never stopped by a kill switch: the status site
- * must answer exactly when the app does not. */
-#define GET(path, fn)                                                                              \
+ * must answer exactly when the app does not. Each path answers HEAD too,
+ * as status readers probe with it (libmicrohttpd sends no body to HEAD). */
+#define ROUTE(method, path, fn)                                                                    \
     {                                                                                              \
-        "GET", path, "GET " path, AUTH_PUBLIC, ROLE_NONE, NULL, fn, false, FEATURE_NONE            \
+        method, path, method " " path, AUTH_PUBLIC, ROLE_NONE, NULL, fn, false, FEATURE_NONE       \
     }
+#define GET(path, fn) ROUTE("GET", path, fn), ROUTE("HEAD", path, fn)
 static const struct route routes[] = {
     GET("/api/v2/summary.json", h_summary),
     GET("/api/v2/status.json", h_status),

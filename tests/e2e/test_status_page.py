@@ -5,7 +5,7 @@
   state (a <title> with the date and the state), incidents with their
   updates, maintenance; operator text stays text (an incident named
   <script>alert(1)</script>), no script, no style attribute, and the strict
-  Content-Security-Policy on the page and its stylesheet.
+  Content-Security-Policy on the page and its stylesheet; HEAD answers too.
 - /history.atom and /history.rss parse with xml.etree, list the 25 latest
   incidents newest first with stable ids and their updates.
 - status-export writes the page, the stylesheet and the feeds byte for byte
@@ -160,6 +160,17 @@ class PageTest(unittest.TestCase):
         self.assertIn("Past incidents", text)
         self.assertIn("Resolved", text)
         self.assertIn(XSS, text)  # in today's past incidents
+
+    def test_head_answers_without_a_body(self):
+        for path in ("/", "/api/v2/summary.json", "/api/v2/components.json", "/history.atom"):
+            c = http.client.HTTPConnection("127.0.0.1", self.site.port, timeout=30)
+            c.request("HEAD", path)
+            r = c.getresponse()
+            self.assertEqual(r.status, 200, path)
+            self.assertEqual(r.read(), b"", path)
+            self.assertEqual(r.getheader("Content-Type"),
+                             fetch(self.site, path)[1]["content-type"], path)
+            c.close()
 
     def test_bars_ninety_days_and_an_outage_coloured(self):
         p, _ = self.page()
