@@ -288,8 +288,8 @@ static const char stamp_sql[] =
     " ELSE NULL END"
     " WHERE id = ?1 AND kind = ?4";
 
-static enum status_rc stamp(struct status_db *db, int64_t id, const char *kind, const char *status,
-                            int64_t now_ms)
+enum status_rc status_db_stamp(struct status_db *db, int64_t id, const char *kind,
+                               const char *status, int64_t now_ms)
 {
     sqlite3_stmt *st = status_db_prep(db, stamp_sql);
     if (!st) return STATUS_ERROR;
@@ -340,7 +340,8 @@ static enum status_rc insert(struct status_db *db, const struct status_new *n, i
         enum status_rc rc = status_db_link(db, *id, n->components[i]);
         if (rc != STATUS_OK) return rc;
     }
-    bool ok = stamp(db, *id, maint ? "maintenance" : "incident", n->status, now_ms) == STATUS_OK &&
+    bool ok = status_db_stamp(db, *id, maint ? "maintenance" : "incident", n->status, now_ms) ==
+                  STATUS_OK &&
               status_db_add_update(db, *id, n->status, n->body, now_ms, update_id);
     return ok ? STATUS_OK : STATUS_ERROR;
 }
@@ -370,7 +371,7 @@ enum status_rc status_incident_update(struct status_db *db, int64_t id, const ch
 {
     if (!text_ok(body, true) || !status_incident_status_valid(status)) return STATUS_BAD;
     if (!status_db_exec(db, "BEGIN IMMEDIATE")) return STATUS_ERROR;
-    enum status_rc rc = stamp(db, id, "incident", status, now_ms);
+    enum status_rc rc = status_db_stamp(db, id, "incident", status, now_ms);
     if (rc != STATUS_OK) return status_db_finish(db, rc);
     bool ok = status_db_add_update(db, id, status, body, now_ms, NULL);
     return status_db_finish(db, ok ? STATUS_OK : STATUS_ERROR);
@@ -436,7 +437,7 @@ enum status_rc status_maintenance_update(struct status_db *db, int64_t id, const
 {
     if (!text_ok(body, true) || !status_maintenance_status_valid(status)) return STATUS_BAD;
     if (!status_db_exec(db, "BEGIN IMMEDIATE")) return STATUS_ERROR;
-    enum status_rc rc = stamp(db, id, "maintenance", status, now_ms);
+    enum status_rc rc = status_db_stamp(db, id, "maintenance", status, now_ms);
     if (rc != STATUS_OK) return status_db_finish(db, rc);
     int64_t uid;
     bool ok = status_db_add_update(db, id, status, body, now_ms, &uid) &&

@@ -33,6 +33,10 @@ bool status_db_change(struct status_db *db, int64_t id, const char *old, const c
                       enum status_source by, int64_t update_id, int64_t now_ms);
 bool status_db_add_update(struct status_db *db, int64_t incident, const char *status,
                           const char *body, int64_t now_ms, int64_t *update_id);
+/* Sets an incident's (kind "incident") or maintenance's status and stamps
+ * updated_at, monitoring_at, resolved_at; STATUS_NOTFOUND if no such row. */
+enum status_rc status_db_stamp(struct status_db *db, int64_t id, const char *kind,
+                               const char *status, int64_t now_ms);
 enum status_rc status_db_link(struct status_db *db, int64_t incident, const char *component);
 enum status_rc status_db_insert(struct status_db *db, const struct status_new *n, int64_t now_ms,
                                 int64_t *id, int64_t *update_id);

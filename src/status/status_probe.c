@@ -256,6 +256,47 @@ static enum status_rc go_down(struct status_db *db, struct comp *c, int n, int64
     return STATUS_OK;
 }
 
+/* The components the prober moved come back: an update to its incident
+ * (resolved when nothing it moved is still down), then the states. */
+static enum status_rc come_back(struct status_db *db, struct comp *c, int n, int64_t incident,
+                                bool still_down, int64_t now, struct arena *a)
+{
+    int64_t uid = 0;
+    if (incident) {
+        struct buf body;
+        buf_init(&body, a);
+        buf_adds(&body, "The automatic health check succeeds again since ");
+        mk_when(&body, now);
+        buf_adds(&body, still_down ? ". Operational again: " : ". Operational: ");
+        names(&body, c, n, false, true);
+        buf_adds(&body, ".");
+        char st[32];
+        const char *status = still_down ? incident_status(db, incident, st, sizeof st) : "resolved";
+        if (!status_db_add_update(db, incident, status, buf_cstr(&body), now, &uid))
+            return STATUS_ERROR;
+        if (!still_down &&
+            (status_db_stamp(db, incident, "incident", "resolved", now) != STATUS_OK ||
+             !remember(db, 0)))
+            return STATUS_ERROR;
+    }
+    for (int i = 0; i < n; i++)
+        if (!c[i].down && c[i].by_probe &&
+            !status_db_change(db, c[i].id, c[i].state, "operational", STATUS_BY_PROBE, uid, now))
+            return STATUS_ERROR;
+    return STATUS_OK;
+}
+
+/* The operator resolved the prober's incident while the outage lasts: the
+ * states move, no incident is opened or updated. */
+static enum status_rc states_only(struct status_db *db, struct comp *c, int n, int64_t now)
+{
+    for (int i = 0; i < n; i++)
+        if (c[i].down && c[i].by_probe &&
+            !status_db_change(db, c[i].id, c[i].state, "major_outage", STATUS_BY_PROBE, 0, now))
+            return STATUS_ERROR;
+    return STATUS_OK;
+}
+
 enum status_rc status_probe_apply(struct status_db *db, const char *const *down, int ndown,
                                   int failures, int64_t since_ms, int64_t now_ms)
 {
@@ -282,44 +323,9 @@ enum status_rc status_probe_apply(struct status_db *db, const char *const *down,
     enum status_rc rc = STATUS_OK;
     if (taken && (incident || !held)) /* never a second incident for one outage */
         rc = go_down(db, c, n, incident, failures, since_ms, now_ms, &a);
-    else if (taken) /* the operator resolved ours while it lasts: states only */
-        for (int i = 0; i < n && rc == STATUS_OK; i++)
-            if (c[i].down && c[i].by_probe &&
-                !status_db_change(db, c[i].id, c[i].state, "major_outage", STATUS_BY_PROBE, 0,
-                                  now_ms))
-                rc = STATUS_ERROR;
-    if (rc == STATUS_OK && back) {
-        int64_t uid = 0;
-        if (incident) {
-            struct buf body;
-            buf_init(&body, &a);
-            buf_adds(&body, "The automatic health check succeeds again since ");
-            mk_when(&body, now_ms);
-            buf_adds(&body, held || taken ? ". Operational again: " : ". Operational: ");
-            names(&body, c, n, false, true);
-            buf_adds(&body, ".");
-            char st[32];
-            const char *status =
-                held || taken ? incident_status(db, incident, st, sizeof st) : "resolved";
-            if (!status_db_add_update(db, incident, status, buf_cstr(&body), now_ms, &uid))
-                rc = STATUS_ERROR;
-            else if (!strcmp(status, "resolved")) {
-                sqlite3_stmt *s =
-                    status_db_prep(db, "UPDATE incidents SET status = 'resolved', updated_at = ?2,"
-                                       " resolved_at = ?2 WHERE id = ?1");
-                if (s) {
-                    sqlite3_bind_int64(s, 1, incident);
-                    sqlite3_bind_int64(s, 2, now_ms);
-                }
-                if (!s || !status_db_step_done(s) || !remember(db, 0)) rc = STATUS_ERROR;
-            }
-        }
-        for (int i = 0; i < n && rc == STATUS_OK; i++)
-            if (!c[i].down && c[i].by_probe &&
-                !status_db_change(db, c[i].id, c[i].state, "operational", STATUS_BY_PROBE, uid,
-                                  now_ms))
-                rc = STATUS_ERROR;
-    }
+    else if (taken)
+        rc = states_only(db, c, n, now_ms);
+    if (rc == STATUS_OK && back) rc = come_back(db, c, n, incident, held || taken, now_ms, &a);
     /* nothing down by its hand any more: the prober forgets its incident */
     if (rc == STATUS_OK && !taken && !held && !back && !ndown && !remember(db, 0))
         rc = STATUS_ERROR;
