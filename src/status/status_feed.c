@@ -54,6 +54,19 @@ static void page_facts(struct feed *f)
     snprintf(f->tag, sizeof f->tag, "tag:postroom,%.10s:", buf_cstr(&d));
 }
 
+/* An update's body as HTML: escaped, its line breaks kept as <br>. */
+static void body_html(struct buf *h, const char *body)
+{
+    struct buf e;
+    buf_init(&e, h->arena);
+    mk_esc(&e, body);
+    for (const char *c = buf_cstr(&e); *c; c++)
+        if (*c == '\n')
+            buf_adds(h, "<br>");
+        else if (*c != '\r')
+            buf_addc(h, *c);
+}
+
 /* The updates as the HTML a feed reader shows, newest first. */
 static const char *content(struct feed *f, int64_t id)
 {
@@ -68,7 +81,7 @@ static const char *content(struct feed *f, int64_t id)
         buf_adds(&h, "</small><br><strong>");
         mk_esc(&h, mk_status_words((const char *)sqlite3_column_text(st, 0)));
         buf_adds(&h, "</strong> - ");
-        mk_esc(&h, (const char *)sqlite3_column_text(st, 1));
+        body_html(&h, (const char *)sqlite3_column_text(st, 1));
         buf_adds(&h, "</p>");
     }
     sqlite3_finalize(st);

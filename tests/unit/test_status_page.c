@@ -112,6 +112,13 @@ int main(void)
     CHECK(strstr(atom.data, "Twenty days ago") == NULL);
     CHECK(strstr(atom.data, "<script") == NULL);
     CHECK(strstr(rss.data, "<rss version=\"2.0\">") != NULL);
+    /* a body's line breaks reach the reader as <br>, escaped once for XML */
+    CHECK_INT(status_incident_create(db, "Two lines", "identified", "minor", NULL, 0,
+                                     "one <i>\ntwo", now, &id),
+              STATUS_OK);
+    buf_init(&atom, &a);
+    CHECK(status_write_atom(db, &atom));
+    CHECK(strstr(buf_cstr(&atom), "one &amp;lt;i&amp;gt;&lt;br&gt;two") != NULL);
 
     arena_free(&a);
     status_db_close(db);
