@@ -6,6 +6,8 @@
 #include "status/status_db.h"
 #include "status/status_http.h"
 #include "status/status_json.h"
+#include "status/status_page.h"
+#include "status/status_probe.h"
 #include "util/arena.h"
 #include "util/timefmt.h"
 
@@ -23,9 +25,15 @@ static const char usage_status[] =
     "                       [--component NAME ...] --body TEXT   (prints the incident's id)\n"
     "       postroom status incident update ID --status STATUS --body TEXT\n"
     "       postroom status component set NAME STATE\n"
+    "       postroom status maintenance create --name TEXT --scheduled-for TIME\n"
+    "                       --scheduled-until TIME [--component NAME ...] --body TEXT\n"
+    "       postroom status maintenance update ID --status MSTATUS --body TEXT\n"
     "  STATUS  investigating|identified|monitoring|resolved\n"
     "  IMPACT  none|minor|major|critical\n"
     "  STATE   operational|degraded_performance|partial_outage|major_outage|under_maintenance\n"
+    "  MSTATUS scheduled|in_progress|verifying|completed (in_progress puts the components\n"
+    "          under_maintenance, completed makes them operational again)\n"
+    "  TIME    RFC 3339, e.g. 2026-12-02T01:00:00Z\n"
     "Every command takes --status-db PATH (else $POSTROOM_STATUS_DB, else " DEFAULT_STATUS_DB
     ").\n";
 
@@ -163,6 +171,75 @@ static int component_set(const char *path, int argc, char **argv)
     return report(rc, "no such component");
 }
 
+static int maintenance_create(const char *path, int argc, char **argv)
+{
+    const char *name = NULL, *from = NULL, *until = NULL, *body = NULL;
+    const char *comps[MAX_COMPONENTS];
+    int ncomps = 0;
+    for (int i = 0; i < argc; i += 2) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return fail("every maintenance create option takes a value");
+        if (!strcmp(a, "--name"))
+            name = v;
+        else if (!strcmp(a, "--scheduled-for"))
+            from = v;
+        else if (!strcmp(a, "--scheduled-until"))
+            until = v;
+        else if (!strcmp(a, "--body"))
+            body = v;
+        else if (!strcmp(a, "--component")) {
+            if (ncomps == MAX_COMPONENTS) return fail("at most 16 --component options");
+            comps[ncomps++] = v;
+        } else
+            return fail("unknown maintenance create option (see status --help)");
+    }
+    if (!name || !from || !until || !body)
+        return fail("maintenance create needs --name, --scheduled-for, --scheduled-until and "
+                    "--body");
+    int64_t t0, t1;
+    if (!time_parse_rfc3339(from, &t0) || !time_parse_rfc3339(until, &t1))
+        return fail("--scheduled-for and --scheduled-until must be RFC 3339 times");
+    if (t1 <= t0) return fail("--scheduled-until must be after --scheduled-for");
+    struct status_db *db;
+    if (open_db(path, &db)) return 1;
+    int64_t id = 0;
+    enum status_rc rc =
+        status_maintenance_create(db, name, t0, t1, comps, ncomps, body, time_now_ms(), &id);
+    status_db_close(db);
+    if (report(rc, "no such component")) return 1;
+    printf("%lld\n", (long long)id);
+    return 0;
+}
+
+static int maintenance_update(const char *path, int argc, char **argv)
+{
+    if (argc < 1) return fail("usage: status maintenance update ID --status STATUS --body TEXT");
+    char *end;
+    errno = 0;
+    long long id = strtoll(argv[0], &end, 10);
+    if (errno || *end || end == argv[0] || id < 1)
+        return fail("the maintenance id must be a number");
+    const char *status = NULL, *body = NULL;
+    for (int i = 1; i < argc; i += 2) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return fail("every maintenance update option takes a value");
+        if (!strcmp(a, "--status"))
+            status = v;
+        else if (!strcmp(a, "--body"))
+            body = v;
+        else
+            return fail("unknown maintenance update option (see status --help)");
+    }
+    if (!status || !body) return fail("maintenance update needs --status and --body");
+    if (!status_maintenance_status_valid(status))
+        return fail("--status must be scheduled, in_progress, verifying or completed");
+    struct status_db *db;
+    if (open_db(path, &db)) return 1;
+    enum status_rc rc = status_maintenance_update(db, id, status, body, time_now_ms());
+    status_db_close(db);
+    return report(rc, "no such maintenance");
+}
+
 int cmd_status(int argc, char **argv)
 {
     if (wants_help(argc, argv)) {
@@ -178,17 +255,78 @@ int cmd_status(int argc, char **argv)
         return incident_update(path, argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[0], "component") && !strcmp(argv[1], "set"))
         return component_set(path, argc - 2, argv + 2);
-    return fail("usage: status incident create|update, status component set (see status --help)");
+    if (argc >= 2 && !strcmp(argv[0], "maintenance") && !strcmp(argv[1], "create"))
+        return maintenance_create(path, argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[0], "maintenance") && !strcmp(argv[1], "update"))
+        return maintenance_update(path, argc - 2, argv + 2);
+    return fail("usage: status incident create|update, status component set, status maintenance "
+                "create|update (see status --help)");
+}
+
+static const char usage_serve[] =
+    "usage: postroom status-serve [--listen HOST:PORT] [--status-db PATH]\n"
+    "                             [--probe [NAME=]URL ...] [--probe-interval SECONDS]\n"
+    "                             [--probe-failures N]\n"
+    "Serves the public status site (the page at /, /history.atom, /history.rss and\n"
+    "Statuspage v2 JSON under /api/v2/) from the status database alone; it never\n"
+    "opens the app's database.\n"
+    "  --listen          default 127.0.0.1:8081\n"
+    "  --status-db       else $POSTROOM_STATUS_DB, else " DEFAULT_STATUS_DB "\n"
+    "  --probe           GET URL (http:// only; no path: /healthz) every interval;\n"
+    "                    NAME=URL stands for the component NAME, a bare URL for every\n"
+    "                    component. Repeatable. After N failures in a row the\n"
+    "                    components go to major_outage with an incident; back to\n"
+    "                    operational (the incident resolved) when it answers 200 again.\n"
+    "                    States set by hand (under_maintenance...) are never touched.\n"
+    "  --probe-interval  seconds between rounds, default 10\n"
+    "  --probe-failures  failures in a row before an outage, default 3\n";
+
+#define MAX_PROBES 16
+
+/* --probe, --probe-interval and --probe-failures; 1 (after the message) on
+ * a bad one, -1 if argv[i] is none of them. */
+static int probe_option(char **argv, int i, int argc, struct status_prober_config *pc,
+                        struct status_probe *probes)
+{
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "--probe") && strcmp(a, "--probe-interval") && strcmp(a, "--probe-failures"))
+        return -1;
+    if (!v) return fail("--probe, --probe-interval and --probe-failures take a value");
+    char *end;
+    if (!strcmp(a, "--probe")) {
+        const char *why;
+        if (pc->nprobes == MAX_PROBES) return fail("at most 16 --probe options");
+        if (!status_probe_parse(v, &probes[pc->nprobes], &why)) return fail(why);
+        pc->nprobes++;
+    } else if (!strcmp(a, "--probe-interval")) {
+        double s = strtod(v, &end);
+        if (*end || end == v || !(s >= 0.05 && s <= 3600))
+            return fail("--probe-interval must be seconds from 0.05 to 3600");
+        pc->interval_ms = (int)(s * 1000);
+    } else {
+        long n = strtol(v, &end, 10);
+        if (*end || end == v || n < 1 || n > 1000)
+            return fail("--probe-failures must be a number from 1 to 1000");
+        pc->failures = (int)n;
+    }
+    return 0;
+}
+
+/* Every probe's NAME must be a component of the page. */
+static int check_probes(struct status_db *db, const struct status_prober_config *pc)
+{
+    for (int i = 0; i < pc->nprobes; i++) {
+        const char *name = pc->probes[i].component;
+        if (*name && !status_component_exists(db, name))
+            return fail("--probe names no such component");
+    }
+    return 0;
 }
 
 int cmd_status_serve(int argc, char **argv)
 {
     if (wants_help(argc, argv)) {
-        printf("usage: postroom status-serve [--listen HOST:PORT] [--status-db PATH]\n"
-               "Serves the public status site (Statuspage v2 JSON under /api/v2/) from the\n"
-               "status database alone; it never opens the app's database.\n"
-               "  --listen     default 127.0.0.1:8081\n"
-               "  --status-db  else $POSTROOM_STATUS_DB, else " DEFAULT_STATUS_DB "\n");
+        fputs(usage_serve, stdout);
         return 0;
     }
     bool bad = false;
@@ -198,18 +336,27 @@ int cmd_status_serve(int argc, char **argv)
     server_config_defaults(&c);
     c.db_path = NULL; /* no app store: the status site outlives the app's database */
     c.port = 8081;
+    static struct status_probe probes[MAX_PROBES];
+    struct status_prober_config pc = {path, probes, 0, 10000, 3};
     for (int i = 0; i < argc; i += 2) {
+        int rc = probe_option(argv, i, argc, &pc, probes);
+        if (rc > 0) return rc;
+        if (rc == 0) continue;
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(argv[i], "--listen") || !v)
-            return fail("usage: status-serve [--listen HOST:PORT] [--status-db PATH]");
+        if (strcmp(argv[i], "--listen") || !v) return fail("usage: status-serve (see --help)");
         if (!server_parse_listen(&c, v)) return fail("--listen must be HOST:PORT");
     }
     struct status_db *db;
     if (open_db(path, &db)) return 1; /* created and migrated before the first request */
+    int rc = check_probes(db, &pc);
     status_db_close(db);
+    if (rc) return rc;
     status_http_set_db(path);
     c.routes = &status_routes;
-    return server_run(&c);
+    if (!status_prober_start(&pc)) return fail("cannot start the prober");
+    rc = server_run(&c);
+    status_prober_stop();
+    return rc;
 }
 
 static bool mkdirs(const char *dir, const char *sub)
@@ -241,8 +388,9 @@ int cmd_status_export(int argc, char **argv)
 {
     if (wants_help(argc, argv)) {
         printf("usage: postroom status-export DIR [--status-db PATH]\n"
-               "Writes the status site's JSON (DIR/api/v2/*.json), the same bytes\n"
-               "status-serve answers, for any static web host.\n");
+               "Writes the status site (DIR/index.html, status.css, history.atom,\n"
+               "history.rss and api/v2/*.json), the same bytes status-serve answers,\n"
+               "for any static web host.\n");
         return 0;
     }
     bool bad = false;
@@ -263,6 +411,21 @@ int cmd_status_export(int argc, char **argv)
         if (!status_write_doc(db, (enum status_doc)d, &b))
             rc = fail("cannot read the status database");
         else if (!write_file(dir, status_doc_paths[d], &b))
+            rc = fail("cannot write the export");
+    }
+    /* the page, its stylesheet and the feeds beside the JSON */
+    for (int m = 0; m < 4 && !rc; m++) {
+        struct buf b;
+        buf_init(&b, &a);
+        static const char *const paths[] = {STATUS_PAGE_PATH, STATUS_CSS_PATH, STATUS_ATOM_PATH,
+                                            STATUS_RSS_PATH};
+        bool ok = m == 0   ? status_write_page(db, status_page_now(), &b)
+                  : m == 1 ? (buf_adds(&b, status_css), true)
+                  : m == 2 ? status_write_atom(db, &b)
+                           : status_write_rss(db, &b);
+        if (!ok)
+            rc = fail("cannot read the status database");
+        else if (!write_file(dir, paths[m], &b))
             rc = fail("cannot write the export");
     }
     arena_free(&a);

@@ -203,9 +203,14 @@ static void add_standard_headers(struct request *r, struct MHD_Response *resp)
     MHD_add_response_header(resp, "X-Request-Id", r->id);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Authorization, Cookie");
-    MHD_add_response_header(resp, "Content-Security-Policy",
-                            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-                            "form-action 'self'");
+    /* a handler's own policy (the status page's stricter one) replaces this */
+    bool own_csp = false;
+    for (int i = 0; i < r->nhdr; i++)
+        if (!strcasecmp(r->hdr_name[i], "Content-Security-Policy")) own_csp = true;
+    if (!own_csp)
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                                "form-action 'self'");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     /* framing is refused by the CSP's frame-ancestors; X-Frame-Options, which

@@ -3,6 +3,7 @@
  * write by the status CLI is seen by the next request. */
 #include "status/status_http.h"
 #include "status/status_json.h"
+#include "status/status_page.h"
 
 static const char *db_path;
 
@@ -28,6 +29,59 @@ static void serve_doc(struct request *r, enum status_doc doc)
     http_reply_json(r, 200);
 }
 
+static void unavailable(struct request *r)
+{
+    r->out.len = 0;
+    http_error(r, 503, "Unavailable", "The status page is temporarily unavailable.");
+}
+
+enum markup { PAGE, ATOM, RSS };
+
+/* The page and the feeds: the page's own strict CSP replaces the app's. */
+static void serve_markup(struct request *r, enum markup m)
+{
+    struct status_db *db;
+    if (status_db_open(db_path, false, &db) != STATUS_OK) {
+        unavailable(r);
+        return;
+    }
+    bool ok = m == PAGE   ? status_write_page(db, status_page_now(), &r->out)
+              : m == ATOM ? status_write_atom(db, &r->out)
+                          : status_write_rss(db, &r->out);
+    status_db_close(db);
+    if (!ok) {
+        unavailable(r);
+        return;
+    }
+    http_add_header(r, "Content-Security-Policy", STATUS_PAGE_CSP);
+    http_reply(r, 200,
+               m == PAGE   ? "text/html; charset=utf-8"
+               : m == ATOM ? "application/atom+xml; charset=utf-8"
+                           : "application/rss+xml; charset=utf-8");
+}
+
+static void h_page(struct request *r)
+{
+    serve_markup(r, PAGE);
+}
+
+static void h_atom(struct request *r)
+{
+    serve_markup(r, ATOM);
+}
+
+static void h_rss(struct request *r)
+{
+    serve_markup(r, RSS);
+}
+
+static void h_css(struct request *r)
+{
+    buf_adds(&r->out, status_css);
+    http_add_header(r, "Content-Security-Policy", STATUS_PAGE_CSP);
+    http_reply(r, 200, "text/css; charset=utf-8");
+}
+
 #define HANDLER(fn, doc)                                                                           \
     static void fn(struct request *r)                                                              \
     {                                                                                              \
@@ -43,11 +97,13 @@ HANDLER(h_upcoming, STATUS_DOC_UPCOMING)
 HANDLER(h_active, STATUS_DOC_ACTIVE)
 
 /* Public, no role, no query, never stopped by a kill switch: the status site
- * must answer exactly when the app does not. */
-#define GET(path, fn)                                                                              \
+ * must answer exactly when the app does not. Each path answers HEAD too,
+ * as status readers probe with it (libmicrohttpd sends no body to HEAD). */
+#define ROUTE(method, path, fn)                                                                    \
     {                                                                                              \
-        "GET", path, "GET " path, AUTH_PUBLIC, ROLE_NONE, NULL, fn, false, FEATURE_NONE            \
+        method, path, method " " path, AUTH_PUBLIC, ROLE_NONE, NULL, fn, false, FEATURE_NONE       \
     }
+#define GET(path, fn) ROUTE("GET", path, fn), ROUTE("HEAD", path, fn)
 static const struct route routes[] = {
     GET("/api/v2/summary.json", h_summary),
     GET("/api/v2/status.json", h_status),
@@ -57,6 +113,11 @@ static const struct route routes[] = {
     GET("/api/v2/scheduled-maintenances.json", h_maintenances),
     GET("/api/v2/scheduled-maintenances/upcoming.json", h_upcoming),
     GET("/api/v2/scheduled-maintenances/active.json", h_active),
+    GET("/", h_page),
+    GET("/" STATUS_PAGE_PATH, h_page),
+    GET("/" STATUS_CSS_PATH, h_css),
+    GET("/" STATUS_ATOM_PATH, h_atom),
+    GET("/" STATUS_RSS_PATH, h_rss),
 };
 
 const struct route_table status_routes = {routes, (int)(sizeof routes / sizeof routes[0])};

@@ -123,6 +123,29 @@ static void components(struct doc *d)
     jw_arr_close(&d->w);
 }
 
+/* The components an update moved (the prober's, a maintenance's); code is
+ * the component's id, as Statuspage's. */
+static void affected(struct doc *d, int64_t update)
+{
+    struct jw *w = &d->w;
+    jw_key(w, "affected_components");
+    jw_arr_open(w);
+    sqlite3_stmt *st = prep(d, "SELECT c.id, c.name, u.old_status, u.new_status FROM"
+                               " update_components u JOIN components c ON c.id = u.component_id"
+                               " WHERE u.update_id = ?1 ORDER BY c.position");
+    if (st) sqlite3_bind_int64(st, 1, update);
+    while (st && next(d, st)) {
+        jw_obj_open(w);
+        k_id(w, "code", sqlite3_column_int64(st, 0));
+        jw_kstr(w, "name", col_text(st, 1));
+        jw_kstr(w, "old_status", col_text(st, 2));
+        jw_kstr(w, "new_status", col_text(st, 3));
+        jw_obj_close(w);
+    }
+    sqlite3_finalize(st);
+    jw_arr_close(w);
+}
+
 static void updates(struct doc *d, int64_t incident)
 {
     struct jw *w = &d->w;
@@ -140,10 +163,7 @@ static void updates(struct doc *d, int64_t incident)
         k_time(w, "created_at", st, 3);
         k_time(w, "updated_at", st, 3);
         k_time(w, "display_at", st, 3);
-        /* which components an update changed is not recorded yet */
-        jw_key(w, "affected_components");
-        jw_arr_open(w);
-        jw_arr_close(w);
+        affected(d, sqlite3_column_int64(st, 0));
         jw_kbool(w, "deliver_notifications", false);
         k_null(w, "custom_tweet");
         k_null(w, "tweet_id");
@@ -237,32 +257,41 @@ static int component_rank(const char *state)
 
 /* The indicator is the worst of the components' states and the impact of
  * the unresolved incidents. */
-static void status(struct doc *d)
+bool status_overall(struct status_db *db, const char **indicator, const char **description)
 {
+    struct doc d = {.db = db, .ok = true};
     int worst = 0;
     bool maintenance = false;
-    sqlite3_stmt *st = prep(d, "SELECT status FROM components");
-    while (st && next(d, st)) {
+    sqlite3_stmt *st = prep(&d, "SELECT status FROM components");
+    while (st && next(&d, st)) {
         const char *s = col_text(st, 0);
         int r = component_rank(s);
         if (r > worst) worst = r;
         if (!strcmp(s, "under_maintenance")) maintenance = true;
     }
     sqlite3_finalize(st);
-    st = prep(d, "SELECT impact FROM incidents WHERE kind = 'incident' " UNRESOLVED);
-    while (st && next(d, st)) {
+    st = prep(&d, "SELECT impact FROM incidents WHERE kind = 'incident' " UNRESOLVED);
+    while (st && next(&d, st)) {
         int r = rank(col_text(st, 0));
         if (r > worst) worst = r;
     }
     sqlite3_finalize(st);
-    static const char *const indicator[] = {"none", "minor", "major", "critical"};
-    static const char *const description[] = {"All Systems Operational", "Minor Service Outage",
-                                              "Partial System Outage", "Major Service Outage"};
+    static const char *const indicators[] = {"none", "minor", "major", "critical"};
+    static const char *const descriptions[] = {"All Systems Operational", "Minor Service Outage",
+                                               "Partial System Outage", "Major Service Outage"};
+    *indicator = indicators[worst];
+    *description = worst == 0 && maintenance ? "Service Under Maintenance" : descriptions[worst];
+    return d.ok;
+}
+
+static void status(struct doc *d)
+{
+    const char *indicator, *description;
+    if (!status_overall(d->db, &indicator, &description)) d->ok = false;
     jw_key(&d->w, "status");
     jw_obj_open(&d->w);
-    jw_kstr(&d->w, "indicator", indicator[worst]);
-    jw_kstr(&d->w, "description",
-            worst == 0 && maintenance ? "Service Under Maintenance" : description[worst]);
+    jw_kstr(&d->w, "indicator", indicator);
+    jw_kstr(&d->w, "description", description);
     jw_obj_close(&d->w);
 }
 

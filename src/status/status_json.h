@@ -26,4 +26,8 @@ extern const char *const status_doc_paths[STATUS_DOC_COUNT];
  * (out then holds nothing to send). */
 bool status_write_doc(struct status_db *db, enum status_doc doc, struct buf *out);
 
+/* status.indicator and status.description (none..critical, "All Systems
+ * Operational"...); false if the database could not be read. */
+bool status_overall(struct status_db *db, const char **indicator, const char **description);
+
 #endif

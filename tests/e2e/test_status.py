@@ -64,7 +64,7 @@ DOCS = {
 class StatusSite:
     """One `postroom status-serve` on a free port with a fresh status database."""
 
-    def __init__(self, app_db=None):
+    def __init__(self, app_db=None, extra=()):
         self.binary = harness.binary_path()
         self.dir = tempfile.mkdtemp(prefix="postroom-status-")
         self.db = os.path.join(self.dir, "status.db")
@@ -73,7 +73,7 @@ class StatusSite:
         pre = ["--db", app_db] if app_db else []
         self.proc = subprocess.Popen(
             [self.binary] + pre + ["status-serve", "--listen", "127.0.0.1:%d" % self.port,
-                                   "--status-db", self.db],
+                                   "--status-db", self.db] + list(extra),
             stdout=subprocess.DEVNULL, stderr=self.err)
         deadline = time.monotonic() + 10
         while True:

@@ -1,9 +1,11 @@
 /* test_status_http: the status site's routes through http/handle.c on a
  * server with no app store (server_config.db_path NULL, no r->store), as
  * status-serve runs them: every document answers 200 application/json
- * without credentials; an unknown path is 404, another method 405; with the
- * status database gone the answer is 503, not a crash; a route that needs
- * credentials never runs on such a server. */
+ * without credentials, and so do the page (/, /index.html), its stylesheet
+ * and the feeds, each with its own type, and HEAD of each; an unknown path
+ * is 404, another method 405; with the status database gone the answer is
+ * 503, not a crash; a route that needs credentials never runs on such a
+ * server. */
 #include "check.h"
 #include "http/handle.h"
 #include "http/server.h"
@@ -76,16 +78,33 @@ int main(void)
     status_db_close(db);
     status_http_set_db(path);
 
+    int json_routes = 0, heads = 0;
     for (int i = 0; i < status_routes.count; i++) {
         const struct route *rt = &status_routes.routes[i];
         CHECK_INT(rt->auth, AUTH_PUBLIC);
         CHECK_INT(rt->feature, FEATURE_NONE);
-        struct answer a = run("GET", rt->pattern);
+        struct answer a = run(rt->method, rt->pattern);
         CHECK_INT(a.status, 200);
+        heads += !strcmp(rt->method, "HEAD");
+        if (strncmp(rt->pattern, "/api/v2/", 8) || strcmp(rt->method, "GET"))
+            continue; /* the page and feeds: below */
+        json_routes++;
         CHECK_STR(a.type, "application/json");
         CHECK(!strncmp(a.body, "{\"page\":{\"id\":\"postroom\"", 24));
     }
-    CHECK_INT(status_routes.count, 8);
+    CHECK_INT(json_routes, 8);
+    CHECK_INT(heads, 13); /* every path answers HEAD as well */
+    CHECK_INT(status_routes.count, 26);
+    struct answer page = run("GET", "/");
+    CHECK_STR(page.type, "text/html; charset=utf-8");
+    CHECK(!strncmp(page.body, "<!DOCTYPE html>", 15));
+    CHECK_STR(run("GET", "/index.html").type, "text/html; charset=utf-8");
+    CHECK_STR(run("GET", "/status.css").type, "text/css; charset=utf-8");
+    struct answer atom = run("GET", "/history.atom");
+    CHECK_STR(atom.type, "application/atom+xml; charset=utf-8");
+    CHECK(!strncmp(atom.body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed", 44));
+    CHECK_STR(run("GET", "/history.rss").type, "application/rss+xml; charset=utf-8");
+    CHECK_INT(run("GET", "/index.htm").status, 404);
     CHECK_INT(run("GET", "/api/v2/nothing.json").status, 404);
     CHECK_INT(run("POST", "/api/v2/summary.json").status, 405);
     CHECK_INT(run("GET", "/api/v2/summary.json/").status, 404);
