@@ -647,7 +647,9 @@ static int cmd_serve(const char *db, int argc, char **argv)
                "  --status-url URL  where a kill switch's 503 points, or\n"
                "                $POSTROOM_STATUS_URL\n"
                "  --audit-reads 0|1  also audit API order reads (default 0, or\n"
-               "                $POSTROOM_AUDIT_READS; one write per read until batched)\n");
+               "                $POSTROOM_AUDIT_READS; one write per read until batched)\n"
+               "  --draw-workers N  processes that draw PDFs (1 to 64), default the\n"
+               "                number of cores\n");
         return 0;
     }
     struct server_config c;
@@ -659,6 +661,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
     const char *listen = getenv("POSTROOM_LISTEN");
     const char *rl = getenv("POSTROOM_RATE_LIMIT");
     const char *ar = getenv("POSTROOM_AUDIT_READS");
+    int64_t draw_workers = 0; /* 0: one per core */
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v) return fail("every serve option takes a value");
@@ -680,7 +683,10 @@ static int cmd_serve(const char *db, int argc, char **argv)
             c.status_url = v;
         else if (!strcmp(a, "--audit-reads"))
             ar = v;
-        else
+        else if (!strcmp(a, "--draw-workers")) {
+            if (!parse_id(v, &draw_workers) || draw_workers > 64)
+                return fail("--draw-workers must be 1 to 64");
+        } else
             return fail("unknown serve option (see serve --help)");
         i++;
     }
@@ -696,6 +702,11 @@ static int cmd_serve(const char *db, int argc, char **argv)
     c.audit_reads = ar && !strcmp(ar, "1");
     c.routes = &app_routes;
     if (!app_load_share(&c)) return 1;
+    /* before server_run opens the database and starts threads */
+    if (!app_start_draw_pool(&c, (int)draw_workers)) {
+        app_free_share(&c);
+        return 1;
+    }
     int rc = server_run(&c);
     app_free_share(&c);
     return rc;
