@@ -197,6 +197,8 @@ static _Noreturn void dp_worker(int fd, struct doc_fonts *f, pid_t zygote)
     dp_child_bind(zygote, "postroom-draw");
     signal(SIGCHLD, SIG_DFL);
     doc_fonts_set_pool(f, NULL); /* it was never set in this copy: draw here */
+    char ready = 'r';            /* bound and holding nothing of the server's */
+    if (send(fd, &ready, 1, MSG_NOSIGNAL) != 1) _exit(0);
     while (dp_worker_job(fd, f))
         ;
     _exit(0); /* the server has gone: nothing of its to flush or free */
@@ -341,6 +343,13 @@ static bool dp_spawn(struct draw_pool *p, struct dp_worker *w)
         return false;
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    char ready = 0;
+    if (dp_recv(fd, &ready, 1, dp_now_ms() + DP_SPAWN_MS) != DP_IO_OK || ready != 'r') {
+        dp_log("a new drawing process did not start", "start", pid);
+        kill(pid, SIGKILL); /* its socket is still open: the pid is its own */
+        close(fd);
+        return false;
+    }
     pthread_mutex_lock(&p->mu);
     w->fd = fd;
     w->pid = pid;
