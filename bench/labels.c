@@ -96,7 +96,7 @@ static double render(const struct doc_fonts *f, enum doc_layout layout,
     return cpu_s() - t0;
 }
 
-/* ---- --threads: drawing threads at once ---- */
+/* ---- --threads: threads drawing at once, through drawing processes ---- */
 
 struct par {
     const struct doc_fonts *fonts;
