@@ -43,11 +43,11 @@
 
 struct dp_frame {
     uint32_t magic;
-    uint32_t rc;      /* answer: enum doc_rc */
-    uint32_t why_len; /* answer: bytes of the message after the frame */
-    uint32_t pad;
-    uint64_t len; /* job: its bytes; answer: the PDF's */
-    uint64_t cap; /* job: the largest PDF to send back */
+    uint32_t rc;        /* answer: enum doc_rc */
+    uint32_t why_len;   /* answer: bytes of the message after the frame */
+    uint32_t timeout_s; /* job: the worker's own limit (see dp_worker_job) */
+    uint64_t len;       /* job: its bytes; answer: the PDF's */
+    uint64_t cap;       /* job: the largest PDF to send back */
 };
 
 struct dp_worker {
@@ -63,7 +63,7 @@ struct draw_pool {
     pthread_mutex_t zmu; /* one request to the zygote at a time */
     int zfd;
     pid_t zpid;
-    bool zygote_gone; /* said once in the log */
+    bool zygote_silent; /* said once in the log */
     int n;
     struct dp_worker w[DRAW_POOL_MAX];
     atomic_int waiting;
@@ -143,6 +143,9 @@ static bool dp_worker_job(int fd, const struct doc_fonts *f)
     struct dp_frame h;
     if (dp_recv(fd, &h, sizeof h, -1) != DP_IO_OK) return false;
     if (h.magic != DP_JOB || h.len > DRAW_POOL_JOB_MAX || h.cap > DRAW_POOL_PDF_MAX) return false;
+    /* The server kills a worker that overruns its job's time; this alarm
+     * ends one that is stuck when no server is left to kill it. */
+    alarm(h.timeout_s + 5);
     struct arena a;
     arena_init(&a);
     char *job = arena_alloc(&a, (size_t)h.len + 1);
@@ -165,6 +168,7 @@ static bool dp_worker_job(int fd, const struct doc_fonts *f)
              dp_send(fd, out.data, out.len, -1) == DP_IO_OK;
     }
     arena_free(&a);
+    alarm(0);
     return ok;
 }
 
@@ -183,19 +187,15 @@ static void dp_child_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* Dies with its parent (checking it is still there: it may have gone
- * before the request was made), under a name ps shows. */
-static void dp_child_bind(pid_t parent, const char *name)
+/* A worker ends when the server does: its socket reaches EOF (only the
+ * server holds the other end), or, were it stuck in a job, its alarm goes.
+ * It is not bound to the zygote's life: a zygote that dies leaves the pool
+ * its workers, only without replacements. */
+static _Noreturn void dp_worker(int fd, struct doc_fonts *f)
 {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(0);
-    prctl(PR_SET_NAME, name);
-}
-
-static _Noreturn void dp_worker(int fd, struct doc_fonts *f, pid_t zygote)
-{
-    dp_child_bind(zygote, "postroom-draw");
+    prctl(PR_SET_NAME, "postroom-draw");
     signal(SIGCHLD, SIG_DFL);
+    signal(SIGALRM, SIG_DFL);
     doc_fonts_set_pool(f, NULL); /* it was never set in this copy: draw here */
     char ready = 'r';            /* bound and holding nothing of the server's */
     if (send(fd, &ready, 1, MSG_NOSIGNAL) != 1) _exit(0);
@@ -251,12 +251,15 @@ static void dp_send_worker(int zfd, pid_t pid, int fd)
 
 static _Noreturn void dp_zygote(int zfd, struct doc_fonts *f, pid_t server)
 {
-    dp_child_bind(server, "postroom-zygote");
+    /* dies with the server (checking it is still there: it may have gone
+     * before the death signal was asked for) */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != server) _exit(0);
+    prctl(PR_SET_NAME, "postroom-zygote");
     setpgid(0, 0);
     dp_child_signals();
     signal(SIGCHLD, SIG_IGN); /* workers are reaped by the kernel */
     zfd = dp_keep_only(zfd);
-    pid_t self = getpid();
     for (;;) {
         char c;
         ssize_t r = read(zfd, &c, 1);
@@ -269,7 +272,7 @@ static _Noreturn void dp_zygote(int zfd, struct doc_fonts *f, pid_t server)
             if (pid == 0) {
                 close(zfd);
                 close(sv[0]);
-                dp_worker(sv[1], f, self);
+                dp_worker(sv[1], f);
             }
             close(sv[1]);
             if (pid < 0) close(sv[0]);
@@ -333,13 +336,14 @@ static bool dp_spawn(struct draw_pool *p, struct dp_worker *w)
         if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS)
             memcpy(&fd, CMSG_DATA(h), sizeof fd);
     }
-    bool gone = fd < 0 && !p->zygote_gone;
-    if (gone) p->zygote_gone = true;
+    bool say = fd < 0 && !p->zygote_silent;
+    if (say) p->zygote_silent = true;
     pthread_mutex_unlock(&p->zmu);
     if (fd < 0) {
-        if (gone)
-            dp_log("no new drawing process: the zygote is gone; restart the server", "zygote",
-                   p->zpid);
+        /* jobs go on in the workers left; none left, they fail (500) */
+        if (say)
+            dp_log("no new drawing process: the zygote did not answer; restart the server",
+                   "zygote", p->zpid);
         return false;
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -377,16 +381,35 @@ static bool dp_alive(const struct dp_worker *w)
     return poll(&pfd, 1, 0) == 0;
 }
 
-static struct dp_worker *dp_take(struct draw_pool *p)
+/* Takes a free slot, waiting for one: one with a worker if any is free,
+ * else an empty one (the caller asks for a worker for it). live_only takes
+ * only slots with a worker, and returns NULL when no slot has one. */
+static struct dp_worker *dp_take(struct draw_pool *p, bool live_only)
 {
     pthread_mutex_lock(&p->mu);
     for (;;) {
-        for (int i = 0; i < p->n; i++)
-            if (!p->w[i].busy) {
-                p->w[i].busy = true;
+        struct dp_worker *empty = NULL;
+        bool any_live = false;
+        for (int i = 0; i < p->n; i++) {
+            struct dp_worker *w = &p->w[i];
+            any_live |= w->fd >= 0;
+            if (w->busy) continue;
+            if (w->fd >= 0) {
+                w->busy = true;
                 pthread_mutex_unlock(&p->mu);
-                return &p->w[i];
+                return w;
             }
+            if (!empty) empty = w;
+        }
+        if (empty && !live_only) {
+            empty->busy = true;
+            pthread_mutex_unlock(&p->mu);
+            return empty;
+        }
+        if (live_only && !any_live) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
         pthread_cond_wait(&p->freed, &p->mu);
     }
 }
@@ -405,7 +428,7 @@ static enum dp_io dp_run(struct draw_pool *p, struct dp_worker *w, const struct 
                          struct buf *out, enum doc_rc *rc, const char **why)
 {
     int64_t deadline = dp_now_ms() + p->timeout_ms;
-    struct dp_frame h = {DP_JOB, 0, 0, 0, job->len, p->pdf_max};
+    struct dp_frame h = {DP_JOB, 0, 0, (uint32_t)(p->timeout_ms / 1000), job->len, p->pdf_max};
     enum dp_io io = dp_send(w->fd, &h, sizeof h, deadline);
     if (io == DP_IO_OK) io = dp_send(w->fd, job->data, job->len, deadline);
     if (io != DP_IO_OK) return io;
@@ -437,15 +460,23 @@ enum doc_rc draw_pool_draw(struct draw_pool *p, const struct buf *job, struct bu
         *why = "the document is too large to draw";
         return DOC_ERR_DRAW;
     }
-    struct dp_worker *w = dp_take(p);
+    struct dp_worker *w = dp_take(p, false);
     if (w->fd >= 0 && !dp_alive(w)) {
         dp_log("a drawing process ended between jobs; replaced", "ended", w->pid);
         dp_retire(p, w, false);
     }
     if (w->fd < 0 && !dp_spawn(p, w)) {
-        dp_give(p, w);
-        *why = "no drawing process";
-        return DOC_ERR_DRAW;
+        dp_give(p, w); /* no replacement (the zygote is gone): a worker left, if any */
+        w = dp_take(p, true);
+        if (w && !dp_alive(w)) {
+            dp_retire(p, w, false);
+            dp_give(p, w);
+            w = NULL;
+        }
+        if (!w) {
+            *why = "no drawing process";
+            return DOC_ERR_DRAW;
+        }
     }
     enum doc_rc rc = DOC_ERR_DRAW;
     enum dp_io io = dp_run(p, w, job, out, &rc, why);

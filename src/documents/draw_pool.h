@@ -22,9 +22,11 @@
  * and replaced; one that died between jobs is replaced before it is given
  * the next. Workers and the zygote keep no descriptor of the server's but
  * their sockets and stdin, stdout and stderr (not the database, not the
- * listening socket), sit in a process group of their own (a terminal's ^C
- * goes to the server alone, which ends them), and end when the server ends:
- * their socket reaches EOF, or the kernel kills them (PR_SET_PDEATHSIG). */
+ * listening socket), and sit in a process group of their own (a terminal's
+ * ^C goes to the server alone, which ends them). They end when the server
+ * ends: the kernel kills the zygote (PR_SET_PDEATHSIG), a worker reads EOF
+ * on its socket, or, stuck in a job, is ended by its own alarm. A zygote
+ * that dies alone leaves the pool its workers, without replacements. */
 #ifndef POSTROOM_DRAW_POOL_H
 #define POSTROOM_DRAW_POOL_H
 #include "documents/document.h"

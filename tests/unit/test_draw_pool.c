@@ -9,6 +9,7 @@
  * - a worker killed between jobs is replaced before its next job; one
  *   killed during a job fails only that job; one that overruns the time
  *   limit is killed and replaced; the size limits hold;
+ * - a zygote that dies leaves the workers drawing;
  * - a pool refuses to start in a process with threads;
  * - workers end when the pool stops, and when its process dies.
  *
@@ -474,6 +475,31 @@ static void test_refuses_threads(void)
     draw_pool_stop(p);
 }
 
+/* A zygote that dies leaves the pool its workers: documents are still
+ * drawn; a worker that dies then is not replaced, and the one left draws. */
+static void test_zygote_dies(void)
+{
+    struct draw_pool *p = start(2, 0, 0, 0);
+    pid_t z = draw_pool_zygote(p), first = worker_pid(p, 0), second = worker_pid(p, 1);
+    kill(z, SIGKILL);
+    CHECK(gone(z));
+    for (int i = 0; i < 3; i++)
+        CHECK_INT(draw_checked(K_CUSTOMS, NULL), DOC_OK);
+    kill(first, SIGKILL);
+    CHECK(gone(first));
+    for (int i = 0; i < 3; i++)
+        CHECK_INT(draw_checked(K_LABELS_A4, NULL), DOC_OK);
+    CHECK(worker_pid(p, 0) == 0); /* no replacement */
+    CHECK(worker_pid(p, 1) == second);
+    kill(second, SIGKILL);
+    CHECK(gone(second));
+    const char *why = NULL;
+    CHECK_INT(draw_checked(K_LABELS, &why), DOC_ERR_DRAW);
+    CHECK_STR(why, "no drawing process");
+    free((char *)why);
+    draw_pool_stop(p);
+}
+
 /* A process that dies without stopping its pool takes the pool with it. */
 static void test_parent_dies(void)
 {
@@ -516,6 +542,7 @@ int main(void)
     test_tenant_wall();
     test_no_inherited_fds();
     test_killed_between_jobs();
+    test_zygote_dies();
     test_timeout();
     test_limits();
     test_refuses_threads();
