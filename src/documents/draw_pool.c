@@ -462,7 +462,7 @@ enum doc_rc draw_pool_draw(struct draw_pool *p, const struct buf *job, struct bu
     }
     struct dp_worker *w = dp_take(p, false);
     if (w->fd >= 0 && !dp_alive(w)) {
-        dp_log("a drawing process ended between jobs; replaced", "ended", w->pid);
+        dp_log("a drawing process ended between jobs", "ended", w->pid);
         dp_retire(p, w, false);
     }
     if (w->fd < 0 && !dp_spawn(p, w)) {
@@ -483,7 +483,7 @@ enum doc_rc draw_pool_draw(struct draw_pool *p, const struct buf *job, struct bu
     if (io != DP_IO_OK) {
         static const char *const reason[] = {"", "ended", "timeout", "protocol"};
         out->len = start;
-        dp_log("a drawing process failed its job; replaced", reason[io], w->pid);
+        dp_log("a drawing process failed its job", reason[io], w->pid);
         dp_retire(p, w, io != DP_IO_GONE);
         dp_spawn(p, w); /* else the next job on the slot tries again */
         *why = io == DP_IO_TIMEOUT ? "drawing took too long" : "the drawing process failed";
