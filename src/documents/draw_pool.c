@@ -418,7 +418,7 @@ static void dp_give(struct draw_pool *p, struct dp_worker *w)
 {
     pthread_mutex_lock(&p->mu);
     w->busy = false;
-    pthread_cond_signal(&p->freed);
+    pthread_cond_broadcast(&p->freed); /* waiters differ in the slots they take */
     pthread_mutex_unlock(&p->mu);
 }
 
