@@ -11,12 +11,15 @@
  * zint SVG, as HTML-to-PDF shipping platforms do) for the WeasyPrint
  * comparison bench/run.sh makes in the same run.
  *
- * With --threads T it measures drawing threads instead: the same 6x4 PDF
- * drawn R times by one thread, then by each of T threads at once (each
- * warmed up first, then started together), printing "BENCH labels_threads
- * threads=... wall_labels_s=..." for both: labels per second of the clock,
- * all threads together. */
+ * With --threads T it measures drawing processes instead, as the server
+ * draws (documents/draw_pool.h): the same 6x4 PDF drawn R times by one
+ * thread through a pool of one drawing process, then by each of T threads
+ * at once through a pool of T processes (each thread warmed up first, then
+ * started together), printing "BENCH labels_threads threads=...
+ * processes=... wall_labels_s=..." for both: labels per second of the
+ * clock, all threads together. */
 #include "documents/document.h"
+#include "documents/draw_pool.h"
 #include "domain/s10.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -93,7 +96,7 @@ static double render(const struct doc_fonts *f, enum doc_layout layout,
     return cpu_s() - t0;
 }
 
-/* ---- --threads: drawing threads at once ---- */
+/* ---- --threads: threads drawing at once, through drawing processes ---- */
 
 struct par {
     const struct doc_fonts *fonts;
@@ -108,7 +111,7 @@ static void *par_run(void *arg)
     const struct par *p = arg;
     size_t bytes;
     double wall;
-    render(p->fonts, DOC_LAYOUT_6X4, p->s, p->n, 1, &bytes, &wall); /* this thread's fonts */
+    render(p->fonts, DOC_LAYOUT_6X4, p->s, p->n, 1, &bytes, &wall); /* the workers' fonts */
     pthread_barrier_wait(p->start);
     render(p->fonts, DOC_LAYOUT_6X4, p->s, p->n, p->repeat, &bytes, &wall);
     return NULL;
@@ -132,14 +135,27 @@ static double par_labels_s(struct par *p, int t)
     return (double)(p->n * (size_t)p->repeat * (size_t)t) / secs;
 }
 
-static void par_bench(const struct doc_fonts *f, const struct doc_shipment *s, size_t n, int repeat,
+/* Each count of threads draws through a pool of as many processes, started
+ * while this process has one thread again (draw_pool_start forks). */
+static void par_bench(struct doc_fonts *f, const struct doc_shipment *s, size_t n, int repeat,
                       int threads)
 {
     struct par p = {f, s, n, repeat, NULL};
     int counts[2] = {1, threads};
-    for (int k = 0; k < 2; k++)
-        printf("BENCH labels_threads threads=%d labels=%zu repeat=%d wall_labels_s=%.0f\n",
-               counts[k], n, repeat, par_labels_s(&p, counts[k]));
+    for (int k = 0; k < 2; k++) {
+        char err[200];
+        struct draw_pool *pool =
+            draw_pool_start(f, &(struct draw_pool_config){.workers = counts[k]}, err, sizeof err);
+        if (!pool) {
+            fprintf(stderr, "bench_labels: %s\n", err);
+            exit(1);
+        }
+        double labels_s = par_labels_s(&p, counts[k]);
+        draw_pool_stop(pool);
+        printf("BENCH labels_threads threads=%d processes=%d labels=%zu repeat=%d "
+               "wall_labels_s=%.0f\n",
+               counts[k], counts[k], n, repeat, labels_s);
+    }
 }
 
 /* The same labels as HTML: what an HTML-to-PDF shipping platform renders. */

@@ -673,7 +673,9 @@ static int cmd_serve(const char *db, int argc, char **argv)
                "                the global kill switch (default), the receiving business's,\n"
                "                or nothing; it always records the event and the breach\n"
                "  --status-db PATH  where the tripwire posts its incident (else\n"
-               "                $POSTROOM_STATUS_DB, else none)\n");
+               "                $POSTROOM_STATUS_DB, else none)\n"
+               "  --draw-workers N  processes that draw PDFs (1 to 64), default the\n"
+               "                number of cores\n");
         return 0;
     }
     struct server_config c;
@@ -691,6 +693,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
     const char *listen = getenv("POSTROOM_LISTEN");
     const char *rl = getenv("POSTROOM_RATE_LIMIT");
     const char *ar = getenv("POSTROOM_AUDIT_READS");
+    int64_t draw_workers = 0; /* 0: one per core */
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strncmp(a, "--tripwire=", 11)) { /* the one option also written with = */
@@ -722,7 +725,10 @@ static int cmd_serve(const char *db, int argc, char **argv)
                 return fail("--tripwire must be killswitch, tenant or log");
         } else if (!strcmp(a, "--status-db"))
             tw.status_db = v;
-        else
+        else if (!strcmp(a, "--draw-workers")) {
+            if (!parse_id(v, &draw_workers) || draw_workers > 64)
+                return fail("--draw-workers must be 1 to 64");
+        } else
             return fail("unknown serve option (see serve --help)");
         i++;
     }
@@ -738,6 +744,11 @@ static int cmd_serve(const char *db, int argc, char **argv)
     c.audit_reads = ar && !strcmp(ar, "1");
     c.routes = &app_routes;
     if (!app_load_share(&c)) return 1;
+    /* before server_run opens the database and starts threads */
+    if (!app_start_draw_pool(&c, (int)draw_workers)) {
+        app_free_share(&c);
+        return 1;
+    }
     int rc = server_run(&c);
     app_free_share(&c);
     return rc;

@@ -3,6 +3,7 @@
  * to the server read-only, so no lower layer opens a file of its own. */
 #include "app/share.h"
 #include "documents/document.h"
+#include "documents/draw_pool.h"
 #include "domain/tariff.h"
 #include "http/server.h"
 #include "util/xalloc.h"
@@ -107,8 +108,23 @@ bool app_load_share(struct server_config *c)
     return true;
 }
 
+/* The server's drawing processes (documents/draw_pool.h): one pool per
+ * process, started once the fonts are loaded and stopped before they go. */
+static struct draw_pool *app_pool;
+
+bool app_start_draw_pool(struct server_config *c, int workers)
+{
+    char err[256];
+    struct draw_pool_config pc = {.workers = workers};
+    app_pool = draw_pool_start((struct doc_fonts *)c->fonts, &pc, err, sizeof err);
+    if (!app_pool) fprintf(stderr, "postroom: cannot start the drawing processes: %s\n", err);
+    return app_pool != NULL;
+}
+
 void app_free_share(struct server_config *c)
 {
+    draw_pool_stop(app_pool);
+    app_pool = NULL;
     doc_fonts_free((struct doc_fonts *)c->fonts);
     tariff_free((struct tariff *)c->tariff);
     c->tariff = NULL;

@@ -21,5 +21,10 @@ struct tariff *app_load_tariff(const char *share_dir);
  * printing why. app_free_share undoes it once the server has stopped. */
 bool app_load_share(struct server_config *c);
 void app_free_share(struct server_config *c);
+/* Starts workers (0: one per online CPU) drawing processes for c's fonts
+ * (documents/draw_pool.h): every document the server draws is drawn in
+ * them. Call after app_load_share and before any thread starts; false
+ * after printing why. app_free_share stops them. */
+bool app_start_draw_pool(struct server_config *c, int workers);
 
 #endif

@@ -88,6 +88,7 @@ static double cn22_items(struct doc *d, const struct doc_shipment *s, double y)
 
 void doc_add_cn22(struct doc *d, const struct doc_shipment *s)
 {
+    if (doc_job_cn22(d, s)) return; /* drawn in a worker process */
     if (!doc_admit(d, s->tenant_id) || !cu_declarable(d, s)) return;
     doc_cell_begin(d);
     pd_rect(d, 4, 4, DOC_LABEL_W - 8, DOC_LABEL_H - 8, 1);

@@ -133,6 +133,7 @@ static double cn23_totals(struct doc *d, const struct doc_page *g, const struct 
 
 void doc_add_cn23(struct doc *d, const struct doc_shipment *s)
 {
+    if (doc_job_cn23(d, s)) return; /* drawn in a worker process */
     if (!doc_admit(d, s->tenant_id) || !cu_declarable(d, s)) return;
     if (!pd_tracking_ok(s->tracking_number)) {
         doc_fail(d, DOC_ERR_INPUT, "a CN23 needs the item's tracking number");

@@ -122,6 +122,7 @@ static void dn_items(struct doc *d, const struct doc_page *g, const struct doc_s
 
 void doc_add_despatch_note(struct doc *d, const struct doc_shipment *s)
 {
+    if (doc_job_despatch_note(d, s)) return; /* drawn in a worker process */
     if (!doc_admit(d, s->tenant_id)) return;
     struct doc_page g = doc_page_geometry(d, 14, 40, 0.75);
     double pw, ph;

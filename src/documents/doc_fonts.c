@@ -23,11 +23,13 @@
  * Adding a glyph page takes the scaled font's mutex and then the cache's;
  * evicting a page when the cache is full takes the cache's and then the
  * evicted font's (later cairo uses a trylock there). Two threads drawing at
- * once can so deadlock, and ThreadSanitizer reports the inversion in
- * tests/unit/test_document_threads.c. That is why document.c still draws
- * one document at a time (draw_lock): the per-thread faces remove the abort,
- * the lock removes the deadlock, until postroom runs on a cairo with the
- * trylock, or draws in processes of their own. */
+ * once can so deadlock (ThreadSanitizer reported the inversion when
+ * tests/unit/test_document_threads.c drew from six threads). So a process
+ * draws with one thread at a time, and the server, whose threads would draw
+ * at once, does not draw at all: it hands each document to a pool of
+ * drawing processes (draw_pool.c), each drawing with this file's faces on
+ * its one thread. The per-thread faces stay, for the command line and the
+ * tests, and cost a process nothing. */
 #include "documents/doc_impl.h"
 #include "util/xalloc.h"
 
@@ -50,6 +52,7 @@ struct df_file {
 struct doc_fonts {
     struct df_file file[2]; /* regular, bold */
     pthread_key_t key;      /* -> struct doc_thread_fonts */
+    struct draw_pool *pool; /* where documents are drawn; NULL: here */
 };
 
 /* One thread's faces and the scaled fonts it keeps. */
@@ -235,4 +238,14 @@ void doc_thread_pin(struct doc_thread_fonts *t, cairo_scaled_font_t *sf)
     memmove(t->pins + lo + 1, t->pins + lo, (t->n_pins - lo) * sizeof *t->pins);
     t->pins[lo] = cairo_scaled_font_reference(sf);
     t->n_pins++;
+}
+
+struct draw_pool *doc_fonts_pool(const struct doc_fonts *f)
+{
+    return f->pool;
+}
+
+void doc_fonts_set_pool(struct doc_fonts *f, struct draw_pool *p)
+{
+    f->pool = p;
 }

@@ -27,9 +27,16 @@ cairo_font_face_t *doc_thread_face(const struct doc_thread_fonts *t, bool bold);
 /* Keeps a reference to a scaled font the thread draws with (see doc_fonts.c
  * for why) until the thread ends. */
 void doc_thread_pin(struct doc_thread_fonts *t, cairo_scaled_font_t *sf);
+/* The pool the fonts draw in (draw_pool.h), NULL to draw in this process;
+ * set by draw_pool_start before any thread is created, cleared by
+ * draw_pool_stop after they have ended. */
+struct draw_pool *doc_fonts_pool(const struct doc_fonts *f);
+void doc_fonts_set_pool(struct doc_fonts *f, struct draw_pool *p);
 
 struct doc {
-    struct doc_thread_fonts *fonts; /* the drawing thread's */
+    struct doc_thread_fonts *fonts; /* the drawing thread's; NULL for a job */
+    struct draw_pool *pool;         /* where a job is drawn, else NULL */
+    struct buf *job;                /* the job written down (draw_job.c), else NULL */
     int64_t tenant_id;
     enum doc_layout layout;
     struct buf *out;
@@ -63,6 +70,33 @@ struct doc_page doc_page_geometry(const struct doc *d, double narrow_margin, dou
 /* Opens the next label-sized place (see above) and closes it. */
 void doc_cell_begin(struct doc *d);
 void doc_cell_end(struct doc *d);
+
+/* draw_job.c: a document of fonts that draw in a pool is not drawn here
+ * but written down (d->job) for a worker process to draw at doc_end. Each
+ * public adder first offers its record: the doc_job_* functions return
+ * false when the document is drawn here, true when they wrote the record
+ * down (the adder then returns). */
+void doc_job_begin(struct doc *d, const char *title);
+bool doc_job_label(struct doc *d, const struct doc_shipment *s);
+bool doc_job_returns_label(struct doc *d, const struct doc_shipment *s);
+bool doc_job_despatch_note(struct doc *d, const struct doc_shipment *s);
+bool doc_job_cn22(struct doc *d, const struct doc_shipment *s);
+bool doc_job_cn23(struct doc *d, const struct doc_shipment *s);
+bool doc_job_manifest(struct doc *d, const struct doc_manifest *m);
+/* The worker's half: reads the job's len bytes back and draws it here with
+ * f into out, as doc_begin ... doc_end would (why gets a constant). */
+enum doc_rc doc_job_draw(const struct doc_fonts *f, const char *job, size_t len, struct buf *out,
+                         const char **why);
+/* document.c: a document drawn in this process, whatever the fonts say
+ * (the worker's doc_begin). */
+struct doc *doc_begin_here(const struct doc_fonts *f, int64_t tenant_id, enum doc_layout layout,
+                           const char *title, struct buf *out);
+
+/* draw_pool.c: sends the job to a free worker and waits for its PDF, which
+ * is appended to out; on any failure out is as it was. why (not NULL) gets
+ * a message that lives as long as out's arena. */
+enum doc_rc draw_pool_draw(struct draw_pool *p, const struct buf *job, struct buf *out,
+                           const char **why);
 
 /* pdfdraw.c: text. Every string is cleaned first: invalid UTF-8 becomes
  * U+FFFD and control characters spaces, so no input can stop cairo. */

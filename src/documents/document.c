@@ -3,7 +3,6 @@
 #include "documents/doc_impl.h"
 
 #include <cairo-pdf.h>
-#include <pthread.h>
 
 #define DOC_CELL_PAD 6.0 /* around each label on an A4 sheet */
 
@@ -20,17 +19,29 @@ void doc_layout_page(const struct doc *d, double *w, double *h)
     *h = d->layout == DOC_LAYOUT_A4 ? DOC_A4_H : DOC_LABEL_H;
 }
 
-/* One document is drawn at a time. Not for the fonts (each thread has its
- * own: doc_fonts.c) but for cairo 1.16's process-wide glyph cache, whose
- * eviction path takes its locks in the opposite order to the insertion path
- * and can deadlock two drawing threads (doc_fonts.c says how). doc_begin
- * takes it and doc_end releases it; every caller pairs the two on one thread. */
-static pthread_mutex_t draw_lock = PTHREAD_MUTEX_INITIALIZER;
-
+/* No lock: a process draws with one thread (the command line's, a test's,
+ * a drawing worker's: draw_pool.c), because cairo 1.16's process-wide glyph
+ * cache can deadlock two threads drawing at once (doc_fonts.c says how).
+ * The server's threads only write jobs down, and the pool's processes draw
+ * them. */
 struct doc *doc_begin(const struct doc_fonts *f, int64_t tenant_id, enum doc_layout layout,
                       const char *title, struct buf *out)
 {
-    pthread_mutex_lock(&draw_lock);
+    struct draw_pool *pool = doc_fonts_pool(f);
+    if (!pool) return doc_begin_here(f, tenant_id, layout, title, out);
+    struct doc *d = arena_alloc(out->arena, sizeof *d);
+    d->pool = pool;
+    d->tenant_id = tenant_id;
+    d->layout = layout;
+    d->out = out;
+    d->out_start = out->len;
+    doc_job_begin(d, title);
+    return d;
+}
+
+struct doc *doc_begin_here(const struct doc_fonts *f, int64_t tenant_id, enum doc_layout layout,
+                           const char *title, struct buf *out)
+{
     struct doc *d = arena_alloc(out->arena, sizeof *d);
     double w, h;
     d->fonts = doc_thread_fonts(f); /* this thread's faces (doc_fonts.c) */
@@ -115,6 +126,7 @@ void doc_cell_end(struct doc *d)
 
 enum doc_rc doc_end(struct doc *d, const char **why)
 {
+    if (d->job) return draw_pool_draw(d->pool, d->job, d->out, why ? why : &d->why);
     if (!d->rc && !d->pages) doc_fail(d, DOC_ERR_INPUT, "nothing to print");
     if (!d->rc && cairo_status(d->cr) != CAIRO_STATUS_SUCCESS)
         doc_fail(d, DOC_ERR_DRAW, "cairo failed");
@@ -125,7 +137,6 @@ enum doc_rc doc_end(struct doc *d, const char **why)
     cairo_surface_destroy(d->surface);
     if (d->rc) d->out->len = d->out_start;
     if (why) *why = d->why;
-    pthread_mutex_unlock(&draw_lock);
     return d->rc;
 }
 

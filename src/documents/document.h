@@ -11,14 +11,17 @@
  * refuses (DOC_ERR_TENANT) to draw anything of another, discarding what it
  * drew so far, so the PDF can only ever hold the caller's own data.
  *
- * Fonts are loaded once (doc_fonts_load) and shared, read-only, by every
- * thread; each thread draws with FreeType and cairo faces of its own, opened
- * from them the first time it draws and closed when it ends (doc_fonts.c says
- * why). Any number of threads may call in; documents are still drawn one at
- * a time (document.c's draw_lock), because cairo 1.16's glyph cache can
- * deadlock two threads drawing at once (doc_fonts.c). Each document is used
- * by one thread. Nothing else is kept between
- * documents. */
+ * Fonts are loaded once (doc_fonts_load) and shared, read-only. Drawing in
+ * process is for one thread per process at a time (a command, a test, a
+ * drawing worker): cairo 1.16's glyph cache can deadlock two threads
+ * drawing at once (doc_fonts.c). The server draws in none of its threads:
+ * once draw_pool_start has given the fonts a pool of drawing processes
+ * (draw_pool.h), doc_begin ... doc_end write the document down and a worker
+ * draws it, so any number of threads may call in and as many documents as
+ * there are workers are drawn at once. Callers do not see which way a
+ * document was drawn. Each document is used by one thread; nothing else is
+ * kept between documents. doc_qr_png draws no text and may be called from
+ * any thread. */
 #ifndef POSTROOM_DOCUMENT_H
 #define POSTROOM_DOCUMENT_H
 #include "util/buf.h"

@@ -208,6 +208,7 @@ static void label_draw(struct doc *d, const struct label_view *v)
 
 void doc_add_label(struct doc *d, const struct doc_shipment *s)
 {
+    if (doc_job_label(d, s)) return; /* drawn in a worker process */
     if (!doc_admit(d, s->tenant_id)) return;
     if (!pd_tracking_ok(s->tracking_number)) {
         doc_fail(d, DOC_ERR_INPUT, "a label needs a tracking number of printable ASCII");
@@ -226,6 +227,7 @@ void doc_add_label(struct doc *d, const struct doc_shipment *s)
 
 void doc_add_returns_label(struct doc *d, const struct doc_shipment *s)
 {
+    if (doc_job_returns_label(d, s)) return; /* drawn in a worker process */
     if (!doc_admit(d, s->tenant_id)) return;
     if (!pd_tracking_ok(s->returns_tracking_number)) {
         doc_fail(d, DOC_ERR_INPUT, "a returns label needs its own tracking number");

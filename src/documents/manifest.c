@@ -226,6 +226,7 @@ static void mf_pass(struct mf *f, bool draw)
 
 void doc_add_manifest(struct doc *d, const struct doc_manifest *m)
 {
+    if (doc_job_manifest(d, m)) return; /* drawn in a worker process */
     if (!doc_admit(d, m->tenant_id)) return;
     for (size_t i = 0; i < m->n_lines; i++)
         if (!doc_admit(d, m->lines[i].tenant_id)) return;

@@ -1,24 +1,28 @@
-/* Unit tests of documents drawn from many threads at once (each with fonts of
- * its own; document.c still draws one at a time, for cairo 1.16's glyph cache)
- * around them: labels (6x4 with returns labels, A4), CN22 and CN23,
- * despatch notes, a manifest and QR codes, from THREADS threads for ROUNDS
- * rounds each, every thread in its own order.
+/* Unit tests of documents drawn from many threads at once, through the
+ * server's pool of drawing processes (documents/draw_pool.h: cairo 1.16
+ * cannot draw from two threads of one process at once): labels (6x4 with
+ * returns labels, A4), CN22 and CN23, despatch notes, a manifest, and QR
+ * codes (drawn in the threads themselves: no text, no glyph cache), from
+ * THREADS threads for ROUNDS rounds each, every thread in its own order,
+ * on fewer WORKERS, so threads also wait for a free one.
  *
- * Every document is first drawn once on the main thread; each one drawn
- * concurrently must be byte for byte the same (the PDF's CreationDate
- * aside), so a glyph drawn from a font another thread was resizing, a lost
- * subset or a torn barcode fails here, not only a crash. The last round's
- * files of every thread are then read back with independent tools: qpdf
- * --check, pdffonts (fonts embedded), pdftotext (the names as written),
- * pdftoppm + zbarimg (the tracking number's Code 128, the QR codes).
+ * Every document is first drawn once on the main thread, in process; each
+ * one drawn concurrently must be byte for byte the same (the PDF's
+ * CreationDate aside), so a job that lost or garbled a field on its way to
+ * a worker, an answer given to the wrong thread, a lost subset or a torn
+ * barcode fails here, not only a crash. The last round's files of every
+ * thread are then read back with independent tools: qpdf --check, pdffonts
+ * (fonts embedded), pdftotext (the names as written), pdftoppm + zbarimg
+ * (the tracking number's Code 128, the QR codes).
  *
  * The recipients' names differ in length, so labels fit them at many type
  * sizes: hundreds of scaled fonts, more than cairo keeps in its holdover
- * cache, so fonts are evicted and re-created while other threads draw (what
- * made cairo 1.16 abort when threads shared the font faces).
+ * cache, and glyph pages enough to make the cache evict (what deadlocked
+ * two threads drawing in one process).
  * POSTROOM_THREADS_ROUNDS sets the rounds (for a longer hunt). */
 #include "check.h"
 #include "documents/document.h"
+#include "documents/draw_pool.h"
 #include "domain/s10.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -29,6 +33,7 @@
 
 #define TENANT 11
 #define THREADS 6
+#define WORKERS 3
 #define SHIPS 48
 #define LINES 80
 
@@ -411,7 +416,15 @@ int main(void)
     if (!mkdtemp(dir)) abort();
     make_shipments();
     make_references();
+    /* after the references, before any thread: the pool forks */
+    struct draw_pool *pool =
+        draw_pool_start(fonts, &(struct draw_pool_config){.workers = WORKERS}, err, sizeof err);
+    if (!pool) {
+        fprintf(stderr, "test_document_threads: %s\n", err);
+        return 1;
+    }
     test_concurrent();
+    draw_pool_stop(pool);
     if (tools_present()) test_read_back();
     doc_fonts_free(fonts);
     for (int j = 0; j < JOBS; j++)
