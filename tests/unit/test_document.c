@@ -7,6 +7,7 @@
  * the tenant wall, bad input, hostile strings and the customs rules. */
 #include "check.h"
 #include "documents/document.h"
+#include "documents/draw_pool.h"
 #include "domain/s10.h"
 
 #include <pthread.h>
@@ -550,7 +551,9 @@ static void test_key_data(void)
     CHECK_INT(doc_customs_form(&s), 23);
 }
 
-/* Four threads render at once with the one shared set of fonts. */
+/* Four threads render at once with the one shared set of fonts, as the
+ * server's do: through drawing processes (draw_pool.c), since one process
+ * draws on one thread at a time. */
 static void *render_thread(void *arg)
 {
     long bad = 0;
@@ -569,6 +572,11 @@ static void *render_thread(void *arg)
 
 static void test_threads(void)
 {
+    char err[256];
+    struct draw_pool *pool =
+        draw_pool_start(fonts, &(struct draw_pool_config){.workers = 2}, err, sizeof err);
+    CHECK(pool != NULL);
+    if (!pool) return;
     pthread_t th[4];
     for (long i = 0; i < 4; i++)
         pthread_create(&th[i], NULL, render_thread, (void *)i);
@@ -577,6 +585,7 @@ static void test_threads(void)
         pthread_join(th[i], &bad);
         CHECK(bad == NULL);
     }
+    draw_pool_stop(pool);
 }
 
 int main(void)
