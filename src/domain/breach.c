@@ -230,6 +230,16 @@ static int cmp_exposure(const void *pa, const void *pb)
     return strcmp(a->principal_id, b->principal_id);
 }
 
+/* An operator's view (console counts, reports: ids and counts by design) or
+ * a command's is the operators' work, not a business's data reaching
+ * another business: it has no place in a blast radius. */
+static bool operators_own(const struct exposure_event *e)
+{
+    const char *p = e->principal_id ? e->principal_id : "";
+    return !e->withheld && e->principal_tenant == 0 &&
+           (!strncmp(p, "operator:", 9) || !strncmp(p, "cli:", 4));
+}
+
 void breach_blast_radius(const struct exposure_event *ev, size_t n, struct arena *a,
                          struct exposure **out, size_t *nout)
 {
@@ -237,7 +247,8 @@ void breach_blast_radius(const struct exposure_event *ev, size_t n, struct arena
     /* the audit's accesses first, so a withheld event finds the access it stopped */
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < n; i++) {
-            if (ev[i].withheld != (pass == 1) || ev[i].data_tenant == ev[i].principal_tenant)
+            if (ev[i].withheld != (pass == 1) || ev[i].data_tenant == ev[i].principal_tenant ||
+                operators_own(&ev[i]))
                 continue;
             struct fold f = {&g, &ev[i], ev, n};
             each_object(a, ev[i].objects ? ev[i].objects : "", fold_one, &f);

@@ -82,7 +82,9 @@ void breach_time_left(int64_t deadline, int64_t now, char *out, size_t n);
  * principal tenant, principal), sorted in that order. An audit access whose
  * request also raised a security event for the same record counts as
  * withheld (the wall stopped that answer); a withheld record the audit did
- * not see is a row of its own. Events of a tenant's own data are ignored. */
+ * not see is a row of its own. Events of a tenant's own data are ignored,
+ * and so are the operators' own records (principal tenant 0, operator:N or
+ * cli:NAME: the console's counts and views, ids only by design). */
 void breach_blast_radius(const struct exposure_event *ev, size_t n, struct arena *a,
                          struct exposure **out, size_t *nout);
 
