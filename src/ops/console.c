@@ -155,7 +155,8 @@ static void switches_section(struct request *r, const struct console *c)
              "<button type=\"submit\">Switch on</button></form>");
 }
 
-/* How many breaches are open, and the nearest ICO deadline among them. */
+/* How many breaches are open, and the nearest ICO deadline among those the
+ * ICO has not been told of. */
 static void breaches_section(struct request *r, const struct console *c)
 {
     size_t open = 0;
@@ -164,21 +165,23 @@ static void breaches_section(struct request *r, const struct console *c)
         const struct breach *b = &c->breaches[i];
         if (b->closed_at) continue;
         open++;
-        if (!nearest || b->aware_at < nearest->aware_at) nearest = b;
+        if (!b->notified_at && (!nearest || b->aware_at < nearest->aware_at)) nearest = b;
     }
     buf_adds(&r->out, "<h2>Breaches</h2><p>");
     if (!open) {
         buf_adds(&r->out, "No breach is open. ");
+    } else if (!nearest) {
+        html_text(&r->out,
+                  arena_printf(&r->arena, "%zu open; the ICO has been notified of each. ", open));
     } else {
         char left[48];
         int64_t deadline = breach_deadline(nearest->aware_at);
         breach_time_left(deadline, time_now_ms(), left, sizeof left);
-        html_text(&r->out,
-                  arena_printf(&r->arena,
-                               "%zu open; the nearest ICO deadline is breach %lld's: "
-                               "%s (%s). ",
-                               open, (long long)nearest->id, breach_london(&r->arena, deadline),
-                               nearest->notified_at ? "ICO notified" : left));
+        html_text(&r->out, arena_printf(&r->arena,
+                                        "%zu open; the nearest ICO deadline is breach %lld's: "
+                                        "%s (%s). ",
+                                        open, (long long)nearest->id,
+                                        breach_london(&r->arena, deadline), left));
     }
     buf_adds(&r->out, "<a href=\"/ops/breaches\">The breach register</a></p>");
 }
