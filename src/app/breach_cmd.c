@@ -11,6 +11,7 @@
  * printed is ids, counts, times and the operators' own words: never a
  * customer's name or address. */
 #include "app/breach_cmd.h"
+#include "app/operator_cli.h"
 #include "domain/breach.h"
 #include "store/store_breach.h"
 #include "util/buf.h"
@@ -21,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEXT_MAX 4000
 #define DEFAULT_WINDOW_MS (24LL * 3600 * 1000)
 
 static const char usage_breach[] =
@@ -65,35 +65,16 @@ static bool parse_num(const char *s, int64_t min, int64_t *out)
     return true;
 }
 
-/* An operator's words: 1 to TEXT_MAX characters, one line. */
-static bool text_ok(const char *v)
+/* Appends the command's access audit record (cli:NAME, operator_cli.c): a
+ * view before it is shown, a change after it is made. */
+static bool audited(struct store *s, const char *action, const char *objects)
 {
-    if (!*v || strlen(v) > TEXT_MAX) return false;
-    for (const char *c = v; *c; c++)
-        if ((unsigned char)*c < 32 || *c == 127) return false;
-    return true;
+    return cli_audit(s, 0, action, objects);
 }
 
-static const char *operator_name(void)
+static const char *breach_object(struct arena *a, int64_t id)
 {
-    const char *u = getenv("SUDO_USER");
-    if (!u || !*u) u = getenv("USER");
-    return u && *u ? u : "unknown";
-}
-
-/* "2026-12-01 10:00 GMT" */
-static const char *london(struct arena *a, int64_t ms)
-{
-    char *out = arena_alloc(a, 32);
-    breach_format_london(ms, out, 32);
-    return out;
-}
-
-static const char *utc(struct arena *a, int64_t ms)
-{
-    char *out = arena_alloc(a, 40);
-    time_format_rfc3339(ms, out, 40);
-    return out;
+    return arena_printf(a, "breach:%lld", (long long)id);
 }
 
 /* --- the blast radius ------------------------------------------------------ */
@@ -119,110 +100,6 @@ int breach_refresh_radius(struct store *s, int64_t id, int64_t now, struct arena
     return rc;
 }
 
-/* Rows [i, j) of one business. */
-static size_t business_end(const struct exposure *x, size_t n, size_t i)
-{
-    size_t j = i;
-    while (j < n && x[j].data_tenant == x[i].data_tenant)
-        j++;
-    return j;
-}
-
-static void business_summary(const struct exposure *x, size_t i, size_t j, int64_t *records,
-                             int64_t *first, int64_t *last, int64_t *times, int64_t *withheld)
-{
-    int64_t businesses;
-    breach_radius_counts(x + i, j - i, records, &businesses);
-    *first = x[i].first_at, *last = x[i].last_at, *times = 0, *withheld = 0;
-    for (size_t k = i; k < j; k++) {
-        if (x[k].first_at < *first) *first = x[k].first_at;
-        if (x[k].last_at > *last) *last = x[k].last_at;
-        *times += x[k].times;
-        *withheld += x[k].withheld;
-    }
-}
-
-/* The recipients of a business's records: "tenant 1 (key:3), tenant 4 (user:7)". */
-static void recipients(struct buf *b, const struct exposure *x, size_t i, size_t j)
-{
-    size_t shown = 0;
-    for (size_t k = i; k < j; k++) {
-        bool seen = false;
-        for (size_t m = i; m < k && !seen; m++)
-            seen = x[m].principal_tenant == x[k].principal_tenant &&
-                   !strcmp(x[m].principal_id, x[k].principal_id);
-        if (seen) continue;
-        buf_printf(b, "%sbusiness %lld (%s)", shown++ ? ", " : "", (long long)x[k].principal_tenant,
-                   *x[k].principal_id ? x[k].principal_id : "not signed in");
-    }
-}
-
-/* The report a processor owes a controller (Art. 33(2)), in plain words. */
-static void controller_report(struct buf *b, struct arena *a, const struct exposure *x, size_t i,
-                              size_t j)
-{
-    int64_t records, first, last, times, withheld;
-    business_summary(x, i, j, &records, &first, &last, &times, &withheld);
-    buf_printf(b,
-               "To business %lld (controller), from postroom (processor), under UK GDPR "
-               "Art. 33(2):\n"
-               "  Between %s and %s, %lld of your order records %s handed by postroom to "
-               "requests of another business: ",
-               (long long)x[i].data_tenant, london(a, first), london(a, last), (long long)records,
-               records == 1 ? "was" : "were");
-    recipients(b, x, i, j);
-    buf_printf(b, ", %lld time%s in all.\n", (long long)times, times == 1 ? "" : "s");
-    if (withheld == times)
-        buf_adds(b, "  Every one of those answers was stopped by postroom's egress check before "
-                    "it left: as far as our records show, nothing of yours was disclosed.\n");
-    else
-        buf_printf(b,
-                   "  %lld of those answers %s stopped by postroom's egress check; the other "
-                   "%lld may have reached the other business.\n",
-                   (long long)withheld, withheld == 1 ? "was" : "were",
-                   (long long)(times - withheld));
-    buf_adds(b, "  The records concerned: ");
-    for (size_t k = i; k < j; k++) {
-        bool seen = false;
-        for (size_t m = i; m < k && !seen; m++)
-            seen = !strcmp(x[m].object, x[k].object);
-        if (!seen) buf_printf(b, "%s%s", k > i ? ", " : "", x[k].object);
-    }
-    buf_adds(b, ".\n  As controller you decide whether to tell the ICO and your customers; we "
-                "will give you what you need, and send updates as we learn more.\n");
-}
-
-static void radius_text(struct buf *b, struct arena *a, const struct exposure *x, size_t n)
-{
-    int64_t records, businesses;
-    breach_radius_counts(x, n, &records, &businesses);
-    buf_printf(b, "%lld record%s of %lld business%s seen by another business\n", (long long)records,
-               records == 1 ? "" : "s", (long long)businesses, businesses == 1 ? "" : "es");
-    for (size_t i = 0; i < n;) {
-        size_t j = business_end(x, n, i);
-        int64_t recs, first, last, times, withheld;
-        business_summary(x, i, j, &recs, &first, &last, &times, &withheld);
-        buf_printf(b, "\nbusiness %lld: %lld record%s, %lld access%s (%lld withheld)\n",
-                   (long long)x[i].data_tenant, (long long)recs, recs == 1 ? "" : "s",
-                   (long long)times, times == 1 ? "" : "es", (long long)withheld);
-        for (size_t k = i; k < j; k++)
-            buf_printf(b,
-                       "  %s seen by business %lld (%s): %s, %lld time%s (%lld withheld), "
-                       "first %s, last %s\n",
-                       x[k].object, (long long)x[k].principal_tenant,
-                       *x[k].principal_id ? x[k].principal_id : "not signed in", x[k].actions,
-                       (long long)x[k].times, x[k].times == 1 ? "" : "s", (long long)x[k].withheld,
-                       london(a, x[k].first_at), london(a, x[k].last_at));
-        i = j;
-    }
-    for (size_t i = 0; i < n;) {
-        size_t j = business_end(x, n, i);
-        buf_adds(b, "\n");
-        controller_report(b, a, x, i, j);
-        i = j;
-    }
-}
-
 static void radius_json(struct buf *b, int64_t from, int64_t to, const struct exposure *x, size_t n)
 {
     struct jw w;
@@ -239,7 +116,7 @@ static void radius_json(struct buf *b, int64_t from, int64_t to, const struct ex
     jw_key(&w, "affected");
     jw_arr_open(&w);
     for (size_t i = 0; i < n;) {
-        size_t j = business_end(x, n, i);
+        size_t j = breach_business_end(x, n, i);
         jw_obj_open(&w);
         jw_kint(&w, "tenant", x[i].data_tenant);
         jw_key(&w, "accesses");
@@ -298,10 +175,11 @@ static int blast_radius(struct store *s, struct arena *a, int argc, char **argv)
     if (json) {
         radius_json(&b, from, to, x, n);
     } else {
-        buf_printf(&b, "Blast radius from %s to %s (%s to %s)\n", london(a, from), london(a, to),
-                   utc(a, from), utc(a, to));
-        radius_text(&b, a, x, n);
+        breach_window_report(&b, a, from, to, x, n);
     }
+    if (!audited(s, "breach.blast_radius",
+                 arena_printf(a, "window:%s/%s", breach_utc(a, from), breach_utc(a, to))))
+        return fail("cannot write the access audit record; nothing shown");
     fwrite(b.data, 1, b.len, stdout);
     return 0;
 }
@@ -312,7 +190,7 @@ static const char *not_known = "Not yet known; to follow as an update.";
 
 static int breach_open(struct store *s, struct arena *a, int argc, char **argv)
 {
-    struct breach b = {.opened_by = operator_name(),
+    struct breach b = {.opened_by = cli_login_name(),
                        .approx_people = -1,
                        .approx_records = -1,
                        .subjects = "Recipients (customers) of the affected businesses' orders",
@@ -333,7 +211,8 @@ static int breach_open(struct store *s, struct arena *a, int argc, char **argv)
                             : !strcmp(o, "--contact")      ? &b.contact
                                                            : NULL;
         if (text) {
-            if (!text_ok(v)) return fail("each text must be 1 to 4000 characters on one line");
+            if (!breach_text_ok(v))
+                return fail("each text must be 1 to 4000 characters on one line");
             *text = v;
         } else if (!strcmp(o, "--aware-at")) {
             if (!(have_aware = parse_time(v, &b.aware_at)))
@@ -360,20 +239,10 @@ static int breach_open(struct store *s, struct arena *a, int argc, char **argv)
     int rc = store_operator_breach_open(s, &b, &id);
     if (rc == STORE_OK) rc = breach_refresh_radius(s, id, now, a);
     if (rc != STORE_OK) return fail("cannot open the breach");
+    if (!audited(s, "breach.open", breach_object(a, id)))
+        return fail("the breach was opened but its audit record could not be written");
     printf("%lld\n", (long long)id);
     return 0;
-}
-
-static const char *state_of(const struct breach *b)
-{
-    if (b->closed_at) return "closed";
-    return "open";
-}
-
-static const char *decision_of(const struct breach *b)
-{
-    if (!b->decision) return "decision pending";
-    return !strcmp(b->decision, "notify") ? "ICO to be notified" : "not notifiable";
 }
 
 static int breach_list(struct store *s, struct arena *a)
@@ -383,14 +252,20 @@ static int breach_list(struct store *s, struct arena *a)
     if (store_operator_breach_list(s, a, &rows, &n) != STORE_OK)
         return fail("cannot read the breach register");
     int64_t now = time_now_ms();
+    struct buf ids;
+    buf_init(&ids, a);
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&ids, "%s%lld", i ? "," : "breach:", (long long)rows[i].id);
+    if (!audited(s, "breach.view", buf_cstr(&ids)))
+        return fail("cannot write the access audit record; nothing shown");
     for (size_t i = 0; i < n; i++) {
         const struct breach *b = &rows[i];
         int64_t deadline = breach_deadline(b->aware_at);
         char left[48];
         breach_time_left(deadline, now, left, sizeof left);
-        printf("%lld %s aware %s deadline %s (%s) %s%s%s\n", (long long)b->id, state_of(b),
-               london(a, b->aware_at), london(a, deadline), b->notified_at ? "ICO notified" : left,
-               decision_of(b),
+        printf("%lld %s aware %s deadline %s (%s) %s%s%s\n", (long long)b->id, breach_state(b),
+               breach_london(a, b->aware_at), breach_london(a, deadline),
+               b->notified_at ? "ICO notified" : left, breach_decision_text(b),
                b->opened_by && !strcmp(b->opened_by, "tripwire") ? " [tripwire]" : "",
                b->status_incident ? " [status posted]" : "");
     }
@@ -411,81 +286,6 @@ static bool load(struct store *s, struct arena *a, const char *arg, struct breac
     return false;
 }
 
-static int64_t count_or(int64_t given, int64_t counted)
-{
-    return given >= 0 ? given : counted;
-}
-
-/* Every ICO field (Art. 33(3)) and the register's (Art. 33(5)); md: Markdown. */
-static void write_entry(struct buf *b, struct arena *a, const struct breach *e,
-                        const struct breach_update *u, size_t nu, const struct exposure *x,
-                        size_t nx, bool md, int64_t now)
-{
-    int64_t records, businesses;
-    breach_radius_counts(x, nx, &records, &businesses);
-    int64_t deadline = breach_deadline(e->aware_at);
-    char left[48];
-    breach_time_left(deadline, now, left, sizeof left);
-    const char *h = md ? "## " : "", *li = md ? "- **" : "", *le = md ? ":** " : ": ";
-    int64_t first = 0, last = 0;
-    for (size_t i = 0; i < nx; i++) {
-        if (!first || x[i].first_at < first) first = x[i].first_at;
-        if (x[i].last_at > last) last = x[i].last_at;
-    }
-    buf_printf(b, "%sPersonal data breach %lld (%s, %s)\n\n", md ? "# " : "", (long long)e->id,
-               state_of(e), decision_of(e));
-    buf_printf(b, "%sWhen%s\n", h, md ? "" : ":");
-    if (first)
-        buf_printf(b, "%sOccurred%sbetween %s and %s (first and last record in the blast radius)\n",
-                   li, le, london(a, first), london(a, last));
-    else
-        buf_printf(b, "%sOccurred%swithin %s to %s\n", li, le, london(a, e->window_from),
-                   e->window_to ? london(a, e->window_to) : "now");
-    buf_printf(b, "%sWe became aware%s%s (%s)\n", li, le, london(a, e->aware_at),
-               utc(a, e->aware_at));
-    buf_printf(b, "%sICO deadline (72 hours)%s%s (%s)%s\n", li, le, london(a, deadline),
-               utc(a, deadline), e->notified_at ? "" : arena_printf(a, ", %s", left));
-    buf_printf(b, "%sRecord opened%s%s by %s\n\n", li, le, london(a, e->opened_at), e->opened_by);
-    buf_printf(b, "%sWhat happened%s\n", h, md ? "" : ":");
-    buf_printf(b, "%sNature%s%s\n", li, le, e->nature);
-    buf_printf(b, "%sCategories of people%s%s\n", li, le, e->subjects);
-    buf_printf(b, "%sApproximate number of people%s%lld\n", li, le,
-               (long long)count_or(e->approx_people, records));
-    buf_printf(b, "%sCategories of records%s%s\n", li, le, e->record_kinds);
-    buf_printf(b, "%sApproximate number of records%s%lld\n", li, le,
-               (long long)count_or(e->approx_records, records));
-    buf_printf(b, "%sLikely consequences%s%s\n", li, le, e->consequences);
-    buf_printf(b, "%sMeasures taken or proposed%s%s\n", li, le, e->measures);
-    buf_printf(b, "%sContact point%s%s\n\n", li, le, e->contact);
-    buf_printf(b, "%sDecision%s\n", h, md ? "" : ":");
-    if (e->decision)
-        buf_printf(b, "%s%s%s, by %s on %s. Reason: %s\n", li,
-                   !strcmp(e->decision, "notify") ? "Notify the ICO" : "Do not notify the ICO",
-                   md ? "**" : "", e->decided_by, london(a, e->decided_at), e->decision_reason);
-    else
-        buf_printf(b, "%sPending%snot yet decided\n", li, le);
-    if (e->notified_at) buf_printf(b, "%sICO notified%s%s\n", li, le, london(a, e->notified_at));
-    buf_printf(b, "\n%sBlast radius (counts and business ids only)%s\n", h, md ? "" : ":");
-    buf_printf(b, "%s%lld record%s of %lld business%s", md ? "" : "  ", (long long)records,
-               records == 1 ? "" : "s", (long long)businesses, businesses == 1 ? "" : "es");
-    for (size_t i = 0; i < nx;) {
-        size_t j = business_end(x, nx, i);
-        int64_t recs, f, l, times, withheld;
-        business_summary(x, i, j, &recs, &f, &l, &times, &withheld);
-        buf_printf(b, "%sbusiness %lld: %lld record%s, %lld access%s (%lld withheld), received by ",
-                   i ? "; " : ": ", (long long)x[i].data_tenant, (long long)recs,
-                   recs == 1 ? "" : "s", (long long)times, times == 1 ? "" : "es",
-                   (long long)withheld);
-        recipients(b, x, i, j);
-        i = j;
-    }
-    buf_adds(b, "\n");
-    if (nu) buf_printf(b, "\n%sUpdates (Art. 33(4))%s\n", h, md ? "" : ":");
-    for (size_t i = 0; i < nu; i++)
-        buf_printf(b, "%s%s%s%s (%s)\n", md ? "- " : "  ", london(a, u[i].time), md ? ": " : " ",
-                   u[i].note, u[i].author);
-}
-
 static int breach_show(struct store *s, struct arena *a, int argc, char **argv, bool export_)
 {
     if (argc < 1)
@@ -504,11 +304,13 @@ static int breach_show(struct store *s, struct arena *a, int argc, char **argv, 
         return fail("cannot read the breach register");
     struct buf out;
     buf_init(&out, a);
-    write_entry(&out, a, &b, u, nu, x, nx, md, time_now_ms());
+    breach_entry_text(&out, a, &b, u, nu, x, nx, md, time_now_ms());
     if (!export_ && nx) {
         buf_adds(&out, "\nRecords:\n");
-        radius_text(&out, a, x, nx);
+        breach_radius_text(&out, a, x, nx);
     }
+    if (!audited(s, export_ ? "breach.export" : "breach.view", breach_object(a, b.id)))
+        return fail("cannot write the access audit record; nothing shown");
     fwrite(out.data, 1, out.len, stdout);
     return 0;
 }
@@ -516,12 +318,14 @@ static int breach_show(struct store *s, struct arena *a, int argc, char **argv, 
 static int breach_update(struct store *s, struct arena *a, int argc, char **argv)
 {
     if (argc != 3 || strcmp(argv[1], "--note")) return fail("usage: breach update ID --note TEXT");
-    if (!text_ok(argv[2])) return fail("--note must be 1 to 4000 characters on one line");
+    if (!breach_text_ok(argv[2])) return fail("--note must be 1 to 4000 characters on one line");
     struct breach b;
     int err = 1;
     if (!load(s, a, argv[0], &b, &err)) return err;
-    if (store_operator_breach_note(s, b.id, operator_name(), argv[2], time_now_ms()) != STORE_OK)
+    if (store_operator_breach_note(s, b.id, cli_login_name(), argv[2], time_now_ms()) != STORE_OK)
         return fail("cannot add the update");
+    if (!audited(s, "breach.note", breach_object(a, b.id)))
+        return fail("the update was added but its audit record could not be written");
     return 0;
 }
 
@@ -546,7 +350,7 @@ static int breach_decide(struct store *s, struct arena *a, int argc, char **argv
     }
     if (!notify || (strcmp(notify, "yes") && strcmp(notify, "no")))
         return fail("breach decide needs --notify yes or --notify no");
-    if (!reason || !text_ok(reason))
+    if (!reason || !breach_text_ok(reason))
         return fail("a decision needs its reason: --reason TEXT (1 to 4000 characters)");
     if (notified_at && strcmp(notify, "yes")) return fail("--notified-at goes with --notify yes");
     struct breach b;
@@ -555,12 +359,14 @@ static int breach_decide(struct store *s, struct arena *a, int argc, char **argv
     int64_t now = time_now_ms();
     const char *decision = !strcmp(notify, "yes") ? "notify" : "no-notify";
     int rc =
-        store_operator_breach_decide(s, b.id, decision, reason, operator_name(), now, notified_at);
+        store_operator_breach_decide(s, b.id, decision, reason, cli_login_name(), now, notified_at);
     if (rc == STORE_OK)
-        rc = store_operator_breach_note(
-            s, b.id, operator_name(), arena_printf(a, "Decision: %s. Reason: %s", decision, reason),
-            now);
-    return rc == STORE_OK ? 0 : fail("cannot record the decision");
+        rc = store_operator_breach_note(s, b.id, cli_login_name(),
+                                        breach_decision_note(a, decision, reason), now);
+    if (rc != STORE_OK) return fail("cannot record the decision");
+    if (!audited(s, "breach.decide", breach_object(a, b.id)))
+        return fail("the decision was recorded but its audit record could not be written");
+    return 0;
 }
 
 static int breach_close(struct store *s, struct arena *a, int argc, char **argv)
@@ -573,7 +379,10 @@ static int breach_close(struct store *s, struct arena *a, int argc, char **argv)
     int rc = breach_refresh_radius(s, b.id, now, a); /* the radius as of closing */
     if (rc == STORE_OK) rc = store_operator_breach_close(s, b.id, now);
     if (rc == STORE_NOTFOUND) return fail("that breach is already closed");
-    return rc == STORE_OK ? 0 : fail("cannot close the breach");
+    if (rc != STORE_OK) return fail("cannot close the breach");
+    if (!audited(s, "breach.close", breach_object(a, b.id)))
+        return fail("the breach was closed but its audit record could not be written");
+    return 0;
 }
 
 int cmd_breach(const char *db, int argc, char **argv)

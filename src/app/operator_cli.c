@@ -70,27 +70,34 @@ static bool read_password(char *out, size_t n)
 }
 
 /* Who ran the command: the login name, as `killswitch` records it. */
-static const char *login_name(void)
+const char *cli_login_name(void)
 {
     const char *u = getenv("SUDO_USER");
     if (!u || !*u) u = getenv("USER");
     return u && *u ? u : "unknown";
 }
 
-/* Appends the command's record; false when that failed. */
-static bool audit(struct store *s, const char *action, int64_t operator_id)
+bool cli_audit(struct store *s, int64_t data_tenant, const char *action, const char *objects)
 {
     struct arena a;
     arena_init(&a);
     char host[64] = "";
     gethostname(host, sizeof host - 1);
     struct audit_actor who = {arena_printf(&a, "%s:%ld", host, (long)getpid()), "cli", 0,
-                              arena_printf(&a, "cli:%s", login_name())};
-    struct audit_record rec = audit_record_of(
-        &who, time_now_ms(), 0, action, arena_printf(&a, "operator:%lld", (long long)operator_id));
+                              arena_printf(&a, "cli:%s", cli_login_name())};
+    struct audit_record rec =
+        audit_record_of(&who, time_now_ms(), data_tenant, action, objects ? objects : "");
     bool ok = store_audit_append(s, &rec, 1) == STORE_OK;
     arena_free(&a);
     return ok;
+}
+
+/* The record of an operator account's change. */
+static bool audit(struct store *s, const char *action, int64_t operator_id)
+{
+    char objects[40];
+    snprintf(objects, sizeof objects, "operator:%lld", (long long)operator_id);
+    return cli_audit(s, 0, action, objects);
 }
 
 static int operator_add(const char *db, const char *email)

@@ -55,6 +55,8 @@ static const char *const EXPORT_RANGE[] = {"from", "to", NULL};
 
 /* the report form names the page it was opened from (web/report.c) */
 static const char *const REPORT_PAGE[] = {"page", NULL};
+static const char *const DRAFT_FORMAT[] = {"format", NULL};
+static const char *const RADIUS_WINDOW[] = {"from", "to", NULL};
 
 static const struct route routes[] = {
     {"GET", "/healthz", "GET /healthz", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, api_healthz, WRITES,
@@ -132,5 +134,19 @@ static const struct route routes[] = {
      ops_killswitch_off, WRITES, FEATURE_NONE},
     {"POST", "/ops/reports/{}/handled", "POST /ops/reports/{n}/handled", AUTH_OPERATOR, ROLE_ADMIN,
      NO_QUERY, ops_report_handled, WRITES, FEATURE_NONE},
+    {"GET", "/ops/breaches", "GET /ops/breaches", AUTH_OPERATOR, ROLE_ADMIN, NO_QUERY, ops_breaches,
+     WRITES, FEATURE_NONE},
+    {"GET", "/ops/breaches/{}", "GET /ops/breaches/{n}", AUTH_OPERATOR, ROLE_ADMIN, NO_QUERY,
+     ops_breach, WRITES, FEATURE_NONE},
+    {"GET", "/ops/breaches/{}/draft", "GET /ops/breaches/{n}/draft", AUTH_OPERATOR, ROLE_ADMIN,
+     DRAFT_FORMAT, ops_breach_draft, WRITES, FEATURE_NONE},
+    {"POST", "/ops/breaches/{}/note", "POST /ops/breaches/{n}/note", AUTH_OPERATOR, ROLE_ADMIN,
+     NO_QUERY, ops_breach_note, WRITES, FEATURE_NONE},
+    {"POST", "/ops/breaches/{}/decide", "POST /ops/breaches/{n}/decide", AUTH_OPERATOR, ROLE_ADMIN,
+     NO_QUERY, ops_breach_decide, WRITES, FEATURE_NONE},
+    {"POST", "/ops/breaches/{}/close", "POST /ops/breaches/{n}/close", AUTH_OPERATOR, ROLE_ADMIN,
+     NO_QUERY, ops_breach_close, WRITES, FEATURE_NONE},
+    {"GET", "/ops/blast-radius", "GET /ops/blast-radius", AUTH_OPERATOR, ROLE_ADMIN, RADIUS_WINDOW,
+     ops_blast_radius, WRITES, FEATURE_NONE},
 };
 const struct route_table app_routes = {routes, (int)(sizeof routes / sizeof routes[0])};

@@ -1,5 +1,6 @@
 /* breach: the deadline, Europe/London time and the blast radius. */
 #include "domain/breach.h"
+#include "util/timefmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,6 +230,16 @@ static int cmp_exposure(const void *pa, const void *pb)
     return strcmp(a->principal_id, b->principal_id);
 }
 
+/* An operator's view (console counts, reports: ids and counts by design) or
+ * a command's is the operators' work, not a business's data reaching
+ * another business: it has no place in a blast radius. */
+static bool operators_own(const struct exposure_event *e)
+{
+    const char *p = e->principal_id ? e->principal_id : "";
+    return !e->withheld && e->principal_tenant == 0 &&
+           (!strncmp(p, "operator:", 9) || !strncmp(p, "cli:", 4));
+}
+
 void breach_blast_radius(const struct exposure_event *ev, size_t n, struct arena *a,
                          struct exposure **out, size_t *nout)
 {
@@ -236,7 +247,8 @@ void breach_blast_radius(const struct exposure_event *ev, size_t n, struct arena
     /* the audit's accesses first, so a withheld event finds the access it stopped */
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < n; i++) {
-            if (ev[i].withheld != (pass == 1) || ev[i].data_tenant == ev[i].principal_tenant)
+            if (ev[i].withheld != (pass == 1) || ev[i].data_tenant == ev[i].principal_tenant ||
+                operators_own(&ev[i]))
                 continue;
             struct fold f = {&g, &ev[i], ev, n};
             each_object(a, ev[i].objects ? ev[i].objects : "", fold_one, &f);
@@ -259,4 +271,236 @@ void breach_radius_counts(const struct exposure *x, size_t n, int64_t *records, 
         *records += !seen_record;
         *businesses += !seen_tenant;
     }
+}
+
+/* --- the register's words ------------------------------------------------ */
+
+bool breach_text_ok(const char *v)
+{
+    if (!v || !*v || strlen(v) > BREACH_TEXT_MAX) return false;
+    for (const char *c = v; *c; c++)
+        if ((unsigned char)*c < 32 || *c == 127) return false;
+    return true;
+}
+
+const char *breach_decision_note(struct arena *a, const char *decision, const char *reason)
+{
+    return arena_printf(a, "Decision: %s. Reason: %s", decision, reason);
+}
+
+void breach_window_report(struct buf *b, struct arena *a, int64_t from, int64_t to,
+                          const struct exposure *x, size_t n)
+{
+    buf_printf(b, "Blast radius from %s to %s (%s to %s)\n", breach_london(a, from),
+               breach_london(a, to), breach_utc(a, from), breach_utc(a, to));
+    breach_radius_text(b, a, x, n);
+}
+
+/* "2026-12-01 10:00 GMT" */
+const char *breach_london(struct arena *a, int64_t ms)
+{
+    char *out = arena_alloc(a, 32);
+    breach_format_london(ms, out, 32);
+    return out;
+}
+
+const char *breach_utc(struct arena *a, int64_t ms)
+{
+    char *out = arena_alloc(a, 40);
+    time_format_rfc3339(ms, out, 40);
+    return out;
+}
+
+/* Rows [i, j) of one business. */
+size_t breach_business_end(const struct exposure *x, size_t n, size_t i)
+{
+    size_t j = i;
+    while (j < n && x[j].data_tenant == x[i].data_tenant)
+        j++;
+    return j;
+}
+
+void breach_business_summary(const struct exposure *x, size_t i, size_t j, int64_t *records,
+                             int64_t *first, int64_t *last, int64_t *times, int64_t *withheld)
+{
+    int64_t businesses;
+    breach_radius_counts(x + i, j - i, records, &businesses);
+    *first = x[i].first_at, *last = x[i].last_at, *times = 0, *withheld = 0;
+    for (size_t k = i; k < j; k++) {
+        if (x[k].first_at < *first) *first = x[k].first_at;
+        if (x[k].last_at > *last) *last = x[k].last_at;
+        *times += x[k].times;
+        *withheld += x[k].withheld;
+    }
+}
+
+/* The recipients of a business's records: "tenant 1 (key:3), tenant 4 (user:7)". */
+static void recipients(struct buf *b, const struct exposure *x, size_t i, size_t j)
+{
+    size_t shown = 0;
+    for (size_t k = i; k < j; k++) {
+        bool seen = false;
+        for (size_t m = i; m < k && !seen; m++)
+            seen = x[m].principal_tenant == x[k].principal_tenant &&
+                   !strcmp(x[m].principal_id, x[k].principal_id);
+        if (seen) continue;
+        buf_printf(b, "%sbusiness %lld (%s)", shown++ ? ", " : "", (long long)x[k].principal_tenant,
+                   *x[k].principal_id ? x[k].principal_id : "not signed in");
+    }
+}
+
+/* The report a processor owes a controller (Art. 33(2)), in plain words. */
+void breach_controller_report(struct buf *b, struct arena *a, const struct exposure *x, size_t i,
+                              size_t j)
+{
+    int64_t records, first, last, times, withheld;
+    breach_business_summary(x, i, j, &records, &first, &last, &times, &withheld);
+    buf_printf(b,
+               "To business %lld (controller), from postroom (processor), under UK GDPR "
+               "Art. 33(2):\n"
+               "  Between %s and %s, %lld of your order records %s handed by postroom to "
+               "requests of another business: ",
+               (long long)x[i].data_tenant, breach_london(a, first), breach_london(a, last),
+               (long long)records, records == 1 ? "was" : "were");
+    recipients(b, x, i, j);
+    buf_printf(b, ", %lld time%s in all.\n", (long long)times, times == 1 ? "" : "s");
+    if (withheld == times)
+        buf_adds(b, "  Every one of those answers was stopped by postroom's egress check before "
+                    "it left: as far as our records show, nothing of yours was disclosed.\n");
+    else
+        buf_printf(b,
+                   "  %lld of those answers %s stopped by postroom's egress check; the other "
+                   "%lld may have reached the other business.\n",
+                   (long long)withheld, withheld == 1 ? "was" : "were",
+                   (long long)(times - withheld));
+    buf_adds(b, "  The records concerned: ");
+    for (size_t k = i; k < j; k++) {
+        bool seen = false;
+        for (size_t m = i; m < k && !seen; m++)
+            seen = !strcmp(x[m].object, x[k].object);
+        if (!seen) buf_printf(b, "%s%s", k > i ? ", " : "", x[k].object);
+    }
+    buf_adds(b, ".\n  As controller you decide whether to tell the ICO and your customers; we "
+                "will give you what you need, and send updates as we learn more.\n");
+}
+
+void breach_radius_text(struct buf *b, struct arena *a, const struct exposure *x, size_t n)
+{
+    int64_t records, businesses;
+    breach_radius_counts(x, n, &records, &businesses);
+    buf_printf(b, "%lld record%s of %lld business%s seen by another business\n", (long long)records,
+               records == 1 ? "" : "s", (long long)businesses, businesses == 1 ? "" : "es");
+    for (size_t i = 0; i < n;) {
+        size_t j = breach_business_end(x, n, i);
+        int64_t recs, first, last, times, withheld;
+        breach_business_summary(x, i, j, &recs, &first, &last, &times, &withheld);
+        buf_printf(b, "\nbusiness %lld: %lld record%s, %lld access%s (%lld withheld)\n",
+                   (long long)x[i].data_tenant, (long long)recs, recs == 1 ? "" : "s",
+                   (long long)times, times == 1 ? "" : "es", (long long)withheld);
+        for (size_t k = i; k < j; k++)
+            buf_printf(b,
+                       "  %s seen by business %lld (%s): %s, %lld time%s (%lld withheld), "
+                       "first %s, last %s\n",
+                       x[k].object, (long long)x[k].principal_tenant,
+                       *x[k].principal_id ? x[k].principal_id : "not signed in", x[k].actions,
+                       (long long)x[k].times, x[k].times == 1 ? "" : "s", (long long)x[k].withheld,
+                       breach_london(a, x[k].first_at), breach_london(a, x[k].last_at));
+        i = j;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t j = breach_business_end(x, n, i);
+        buf_adds(b, "\n");
+        breach_controller_report(b, a, x, i, j);
+        i = j;
+    }
+}
+
+const char *breach_state(const struct breach *b)
+{
+    if (b->closed_at) return "closed";
+    return "open";
+}
+
+const char *breach_decision_text(const struct breach *b)
+{
+    if (!b->decision) return "decision pending";
+    return !strcmp(b->decision, "notify") ? "ICO to be notified" : "not notifiable";
+}
+
+static int64_t count_or(int64_t given, int64_t counted)
+{
+    return given >= 0 ? given : counted;
+}
+
+/* Every ICO field (Art. 33(3)) and the register's (Art. 33(5)); md: Markdown. */
+void breach_entry_text(struct buf *b, struct arena *a, const struct breach *e,
+                       const struct breach_update *u, size_t nu, const struct exposure *x,
+                       size_t nx, bool md, int64_t now)
+{
+    int64_t records, businesses;
+    breach_radius_counts(x, nx, &records, &businesses);
+    int64_t deadline = breach_deadline(e->aware_at);
+    char left[48];
+    breach_time_left(deadline, now, left, sizeof left);
+    const char *h = md ? "## " : "", *li = md ? "- **" : "", *le = md ? ":** " : ": ";
+    int64_t first = 0, last = 0;
+    for (size_t i = 0; i < nx; i++) {
+        if (!first || x[i].first_at < first) first = x[i].first_at;
+        if (x[i].last_at > last) last = x[i].last_at;
+    }
+    buf_printf(b, "%sPersonal data breach %lld (%s, %s)\n\n", md ? "# " : "", (long long)e->id,
+               breach_state(e), breach_decision_text(e));
+    buf_printf(b, "%sWhen%s\n", h, md ? "" : ":");
+    if (first)
+        buf_printf(b, "%sOccurred%sbetween %s and %s (first and last record in the blast radius)\n",
+                   li, le, breach_london(a, first), breach_london(a, last));
+    else
+        buf_printf(b, "%sOccurred%swithin %s to %s\n", li, le, breach_london(a, e->window_from),
+                   e->window_to ? breach_london(a, e->window_to) : "now");
+    buf_printf(b, "%sWe became aware%s%s (%s)\n", li, le, breach_london(a, e->aware_at),
+               breach_utc(a, e->aware_at));
+    buf_printf(b, "%sICO deadline (72 hours)%s%s (%s)%s\n", li, le, breach_london(a, deadline),
+               breach_utc(a, deadline), e->notified_at ? "" : arena_printf(a, ", %s", left));
+    buf_printf(b, "%sRecord opened%s%s by %s\n\n", li, le, breach_london(a, e->opened_at),
+               e->opened_by);
+    buf_printf(b, "%sWhat happened%s\n", h, md ? "" : ":");
+    buf_printf(b, "%sNature%s%s\n", li, le, e->nature);
+    buf_printf(b, "%sCategories of people%s%s\n", li, le, e->subjects);
+    buf_printf(b, "%sApproximate number of people%s%lld\n", li, le,
+               (long long)count_or(e->approx_people, records));
+    buf_printf(b, "%sCategories of records%s%s\n", li, le, e->record_kinds);
+    buf_printf(b, "%sApproximate number of records%s%lld\n", li, le,
+               (long long)count_or(e->approx_records, records));
+    buf_printf(b, "%sLikely consequences%s%s\n", li, le, e->consequences);
+    buf_printf(b, "%sMeasures taken or proposed%s%s\n", li, le, e->measures);
+    buf_printf(b, "%sContact point%s%s\n\n", li, le, e->contact);
+    buf_printf(b, "%sDecision%s\n", h, md ? "" : ":");
+    if (e->decision)
+        buf_printf(b, "%s%s%s, by %s on %s. Reason: %s\n", li,
+                   !strcmp(e->decision, "notify") ? "Notify the ICO" : "Do not notify the ICO",
+                   md ? "**" : "", e->decided_by, breach_london(a, e->decided_at),
+                   e->decision_reason);
+    else
+        buf_printf(b, "%sPending%snot yet decided\n", li, le);
+    if (e->notified_at)
+        buf_printf(b, "%sICO notified%s%s\n", li, le, breach_london(a, e->notified_at));
+    buf_printf(b, "\n%sBlast radius (counts and business ids only)%s\n", h, md ? "" : ":");
+    buf_printf(b, "%s%lld record%s of %lld business%s", md ? "" : "  ", (long long)records,
+               records == 1 ? "" : "s", (long long)businesses, businesses == 1 ? "" : "es");
+    for (size_t i = 0; i < nx;) {
+        size_t j = breach_business_end(x, nx, i);
+        int64_t recs, f, l, times, withheld;
+        breach_business_summary(x, i, j, &recs, &f, &l, &times, &withheld);
+        buf_printf(b, "%sbusiness %lld: %lld record%s, %lld access%s (%lld withheld), received by ",
+                   i ? "; " : ": ", (long long)x[i].data_tenant, (long long)recs,
+                   recs == 1 ? "" : "s", (long long)times, times == 1 ? "" : "es",
+                   (long long)withheld);
+        recipients(b, x, i, j);
+        i = j;
+    }
+    buf_adds(b, "\n");
+    if (nu) buf_printf(b, "\n%sUpdates (Art. 33(4))%s\n", h, md ? "" : ":");
+    for (size_t i = 0; i < nu; i++)
+        buf_printf(b, "%s%s%s%s (%s)\n", md ? "- " : "  ", breach_london(a, u[i].time),
+                   md ? ": " : " ", u[i].note, u[i].author);
 }

@@ -7,6 +7,7 @@
 #ifndef POSTROOM_DOMAIN_BREACH_H
 #define POSTROOM_DOMAIN_BREACH_H
 #include "util/arena.h"
+#include "util/buf.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -81,12 +82,56 @@ void breach_time_left(int64_t deadline, int64_t now, char *out, size_t n);
  * principal tenant, principal), sorted in that order. An audit access whose
  * request also raised a security event for the same record counts as
  * withheld (the wall stopped that answer); a withheld record the audit did
- * not see is a row of its own. Events of a tenant's own data are ignored. */
+ * not see is a row of its own. Events of a tenant's own data are ignored,
+ * and so are the operators' own records (principal tenant 0, operator:N or
+ * cli:NAME: the console's counts and views, ids only by design). */
 void breach_blast_radius(const struct exposure_event *ev, size_t n, struct arena *a,
                          struct exposure **out, size_t *nout);
 
 /* Distinct records and distinct businesses in a blast radius. */
 void breach_radius_counts(const struct exposure *x, size_t n, int64_t *records,
                           int64_t *businesses);
+
+/* --- the register's words, shared by `postroom breach` and the console --- */
+
+#define BREACH_TEXT_MAX 4000
+/* An operator's words in the register: 1 to BREACH_TEXT_MAX bytes, one line. */
+bool breach_text_ok(const char *v);
+
+/* The instant in Europe/London ("2026-12-01 10:00 GMT") and in UTC (RFC
+ * 3339), in a's memory. */
+const char *breach_london(struct arena *a, int64_t ms);
+const char *breach_utc(struct arena *a, int64_t ms);
+
+/* "open" or "closed"; "decision pending", "ICO to be notified" or "not
+ * notifiable". */
+const char *breach_state(const struct breach *b);
+const char *breach_decision_text(const struct breach *b);
+/* The update a decision adds to the register: "Decision: notify. Reason: ..." */
+const char *breach_decision_note(struct arena *a, const char *decision, const char *reason);
+
+/* A blast radius is sorted by business (breach_blast_radius): the rows of
+ * the business at row i are [i, breach_business_end(x, n, i)). */
+size_t breach_business_end(const struct exposure *x, size_t n, size_t i);
+/* The rows [i, j) of one business: distinct records, first and last access,
+ * accesses and of those withheld. */
+void breach_business_summary(const struct exposure *x, size_t i, size_t j, int64_t *records,
+                             int64_t *first, int64_t *last, int64_t *times, int64_t *withheld);
+/* The report a processor owes the business of rows [i, j) (Art. 33(2)). */
+void breach_controller_report(struct buf *b, struct arena *a, const struct exposure *x, size_t i,
+                              size_t j);
+/* The blast radius as text: counts, each record by business, then each
+ * business's report. */
+void breach_radius_text(struct buf *b, struct arena *a, const struct exposure *x, size_t n);
+/* `breach blast-radius`'s report: the window's line, then the radius. */
+void breach_window_report(struct buf *b, struct arena *a, int64_t from, int64_t to,
+                          const struct exposure *x, size_t n);
+/* The register's entry with every ICO field (Art. 33(3)), the decision, the
+ * blast radius in counts and business ids, and the updates: the
+ * notification draft `breach export` writes (md: Markdown). now: for the
+ * time left. */
+void breach_entry_text(struct buf *b, struct arena *a, const struct breach *e,
+                       const struct breach_update *u, size_t nu, const struct exposure *x,
+                       size_t nx, bool md, int64_t now);
 
 #endif

@@ -17,6 +17,7 @@
 #include "ops/ops.h"
 #include "ops/ops_impl.h"
 #include "store/store.h"
+#include "store/store_breach.h"
 #include "util/timefmt.h"
 
 #include <errno.h>
@@ -35,6 +36,8 @@ struct console {
     size_t nreports;
     struct audit_record *audit;
     size_t naudit;
+    struct breach *breaches;
+    size_t nbreaches;
 };
 
 static void when(struct request *r, int64_t ms)
@@ -66,6 +69,8 @@ static int load(struct request *r, struct console *c)
     if (rc == STORE_OK)
         rc = store_operator_data_reports(r->store, CONSOLE_REPORTS, &r->arena, &c->reports,
                                          &c->nreports);
+    if (rc == STORE_OK)
+        rc = store_operator_breach_list(r->store, &r->arena, &c->breaches, &c->nbreaches);
     if (rc == STORE_OK) rc = store_operator_audit_head(r->store, &head, hash);
     int64_t from = head > CONSOLE_AUDIT_ROWS ? head - CONSOLE_AUDIT_ROWS + 1 : 1;
     if (rc == STORE_OK)
@@ -78,7 +83,7 @@ static int load(struct request *r, struct console *c)
  * report shown, and the range of audit records shown. */
 static bool record_view(struct request *r, const struct console *c)
 {
-    size_t cap = c->ncounts + c->nreports + 1, n = 0;
+    size_t cap = c->ncounts + c->nreports + 2, n = 0;
     struct audit_record *recs = arena_alloc(&r->arena, cap * sizeof *recs);
     int64_t op = r->principal.operator_id;
     for (size_t i = 0; i < c->ncounts; i++) {
@@ -91,6 +96,12 @@ static bool record_view(struct request *r, const struct console *c)
         recs[n++] = ops_audit_record(
             r, op, c->reports[i].tenant_id, "ops.report.view",
             arena_printf(&r->arena, "report:%lld", (long long)c->reports[i].report_id));
+    struct buf open;
+    buf_init(&open, &r->arena);
+    for (size_t i = 0; i < c->nbreaches; i++)
+        if (!c->breaches[i].closed_at)
+            buf_printf(&open, "%s%lld", open.len ? "," : "breach:", (long long)c->breaches[i].id);
+    if (open.len) recs[n++] = ops_audit_record(r, op, 0, "breach.view", buf_cstr(&open));
     if (c->naudit)
         recs[n++] =
             ops_audit_record(r, op, 0, "ops.audit.view",
@@ -142,6 +153,37 @@ static void switches_section(struct request *r, const struct console *c)
              "name=\"reason\" maxlength=\"500\" required></label><label><input type=\"checkbox\" "
              "name=\"revoke\" value=\"1\"> End the sessions it covers</label>"
              "<button type=\"submit\">Switch on</button></form>");
+}
+
+/* How many breaches are open, and the nearest ICO deadline among those the
+ * ICO has not been told of. */
+static void breaches_section(struct request *r, const struct console *c)
+{
+    size_t open = 0;
+    const struct breach *nearest = NULL;
+    for (size_t i = 0; i < c->nbreaches; i++) {
+        const struct breach *b = &c->breaches[i];
+        if (b->closed_at) continue;
+        open++;
+        if (!b->notified_at && (!nearest || b->aware_at < nearest->aware_at)) nearest = b;
+    }
+    buf_adds(&r->out, "<h2>Breaches</h2><p>");
+    if (!open) {
+        buf_adds(&r->out, "No breach is open. ");
+    } else if (!nearest) {
+        html_text(&r->out,
+                  arena_printf(&r->arena, "%zu open; the ICO has been notified of each. ", open));
+    } else {
+        char left[48];
+        int64_t deadline = breach_deadline(nearest->aware_at);
+        breach_time_left(deadline, time_now_ms(), left, sizeof left);
+        html_text(&r->out, arena_printf(&r->arena,
+                                        "%zu open; the nearest ICO deadline is breach %lld's: "
+                                        "%s (%s). ",
+                                        open, (long long)nearest->id,
+                                        breach_london(&r->arena, deadline), left));
+    }
+    buf_adds(&r->out, "<a href=\"/ops/breaches\">The breach register</a></p>");
 }
 
 static void businesses_section(struct request *r, const struct console *c)
@@ -252,12 +294,14 @@ void ops_console(struct request *r)
     }
     buf_init(&r->out, &r->arena);
     ops_page_open(&r->out, "Console");
+    ops_page_nav(&r->out);
     buf_adds(&r->out, "<h1>postroom operators</h1><p>Signed in as operator:");
     num(r, r->principal.operator_id);
     buf_adds(&r->out, ".</p><form method=\"post\" action=\"/ops/logout\">");
     csrf_field(r);
     buf_adds(&r->out, "<button type=\"submit\">Sign out</button></form>");
     switches_section(r, &c);
+    breaches_section(r, &c);
     businesses_section(r, &c);
     reports_section(r, &c);
     audit_section(r, &c);

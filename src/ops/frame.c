@@ -10,6 +10,13 @@ void ops_page_open(struct buf *b, const char *title)
     buf_adds(b, " - postroom operators</title></head><body><main>");
 }
 
+void ops_page_nav(struct buf *b)
+{
+    buf_adds(b, "<nav aria-label=\"Operators\"><a href=\"/ops/\">Console</a> "
+                "<a href=\"/ops/breaches\">Breaches</a> "
+                "<a href=\"/ops/blast-radius\">Blast radius</a></nav>");
+}
+
 void ops_page_close(struct buf *b)
 {
     buf_adds(b, "</main></body></html>");

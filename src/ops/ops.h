@@ -23,4 +23,13 @@ void ops_killswitch_on(struct request *r);
 void ops_killswitch_off(struct request *r);
 void ops_report_handled(struct request *r);
 
+/* breaches.c: the breach register and the blast radius */
+void ops_breaches(struct request *r);
+void ops_breach(struct request *r);
+void ops_breach_draft(struct request *r);
+void ops_breach_note(struct request *r);
+void ops_breach_decide(struct request *r);
+void ops_breach_close(struct request *r);
+void ops_blast_radius(struct request *r);
+
 #endif

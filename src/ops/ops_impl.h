@@ -12,6 +12,8 @@
  * app's, a heading that says which realm this is. */
 void ops_page_open(struct buf *b, const char *title);
 void ops_page_close(struct buf *b);
+/* The signed-in operator's navigation: console, breaches, blast radius. */
+void ops_page_nav(struct buf *b);
 /* An error as an operator page, with a way back to the console. */
 void ops_error(struct request *r, int status, const char *message);
 /* A 303 to the console (after a form). */

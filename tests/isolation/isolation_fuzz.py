@@ -929,6 +929,15 @@ class Worker:
             p = Probe("web_two_cookies", None, "GET", "/", [("Cookie", "%s=%s; %s=%s" % (
                 SESSION_COOKIE, V.cookie, SESSION_COOKIE, W.cookie))], statuses={303})
             self.send(p)
+        elif x < 0.90:
+            # the signed-in pages beside the home page: the breach notices (a
+            # business's own part of a blast radius) and the data-problem form;
+            # neither names the business, so send() scanning for the others'
+            # canaries is the check
+            path = rng.choice(["/notices", "/report-problem", "/report-problem?page=%2Fexport"])
+            p = Probe("web_pages", V, "GET", path, [("Cookie", "%s=%s" % (SESSION_COOKIE, V.cookie))],
+                      statuses={200})
+            self.send(p)
         else:
             bad = rng.choice([V.cookie[:-1], V.cookie + "A", V.cookie[::-1], "A" * 43, "",
                               V.cookie[:20] + "%00" + V.cookie[23:]])

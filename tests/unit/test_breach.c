@@ -144,6 +144,15 @@ static void test_blast_radius(void)
     CHECK_INT(businesses, 2);
     breach_blast_radius(ev, 1, &a, &x, &n); /* only own data */
     CHECK_INT(n, 0);
+    /* the operators' own records: the console's counts of business 3 */
+    const struct exposure_event ops[] = {
+        {600, "r6", 0, "operator:1", 3, "ops.counts.view", "tenant:3", false},
+        {700, "cli", 0, "cli:root", 3, "breach.view", "breach:1", false},
+        {800, "r8", 0, "", 3, "share.read", "order:1001", false}, /* not signed in: counts */
+    };
+    breach_blast_radius(ops, 3, &a, &x, &n);
+    CHECK_INT(n, 1);
+    if (n == 1) CHECK_STR(x[0].principal_id, "");
     arena_free(&a);
 }
 

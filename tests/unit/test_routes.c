@@ -35,6 +35,7 @@ static void test_query_lists(void)
     static const char *const label[] = {"documentType", "includeReturnsLabel", "includeCN", NULL};
     static const char *const range[] = {"from", "to", NULL};
     static const char *const report[] = {"page", NULL};
+    static const char *const draft[] = {"format", NULL};
     static const char *const none[] = {NULL};
     static const struct {
         const char *route;
@@ -45,6 +46,8 @@ static void test_query_lists(void)
         {"GET /orders/{ids}/label", label},
         {"GET /export.csv", range},
         {"GET /report-problem", report},
+        {"GET /ops/breaches/{n}/draft", draft},
+        {"GET /ops/blast-radius", range},
     };
     for (int i = 0; i < app_routes.count; i++) {
         const char *name = app_routes.routes[i].name;
