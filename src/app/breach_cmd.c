@@ -79,27 +79,6 @@ static const char *breach_object(struct arena *a, int64_t id)
 
 /* --- the blast radius ------------------------------------------------------ */
 
-static int fold(struct store *s, int64_t from, int64_t to, struct arena *a, struct exposure **x,
-                size_t *n)
-{
-    struct exposure_event *ev;
-    size_t nev;
-    int rc = store_operator_exposure_events(s, from, to, a, &ev, &nev);
-    if (rc == STORE_OK) breach_blast_radius(ev, nev, a, x, n);
-    return rc;
-}
-
-int breach_refresh_radius(struct store *s, int64_t id, int64_t now, struct arena *a)
-{
-    struct breach b;
-    int rc = store_operator_breach_get(s, id, a, &b);
-    struct exposure *x = NULL;
-    size_t n = 0;
-    if (rc == STORE_OK) rc = fold(s, b.window_from, b.window_to ? b.window_to : now, a, &x, &n);
-    if (rc == STORE_OK) rc = store_operator_breach_set_radius(s, id, 0, x, n);
-    return rc;
-}
-
 static void radius_json(struct buf *b, int64_t from, int64_t to, const struct exposure *x, size_t n)
 {
     struct jw w;
@@ -169,7 +148,8 @@ static int blast_radius(struct store *s, struct arena *a, int argc, char **argv)
     if (to < from) return fail("--to is before --from");
     struct exposure *x;
     size_t n;
-    if (fold(s, from, to, a, &x, &n) != STORE_OK) return fail("cannot read the access audit");
+    if (store_operator_blast_radius(s, from, to, a, &x, &n) != STORE_OK)
+        return fail("cannot read the access audit");
     struct buf b;
     buf_init(&b, a);
     if (json) {
@@ -237,7 +217,7 @@ static int breach_open(struct store *s, struct arena *a, int argc, char **argv)
     int64_t now = time_now_ms(), id;
     b.opened_at = now;
     int rc = store_operator_breach_open(s, &b, &id);
-    if (rc == STORE_OK) rc = breach_refresh_radius(s, id, now, a);
+    if (rc == STORE_OK) rc = store_operator_breach_refresh_radius(s, id, now, a);
     if (rc != STORE_OK) return fail("cannot open the breach");
     if (!audited(s, "breach.open", breach_object(a, id)))
         return fail("the breach was opened but its audit record could not be written");
@@ -376,7 +356,7 @@ static int breach_close(struct store *s, struct arena *a, int argc, char **argv)
     int err = 1;
     if (!load(s, a, argv[0], &b, &err)) return err;
     int64_t now = time_now_ms();
-    int rc = breach_refresh_radius(s, b.id, now, a); /* the radius as of closing */
+    int rc = store_operator_breach_refresh_radius(s, b.id, now, a); /* the radius as of closing */
     if (rc == STORE_OK) rc = store_operator_breach_close(s, b.id, now);
     if (rc == STORE_NOTFOUND) return fail("that breach is already closed");
     if (rc != STORE_OK) return fail("cannot close the breach");

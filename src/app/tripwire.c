@@ -9,7 +9,6 @@
  * is logged and the rest still run. The 500 is already set: nothing here
  * changes the answer. */
 #include "app/tripwire.h"
-#include "app/breach_cmd.h"
 #include "app/status_post.h"
 #include "http/killswitch.h"
 #include "http/request.h"
@@ -157,7 +156,8 @@ void tripwire_fire(struct request *r, const struct security_event *e)
                      e->route ? e->route : "unknown", tripwire_mode_name(tc->mode));
     if (store_operator_breach_note(r->store, id, "tripwire", note, now) != STORE_OK)
         failed("breach note");
-    if (breach_refresh_radius(r->store, id, now, &r->arena) != STORE_OK) failed("blast radius");
+    if (store_operator_breach_refresh_radius(r->store, id, now, &r->arena) != STORE_OK)
+        failed("blast radius");
     struct breach cur;
     if (switched && tc->status_db &&
         store_operator_breach_get(r->store, id, &r->arena, &cur) == STORE_OK &&

@@ -508,18 +508,6 @@ void ops_breach_decide(struct request *r)
 
 /* The blast radius over the breach's window as of now, stored before it is
  * closed (as `breach close` does). */
-static int refresh_radius(struct request *r, const struct breach *b, int64_t now)
-{
-    struct exposure_event *ev;
-    struct exposure *x = NULL;
-    size_t nev, n = 0;
-    int rc = store_operator_exposure_events(
-        r->store, b->window_from, b->window_to ? b->window_to : now, &r->arena, &ev, &nev);
-    if (rc == STORE_OK) breach_blast_radius(ev, nev, &r->arena, &x, &n);
-    if (rc == STORE_OK) rc = store_operator_breach_set_radius(r->store, b->id, 0, x, n);
-    return rc;
-}
-
 void ops_breach_close(struct request *r)
 {
     struct entry e = {0};
@@ -529,7 +517,7 @@ void ops_breach_close(struct request *r)
         return;
     }
     int64_t now = time_now_ms();
-    int rc = refresh_radius(r, &e.b, now);
+    int rc = store_operator_breach_refresh_radius(r->store, e.b.id, now, &r->arena);
     if (rc == STORE_OK) rc = store_operator_breach_close(r->store, e.b.id, now);
     if (rc == STORE_NOTFOUND) {
         show_entry(r, &e, 409, "That breach is already closed.");
@@ -600,17 +588,15 @@ void ops_blast_radius(struct request *r)
         radius_page(r, 400, from_s, to_s, error, NULL);
         return;
     }
-    struct exposure_event *ev;
     struct exposure *x = NULL;
-    size_t nev, n = 0;
-    if (store_operator_exposure_events(r->store, from, to, &r->arena, &ev, &nev) != STORE_OK ||
+    size_t n = 0;
+    if (store_operator_blast_radius(r->store, from, to, &r->arena, &x, &n) != STORE_OK ||
         !ops_audit(r, 0, "breach.blast_radius",
                    arena_printf(&r->arena, "window:%s/%s", breach_utc(&r->arena, from),
                                 breach_utc(&r->arena, to)))) {
         ops_error(r, 503, "The access audit is unavailable right now. Try again shortly.");
         return;
     }
-    breach_blast_radius(ev, nev, &r->arena, &x, &n);
     struct buf report;
     buf_init(&report, &r->arena);
     breach_window_report(&report, &r->arena, from, to, x, n);

@@ -109,6 +109,31 @@ int store_operator_breach_close(struct store *s, int64_t id, int64_t now)
     OP("breach", close(s, id, now));
 }
 
+int store_operator_blast_radius(struct store *s, int64_t from, int64_t to, struct arena *a,
+                                struct exposure **x, size_t *n)
+{
+    struct exposure_event *ev;
+    size_t nev;
+    *x = NULL;
+    *n = 0;
+    int rc = store_operator_exposure_events(s, from, to, a, &ev, &nev);
+    if (rc == STORE_OK) breach_blast_radius(ev, nev, a, x, n);
+    return rc;
+}
+
+int store_operator_breach_refresh_radius(struct store *s, int64_t id, int64_t now, struct arena *a)
+{
+    struct breach b;
+    struct exposure *x = NULL;
+    size_t n = 0;
+    int rc = store_operator_breach_get(s, id, a, &b);
+    if (rc == STORE_OK)
+        rc = store_operator_blast_radius(s, b.window_from, b.window_to ? b.window_to : now, a, &x,
+                                         &n);
+    if (rc == STORE_OK) rc = store_operator_breach_set_radius(s, id, 0, x, n);
+    return rc;
+}
+
 int store_breach_notices(struct store *s, const struct scope *sc, struct arena *a,
                          struct exposure **rows, size_t *n)
 {

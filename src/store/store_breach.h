@@ -41,6 +41,14 @@ int store_operator_breach_updates(struct store *s, int64_t id, struct arena *a,
 /* The breach's blast radius as last stored (breach_id set), by business. */
 int store_operator_breach_radius(struct store *s, int64_t id, struct arena *a,
                                  struct exposure **rows, size_t *n);
+/* The blast radius of [from, to] folded by business (breach_blast_radius
+ * over store_operator_exposure_events). */
+int store_operator_blast_radius(struct store *s, int64_t from, int64_t to, struct arena *a,
+                                struct exposure **x, size_t *n);
+/* Folds the breach's window again (up to now while the window is open)
+ * and stores it as its blast radius: what the CLI, the tripwire and the
+ * console's close all do. */
+int store_operator_breach_refresh_radius(struct store *s, int64_t id, int64_t now, struct arena *a);
 /* Appends a later fact. STORE_NOTFOUND: no such breach. */
 int store_operator_breach_note(struct store *s, int64_t id, const char *author, const char *note,
                                int64_t now);
