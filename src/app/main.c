@@ -690,6 +690,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
     if (tw.status_db && !*tw.status_db) tw.status_db = NULL;
     c.tripwire = tripwire_fire;
     c.tripwire_config = &tw;
+    c.killswitch_changed = status_post_console;
     const char *listen = getenv("POSTROOM_LISTEN");
     const char *rl = getenv("POSTROOM_RATE_LIMIT");
     const char *ar = getenv("POSTROOM_AUDIT_READS");

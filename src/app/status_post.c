@@ -1,8 +1,12 @@
 /* status_post: incidents on the status site for kill switches. */
 #include "app/status_post.h"
+#include "app/tripwire.h"
+#include "http/request.h"
+#include "http/server.h"
 #include "status/status_db.h"
 #include "store/store_breach.h"
 #include "util/log.h"
+#include "util/timefmt.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -84,4 +88,15 @@ bool status_post_switch_off(struct store *s, const char *status_db, int64_t tena
     status_db_close(db);
     if (src != STATUS_OK && src != STATUS_NOTFOUND) return false;
     return store_operator_status_post_clear(s, subject) == STORE_OK;
+}
+
+bool status_post_console(struct request *r, int64_t tenant_id, const char *feature, bool on,
+                         const char *reason)
+{
+    const struct tripwire_config *tc = r->cfg ? r->cfg->tripwire_config : NULL;
+    const char *db = tc ? tc->status_db : NULL;
+    int64_t incident;
+    return on ? status_post_switch_on(r->store, db, tenant_id, feature, reason, time_now_ms(),
+                                      &incident)
+              : status_post_switch_off(r->store, db, tenant_id, feature, time_now_ms());
 }

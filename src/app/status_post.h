@@ -26,4 +26,10 @@ bool status_post_switch_on(struct store *s, const char *status_db, int64_t tenan
 bool status_post_switch_off(struct store *s, const char *status_db, int64_t tenant_id,
                             const char *feature, int64_t now);
 
+struct request;
+/* server_config.killswitch_changed: the same posts for a switch set or
+ * cleared in the operators' console, to the server's --status-db. */
+bool status_post_console(struct request *r, int64_t tenant_id, const char *feature, bool on,
+                         const char *reason);
+
 #endif

@@ -53,6 +53,12 @@ struct server_config {
      * logged. */
     void (*tripwire)(struct request *r, const struct security_event *e);
     const struct tripwire_config *tripwire_config;
+    /* Called after a kill switch was set or cleared through this server
+     * (the operators' console), so it is posted to the status site as the
+     * CLI's are (app/status_post.c). False: the switch changed but the post
+     * failed. NULL: nothing is posted. */
+    bool (*killswitch_changed)(struct request *r, int64_t tenant_id, const char *feature, bool on,
+                               const char *reason);
 };
 
 void server_config_defaults(struct server_config *c);

@@ -14,6 +14,7 @@
  * counts or reports were shown and one for the audit records shown, before
  * the page is written. */
 #include "http/killswitch.h"
+#include "http/server.h"
 #include "ops/ops.h"
 #include "ops/ops_impl.h"
 #include "store/store.h"
@@ -345,6 +346,14 @@ static bool reason_ok(const char *v)
     return true;
 }
 
+/* Tells the status site (server_config.killswitch_changed). */
+static bool posted(struct request *r, int64_t tenant, const char *feature, bool on,
+                   const char *reason)
+{
+    if (!r->cfg || !r->cfg->killswitch_changed) return true;
+    return r->cfg->killswitch_changed(r, tenant, feature, on, reason);
+}
+
 void ops_killswitch_on(struct request *r)
 {
     int64_t tenant;
@@ -384,6 +393,10 @@ void ops_killswitch_on(struct request *r)
         ops_error(r, 500, "The kill switch is on, but the audit record could not be written.");
         return;
     }
+    if (!posted(r, tenant, feature, true, reason)) {
+        ops_error(r, 502, "The kill switch is on, but the status site could not be told.");
+        return;
+    }
     ops_redirect(r, "/ops/");
 }
 
@@ -406,6 +419,10 @@ void ops_killswitch_off(struct request *r)
     }
     if (!ops_audit(r, tenant, "killswitch.off", switch_objects(r, tenant, feature))) {
         ops_error(r, 500, "The kill switch is off, but the audit record could not be written.");
+        return;
+    }
+    if (!posted(r, tenant, feature, false, NULL)) {
+        ops_error(r, 502, "The kill switch is off, but the status site could not be told.");
         return;
     }
     ops_redirect(r, "/ops/");

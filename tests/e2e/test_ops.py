@@ -21,10 +21,13 @@ Run: /usr/bin/python3 tests/e2e/test_ops.py BUILD/postroom
 import base64
 import hashlib
 import hmac
+import json
+import os
 import re
 import sqlite3
 import struct
 import subprocess
+import tempfile
 import time
 import unittest
 import urllib.parse
@@ -133,7 +136,9 @@ USER = None
 
 def setUpModule():
     global S, TA, TB, OP, USER
-    S = harness.Server.start_new()
+    status_db = os.path.join(tempfile.mkdtemp(prefix="postroom-ops-status-"), "status.db")
+    S = harness.Server.start_new(extra_serve_args=("--status-db", status_db))
+    S.status_db = status_db
     TA = S.new_tenant("Ops Alpha Ltd")
     TB = S.new_tenant("Ops Beta Ltd")
     a = harness.order("OPS-A-1")
@@ -343,6 +348,13 @@ class Console(unittest.TestCase):
                 raise AssertionError("the API did not answer %d within %.1f s" % (want, BOUND_S))
             time.sleep(0.05)
 
+    def status_document(self, name):
+        out = tempfile.mkdtemp(prefix="postroom-ops-export-")
+        subprocess.run([S.binary, "status-export", out, "--status-db", S.status_db], check=True,
+                       capture_output=True)
+        with open(os.path.join(out, "api", "v2", name)) as f:
+            return json.load(f)
+
     def test_kill_switch_on_and_off_from_the_console(self):
         self.assertEqual(self.api_status(), 200)
         r = OP.post("/ops/killswitch/on", {"tenant": "", "feature": "api",
@@ -367,8 +379,15 @@ class Console(unittest.TestCase):
         self.assertEqual(USER.get("/").status, 503)
         self.assertEqual(OP.get("/ops/").status, 200)
         self.assertEqual(S.request("GET", "/ops/login").status, 200)
+        # posted on the status site as the CLI's switches are
+        unresolved = self.status_document("incidents/unresolved.json")["incidents"]
+        self.assertEqual(len(unresolved), 1)
+        self.assertIn("Stop access.", unresolved[0]["incident_updates"][0]["body"])
         self.assertEqual(OP.post("/ops/killswitch/off", {"tenant": "", "feature": ""}).status, 303)
         self.wait_for(200)
+        self.assertEqual(self.status_document("incidents/unresolved.json")["incidents"], [])
+        self.assertEqual(self.status_document("incidents.json")["incidents"][0]["status"],
+                         "resolved")
         # a business switch with sessions ended
         r = OP.post("/ops/killswitch/on", {"tenant": TB.id, "feature": "", "revoke": "1",
                                            "reason": "Checking one business."})
