@@ -20,6 +20,7 @@
 #include "http/server.h"
 #include "store/store.h"
 #include "util/json_alloc.h"
+#include "util/log.h"
 #include "web/web.h"
 
 #include <errno.h>
@@ -646,8 +647,10 @@ static int cmd_serve(const char *db, int argc, char **argv)
                "                beside the binary's directory, else ./share\n"
                "  --status-url URL  where a kill switch's 503 points, or\n"
                "                $POSTROOM_STATUS_URL\n"
-               "  --audit-reads 0|1  also audit API order reads (default 0, or\n"
-               "                $POSTROOM_AUDIT_READS; one write per read until batched)\n");
+               "  --audit-reads 0|1  record reads in the access audit (default 1, or\n"
+               "                $POSTROOM_AUDIT_READS); 0 records changes only\n"
+               "  --audit 0|1   0 records nothing at all: only to measure what the\n"
+               "                audit costs (bench/run.sh), never to serve businesses\n");
         return 0;
     }
     struct server_config c;
@@ -658,7 +661,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
     c.housekeeping = audit_housekeeping;
     const char *listen = getenv("POSTROOM_LISTEN");
     const char *rl = getenv("POSTROOM_RATE_LIMIT");
-    const char *ar = getenv("POSTROOM_AUDIT_READS");
+    const char *ar = getenv("POSTROOM_AUDIT_READS"), *au = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v) return fail("every serve option takes a value");
@@ -680,6 +683,8 @@ static int cmd_serve(const char *db, int argc, char **argv)
             c.status_url = v;
         else if (!strcmp(a, "--audit-reads"))
             ar = v;
+        else if (!strcmp(a, "--audit"))
+            au = v;
         else
             return fail("unknown serve option (see serve --help)");
         i++;
@@ -693,7 +698,10 @@ static int cmd_serve(const char *db, int argc, char **argv)
         c.rate_limit = (int)v;
     }
     if (ar && strcmp(ar, "0") && strcmp(ar, "1")) return fail("--audit-reads must be 0 or 1");
-    c.audit_reads = ar && !strcmp(ar, "1");
+    c.audit_reads = !ar || !strcmp(ar, "1");
+    if (au && strcmp(au, "0") && strcmp(au, "1")) return fail("--audit must be 0 or 1");
+    c.audit_off = au && !strcmp(au, "0");
+    if (c.audit_off) log_json("warn", "access audit off: nothing is recorded", NULL);
     c.routes = &app_routes;
     if (!app_load_share(&c)) return 1;
     int rc = server_run(&c);

@@ -6,6 +6,7 @@
  *   completed     log line, metrics, free the arena
  */
 #include "http/server.h"
+#include "http/audit_queue.h"
 #include "http/handle.h"
 #include "http/killswitch.h"
 #include "http/metrics.h"
@@ -45,6 +46,7 @@ void server_config_defaults(struct server_config *c)
      * one costs every request), or it answers oversize headers itself. */
     c->max_headers = 12u << 10;
     c->timeout_s = 30;
+    c->audit_reads = true;
 }
 
 bool server_parse_listen(struct server_config *c, const char *s)
@@ -113,6 +115,111 @@ static void stores_close_all(void)
         open_stores[i] = NULL;
     }
     pthread_mutex_unlock(&stores_lock);
+}
+
+/* --- the access audit's group commit --------------------------------------
+ * A request whose handler recorded reads (http_audit) hands its records to
+ * the server's queue (audit_queue.h) and its connection is suspended (MHD
+ * calls it parked), so the thread goes on serving other connections while
+ * the flusher appends many requests' records in one transaction; once the
+ * batch is committed the flusher resumes the connection and its answer
+ * leaves, or, if the batch failed, a 500 leaves instead. While the server
+ * stops, records are appended in the request's own thread, so that nothing
+ * is parked when libmicrohttpd is stopped (it must not be). */
+#define AUDIT_BATCH_MAX 1024 /* records per transaction at most */
+#define AUDIT_LINGER_US 200  /* how long the flusher waits for more */
+static struct audit_queue *audit_q;
+static struct store *audit_store; /* the flusher's own connection */
+static pthread_mutex_t audit_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool audit_closing;
+static atomic_int audit_parked;
+
+static bool audit_append(void *ctx, const struct audit_record *recs, size_t n)
+{
+    const struct server_config *cfg = ctx;
+    if (audit_store && store_is_broken(audit_store)) {
+        store_close(audit_store);
+        audit_store = NULL;
+    }
+    if (!audit_store && store_open(cfg->db_path, &audit_store) != STORE_OK) {
+        audit_store = NULL;
+        return false;
+    }
+    return store_audit_append(audit_store, recs, n) == STORE_OK;
+}
+
+static void audit_done(void *arg, bool ok)
+{
+    struct request *r = arg;
+    r->audit_failed = !ok;
+    MHD_resume_connection(r->mhd); /* its mutex orders audit_failed before the re-entry */
+}
+
+/* Parks the connection until r's records are committed; false while the
+ * server stops (the caller appends them itself). */
+static bool audit_park(struct MHD_Connection *conn, struct request *r)
+{
+    pthread_mutex_lock(&audit_lock);
+    bool park = audit_q && !audit_closing;
+    if (park) {
+        atomic_fetch_add(&audit_parked, 1);
+        r->mhd = conn;
+        r->audit_parked = true;
+        r->audit_wait = (struct audit_wait){r->audit, r->naudit, audit_done, r, NULL};
+        MHD_suspend_connection(conn);
+    }
+    pthread_mutex_unlock(&audit_lock);
+    /* the queue stops only once nothing is parked, so this is never refused */
+    if (park && !audit_queue_submit(audit_q, &r->audit_wait)) audit_done(r, false);
+    return park;
+}
+
+/* An answer whose audit records could not be appended does not leave:
+ * nothing of it (body or headers) goes out, a 500 does. */
+static void audit_refused(struct request *r)
+{
+    r->nhdr = 0;
+    http_error(r, 500, "InternalError", "The request could not be completed.");
+}
+
+static bool audit_start(struct server_config *c)
+{
+    if (!c->db_path) return true;
+    audit_closing = false;
+    const char *l = getenv("POSTROOM_AUDIT_LINGER_US");
+    audit_q = audit_queue_start(audit_append, c, AUDIT_BATCH_MAX,
+                                l ? (unsigned)atoi(l) : AUDIT_LINGER_US);
+    return audit_q != NULL;
+}
+
+/* Before libmicrohttpd stops: no new parking, and every parked connection
+ * resumed and answered (bounded by the store's busy timeout, which bounds
+ * an append). */
+static void audit_close(void)
+{
+    pthread_mutex_lock(&audit_lock);
+    audit_closing = true;
+    pthread_mutex_unlock(&audit_lock);
+    for (int i = 0; i < 3000 && atomic_load(&audit_parked) > 0; i++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+static void audit_stop(void)
+{
+    if (!audit_q) return;
+    struct audit_queue_stats st;
+    audit_queue_stats(audit_q, &st);
+    audit_queue_stop(audit_q);
+    audit_q = NULL;
+    store_close(audit_store);
+    audit_store = NULL;
+    char extra[200];
+    snprintf(extra, sizeof extra,
+             "\"batches\":%llu,\"records\":%llu,\"failed_batches\":%llu,\"largest\":%zu",
+             st.batches, st.records, st.failed_batches, st.largest);
+    log_json("info", "audit group commit", extra);
 }
 
 /* --- request lifecycle ---------------------------------------------------- */
@@ -259,6 +366,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (declared > cfg->max_body) r->body_too_large = true;
         return MHD_YES;
     }
+    if (r->audit_parked) { /* resumed: its records' batch is done */
+        r->audit_parked = false;
+        atomic_fetch_sub(&audit_parked, 1);
+        if (r->audit_failed) audit_refused(r);
+        return send_reply(conn, r);
+    }
     if (r->sent) {
         *upload_data_size = 0; /* already answered (413): discard the rest */
         return MHD_YES;
@@ -280,12 +393,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     buf_cstr(&r->body);
     collect(conn, r);
     r->store = store_for_thread(cfg);
+    r->audit_deferred = audit_q != NULL;
     http_handle(r);
     /* A connection a call broke is closed now, before this thread serves
      * anything else: the store remembers its own failures (store.c). */
     if (r->store && store_is_broken(r->store)) {
         store_discard(r->store);
         r->store = NULL;
+    }
+    if (r->naudit) {
+        if (audit_park(conn, r)) return MHD_YES;
+        if (!http_audit_flush(r)) audit_refused(r);
     }
     return send_reply(conn, r);
 }
@@ -464,8 +582,8 @@ static int serve(struct server_config *c)
 
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
-    unsigned flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     socklen_t sl;
     struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
     struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
@@ -516,6 +634,12 @@ static int serve(struct server_config *c)
         {MHD_OPTION_HTTPS_MEM_KEY, 0, key},
         {MHD_OPTION_END, 0, NULL},
     };
+    if (!audit_start(c)) {
+        fprintf(stderr, "postroom: cannot start the audit's flusher\n");
+        free(cert);
+        free(key);
+        return 1;
+    }
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, c->port, NULL, NULL, on_request, c, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
         NULL, /* first, to catch every message */
@@ -525,6 +649,7 @@ static int serve(struct server_config *c)
         NULL, MHD_OPTION_ARRAY, cert ? tls_opts : &tls_opts[2], MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "postroom: cannot listen on %s:%u\n", c->listen_host, c->port);
+        audit_stop();
         free(cert);
         free(key);
         return 1;
@@ -541,7 +666,9 @@ static int serve(struct server_config *c)
     while (sigwait(&sigs, &sig) != 0) {
     }
     log_json("info", "stopping", NULL);
+    audit_close();
     MHD_stop_daemon(d);
+    audit_stop();
     atomic_store(&stopping, true);
     if (hk_started) pthread_join(hk, NULL);
     stores_close_all();

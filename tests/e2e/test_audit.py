@@ -32,7 +32,7 @@ PERSONAL = ["Ada", "Lovelace", "Babbage", "St James", "SW1Y", "W1U", "0770090012
 
 def setUpModule():
     global SERVER, TA
-    SERVER = harness.Server.start_new(extra_serve_args=["--audit-reads", "1"])
+    SERVER = harness.Server.start_new()  # reads are audited by default
     TA = SERVER.new_tenant("Audit A Ltd")
     for batch in (["AUD-1", "AUD-2", "AUD-3"], ["AUD-4"], ["AUD-5"]):
         got = TA.create_orders([harness.order(ref) for ref in batch])
@@ -223,10 +223,10 @@ class AuditTest(unittest.TestCase):
         finally:
             s.stop_and_check()
 
-    def test_reads_audited_only_when_asked(self):
-        """Without --audit-reads 1 (the default until appends are batched), an
-        API read leaves no order.read record; creation is still recorded."""
-        s = harness.Server.start_new()
+    def test_reads_not_audited_when_told(self):
+        """With --audit-reads 0 an API read leaves no order.read record;
+        creation is still recorded."""
+        s = harness.Server.start_new(extra_serve_args=["--audit-reads", "0"])
         try:
             t = s.new_tenant("Audit Off Ltd")
             made = t.create_orders([harness.order("OFF-1")])
