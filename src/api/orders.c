@@ -38,26 +38,12 @@ static bool write_details(struct request *r, struct jw *w, const struct order_ro
     return order_write_details(w, row, &r->arena);
 }
 
-/* An order.read record naming the orders the answer carries. */
-static void audit_rows(struct request *r, const struct order_row *rows, size_t n)
-{
-    if (!n) return;
-    struct buf o;
-    buf_init(&o, &r->arena);
-    buf_adds(&o, "order:");
-    for (size_t i = 0; i < n; i++) {
-        if (i) buf_addc(&o, ',');
-        buf_add_i64(&o, rows[i].order_id);
-    }
-    http_audit(r, r->principal.tenant_id, "order.read", buf_cstr(&o));
-}
-
 /* Writes rows as GetOrderInfoResource or GetOrderDetailsResource. False
  * after answering 500 (a stored document that does not parse). */
 static bool write_rows(struct request *r, struct jw *w, const struct order_row *rows, size_t n,
                        bool full)
 {
-    audit_rows(r, rows, n);
+    api_audit_rows(r, "order.read", rows, n); /* appended before the answer leaves */
     for (size_t i = 0; i < n; i++) {
         if (!full) {
             write_info(r, w, &rows[i]);

@@ -147,11 +147,15 @@ static int tenant_set(const char *db, int argc, char **argv)
     if (!bad && ts.country_code && strlen(ts.country_code) != 2)
         bad = "--country must be a two-letter code";
     if (rc == STORE_OK && !bad) rc = store_operator_tenant_settings_set(s, tenant, &ts);
+    int unrecorded = rc == STORE_OK && !bad
+                         ? audit_cli(s, tenant, "tenant.update",
+                                     arena_printf(&a, "tenant:%lld", (long long)tenant))
+                         : 0;
     store_close(s);
     arena_free(&a);
     if (bad) return fail(bad);
     if (rc == STORE_NOTFOUND) return fail("no such tenant");
-    return rc == STORE_OK ? 0 : fail("cannot change the settings");
+    return rc == STORE_OK ? unrecorded : fail("cannot change the settings");
 }
 
 static int cmd_tenant(const char *db, int argc, char **argv)
@@ -174,10 +178,13 @@ static int cmd_tenant(const char *db, int argc, char **argv)
     if (open_migrated(db, &s)) return 1;
     int64_t id;
     int rc = store_operator_tenant_create(s, name, time_now_ms(), &id);
+    char obj[40];
+    snprintf(obj, sizeof obj, "tenant:%lld", (long long)id);
+    int unrecorded = rc == STORE_OK ? audit_cli(s, id, "tenant.create", obj) : 0;
     store_close(s);
     if (rc != STORE_OK) return fail("cannot create the tenant");
     printf("%lld\n", (long long)id);
-    return 0;
+    return unrecorded;
 }
 
 /* Reads one line (the password) from stdin without its newline. */
@@ -237,11 +244,14 @@ static int cmd_user(const char *db, int argc, char **argv)
     int rc = store_operator_tenant_exists(s, tenant);
     if (rc == STORE_OK)
         rc = store_operator_user_add(s, tenant, email, hash, (int)role, time_now_ms(), &uid);
+    char obj[40];
+    snprintf(obj, sizeof obj, "user:%lld", (long long)uid);
+    int unrecorded = rc == STORE_OK ? audit_cli(s, tenant, "user.create", obj) : 0;
     store_close(s);
     if (rc == STORE_NOTFOUND) return fail("no such tenant");
     if (rc == STORE_CONFLICT) return fail("that e-mail address already has an account");
     if (rc != STORE_OK) return fail("cannot add the user");
-    return 0;
+    return unrecorded;
 }
 
 static int cmd_apikey(const char *db, int argc, char **argv)
@@ -265,12 +275,15 @@ static int cmd_apikey(const char *db, int argc, char **argv)
     char key[APIKEY_LEN + 1];
     int rc = store_operator_tenant_exists(s, tenant);
     if (rc == STORE_OK) rc = apikey_create(s, tenant, name, time_now_ms(), key);
+    char obj[40]; /* the key's tenant: the key itself is never recorded */
+    snprintf(obj, sizeof obj, "tenant:%lld", (long long)tenant);
+    int unrecorded = rc == STORE_OK ? audit_cli(s, tenant, "apikey.create", obj) : 0;
     store_close(s);
     if (rc == STORE_NOTFOUND) return fail("no such tenant");
     if (rc != STORE_OK) return fail("cannot create the key");
     printf("%s\n", key);
     sodium_memzero(key, sizeof key);
-    return 0;
+    return unrecorded;
 }
 
 /* The demo business's orders, in the states a business sees in a day, so
@@ -586,11 +599,26 @@ static int cmd_sessions(const char *db, int argc, char **argv)
     int rc = tenant ? store_operator_tenant_exists(s, tenant) : STORE_OK;
     int64_t ended = 0;
     if (rc == STORE_OK) rc = store_operator_sessions_revoke(s, tenant, &ended);
+    char obj[40]; /* tenant:0 is every business */
+    snprintf(obj, sizeof obj, "tenant:%lld", (long long)tenant);
+    int unrecorded = rc == STORE_OK ? audit_cli(s, tenant, "sessions.revoke", obj) : 0;
     store_close(s);
     if (rc == STORE_NOTFOUND) return fail("no such tenant");
     if (rc != STORE_OK) return fail("cannot revoke the sessions");
     print_sessions_ended(ended);
-    return 0;
+    return unrecorded;
+}
+
+/* killswitch.on|off (objects "feature:NAME", "feature:all") of the tenant
+ * it covers (0: every one), and sessions.revoke when it revoked them. */
+static int audit_switch(struct store *s, const struct switch_args *sa, bool on)
+{
+    char obj[40];
+    snprintf(obj, sizeof obj, "feature:%s", *sa->feature ? sa->feature : "all");
+    int r = audit_cli(s, sa->tenant, on ? "killswitch.on" : "killswitch.off", obj);
+    snprintf(obj, sizeof obj, "tenant:%lld", (long long)sa->tenant);
+    if (!r && sa->revoke) r = audit_cli(s, sa->tenant, "sessions.revoke", obj);
+    return r;
 }
 
 static int cmd_killswitch(const char *db, int argc, char **argv)
@@ -625,12 +653,13 @@ static int cmd_killswitch(const char *db, int argc, char **argv)
                                            time_now_ms());
     else if (rc == STORE_OK)
         rc = store_operator_killswitch_clear(s, sa.tenant, sa.feature, time_now_ms());
+    int unrecorded = rc == STORE_OK ? audit_switch(s, &sa, on) : 0;
     store_close(s);
     if (rc == STORE_NOTFOUND) return fail("that kill switch is not on");
     if (rc != STORE_OK) return fail("cannot change the kill switch");
     fprintf(stderr, "postroom: kill switch %s\n", on ? "on" : "off");
     if (ended >= 0) print_sessions_ended(ended);
-    return 0;
+    return unrecorded;
 }
 
 static int cmd_serve(const char *db, int argc, char **argv)
