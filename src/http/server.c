@@ -17,6 +17,7 @@
 #include "util/xalloc.h"
 
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <errno.h>
 #include <microhttpd.h>
@@ -155,10 +156,24 @@ static void audit_done(void *arg, bool ok)
     MHD_resume_connection(r->mhd); /* its mutex orders audit_failed before the re-entry */
 }
 
+/* Whether the client already closed its side (sent everything and shut
+ * down writing, as some do). libmicrohttpd reads a resumed connection
+ * before it answers, and drops one that reads as closed without sending
+ * the answer; such a request is answered at once instead. */
+static bool client_half_closed(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    char c;
+    return ci && recv(ci->connect_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 /* Parks the connection until r's records are committed; false while the
- * server stops (the caller appends them itself). */
+ * server stops, or when the client half-closed (the caller appends them
+ * itself). */
 static bool audit_park(struct MHD_Connection *conn, struct request *r)
 {
+    if (client_half_closed(conn)) return false;
     pthread_mutex_lock(&audit_lock);
     bool park = audit_q && !audit_closing;
     if (park) {
@@ -448,7 +463,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct request *r = *con_cls;
     if (!r) return;
     double secs = time_mono_s() - r->started;
-    if (!r->status) r->status = 499; /* client went away before an answer */
+    if (!r->status) r->status = 499;                         /* client went away before an answer */
+    if (r->audit_parked) atomic_fetch_sub(&audit_parked, 1); /* it went while parked */
     log_request(r, secs);
     metrics_record(r->route, r->status, secs);
     arena_free(&r->arena);
