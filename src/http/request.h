@@ -85,7 +85,8 @@ struct request {
      * parked until their batch is committed, and the answer held. */
     bool audit_deferred;
     bool audit_parked;
-    bool audit_failed; /* the batch failed: the answer becomes a 500 */
+    unsigned long conn_requests; /* requests its connection carried, this one included */
+    bool audit_failed;           /* the batch failed: the answer becomes a 500 */
     struct audit_wait audit_wait;
     struct MHD_Connection *mhd;
 };

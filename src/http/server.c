@@ -120,13 +120,22 @@ static void stores_close_all(void)
 
 /* --- the access audit's group commit --------------------------------------
  * A request whose handler recorded reads (http_audit) hands its records to
- * the server's queue (audit_queue.h) and its connection is suspended (MHD
- * calls it parked), so the thread goes on serving other connections while
- * the flusher appends many requests' records in one transaction; once the
- * batch is committed the flusher resumes the connection and its answer
- * leaves, or, if the batch failed, a 500 leaves instead. While the server
- * stops, records are appended in the request's own thread, so that nothing
- * is parked when libmicrohttpd is stopped (it must not be). */
+ * the server's queue (audit_queue.h), where the flusher appends many
+ * requests' records in one transaction; the answer leaves only once its
+ * batch is committed, or, if the batch failed, a 500 leaves instead.
+ *
+ * How the request waits. On a connection that already carried a request
+ * (keep-alive: where the load is) the connection is suspended (MHD calls
+ * it parked), so the thread goes on serving other connections meanwhile,
+ * and the flusher resumes it once the batch is done. A connection's first
+ * request instead sleeps in its thread until the batch is done: a client
+ * that sends one request and shuts its side at once (as some do) is then
+ * still answered, which libmicrohttpd does not do for a parked connection
+ * that reads as closed around the time it is resumed. (A keep-alive client
+ * that half-closes in the moment its later request is parked may lose that
+ * answer; its record is kept: never fewer records than answers.) While the
+ * server stops, records are appended in the request's own thread, and
+ * libmicrohttpd is stopped only once nothing is parked (it must not be). */
 #define AUDIT_BATCH_MAX 1024 /* records per transaction at most */
 #define AUDIT_LINGER_US 200  /* how long the flusher waits for more */
 static struct audit_queue *audit_q;
@@ -149,44 +158,77 @@ static bool audit_append(void *ctx, const struct audit_record *recs, size_t n)
     return store_audit_append(audit_store, recs, n) == STORE_OK;
 }
 
-static void audit_done(void *arg, bool ok)
+static void audit_resume(void *arg, bool ok)
 {
     struct request *r = arg;
     r->audit_failed = !ok;
     MHD_resume_connection(r->mhd); /* its mutex orders audit_failed before the re-entry */
 }
 
-/* Whether the client already closed its side (sent everything and shut
- * down writing, as some do). libmicrohttpd reads a resumed connection
- * before it answers, and drops one that reads as closed without sending
- * the answer; such a request is answered at once instead. */
+/* Whether the client has shut its side already. */
 static bool client_half_closed(struct MHD_Connection *conn)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     char c;
-    return ci && recv(ci->connect_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+    return !ci || recv(ci->connect_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
-/* Parks the connection until r's records are committed; false while the
- * server stops, or when the client half-closed (the caller appends them
- * itself). */
+/* Parks the connection until r's records are committed; false when it is
+ * not to be parked (the caller waits in its thread). */
 static bool audit_park(struct MHD_Connection *conn, struct request *r)
 {
-    if (client_half_closed(conn)) return false;
+    if (r->conn_requests < 2 || client_half_closed(conn)) return false;
     pthread_mutex_lock(&audit_lock);
     bool park = audit_q && !audit_closing;
     if (park) {
         atomic_fetch_add(&audit_parked, 1);
         r->mhd = conn;
         r->audit_parked = true;
-        r->audit_wait = (struct audit_wait){r->audit, r->naudit, audit_done, r, NULL};
+        r->audit_wait = (struct audit_wait){r->audit, r->naudit, audit_resume, r, NULL};
         MHD_suspend_connection(conn);
     }
     pthread_mutex_unlock(&audit_lock);
     /* the queue stops only once nothing is parked, so this is never refused */
-    if (park && !audit_queue_submit(audit_q, &r->audit_wait)) audit_done(r, false);
+    if (park && !audit_queue_submit(audit_q, &r->audit_wait)) audit_resume(r, false);
     return park;
+}
+
+/* The wait in the request's thread. */
+struct audit_sleep {
+    pthread_mutex_t m;
+    pthread_cond_t c;
+    bool done, ok;
+};
+
+static void audit_wake(void *arg, bool ok)
+{
+    struct audit_sleep *w = arg;
+    pthread_mutex_lock(&w->m);
+    w->done = true;
+    w->ok = ok;
+    pthread_cond_signal(&w->c);
+    pthread_mutex_unlock(&w->m);
+}
+
+/* Appends r's records in the next batch and sleeps until it is done (while
+ * the server stops, appends them here); false when that failed. */
+static bool audit_wait(struct request *r)
+{
+    struct audit_sleep w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, false};
+    r->audit_wait = (struct audit_wait){r->audit, r->naudit, audit_wake, &w, NULL};
+    pthread_mutex_lock(&audit_lock);
+    bool queued = audit_q && !audit_closing && audit_queue_submit(audit_q, &r->audit_wait);
+    pthread_mutex_unlock(&audit_lock);
+    if (!queued) return http_audit_flush(r);
+    pthread_mutex_lock(&w.m);
+    while (!w.done)
+        pthread_cond_wait(&w.c, &w.m);
+    pthread_mutex_unlock(&w.m);
+    pthread_cond_destroy(&w.c);
+    pthread_mutex_destroy(&w.m);
+    r->naudit = 0;
+    return w.ok;
 }
 
 /* An answer whose audit records could not be appended does not leave:
@@ -362,6 +404,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct request *r = *con_cls;
     if (!r) {
         r = request_new(conn, cfg, method, url);
+        const union MHD_ConnectionInfo *sc =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        unsigned long *served = sc ? sc->socket_context : NULL;
+        r->conn_requests = served ? ++*served : 1;
         r->http10 = version && strcmp(version, "HTTP/1.0") == 0;
         *con_cls = r;
         const char *cl =
@@ -418,7 +464,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (r->naudit) {
         if (audit_park(conn, r)) return MHD_YES;
-        if (!http_audit_flush(r)) audit_refused(r);
+        if (!audit_wait(r)) audit_refused(r);
     }
     return send_reply(conn, r);
 }
@@ -470,6 +516,19 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     arena_free(&r->arena);
     free(r);
     *con_cls = NULL;
+}
+
+/* Each connection counts the requests it carried (audit_park). */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    (void)cls, (void)conn;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        *socket_context = xcalloc(1, sizeof(unsigned long));
+    } else {
+        free(*socket_context);
+        *socket_context = NULL;
+    }
 }
 
 /* libmicrohttpd's own diagnostics become JSON log lines like every other.
@@ -662,7 +721,8 @@ static int serve(struct server_config *c)
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, c->threads,
         MHD_OPTION_CONNECTION_TIMEOUT, c->timeout_s, MHD_OPTION_CONNECTION_LIMIT, 4096u,
         MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        NULL, MHD_OPTION_ARRAY, cert ? tls_opts : &tls_opts[2], MHD_OPTION_END);
+        NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_ARRAY,
+        cert ? tls_opts : &tls_opts[2], MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "postroom: cannot listen on %s:%u\n", c->listen_host, c->port);
         audit_stop();
