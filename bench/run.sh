@@ -9,7 +9,10 @@
 #              draws), WeasyPrint on the same labels,
 #              one label per request
 #   import     a 1,000-order spreadsheet uploaded to /import     -> orders/s
-# against a throw-away database in a temp dir.
+#   audit      orders and get again on a second server with the access audit off
+#              (serve --audit 0): what the audit costs each (target <= 10%)
+# against a throw-away database in a temp dir. The first server runs as
+# deployed: every read and change recorded in the access audit.
 #
 # Exit status: non-zero when a run had errors (non-2xx answers, failed orders,
 # socket errors, a server that died); missing a speed target is only reported
@@ -63,6 +66,7 @@ done
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/postroom-bench.XXXXXX")"
 server_pid=""
 hello_pid=""
+off_pid=""
 
 stop_pid() { # stop_pid PID: SIGTERM, wait up to 5 s, then SIGKILL
   local pid="$1" _i
@@ -79,6 +83,7 @@ stop_pid() { # stop_pid PID: SIGTERM, wait up to 5 s, then SIGKILL
 cleanup() {
   local rc=$?
   stop_pid "$hello_pid"
+  stop_pid "$off_pid"
   stop_pid "$server_pid"
   if [ -f "$tmp/server.log" ] && [ -d "$OUT" ]; then
     tail -n 200 "$tmp/server.log" >"$OUT/server.log.tail" 2>/dev/null || true
@@ -300,6 +305,46 @@ else
   [ "$g_sock" -eq 0 ] || failures+=("get: $g_sock socket errors")
 fi
 
+# ---- audit cost: the same two runs on a server that records nothing ------------
+echo
+echo "-- audit: orders and get again on a second server with the access audit off (--audit 0)"
+stop_pid "$server_pid" # one server at a time on the two cores
+server_pid=""
+OPORT="$(free_port $((HPORT + 1)))"
+"$POSTROOM" --db "$DB" serve --listen "127.0.0.1:$OPORT" --rate-limit 0 --audit 0 \
+  >"$tmp/off.out" 2>"$tmp/off.log" &
+off_pid=$!
+off_orders_s=0 off_get_rps=0
+if ! wait_http "$off_pid" "http://127.0.0.1:$OPORT/healthz"; then
+  failures+=("audit: the server with --audit 0 did not start")
+else
+  wrk -t"$THREADS" -c"$ORDER_CONNS" -d"${SECONDS_RUN}s" --latency -s "$here/create_orders.lua" \
+    "http://127.0.0.1:$OPORT/api/v1/orders" | tee "$OUT/orders_audit_off.txt"
+  off_line="$(grep '^BENCH orders ' "$OUT/orders_audit_off.txt" || true)"
+  off_orders_s="$(field orders_s "$off_line")"
+  warmup "http://127.0.0.1:$OPORT/api/v1/orders/1001" -s "$here/get_order.lua"
+  wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency -s "$here/get_order.lua" \
+    "http://127.0.0.1:$OPORT/api/v1/orders/1001" | tee "$OUT/get_audit_off.txt"
+  off_line="$(grep '^BENCH get ' "$OUT/get_audit_off.txt" || true)"
+  off_get_rps="$(field req_s "$off_line")"
+  off_get_p99="$(field p99_ms "$off_line")"
+  [ -n "$off_orders_s" ] && [ -n "$off_get_rps" ] || failures+=("audit: a run with the audit off printed no result")
+fi
+stop_pid "$off_pid"
+off_pid=""
+"$POSTROOM" --db "$DB" serve --listen "127.0.0.1:$PORT" --rate-limit 0 \
+  >>"$tmp/server.out" 2>>"$tmp/server.log" &
+server_pid=$!
+if ! wait_http "$server_pid" "$BASE/healthz"; then
+  echo "bench: postroom did not start again on 127.0.0.1:$PORT" >&2
+  exit 1
+fi
+cost() { # cost ON OFF -> the audit's cost in % of the run without it
+  awk -v on="$1" -v off="$2" 'BEGIN { if (off + 0 > 0) printf "%.0f", 100 * (off - on) / off; else print 0 }'
+}
+orders_cost="$(cost "$orders_s" "${off_orders_s:-0}")"
+get_cost="$(cost "$get_rps" "${off_get_rps:-0}")"
+
 # ---- labels: drawing, single-label requests, and the HTML-to-PDF path -----------
 echo
 echo "-- labels: 100-label PDFs in process (bench/labels.c), one core"
@@ -451,9 +496,9 @@ weasy_verdict="$(verdict "$weasy_x" "${BENCH_WEASY_TARGET_X:-50}")"
   printf '%-10s %-36s %8.0f req/s   p99 %.1f ms  (best of %.0f and %.0f)\n' reference \
     "bare libmicrohttpd hello world" "$ref_rps" "$ref_p99" "$ref_before_rps" "$ref_after_rps"
   printf '%-10s %-36s %8.0f orders/s  p99 %.1f ms  (target >= %s)  %s\n' orders \
-    "POST /orders, batches of 100" "$orders_s" "$orders_p99" "$ORDERS_TARGET" "$orders_verdict"
+    "POST /orders, batches of 100, audited" "$orders_s" "$orders_p99" "$ORDERS_TARGET" "$orders_verdict"
   printf '%-10s %-36s %8.0f req/s   p99 %.1f ms  = %s%% of reference (target >= %s%%)  %s\n' get \
-    "GET /orders/{id}, key + log" "$get_rps" "$get_p99" "$pct" "$GET_TARGET_PCT" "$get_verdict"
+    "GET /orders/{id}, key + log + audit" "$get_rps" "$get_p99" "$pct" "$GET_TARGET_PCT" "$get_verdict"
   printf '%-10s %-36s %8.0f labels/s  (6x4; A4 %.0f/s; target >= %s)  %s\n' labels \
     "100-label PDF, one core (best of 3)" "$labels_6x4" "$labels_a4" "${BENCH_LABELS_TARGET:-1000}" "$labels_verdict"
   printf '%-10s %-36s %8.0f labels/s  2 processes %.0f/s = %sx (target >= %sx)  %s\n' threads \
@@ -465,6 +510,12 @@ weasy_verdict="$(verdict "$weasy_x" "${BENCH_WEASY_TARGET_X:-50}")"
     "GET /orders/{id}/label" "$label_rps" "${label_p99:-0}"
   printf '%-10s %-36s %8.0f orders/s  (%s ms per 1,000-order file, best of 3)\n' import \
     "POST /import, Click & Drop CSV" "$import_s" "$import_ms"
+  printf '%-10s %-36s %8.0f orders/s  audit costs %s%% (target <= 10%%)  %s\n' audit \
+    "orders with the audit off" "${off_orders_s:-0}" "$orders_cost" \
+    "$(awk -v c="$orders_cost" 'BEGIN { print ((c + 0 <= 10) ? "PASS" : "ABOVE") }')"
+  printf '%-10s %-36s %8.0f req/s   p99 %.1f ms  audit costs %s%% (target <= 10%%)  %s\n' audit \
+    "get with the audit off" "${off_get_rps:-0}" "${off_get_p99:-0}" "$get_cost" \
+    "$(awk -v c="$get_cost" 'BEGIN { print ((c + 0 <= 10) ? "PASS" : "ABOVE") }')"
   echo "server log: $log_lines lines"
   if [ "$ref_spread" -gt 15 ]; then
     echo "note: the two reference runs differ by ${ref_spread}%: this machine is noisy, compare figures with care"

@@ -27,6 +27,12 @@ void api_metrics(struct request *r);
 /* body.c: the context a use case runs in (service/service.h), from the
  * request: its store, the principal's scope, its arena, the tariff, now. */
 struct service_ctx api_service_ctx(struct request *r);
+struct order_row;
+/* Records that the answer carries rows (action "order.read",
+ * "paperwork.print"...), for the access audit: one record per tenant the
+ * rows were read with (the principal's, unless the store erred), appended
+ * after the handler (http_audit_ids). */
+void api_audit_rows(struct request *r, const char *action, const struct order_row *rows, size_t n);
 /* body.c: the JSON body as an object, or NULL after answering 400/415. The
  * caller json_decref()s the result. */
 json_t *api_json_body(struct request *r);

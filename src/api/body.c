@@ -99,3 +99,19 @@ struct service_ctx api_service_ctx(struct request *r)
     return (struct service_ctx){r->store,       scope_of(&r->principal), &r->arena,
                                 r->cfg->tariff, time_now_ms(),           http_audit_actor(r)};
 }
+
+void api_audit_rows(struct request *r, const char *action, const struct order_row *rows, size_t n)
+{
+    int64_t *ids = arena_alloc(&r->arena, (n ? n : 1) * sizeof *ids);
+    bool *done = arena_alloc(&r->arena, (n ? n : 1) * sizeof *done);
+    for (size_t i = 0; i < n; i++) {
+        if (done[i]) continue;
+        size_t k = 0;
+        for (size_t j = i; j < n; j++)
+            if (!done[j] && rows[j].tenant_id == rows[i].tenant_id) {
+                ids[k++] = rows[j].order_id;
+                done[j] = true;
+            }
+        http_audit_ids(r, rows[i].tenant_id, action, "order", ids, k);
+    }
+}

@@ -179,6 +179,8 @@ void api_orders_label(struct request *r)
         document_failed(r, rc);
         return;
     }
+    /* a label is recorded as printed by the use case, with the print */
+    if (kind != KIND_LABEL) api_audit_rows(r, "paperwork.print", rows, n);
     http_add_header(r, "Content-Disposition", "inline; filename=\"labels.pdf\"");
     http_reply(r, 200, "application/pdf");
 }

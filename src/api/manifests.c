@@ -90,10 +90,15 @@ static void existing(struct request *r, int status, bool with_status)
     struct service_ctx c = api_service_ctx(r);
     struct service_manifest m;
     enum service_rc rc = service_manifest_redraw(&c, r->cfg->fonts, no, &m);
-    if (rc == SERVICE_NOTFOUND)
+    if (rc == SERVICE_NOTFOUND) {
         http_error(r, 404, "ManifestNotFound", "No such manifest.");
-    else
-        answer(r, rc, &m, status, with_status);
+        return;
+    }
+    if (rc == SERVICE_OK) { /* manifest.read: its number, then its orders */
+        http_audit_ids(r, r->principal.tenant_id, "manifest.read", "manifest", &no, 1);
+        api_audit_rows(r, "manifest.read", m.rows, m.n);
+    }
+    answer(r, rc, &m, status, with_status);
 }
 
 void api_manifests_get(struct request *r)

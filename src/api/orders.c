@@ -38,36 +38,12 @@ static bool write_details(struct request *r, struct jw *w, const struct order_ro
     return order_write_details(w, row, &r->arena);
 }
 
-/* An order.read record naming the orders the answer carries, one per
- * tenant the store gave them under (always the principal's, unless the
- * store went wrong: then the audit says whose data it handed over, which
- * is what the blast radius reads). */
-static void audit_rows(struct request *r, const struct order_row *rows, size_t n)
-{
-    if (!n || !r->cfg->audit_reads) return;
-    for (size_t t = 0; t < n; t++) {
-        bool first = true;
-        for (size_t k = 0; k < t && first; k++)
-            first = rows[k].tenant_id != rows[t].tenant_id;
-        if (!first) continue;
-        struct buf o;
-        buf_init(&o, &r->arena);
-        buf_adds(&o, "order:");
-        for (size_t i = t, m = 0; i < n; i++) {
-            if (rows[i].tenant_id != rows[t].tenant_id) continue;
-            if (m++) buf_addc(&o, ',');
-            buf_add_i64(&o, rows[i].order_id);
-        }
-        http_audit(r, rows[t].tenant_id, "order.read", buf_cstr(&o));
-    }
-}
-
 /* Writes rows as GetOrderInfoResource or GetOrderDetailsResource. False
  * after answering 500 (a stored document that does not parse). */
 static bool write_rows(struct request *r, struct jw *w, const struct order_row *rows, size_t n,
                        bool full)
 {
-    audit_rows(r, rows, n);
+    api_audit_rows(r, "order.read", rows, n); /* appended before the answer leaves */
     for (size_t i = 0; i < n; i++) {
         if (!full) {
             write_info(r, w, &rows[i]);

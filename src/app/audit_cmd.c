@@ -237,6 +237,35 @@ void audit_housekeeping(struct store *s, const struct server_config *c)
         log_json("error", "audit checkpoint failed", NULL);
 }
 
+/* The operator's login name as the record shows it: letters, digits and
+ * ._@- only, at most 64 characters. */
+static void login_name(char *out, size_t cap)
+{
+    const char *u = getenv("SUDO_USER");
+    if (!u || !*u) u = getenv("USER");
+    if (!u || !*u) u = "unknown";
+    size_t n = 0;
+    for (; *u && n + 1 < cap && n < 64; u++, n++)
+        out[n] = (strchr("._@-", *u) || (*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') ||
+                  (*u >= '0' && *u <= '9'))
+                     ? *u
+                     : '_';
+    out[n] = 0;
+}
+
+int audit_cli(struct store *s, int64_t data_tenant, const char *action, const char *objects)
+{
+    char host[64] = "", server[96], who[80] = "cli:";
+    gethostname(host, sizeof host - 1);
+    snprintf(server, sizeof server, "%s:%ld", host, (long)getpid());
+    login_name(who + 4, sizeof who - 4);
+    struct audit_actor a = {server, "cli", 0, who};
+    struct audit_record r = audit_record_of(&a, time_now_ms(), data_tenant, action, objects);
+    if (store_audit_append(s, &r, 1) == STORE_OK) return 0;
+    fprintf(stderr, "postroom: done, but the access audit could not record it (%s)\n", action);
+    return 1;
+}
+
 int cmd_audit(const char *db, int argc, char **argv)
 {
     bool help = argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"));

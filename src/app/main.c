@@ -24,6 +24,7 @@
 #include "http/server.h"
 #include "store/store.h"
 #include "util/json_alloc.h"
+#include "util/log.h"
 #include "web/web.h"
 
 #include <errno.h>
@@ -152,11 +153,15 @@ static int tenant_set(const char *db, int argc, char **argv)
     if (!bad && ts.country_code && strlen(ts.country_code) != 2)
         bad = "--country must be a two-letter code";
     if (rc == STORE_OK && !bad) rc = store_operator_tenant_settings_set(s, tenant, &ts);
+    int unrecorded = rc == STORE_OK && !bad
+                         ? audit_cli(s, tenant, "tenant.update",
+                                     arena_printf(&a, "tenant:%lld", (long long)tenant))
+                         : 0;
     store_close(s);
     arena_free(&a);
     if (bad) return fail(bad);
     if (rc == STORE_NOTFOUND) return fail("no such tenant");
-    return rc == STORE_OK ? 0 : fail("cannot change the settings");
+    return rc == STORE_OK ? unrecorded : fail("cannot change the settings");
 }
 
 static int cmd_tenant(const char *db, int argc, char **argv)
@@ -179,10 +184,13 @@ static int cmd_tenant(const char *db, int argc, char **argv)
     if (open_migrated(db, &s)) return 1;
     int64_t id;
     int rc = store_operator_tenant_create(s, name, time_now_ms(), &id);
+    char obj[40];
+    snprintf(obj, sizeof obj, "tenant:%lld", (long long)id);
+    int unrecorded = rc == STORE_OK ? audit_cli(s, id, "tenant.create", obj) : 0;
     store_close(s);
     if (rc != STORE_OK) return fail("cannot create the tenant");
     printf("%lld\n", (long long)id);
-    return 0;
+    return unrecorded;
 }
 
 /* Reads one line (the password) from stdin without its newline. */
@@ -242,11 +250,14 @@ static int cmd_user(const char *db, int argc, char **argv)
     int rc = store_operator_tenant_exists(s, tenant);
     if (rc == STORE_OK)
         rc = store_operator_user_add(s, tenant, email, hash, (int)role, time_now_ms(), &uid);
+    char obj[40];
+    snprintf(obj, sizeof obj, "user:%lld", (long long)uid);
+    int unrecorded = rc == STORE_OK ? audit_cli(s, tenant, "user.create", obj) : 0;
     store_close(s);
     if (rc == STORE_NOTFOUND) return fail("no such tenant");
     if (rc == STORE_CONFLICT) return fail("that e-mail address already has an account");
     if (rc != STORE_OK) return fail("cannot add the user");
-    return 0;
+    return unrecorded;
 }
 
 static int cmd_apikey(const char *db, int argc, char **argv)
@@ -270,12 +281,15 @@ static int cmd_apikey(const char *db, int argc, char **argv)
     char key[APIKEY_LEN + 1];
     int rc = store_operator_tenant_exists(s, tenant);
     if (rc == STORE_OK) rc = apikey_create(s, tenant, name, time_now_ms(), key);
+    char obj[40]; /* the key's tenant: the key itself is never recorded */
+    snprintf(obj, sizeof obj, "tenant:%lld", (long long)tenant);
+    int unrecorded = rc == STORE_OK ? audit_cli(s, tenant, "apikey.create", obj) : 0;
     store_close(s);
     if (rc == STORE_NOTFOUND) return fail("no such tenant");
     if (rc != STORE_OK) return fail("cannot create the key");
     printf("%s\n", key);
     sodium_memzero(key, sizeof key);
-    return 0;
+    return unrecorded;
 }
 
 /* The demo business's orders, in the states a business sees in a day, so
@@ -597,11 +611,26 @@ static int cmd_sessions(const char *db, int argc, char **argv)
     int rc = tenant ? store_operator_tenant_exists(s, tenant) : STORE_OK;
     int64_t ended = 0;
     if (rc == STORE_OK) rc = store_operator_sessions_revoke(s, tenant, &ended);
+    char obj[40]; /* tenant:0 is every business */
+    snprintf(obj, sizeof obj, "tenant:%lld", (long long)tenant);
+    int unrecorded = rc == STORE_OK ? audit_cli(s, tenant, "sessions.revoke", obj) : 0;
     store_close(s);
     if (rc == STORE_NOTFOUND) return fail("no such tenant");
     if (rc != STORE_OK) return fail("cannot revoke the sessions");
     print_sessions_ended(ended);
-    return 0;
+    return unrecorded;
+}
+
+/* killswitch.on|off (objects "feature:NAME", "feature:all") of the tenant
+ * it covers (0: every one), and sessions.revoke when it revoked them. */
+static int audit_switch(struct store *s, const struct switch_args *sa, bool on)
+{
+    char obj[40];
+    snprintf(obj, sizeof obj, "feature:%s", *sa->feature ? sa->feature : "all");
+    int r = audit_cli(s, sa->tenant, on ? "killswitch.on" : "killswitch.off", obj);
+    snprintf(obj, sizeof obj, "tenant:%lld", (long long)sa->tenant);
+    if (!r && sa->revoke) r = audit_cli(s, sa->tenant, "sessions.revoke", obj);
+    return r;
 }
 
 static int cmd_killswitch(const char *db, int argc, char **argv)
@@ -643,6 +672,7 @@ static int cmd_killswitch(const char *db, int argc, char **argv)
         (on ? status_post_switch_on(s, sa.status_db, sa.tenant, sa.feature, sa.reason,
                                     time_now_ms(), &incident)
             : status_post_switch_off(s, sa.status_db, sa.tenant, sa.feature, time_now_ms()));
+    int unrecorded = rc == STORE_OK ? audit_switch(s, &sa, on) : 0;
     store_close(s);
     if (rc == STORE_NOTFOUND) return fail("that kill switch is not on");
     if (rc != STORE_OK) return fail("cannot change the kill switch");
@@ -650,7 +680,7 @@ static int cmd_killswitch(const char *db, int argc, char **argv)
     if (!posted) fprintf(stderr, "postroom: could not post to the status database\n");
     if (incident) fprintf(stderr, "postroom: status incident %lld posted\n", (long long)incident);
     if (ended >= 0) print_sessions_ended(ended);
-    return 0;
+    return unrecorded;
 }
 
 static int cmd_serve(const char *db, int argc, char **argv)
@@ -667,8 +697,11 @@ static int cmd_serve(const char *db, int argc, char **argv)
                "                beside the binary's directory, else ./share\n"
                "  --status-url URL  where a kill switch's 503 points, or\n"
                "                $POSTROOM_STATUS_URL\n"
-               "  --audit-reads 0|1  also audit API order reads (default 0, or\n"
-               "                $POSTROOM_AUDIT_READS; one write per read until batched)\n"
+               "  --audit-reads 0|1  record reads in the access audit (default 1, or\n"
+               "                $POSTROOM_AUDIT_READS); 0 records changes only\n"
+               "  --audit 0|1   0 records nothing at all: only to measure what the\n"
+               "                audit costs (bench/run.sh), never to serve businesses\n"
+
                "  --tripwire killswitch|tenant|log  what a tenant_mismatch does at once:\n"
                "                the global kill switch (default), the receiving business's,\n"
                "                or nothing; it always records the event and the breach\n"
@@ -693,7 +726,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
     c.killswitch_changed = status_post_console;
     const char *listen = getenv("POSTROOM_LISTEN");
     const char *rl = getenv("POSTROOM_RATE_LIMIT");
-    const char *ar = getenv("POSTROOM_AUDIT_READS");
+    const char *ar = getenv("POSTROOM_AUDIT_READS"), *au = NULL;
     int64_t draw_workers = 0; /* 0: one per core */
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -729,7 +762,9 @@ static int cmd_serve(const char *db, int argc, char **argv)
         else if (!strcmp(a, "--draw-workers")) {
             if (!parse_id(v, &draw_workers) || draw_workers > 64)
                 return fail("--draw-workers must be 1 to 64");
-        } else
+        } else if (!strcmp(a, "--audit"))
+            au = v;
+        else
             return fail("unknown serve option (see serve --help)");
         i++;
     }
@@ -742,7 +777,10 @@ static int cmd_serve(const char *db, int argc, char **argv)
         c.rate_limit = (int)v;
     }
     if (ar && strcmp(ar, "0") && strcmp(ar, "1")) return fail("--audit-reads must be 0 or 1");
-    c.audit_reads = ar && !strcmp(ar, "1");
+    c.audit_reads = !ar || !strcmp(ar, "1");
+    if (au && strcmp(au, "0") && strcmp(au, "1")) return fail("--audit must be 0 or 1");
+    c.audit_off = au && !strcmp(au, "0");
+    if (c.audit_off) log_json("warn", "access audit off: nothing is recorded", NULL);
     c.routes = &app_routes;
     if (!app_load_share(&c)) return 1;
     /* before server_run opens the database and starts threads */

@@ -1,6 +1,7 @@
 /* audit: the access audit's hash chain, its signed checkpoints and the
  * verifier that re-walks both (see audit.h). */
 #include "domain/audit.h"
+#include "util/buf.h"
 
 #include <inttypes.h>
 #include <sodium.h>
@@ -22,6 +23,28 @@ struct audit_record audit_record_of(const struct audit_actor *who, int64_t now, 
                                  .data_tenant = data_tenant,
                                  .action = action,
                                  .objects = objects};
+}
+
+size_t audit_records_of_ids(struct arena *a, const struct audit_actor *who, int64_t now,
+                            int64_t data_tenant, const char *action, const char *kind,
+                            const int64_t *ids, size_t n, struct audit_record **out)
+{
+    size_t k = (n + AUDIT_IDS_PER_RECORD - 1) / AUDIT_IDS_PER_RECORD;
+    struct audit_record *recs = arena_alloc(a, (k ? k : 1) * sizeof *recs);
+    for (size_t r = 0; r < k; r++) {
+        struct buf o;
+        buf_init(&o, a);
+        buf_adds(&o, kind);
+        buf_addc(&o, ':');
+        size_t end = (r + 1) * AUDIT_IDS_PER_RECORD < n ? (r + 1) * AUDIT_IDS_PER_RECORD : n;
+        for (size_t i = r * AUDIT_IDS_PER_RECORD; i < end; i++) {
+            if (i > r * AUDIT_IDS_PER_RECORD) buf_addc(&o, ',');
+            buf_add_i64(&o, ids[i]);
+        }
+        recs[r] = audit_record_of(who, now, data_tenant, action, buf_cstr(&o));
+    }
+    *out = recs;
+    return k;
 }
 
 static void put_int(crypto_hash_sha256_state *st, int64_t v)

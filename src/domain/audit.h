@@ -39,6 +39,22 @@ struct audit_actor {
 struct audit_record audit_record_of(const struct audit_actor *who, int64_t now, int64_t data_tenant,
                                     const char *action, const char *objects);
 
+/* At most this many ids in one record's objects. A longer list (a page
+ * import of 1,000 orders, an export of 20,000) is split into several
+ * records of the same action and request id, so that no record grows past
+ * about 1.2 KB; the records of one request, taken together, name every
+ * object it touched, and their count of ids is the count of objects. */
+#define AUDIT_IDS_PER_RECORD 100
+
+struct arena;
+
+/* The records of action on n ids of one kind ("order"), each with objects
+ * "kind:ID,ID,..." of at most AUDIT_IDS_PER_RECORD ids, allocated from a;
+ * returns how many (none when n is 0). */
+size_t audit_records_of_ids(struct arena *a, const struct audit_actor *who, int64_t now,
+                            int64_t data_tenant, const char *action, const char *kind,
+                            const int64_t *ids, size_t n, struct audit_record **out);
+
 /* The hash before the first record. */
 extern const char audit_genesis[AUDIT_HASH_HEX];
 

@@ -306,8 +306,9 @@ static void route_and_run(struct request *r)
     /* a broken connection is closed instead (server.c), which ends it */
     if (snapshot && !store_is_broken(r->store) && store_snapshot_end(r->store) != STORE_OK)
         http_error(r, 500, "InternalError", "The request could not be completed.");
-    /* outside the snapshot, so a read's audit record is an ordinary write */
-    if (!http_audit_flush(r))
+    /* outside the snapshot, so a read's audit record is an ordinary write;
+     * a server batches it with other requests' instead (server.c) */
+    if (!r->audit_deferred && !http_audit_flush(r))
         http_error(r, 500, "InternalError", "The request could not be completed.");
 }
 

@@ -9,6 +9,7 @@
 #include "http/server.h"
 #include "util/percent.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -138,32 +139,66 @@ void http_error(struct request *r, int status, const char *code, const char *mes
     http_reply_json(r, status);
 }
 
-const struct audit_actor *http_audit_actor(struct request *r)
+/* "host:pid", read once: every record of this process names it. */
+static char server_id[96];
+static pthread_once_t server_id_once = PTHREAD_ONCE_INIT;
+
+static void server_id_init(void)
 {
-    struct audit_actor *a = arena_alloc(&r->arena, sizeof *a);
     char host[64] = "";
     gethostname(host, sizeof host - 1);
-    char *sid = arena_alloc(&r->arena, sizeof host + 24);
-    snprintf(sid, sizeof host + 24, "%s:%ld", host, (long)getpid());
+    snprintf(server_id, sizeof server_id, "%s:%ld", host, (long)getpid());
+}
+
+const struct audit_actor *http_audit_actor(struct request *r)
+{
+    if (r->cfg && r->cfg->audit_off) return NULL;
+    pthread_once(&server_id_once, server_id_init);
+    struct audit_actor *a = arena_alloc(&r->arena, sizeof *a);
     char *pid = arena_alloc(&r->arena, 32);
     if (r->principal.key_id)
         snprintf(pid, 32, "key:%lld", (long long)r->principal.key_id);
     else
         snprintf(pid, 32, "user:%lld", (long long)r->principal.user_id);
-    *a = (struct audit_actor){sid, r->id, r->principal.tenant_id, pid};
+    *a = (struct audit_actor){server_id, r->id, r->principal.tenant_id, pid};
     return a;
 }
 
-void http_audit(struct request *r, int64_t data_tenant, const char *action, const char *objects)
+static void audit_add(struct request *r, const struct audit_record *recs, size_t n)
 {
-    if (r->naudit == r->audit_cap) {
-        r->audit_cap = r->audit_cap ? r->audit_cap * 2 : 4;
+    if (r->naudit + n > r->audit_cap) {
+        r->audit_cap = (r->naudit + n) * 2;
         struct audit_record *g = arena_alloc(&r->arena, r->audit_cap * sizeof *g);
         if (r->naudit) memcpy(g, r->audit, r->naudit * sizeof *g);
         r->audit = g;
     }
-    r->audit[r->naudit++] =
-        audit_record_of(http_audit_actor(r), time_now_ms(), data_tenant, action, objects);
+    memcpy(r->audit + r->naudit, recs, n * sizeof *recs);
+    r->naudit += n;
+}
+
+/* Reads are recorded unless the server was told not to. */
+static const struct audit_actor *read_actor(struct request *r)
+{
+    return r->cfg && !r->cfg->audit_reads ? NULL : http_audit_actor(r);
+}
+
+void http_audit(struct request *r, int64_t data_tenant, const char *action, const char *objects)
+{
+    const struct audit_actor *who = read_actor(r);
+    if (!who) return;
+    struct audit_record rec = audit_record_of(who, time_now_ms(), data_tenant, action, objects);
+    audit_add(r, &rec, 1);
+}
+
+void http_audit_ids(struct request *r, int64_t data_tenant, const char *action, const char *kind,
+                    const int64_t *ids, size_t n)
+{
+    const struct audit_actor *who = read_actor(r);
+    if (!who || !n) return;
+    struct audit_record *recs;
+    size_t k = audit_records_of_ids(&r->arena, who, time_now_ms(), data_tenant, action, kind, ids,
+                                    n, &recs);
+    audit_add(r, recs, k);
 }
 
 bool http_audit_flush(struct request *r)

@@ -3,6 +3,7 @@
 #include "service/labels.h"
 #include "documents/paperwork.h"
 #include "domain/s10.h"
+#include "service/audit.h"
 #include "service/paper.h"
 #include "store/store.h"
 
@@ -64,8 +65,11 @@ enum service_rc service_render_labels(const struct service_ctx *c, const struct 
     int64_t *ids = arena_alloc(c->arena, (n ? n : 1) * sizeof *ids);
     for (size_t i = 0; i < n; i++)
         ids[i] = rows[i].order_id;
-    if (store_orders_mark_printed(c->store, &c->scope, ids, n, c->now) != STORE_OK)
-        return SERVICE_STORE_ERROR;
+    /* printed and recorded as printed (label.print) in one transaction */
+    if (service_tx_begin(c) != STORE_OK) return SERVICE_STORE_ERROR;
+    int src = store_orders_mark_printed(c->store, &c->scope, ids, n, c->now);
+    if (src == STORE_OK) src = service_audit(c, "label.print", "order", ids, n);
+    if (service_tx_end(c, src) != STORE_OK) return SERVICE_STORE_ERROR;
     return SERVICE_OK;
 }
 

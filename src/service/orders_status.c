@@ -1,5 +1,6 @@
 /* orders_status: plan and apply one status update (see the header). */
 #include "service/orders_status.h"
+#include "service/audit.h"
 #include "store/store.h"
 
 enum service_rc service_order_status(const struct service_ctx *c, const struct order_key *key,
@@ -12,19 +13,26 @@ enum service_rc service_order_status(const struct service_ctx *c, const struct o
     if (store_orders_get(c->store, &c->scope, key, 1, c->arena, &rows, &nrows) != STORE_OK)
         return SERVICE_STORE_ERROR;
     struct status_result *res = arena_alloc(c->arena, (nrows ? nrows : 1) * sizeof *res);
-    for (size_t k = 0; k < nrows; k++) {
+    int64_t *moved = arena_alloc(c->arena, (nrows ? nrows : 1) * sizeof *moved);
+    size_t nmoved = 0;
+    /* the key's moves and their order.status record in one transaction */
+    if (service_tx_begin(c) != STORE_OK) return SERVICE_STORE_ERROR;
+    int rc = STORE_OK;
+    for (size_t k = 0; rc == STORE_OK && k < nrows; k++) {
         struct order_status_change change;
         res[k] = (struct status_result){.row = &rows[k], .outcome = STATUS_REFUSED};
         res[k].message = status_plan(rows[k].status, sr, c->now, &change, &res[k].code);
         if (res[k].message) continue;
-        int rc = store_order_set_status(c->store, &c->scope, rows[k].order_id, &change);
-        if (rc == STORE_CONFLICT)
+        int src = store_order_set_status(c->store, &c->scope, rows[k].order_id, &change);
+        if (src == STORE_CONFLICT)
             res[k].outcome = STATUS_RACED;
-        else if (rc == STORE_OK)
-            res[k].outcome = STATUS_UPDATED;
+        else if (src == STORE_OK)
+            res[k].outcome = STATUS_UPDATED, moved[nmoved++] = rows[k].order_id;
         else
-            return SERVICE_STORE_ERROR;
+            rc = STORE_ERROR;
     }
+    if (rc == STORE_OK) rc = service_audit(c, "order.status", "order", moved, nmoved);
+    if (service_tx_end(c, rc) != STORE_OK) return SERVICE_STORE_ERROR;
     *results = res, *n = nrows;
     return SERVICE_OK;
 }

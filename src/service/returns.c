@@ -2,6 +2,7 @@
 #include "service/returns.h"
 #include "documents/paperwork.h"
 #include "domain/s10.h"
+#include "service/audit.h"
 #include "service/paper.h"
 #include "store/store.h"
 
@@ -74,7 +75,13 @@ static int store_return(const struct service_ctx *c, const struct return_request
                             rq->doc,
                             return_history_text(c->arena, tracking)};
     int64_t id, linked;
+    /* the return and its return.create records (the return, then the order
+     * it is linked to, if any) in one transaction */
+    if (service_tx_begin(c) != STORE_OK) return STORE_ERROR;
     int rc = store_return_insert(c->store, &c->scope, &rn, c->now, &id, &linked);
+    if (rc == STORE_OK) rc = service_audit_one(c, "return.create", "return", id);
+    if (rc == STORE_OK && linked) rc = service_audit_one(c, "return.create", "order", linked);
+    rc = service_tx_end(c, rc);
     return rc == STORE_OK ? store_return_get(c->store, &c->scope, tracking, c->arena, &out->ret)
                           : rc;
 }

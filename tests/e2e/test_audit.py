@@ -32,7 +32,7 @@ PERSONAL = ["Ada", "Lovelace", "Babbage", "St James", "SW1Y", "W1U", "0770090012
 
 def setUpModule():
     global SERVER, TA
-    SERVER = harness.Server.start_new(extra_serve_args=["--audit-reads", "1"])
+    SERVER = harness.Server.start_new()  # reads are audited by default
     TA = SERVER.new_tenant("Audit A Ltd")
     for batch in (["AUD-1", "AUD-2", "AUD-3"], ["AUD-4"], ["AUD-5"]):
         got = TA.create_orders([harness.order(ref) for ref in batch])
@@ -106,11 +106,13 @@ class AuditTest(unittest.TestCase):
     def test_intact(self):
         rc, out = verify(SERVER.db)
         self.assertEqual(rc, 0, out)
-        self.assertIn("intact: 5 records, 1 checkpoints", out)
+        self.assertIn("intact: %d records, 1 checkpoints" % len(rows(SERVER.db)), out)
 
     def test_records(self):
-        rs = rows(SERVER.db)
-        self.assertEqual([r[0] for r in rs], [1, 2, 3, 4, 5])
+        every = rows(SERVER.db)
+        self.assertEqual([r[0] for r in every], list(range(1, len(every) + 1)))
+        rs = [r for r in every if r[7].startswith("order.")]  # the CLI's own are below
+        self.assertEqual(len(rs), 5)
         creates = [r for r in rs if r[7] == "order.create"]
         reads = [r for r in rs if r[7] == "order.read"]
         self.assertEqual([r[8] for r in creates], ["order:" + ",".join(ids) for ids in CREATED])
@@ -122,7 +124,7 @@ class AuditTest(unittest.TestCase):
             self.assertTrue(r[3] and r[2])
         # the chain as the table holds it, recomputed here
         prev = "0" * 64
-        for r in rs:
+        for r in every:
             self.assertEqual(r[9], prev)
             self.assertEqual(r[10], chain_hash(prev, r))
             prev = r[10]
@@ -178,8 +180,10 @@ class AuditTest(unittest.TestCase):
         c.close()
         rc, out = verify(db)
         self.assertEqual(rc, 1)
+        n = len(rows(db))
         self.assertEqual(out.splitlines(),
-                         ["seq 5: head differs from the signed checkpoint at count 5 (log rewritten)"])
+                         ["seq %d: head differs from the signed checkpoint at count %d (log rewritten)"
+                          % (n, n)])
         # and the chain alone, without its checkpoints, would have passed
         os.unlink(db + ".audit-checkpoints")
         self.assertEqual(verify(db)[0], 0)
@@ -212,27 +216,31 @@ class AuditTest(unittest.TestCase):
             deadline = time.monotonic() + 10
             while not os.path.exists(path) and time.monotonic() < deadline:
                 time.sleep(0.05)
+            # (the CLI's tenant.create and apikey.create are records too, so
+            # how many crossings a round saw depends on timing: not asserted)
             with open(path) as f:
                 lines = f.read().splitlines()
-            self.assertEqual(len(lines), 1)
-            self.assertEqual(lines[0].split()[0], "2")
+            self.assertGreaterEqual(len(lines), 1)
+            counts = [int(line.split()[0]) for line in lines]
+            self.assertEqual(counts, sorted(counts))
+            self.assertGreaterEqual(counts[0], 2)
             rc, out = verify(s.db)
             self.assertEqual(rc, 0, out)
-            self.assertIn("intact: 2 records, 1 checkpoints", out)
+            self.assertIn("intact: %d records, %d checkpoints" % (len(rows(s.db)), len(lines)), out)
             self.assertEqual(os.stat(s.db + ".audit-key").st_mode & 0o777, 0o600)
         finally:
             s.stop_and_check()
 
-    def test_reads_audited_only_when_asked(self):
-        """Without --audit-reads 1 (the default until appends are batched), an
-        API read leaves no order.read record; creation is still recorded."""
-        s = harness.Server.start_new()
+    def test_reads_not_audited_when_told(self):
+        """With --audit-reads 0 an API read leaves no order.read record;
+        creation is still recorded."""
+        s = harness.Server.start_new(extra_serve_args=["--audit-reads", "0"])
         try:
             t = s.new_tenant("Audit Off Ltd")
             made = t.create_orders([harness.order("OFF-1")])
             r = t.get("/api/v1/orders/%d" % made[0]["orderIdentifier"])
             self.assertEqual(r.status, 200, r.short())
-            actions = [row[7] for row in rows(s.db)]
+            actions = [row[7] for row in rows(s.db) if row[7].startswith("order.")]
             self.assertEqual(actions, ["order.create"])
         finally:
             s.stop_and_check()
@@ -251,7 +259,7 @@ class AuditTest(unittest.TestCase):
                     + test_import.cd_row("Ann", "Lee", "3 Low Rd", "York", "YO1 7HH", "AI-2")).encode()
             r = b.upload(data)
             self.assertEqual(r.status, 200, r.short(2000))
-            rs = rows(s.db)
+            rs = [r for r in rows(s.db) if r[7].startswith("order.")]
             self.assertEqual(len(rs), 1)
             self.assertEqual(rs[0][7], "order.create")
             self.assertRegex(rs[0][5], r"^user:[0-9]+$")

@@ -300,11 +300,12 @@ class Steps(unittest.TestCase):
         self.assertIn("To business %s (controller), from postroom (processor), under UK GDPR "
                       "Art. 33(2):" % B.id, report)
         # exactly the cross-tenant records of the window: the audit's (not the
-        # operators' own) and the tripwire's security events
+        # operators' own, in the console or on the command line) and the
+        # tripwire's security events
         t0, t1 = T_BEFORE * 1000, T_AFTER * 1000
         audit = db_rows("SELECT data_tenant, objects FROM audit WHERE principal_tenant != "
-                        "data_tenant AND principal_id NOT LIKE 'operator:%' AND time BETWEEN ? "
-                        "AND ?", t0, t1)
+                        "data_tenant AND principal_id NOT LIKE 'operator:%' AND principal_id NOT "
+                        "LIKE 'cli:%' AND time BETWEEN ? AND ?", t0, t1)
         events = db_rows("SELECT exposed_tenant, records FROM security_events WHERE time "
                          "BETWEEN ? AND ?", t0, t1)
         want = set()
