@@ -9,6 +9,7 @@
  * verify re-walks the whole chain against every checkpoint; checkpoint
  * signs the head of a chain that verifies, and refuses one that does not. */
 #include "app/audit_cmd.h"
+#include "app/cli.h"
 #include "domain/audit.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -29,12 +30,6 @@ static const char *usage_audit =
     "       postroom [--db PATH] audit checkpoint   sign the head of an intact chain\n"
     "Keys and checkpoints sit beside the database: DB.audit-key (0600), DB.audit-key.pub,\n"
     "DB.audit-checkpoints. verify exits 0 when intact, 1 with one line per problem.\n";
-
-static int fail(const char *msg)
-{
-    fprintf(stderr, "postroom: %s\n", msg);
-    return 1;
-}
 
 static void path_of(char *out, size_t cap, const char *db, const char *suffix)
 {
@@ -147,9 +142,9 @@ static int audit_verify_cmd(struct store *s, const char *db)
     size_t n, ncp;
     int r;
     if (read_chain(s, &a, &recs, &n) != STORE_OK)
-        r = fail("cannot read the audit chain");
+        r = cli_fail("cannot read the audit chain");
     else if (!read_checkpoints(db, &a, &cps, &ncp))
-        r = fail("cannot read the audit checkpoints");
+        r = cli_fail("cannot read the audit checkpoints");
     else {
         size_t bad = audit_verify(recs, n, cps, ncp, print_problem, NULL);
         if (!bad)
@@ -165,18 +160,18 @@ static int audit_verify_cmd(struct store *s, const char *db)
 static int append_checkpoint(const char *db, const struct audit_checkpoint *c, bool say)
 {
     unsigned char sk[crypto_sign_SECRETKEYBYTES];
-    if (!signing_key(db, sk)) return fail("cannot read or make the audit signing key");
+    if (!signing_key(db, sk)) return cli_fail("cannot read or make the audit signing key");
     char line[512];
     int len = audit_checkpoint_format(c, sk, line, sizeof line - 1);
     sodium_memzero(sk, sizeof sk);
-    if (len < 0) return fail("cannot sign the checkpoint");
+    if (len < 0) return cli_fail("cannot sign the checkpoint");
     line[len++] = '\n';
     char cp[4096];
     path_of(cp, sizeof cp, db, "audit-checkpoints");
     int fd = open(cp, O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd < 0) return fail("cannot open the checkpoint file");
+    if (fd < 0) return cli_fail("cannot open the checkpoint file");
     bool ok = write(fd, line, (size_t)len) == len && fsync(fd) == 0;
-    if (close(fd) != 0 || !ok) return fail("cannot write the checkpoint file");
+    if (close(fd) != 0 || !ok) return cli_fail("cannot write the checkpoint file");
     if (say) printf("checkpoint: %lld records, head %s\n", (long long)c->count, c->head);
     return 0;
 }
@@ -190,11 +185,11 @@ static int audit_checkpoint_cmd(struct store *s, const char *db)
     size_t n, ncp;
     int r;
     if (read_chain(s, &a, &recs, &n) != STORE_OK)
-        r = fail("cannot read the audit chain");
+        r = cli_fail("cannot read the audit chain");
     else if (!read_checkpoints(db, &a, &cps, &ncp))
-        r = fail("cannot read the audit checkpoints");
+        r = cli_fail("cannot read the audit checkpoints");
     else if (audit_verify(recs, n, cps, ncp, print_problem, NULL))
-        r = fail("the audit chain is not intact: no checkpoint written");
+        r = cli_fail("the audit chain is not intact: no checkpoint written");
     else {
         struct audit_checkpoint c = {.count = (int64_t)n, .time = time_now_ms()};
         memcpy(c.head, n ? recs[n - 1].hash : audit_genesis, AUDIT_HASH_HEX);
@@ -237,35 +232,6 @@ void audit_housekeeping(struct store *s, const struct server_config *c)
         log_json("error", "audit checkpoint failed", NULL);
 }
 
-/* The operator's login name as the record shows it: letters, digits and
- * ._@- only, at most 64 characters. */
-static void login_name(char *out, size_t cap)
-{
-    const char *u = getenv("SUDO_USER");
-    if (!u || !*u) u = getenv("USER");
-    if (!u || !*u) u = "unknown";
-    size_t n = 0;
-    for (; *u && n + 1 < cap && n < 64; u++, n++)
-        out[n] = (strchr("._@-", *u) || (*u >= 'a' && *u <= 'z') || (*u >= 'A' && *u <= 'Z') ||
-                  (*u >= '0' && *u <= '9'))
-                     ? *u
-                     : '_';
-    out[n] = 0;
-}
-
-int audit_cli(struct store *s, int64_t data_tenant, const char *action, const char *objects)
-{
-    char host[64] = "", server[96], who[80] = "cli:";
-    gethostname(host, sizeof host - 1);
-    snprintf(server, sizeof server, "%s:%ld", host, (long)getpid());
-    login_name(who + 4, sizeof who - 4);
-    struct audit_actor a = {server, "cli", 0, who};
-    struct audit_record r = audit_record_of(&a, time_now_ms(), data_tenant, action, objects);
-    if (store_audit_append(s, &r, 1) == STORE_OK) return 0;
-    fprintf(stderr, "postroom: done, but the access audit could not record it (%s)\n", action);
-    return 1;
-}
-
 int cmd_audit(const char *db, int argc, char **argv)
 {
     bool help = argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"));
@@ -275,12 +241,12 @@ int cmd_audit(const char *db, int argc, char **argv)
         fputs(usage_audit, stdout);
         return 0;
     }
-    if (!verify && !checkpoint) return fail("usage: audit verify|checkpoint (see --help)");
+    if (!verify && !checkpoint) return cli_fail("usage: audit verify|checkpoint (see --help)");
     struct store *s;
-    if (store_open(db, &s) != STORE_OK) return fail("cannot open the database");
+    if (store_open(db, &s) != STORE_OK) return cli_fail("cannot open the database");
     if (store_migrate(s, NULL) != STORE_OK) {
         store_close(s);
-        return fail("cannot migrate the database");
+        return cli_fail("cannot migrate the database");
     }
     int r = verify ? audit_verify_cmd(s, db) : audit_checkpoint_cmd(s, db);
     store_close(s);

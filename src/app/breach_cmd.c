@@ -11,7 +11,7 @@
  * printed is ids, counts, times and the operators' own words: never a
  * customer's name or address. */
 #include "app/breach_cmd.h"
-#include "app/operator_cli.h"
+#include "app/cli.h"
 #include "domain/breach.h"
 #include "store/store_breach.h"
 #include "util/buf.h"
@@ -39,12 +39,6 @@ static const char usage_breach[] =
     "business, with the report owed to each (UK GDPR Art. 33(2)). The register keeps\n"
     "the ICO's fields; the deadline is aware-at + 72 hours. Times are RFC 3339 (or\n"
     "now), shown in Europe/London. --from defaults to 24 hours before --aware-at.\n";
-
-static int fail(const char *msg)
-{
-    fprintf(stderr, "postroom: %s\n", msg);
-    return 1;
-}
 
 static bool parse_time(const char *s, int64_t *out)
 {
@@ -133,23 +127,24 @@ static int blast_radius(struct store *s, struct arena *a, int argc, char **argv)
             continue;
         }
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return fail("--from and --to take an RFC 3339 time");
+        if (!v) return cli_fail("--from and --to take an RFC 3339 time");
         if (!strcmp(argv[i], "--from"))
             have_from = parse_time(v, &from);
         else if (!strcmp(argv[i], "--to"))
             have_to = parse_time(v, &to);
         else
-            return fail("unknown blast-radius option (see breach --help)");
-        if (!have_from && !strcmp(argv[i], "--from")) return fail("--from is not an RFC 3339 time");
-        if (!have_to && !strcmp(argv[i], "--to")) return fail("--to is not an RFC 3339 time");
+            return cli_fail("unknown blast-radius option (see breach --help)");
+        if (!have_from && !strcmp(argv[i], "--from"))
+            return cli_fail("--from is not an RFC 3339 time");
+        if (!have_to && !strcmp(argv[i], "--to")) return cli_fail("--to is not an RFC 3339 time");
         i++;
     }
-    if (!have_from || !have_to) return fail("blast-radius needs --from T1 and --to T2");
-    if (to < from) return fail("--to is before --from");
+    if (!have_from || !have_to) return cli_fail("blast-radius needs --from T1 and --to T2");
+    if (to < from) return cli_fail("--to is before --from");
     struct exposure *x;
     size_t n;
     if (store_operator_blast_radius(s, from, to, a, &x, &n) != STORE_OK)
-        return fail("cannot read the access audit");
+        return cli_fail("cannot read the access audit");
     struct buf b;
     buf_init(&b, a);
     if (json) {
@@ -159,7 +154,7 @@ static int blast_radius(struct store *s, struct arena *a, int argc, char **argv)
     }
     if (!audited(s, "breach.blast_radius",
                  arena_printf(a, "window:%s/%s", breach_utc(a, from), breach_utc(a, to))))
-        return fail("cannot write the access audit record; nothing shown");
+        return cli_fail("cannot write the access audit record; nothing shown");
     fwrite(b.data, 1, b.len, stdout);
     return 0;
 }
@@ -182,7 +177,7 @@ static int breach_open(struct store *s, struct arena *a, int argc, char **argv)
     bool have_aware = false, have_from = false;
     for (int i = 0; i < argc; i += 2) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return fail("every breach open option takes a value");
+        if (!v) return cli_fail("every breach open option takes a value");
         const char **text = !strcmp(o, "--nature")         ? &b.nature
                             : !strcmp(o, "--subjects")     ? &b.subjects
                             : !strcmp(o, "--record-kinds") ? &b.record_kinds
@@ -192,35 +187,36 @@ static int breach_open(struct store *s, struct arena *a, int argc, char **argv)
                                                            : NULL;
         if (text) {
             if (!breach_text_ok(v))
-                return fail("each text must be 1 to 4000 characters on one line");
+                return cli_fail("each text must be 1 to 4000 characters on one line");
             *text = v;
         } else if (!strcmp(o, "--aware-at")) {
             if (!(have_aware = parse_time(v, &b.aware_at)))
-                return fail("--aware-at is not an RFC 3339 time");
+                return cli_fail("--aware-at is not an RFC 3339 time");
         } else if (!strcmp(o, "--from")) {
             if (!(have_from = parse_time(v, &b.window_from)))
-                return fail("--from is not an RFC 3339 time");
+                return cli_fail("--from is not an RFC 3339 time");
         } else if (!strcmp(o, "--to")) {
-            if (!parse_time(v, &b.window_to)) return fail("--to is not an RFC 3339 time");
+            if (!parse_time(v, &b.window_to)) return cli_fail("--to is not an RFC 3339 time");
         } else if (!strcmp(o, "--people")) {
-            if (!parse_num(v, 0, &b.approx_people)) return fail("--people must be a number");
+            if (!parse_num(v, 0, &b.approx_people)) return cli_fail("--people must be a number");
         } else if (!strcmp(o, "--records")) {
-            if (!parse_num(v, 0, &b.approx_records)) return fail("--records must be a number");
+            if (!parse_num(v, 0, &b.approx_records)) return cli_fail("--records must be a number");
         } else {
-            return fail("unknown breach open option (see breach --help)");
+            return cli_fail("unknown breach open option (see breach --help)");
         }
     }
-    if (!b.nature || !have_aware) return fail("breach open needs --nature TEXT and --aware-at T");
+    if (!b.nature || !have_aware)
+        return cli_fail("breach open needs --nature TEXT and --aware-at T");
     if (!b.contact || !*b.contact) b.contact = "postroom operations";
     if (!have_from) b.window_from = b.aware_at - DEFAULT_WINDOW_MS;
-    if (b.window_to && b.window_to < b.window_from) return fail("--to is before --from");
+    if (b.window_to && b.window_to < b.window_from) return cli_fail("--to is before --from");
     int64_t now = time_now_ms(), id;
     b.opened_at = now;
     int rc = store_operator_breach_open(s, &b, &id);
     if (rc == STORE_OK) rc = store_operator_breach_refresh_radius(s, id, now, a);
-    if (rc != STORE_OK) return fail("cannot open the breach");
+    if (rc != STORE_OK) return cli_fail("cannot open the breach");
     if (!audited(s, "breach.open", breach_object(a, id)))
-        return fail("the breach was opened but its audit record could not be written");
+        return cli_fail("the breach was opened but its audit record could not be written");
     printf("%lld\n", (long long)id);
     return 0;
 }
@@ -230,14 +226,14 @@ static int breach_list(struct store *s, struct arena *a)
     struct breach *rows;
     size_t n;
     if (store_operator_breach_list(s, a, &rows, &n) != STORE_OK)
-        return fail("cannot read the breach register");
+        return cli_fail("cannot read the breach register");
     int64_t now = time_now_ms();
     struct buf ids;
     buf_init(&ids, a);
     for (size_t i = 0; i < n; i++)
         buf_printf(&ids, "%s%lld", i ? "," : "breach:", (long long)rows[i].id);
     if (!audited(s, "breach.view", buf_cstr(&ids)))
-        return fail("cannot write the access audit record; nothing shown");
+        return cli_fail("cannot write the access audit record; nothing shown");
     for (size_t i = 0; i < n; i++) {
         const struct breach *b = &rows[i];
         int64_t deadline = breach_deadline(b->aware_at);
@@ -257,22 +253,22 @@ static bool load(struct store *s, struct arena *a, const char *arg, struct breac
 {
     int64_t id;
     if (!parse_num(arg, 1, &id)) {
-        *err = fail("ID must be a breach id");
+        *err = cli_fail("ID must be a breach id");
         return false;
     }
     int rc = store_operator_breach_get(s, id, a, b);
     if (rc == STORE_OK) return true;
-    *err = fail(rc == STORE_NOTFOUND ? "no such breach" : "cannot read the breach register");
+    *err = cli_fail(rc == STORE_NOTFOUND ? "no such breach" : "cannot read the breach register");
     return false;
 }
 
 static int breach_show(struct store *s, struct arena *a, int argc, char **argv, bool export_)
 {
     if (argc < 1)
-        return fail(export_ ? "usage: breach export ID [--markdown]" : "usage: breach show ID");
+        return cli_fail(export_ ? "usage: breach export ID [--markdown]" : "usage: breach show ID");
     bool md = argc == 2 && !strcmp(argv[1], "--markdown");
     if (argc > (export_ ? 2 : 1) || (argc == 2 && !md))
-        return fail(export_ ? "usage: breach export ID [--markdown]" : "usage: breach show ID");
+        return cli_fail(export_ ? "usage: breach export ID [--markdown]" : "usage: breach show ID");
     struct breach b;
     int err = 1;
     if (!load(s, a, argv[0], &b, &err)) return err;
@@ -281,7 +277,7 @@ static int breach_show(struct store *s, struct arena *a, int argc, char **argv, 
     size_t nu, nx;
     if (store_operator_breach_updates(s, b.id, a, &u, &nu) != STORE_OK ||
         store_operator_breach_radius(s, b.id, a, &x, &nx) != STORE_OK)
-        return fail("cannot read the breach register");
+        return cli_fail("cannot read the breach register");
     struct buf out;
     buf_init(&out, a);
     breach_entry_text(&out, a, &b, u, nu, x, nx, md, time_now_ms());
@@ -290,22 +286,24 @@ static int breach_show(struct store *s, struct arena *a, int argc, char **argv, 
         breach_radius_text(&out, a, x, nx);
     }
     if (!audited(s, export_ ? "breach.export" : "breach.view", breach_object(a, b.id)))
-        return fail("cannot write the access audit record; nothing shown");
+        return cli_fail("cannot write the access audit record; nothing shown");
     fwrite(out.data, 1, out.len, stdout);
     return 0;
 }
 
 static int breach_update(struct store *s, struct arena *a, int argc, char **argv)
 {
-    if (argc != 3 || strcmp(argv[1], "--note")) return fail("usage: breach update ID --note TEXT");
-    if (!breach_text_ok(argv[2])) return fail("--note must be 1 to 4000 characters on one line");
+    if (argc != 3 || strcmp(argv[1], "--note"))
+        return cli_fail("usage: breach update ID --note TEXT");
+    if (!breach_text_ok(argv[2]))
+        return cli_fail("--note must be 1 to 4000 characters on one line");
     struct breach b;
     int err = 1;
     if (!load(s, a, argv[0], &b, &err)) return err;
     if (store_operator_breach_note(s, b.id, cli_login_name(), argv[2], time_now_ms()) != STORE_OK)
-        return fail("cannot add the update");
+        return cli_fail("cannot add the update");
     if (!audited(s, "breach.note", breach_object(a, b.id)))
-        return fail("the update was added but its audit record could not be written");
+        return cli_fail("the update was added but its audit record could not be written");
     return 0;
 }
 
@@ -313,26 +311,28 @@ static int breach_update(struct store *s, struct arena *a, int argc, char **argv
  * why a breach was or was not reported). */
 static int breach_decide(struct store *s, struct arena *a, int argc, char **argv)
 {
-    if (argc < 1) return fail("usage: breach decide ID --notify yes|no --reason TEXT");
+    if (argc < 1) return cli_fail("usage: breach decide ID --notify yes|no --reason TEXT");
     const char *notify = NULL, *reason = NULL;
     int64_t notified_at = 0;
     for (int i = 1; i < argc; i += 2) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return fail("every breach decide option takes a value");
+        if (!v) return cli_fail("every breach decide option takes a value");
         if (!strcmp(o, "--notify"))
             notify = v;
         else if (!strcmp(o, "--reason"))
             reason = v;
         else if (!strcmp(o, "--notified-at")) {
-            if (!parse_time(v, &notified_at)) return fail("--notified-at is not an RFC 3339 time");
+            if (!parse_time(v, &notified_at))
+                return cli_fail("--notified-at is not an RFC 3339 time");
         } else
-            return fail("unknown breach decide option (see breach --help)");
+            return cli_fail("unknown breach decide option (see breach --help)");
     }
     if (!notify || (strcmp(notify, "yes") && strcmp(notify, "no")))
-        return fail("breach decide needs --notify yes or --notify no");
+        return cli_fail("breach decide needs --notify yes or --notify no");
     if (!reason || !breach_text_ok(reason))
-        return fail("a decision needs its reason: --reason TEXT (1 to 4000 characters)");
-    if (notified_at && strcmp(notify, "yes")) return fail("--notified-at goes with --notify yes");
+        return cli_fail("a decision needs its reason: --reason TEXT (1 to 4000 characters)");
+    if (notified_at && strcmp(notify, "yes"))
+        return cli_fail("--notified-at goes with --notify yes");
     struct breach b;
     int err = 1;
     if (!load(s, a, argv[0], &b, &err)) return err;
@@ -343,25 +343,25 @@ static int breach_decide(struct store *s, struct arena *a, int argc, char **argv
     if (rc == STORE_OK)
         rc = store_operator_breach_note(s, b.id, cli_login_name(),
                                         breach_decision_note(a, decision, reason), now);
-    if (rc != STORE_OK) return fail("cannot record the decision");
+    if (rc != STORE_OK) return cli_fail("cannot record the decision");
     if (!audited(s, "breach.decide", breach_object(a, b.id)))
-        return fail("the decision was recorded but its audit record could not be written");
+        return cli_fail("the decision was recorded but its audit record could not be written");
     return 0;
 }
 
 static int breach_close(struct store *s, struct arena *a, int argc, char **argv)
 {
-    if (argc != 1) return fail("usage: breach close ID");
+    if (argc != 1) return cli_fail("usage: breach close ID");
     struct breach b;
     int err = 1;
     if (!load(s, a, argv[0], &b, &err)) return err;
     int64_t now = time_now_ms();
     int rc = store_operator_breach_refresh_radius(s, b.id, now, a); /* the radius as of closing */
     if (rc == STORE_OK) rc = store_operator_breach_close(s, b.id, now);
-    if (rc == STORE_NOTFOUND) return fail("that breach is already closed");
-    if (rc != STORE_OK) return fail("cannot close the breach");
+    if (rc == STORE_NOTFOUND) return cli_fail("that breach is already closed");
+    if (rc != STORE_OK) return cli_fail("cannot close the breach");
     if (!audited(s, "breach.close", breach_object(a, b.id)))
-        return fail("the breach was closed but its audit record could not be written");
+        return cli_fail("the breach was closed but its audit record could not be written");
     return 0;
 }
 
@@ -373,19 +373,20 @@ int cmd_breach(const char *db, int argc, char **argv)
             return 0;
         }
     if (argc < 1)
-        return fail("usage: breach blast-radius|open|list|show|update|decide|close|export");
+        return cli_fail("usage: breach blast-radius|open|list|show|update|decide|close|export");
     const char *sub = argv[0];
     static const char *const subs[] = {"blast-radius", "open",   "list",  "show",
                                        "update",       "decide", "close", "export"};
     bool known = false;
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
         known |= !strcmp(sub, subs[i]);
-    if (!known) return fail("usage: breach blast-radius|open|list|show|update|decide|close|export");
+    if (!known)
+        return cli_fail("usage: breach blast-radius|open|list|show|update|decide|close|export");
     struct store *s;
-    if (store_open(db, &s) != STORE_OK) return fail("cannot open the database");
+    if (store_open(db, &s) != STORE_OK) return cli_fail("cannot open the database");
     if (store_migrate(s, NULL) != STORE_OK) {
         store_close(s);
-        return fail("cannot migrate the database");
+        return cli_fail("cannot migrate the database");
     }
     struct arena a;
     arena_init(&a);
@@ -396,7 +397,7 @@ int cmd_breach(const char *db, int argc, char **argv)
     else if (!strcmp(sub, "open"))
         rc = breach_open(s, &a, n, rest);
     else if (!strcmp(sub, "list"))
-        rc = n ? fail("list takes no arguments") : breach_list(s, &a);
+        rc = n ? cli_fail("list takes no arguments") : breach_list(s, &a);
     else if (!strcmp(sub, "show"))
         rc = breach_show(s, &a, n, rest, false);
     else if (!strcmp(sub, "export"))

@@ -5,6 +5,7 @@
  *
  * Exit status 0 on success; otherwise non-zero with one line on stderr. */
 #include "app/audit_cmd.h"
+#include "app/cli.h"
 #include "app/operator_cli.h"
 #include "app/breach_cmd.h"
 #include "app/routes.h"
@@ -60,27 +61,11 @@ static const char *usage_main =
     "The database is --db PATH, else $POSTROOM_DB, else " DEFAULT_DB ".\n"
     "Each command takes --help.\n";
 
-static int fail(const char *msg)
-{
-    fprintf(stderr, "postroom: %s\n", msg);
-    return 1;
-}
-
 static bool wants_help(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return true;
     return false;
-}
-
-static int open_migrated(const char *db, struct store **s)
-{
-    if (store_open(db, s) != STORE_OK) return fail("cannot open the database");
-    if (store_migrate(*s, NULL) != STORE_OK) {
-        store_close(*s);
-        return fail("cannot migrate the database");
-    }
-    return 0;
 }
 
 static bool parse_id(const char *s, int64_t *out)
@@ -100,14 +85,14 @@ static int cmd_migrate(const char *db, int argc, char **argv)
                "migrations it lacks.\n");
         return 0;
     }
-    if (argc) return fail("migrate takes no arguments");
+    if (argc) return cli_fail("migrate takes no arguments");
     struct store *s;
-    if (store_open(db, &s) != STORE_OK) return fail("cannot open the database");
+    if (store_open(db, &s) != STORE_OK) return cli_fail("cannot open the database");
     int applied = 0, version = 0;
     int rc = store_migrate(s, &applied);
     if (rc == STORE_OK) rc = store_schema_version(s, &version);
     store_close(s);
-    if (rc != STORE_OK) return fail("migration failed");
+    if (rc != STORE_OK) return cli_fail("migration failed");
     fprintf(stderr, "postroom: schema at version %d (%d applied)\n", version, applied);
     return 0;
 }
@@ -131,9 +116,9 @@ static int tenant_set(const char *db, int argc, char **argv)
 {
     int64_t tenant;
     if (argc < 2 || !parse_id(argv[1], &tenant))
-        return fail("usage: tenant set TENANT --option VALUE ...");
+        return cli_fail("usage: tenant set TENANT --option VALUE ...");
     struct store *s;
-    if (open_migrated(db, &s)) return 1;
+    if (cli_open_migrated(db, &s)) return 1;
     struct arena a;
     arena_init(&a);
     struct tenant_settings ts;
@@ -154,14 +139,14 @@ static int tenant_set(const char *db, int argc, char **argv)
         bad = "--country must be a two-letter code";
     if (rc == STORE_OK && !bad) rc = store_operator_tenant_settings_set(s, tenant, &ts);
     int unrecorded = rc == STORE_OK && !bad
-                         ? audit_cli(s, tenant, "tenant.update",
-                                     arena_printf(&a, "tenant:%lld", (long long)tenant))
+                         ? cli_audit_told(s, tenant, "tenant.update",
+                                          arena_printf(&a, "tenant:%lld", (long long)tenant))
                          : 0;
     store_close(s);
     arena_free(&a);
-    if (bad) return fail(bad);
-    if (rc == STORE_NOTFOUND) return fail("no such tenant");
-    return rc == STORE_OK ? unrecorded : fail("cannot change the settings");
+    if (bad) return cli_fail(bad);
+    if (rc == STORE_NOTFOUND) return cli_fail("no such tenant");
+    return rc == STORE_OK ? unrecorded : cli_fail("cannot change the settings");
 }
 
 static int cmd_tenant(const char *db, int argc, char **argv)
@@ -177,18 +162,19 @@ static int cmd_tenant(const char *db, int argc, char **argv)
         return 0;
     }
     if (argc >= 1 && !strcmp(argv[0], "set")) return tenant_set(db, argc, argv);
-    if (argc != 2 || strcmp(argv[0], "create")) return fail("usage: tenant create NAME");
+    if (argc != 2 || strcmp(argv[0], "create")) return cli_fail("usage: tenant create NAME");
     const char *name = argv[1];
-    if (!*name || strlen(name) > 200) return fail("the tenant name must be 1 to 200 characters");
+    if (!*name || strlen(name) > 200)
+        return cli_fail("the tenant name must be 1 to 200 characters");
     struct store *s;
-    if (open_migrated(db, &s)) return 1;
+    if (cli_open_migrated(db, &s)) return 1;
     int64_t id;
     int rc = store_operator_tenant_create(s, name, time_now_ms(), &id);
     char obj[40];
     snprintf(obj, sizeof obj, "tenant:%lld", (long long)id);
-    int unrecorded = rc == STORE_OK ? audit_cli(s, id, "tenant.create", obj) : 0;
+    int unrecorded = rc == STORE_OK ? cli_audit_told(s, id, "tenant.create", obj) : 0;
     store_close(s);
-    if (rc != STORE_OK) return fail("cannot create the tenant");
+    if (rc != STORE_OK) return cli_fail("cannot create the tenant");
     printf("%lld\n", (long long)id);
     return unrecorded;
 }
@@ -225,38 +211,38 @@ static int cmd_user(const char *db, int argc, char **argv)
         return 0;
     }
     if (argc != 5 || strcmp(argv[0], "add") || strcmp(argv[3], "--role"))
-        return fail("usage: user add TENANT EMAIL --role admin|standard");
+        return cli_fail("usage: user add TENANT EMAIL --role admin|standard");
     int64_t tenant;
-    if (!parse_id(argv[1], &tenant)) return fail("TENANT must be a tenant id");
+    if (!parse_id(argv[1], &tenant)) return cli_fail("TENANT must be a tenant id");
     const char *email = argv[2];
-    if (!valid_email(email)) return fail("EMAIL is not an e-mail address");
+    if (!valid_email(email)) return cli_fail("EMAIL is not an e-mail address");
     enum role role = !strcmp(argv[4], "admin")      ? ROLE_ADMIN
                      : !strcmp(argv[4], "standard") ? ROLE_STANDARD
                                                     : ROLE_NONE;
-    if (role == ROLE_NONE) return fail("--role must be admin or standard");
+    if (role == ROLE_NONE) return cli_fail("--role must be admin or standard");
     char pw[PASSWORD_MAX_LEN + 2];
-    if (!read_password(pw, sizeof pw)) return fail("cannot read the password from stdin");
+    if (!read_password(pw, sizeof pw)) return cli_fail("cannot read the password from stdin");
     if (strlen(pw) < PASSWORD_MIN_LEN) {
         sodium_memzero(pw, sizeof pw);
-        return fail("the password must be at least 10 characters");
+        return cli_fail("the password must be at least 10 characters");
     }
     char hash[PASSWORD_HASH_MAX];
     bool hashed = password_hash(pw, hash);
     sodium_memzero(pw, sizeof pw);
-    if (!hashed) return fail("cannot hash the password");
+    if (!hashed) return cli_fail("cannot hash the password");
     struct store *s;
-    if (open_migrated(db, &s)) return 1;
+    if (cli_open_migrated(db, &s)) return 1;
     int64_t uid;
     int rc = store_operator_tenant_exists(s, tenant);
     if (rc == STORE_OK)
         rc = store_operator_user_add(s, tenant, email, hash, (int)role, time_now_ms(), &uid);
     char obj[40];
     snprintf(obj, sizeof obj, "user:%lld", (long long)uid);
-    int unrecorded = rc == STORE_OK ? audit_cli(s, tenant, "user.create", obj) : 0;
+    int unrecorded = rc == STORE_OK ? cli_audit_told(s, tenant, "user.create", obj) : 0;
     store_close(s);
-    if (rc == STORE_NOTFOUND) return fail("no such tenant");
-    if (rc == STORE_CONFLICT) return fail("that e-mail address already has an account");
-    if (rc != STORE_OK) return fail("cannot add the user");
+    if (rc == STORE_NOTFOUND) return cli_fail("no such tenant");
+    if (rc == STORE_CONFLICT) return cli_fail("that e-mail address already has an account");
+    if (rc != STORE_OK) return cli_fail("cannot add the user");
     return unrecorded;
 }
 
@@ -271,22 +257,22 @@ static int cmd_apikey(const char *db, int argc, char **argv)
     }
     if ((argc != 2 && argc != 4) || strcmp(argv[0], "create") ||
         (argc == 4 && strcmp(argv[2], "--name")))
-        return fail("usage: apikey create TENANT [--name LABEL]");
+        return cli_fail("usage: apikey create TENANT [--name LABEL]");
     int64_t tenant;
-    if (!parse_id(argv[1], &tenant)) return fail("TENANT must be a tenant id");
+    if (!parse_id(argv[1], &tenant)) return cli_fail("TENANT must be a tenant id");
     const char *name = argc == 4 ? argv[3] : "";
-    if (strlen(name) > 100) return fail("the label must be at most 100 characters");
+    if (strlen(name) > 100) return cli_fail("the label must be at most 100 characters");
     struct store *s;
-    if (open_migrated(db, &s)) return 1;
+    if (cli_open_migrated(db, &s)) return 1;
     char key[APIKEY_LEN + 1];
     int rc = store_operator_tenant_exists(s, tenant);
     if (rc == STORE_OK) rc = apikey_create(s, tenant, name, time_now_ms(), key);
     char obj[40]; /* the key's tenant: the key itself is never recorded */
     snprintf(obj, sizeof obj, "tenant:%lld", (long long)tenant);
-    int unrecorded = rc == STORE_OK ? audit_cli(s, tenant, "apikey.create", obj) : 0;
+    int unrecorded = rc == STORE_OK ? cli_audit_told(s, tenant, "apikey.create", obj) : 0;
     store_close(s);
-    if (rc == STORE_NOTFOUND) return fail("no such tenant");
-    if (rc != STORE_OK) return fail("cannot create the key");
+    if (rc == STORE_NOTFOUND) return cli_fail("no such tenant");
+    if (rc != STORE_OK) return cli_fail("cannot create the key");
     printf("%s\n", key);
     sodium_memzero(key, sizeof key);
     return unrecorded;
@@ -440,7 +426,7 @@ static int cmd_demo(const char *db, int argc, char **argv)
     }
     const char *tenant_name = "Demo Trading Ltd", *email = "demo@postroom.test";
     struct store *s;
-    if (open_migrated(db, &s)) return 1;
+    if (cli_open_migrated(db, &s)) return 1;
     int64_t tenant, uid, now = time_now_ms();
     unsigned char pwraw[12];
     char pw[25], hash[PASSWORD_HASH_MAX], key[APIKEY_LEN + 1];
@@ -468,7 +454,7 @@ static int cmd_demo(const char *db, int argc, char **argv)
     if (rc == STORE_OK) rc = store_operator_apikey_revoke_named(s, tenant, "demo", now);
     if (rc == STORE_OK) rc = apikey_create(s, tenant, "demo", now, key);
     store_close(s);
-    if (rc != STORE_OK) return fail("cannot set up the demo business");
+    if (rc != STORE_OK) return cli_fail("cannot set up the demo business");
     /* where `serve` will listen: the same default and variable it reads */
     const char *listen = getenv("POSTROOM_LISTEN");
     if (!listen || !*listen) listen = "127.0.0.1:8080";
@@ -514,17 +500,18 @@ static int parse_switch_args(int argc, char **argv, bool on, struct switch_args 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--revoke-sessions")) { /* the one option without a value */
-            if (!on) return fail("--revoke-sessions goes with killswitch on (or: sessions revoke)");
+            if (!on)
+                return cli_fail("--revoke-sessions goes with killswitch on (or: sessions revoke)");
             out->revoke = true;
             continue;
         }
         const char *v = ++i < argc ? argv[i] : NULL;
-        if (!v) return fail("every killswitch option but --revoke-sessions takes a value");
+        if (!v) return cli_fail("every killswitch option but --revoke-sessions takes a value");
         if (!strcmp(a, "--tenant")) {
-            if (!parse_id(v, &out->tenant)) return fail("--tenant must be a tenant id");
+            if (!parse_id(v, &out->tenant)) return cli_fail("--tenant must be a tenant id");
         } else if (!strcmp(a, "--feature")) {
             if (killswitch_feature_parse(v) == FEATURE_NONE)
-                return fail("--feature must be api, web, labels, imports or exports");
+                return cli_fail("--feature must be api, web, labels, imports or exports");
             out->feature = v;
         } else if (!strcmp(a, "--status-db")) {
             out->status_db = v;
@@ -534,22 +521,14 @@ static int parse_switch_args(int argc, char **argv, bool on, struct switch_args 
             for (const char *c = v; *c; c++)
                 ctl |= (unsigned char)*c < 32 || *c == 127;
             if (!*v || strlen(v) > 500 || ctl)
-                return fail("--reason must be 1 to 500 characters on one line");
+                return cli_fail("--reason must be 1 to 500 characters on one line");
             out->reason = v;
         } else {
-            return fail("unknown killswitch option (see killswitch --help)");
+            return cli_fail("unknown killswitch option (see killswitch --help)");
         }
     }
-    if (on && !out->reason) return fail("killswitch on needs --reason TEXT");
+    if (on && !out->reason) return cli_fail("killswitch on needs --reason TEXT");
     return 0;
-}
-
-/* Who set a switch: the operator's login name, for the record. */
-static const char *operator_name(void)
-{
-    const char *u = getenv("SUDO_USER");
-    if (!u || !*u) u = getenv("USER");
-    return u && *u ? u : "unknown";
 }
 
 static int killswitch_status(struct store *s)
@@ -570,7 +549,7 @@ static int killswitch_status(struct store *s)
     }
     if (rc == STORE_OK && n == 0) printf("off: no kill switch is on\n");
     arena_free(&a);
-    return rc == STORE_OK ? 0 : fail("cannot read the kill switches");
+    return rc == STORE_OK ? 0 : cli_fail("cannot read the kill switches");
 }
 
 /* Revoking sessions (issue 10): `killswitch on --revoke-sessions` and
@@ -592,7 +571,7 @@ static void print_sessions_ended(int64_t ended)
 static int killswitch_on_revoking(struct store *s, const struct switch_args *sa, int64_t *ended)
 {
     return store_operator_killswitch_set_revoking(s, sa->tenant, sa->feature, sa->reason,
-                                                  operator_name(), time_now_ms(), ended);
+                                                  cli_login_name(), time_now_ms(), ended);
 }
 
 static int cmd_sessions(const char *db, int argc, char **argv)
@@ -603,20 +582,20 @@ static int cmd_sessions(const char *db, int argc, char **argv)
     }
     int64_t tenant = 0;
     if (argc == 3 && !strcmp(argv[1], "--tenant") && !parse_id(argv[2], &tenant))
-        return fail("--tenant must be a tenant id");
+        return cli_fail("--tenant must be a tenant id");
     if (argc < 1 || strcmp(argv[0], "revoke") || (argc != 1 && (argc != 3 || !tenant)))
-        return fail("usage: sessions revoke [--tenant ID]");
+        return cli_fail("usage: sessions revoke [--tenant ID]");
     struct store *s;
-    if (open_migrated(db, &s)) return 1;
+    if (cli_open_migrated(db, &s)) return 1;
     int rc = tenant ? store_operator_tenant_exists(s, tenant) : STORE_OK;
     int64_t ended = 0;
     if (rc == STORE_OK) rc = store_operator_sessions_revoke(s, tenant, &ended);
     char obj[40]; /* tenant:0 is every business */
     snprintf(obj, sizeof obj, "tenant:%lld", (long long)tenant);
-    int unrecorded = rc == STORE_OK ? audit_cli(s, tenant, "sessions.revoke", obj) : 0;
+    int unrecorded = rc == STORE_OK ? cli_audit_told(s, tenant, "sessions.revoke", obj) : 0;
     store_close(s);
-    if (rc == STORE_NOTFOUND) return fail("no such tenant");
-    if (rc != STORE_OK) return fail("cannot revoke the sessions");
+    if (rc == STORE_NOTFOUND) return cli_fail("no such tenant");
+    if (rc != STORE_OK) return cli_fail("cannot revoke the sessions");
     print_sessions_ended(ended);
     return unrecorded;
 }
@@ -627,9 +606,9 @@ static int audit_switch(struct store *s, const struct switch_args *sa, bool on)
 {
     char obj[40];
     snprintf(obj, sizeof obj, "feature:%s", *sa->feature ? sa->feature : "all");
-    int r = audit_cli(s, sa->tenant, on ? "killswitch.on" : "killswitch.off", obj);
+    int r = cli_audit_told(s, sa->tenant, on ? "killswitch.on" : "killswitch.off", obj);
     snprintf(obj, sizeof obj, "tenant:%lld", (long long)sa->tenant);
-    if (!r && sa->revoke) r = audit_cli(s, sa->tenant, "sessions.revoke", obj);
+    if (!r && sa->revoke) r = cli_audit_told(s, sa->tenant, "sessions.revoke", obj);
     return r;
 }
 
@@ -641,11 +620,11 @@ static int cmd_killswitch(const char *db, int argc, char **argv)
     }
     bool on = argc >= 1 && !strcmp(argv[0], "on"), off = argc >= 1 && !strcmp(argv[0], "off");
     bool status = argc == 1 && !strcmp(argv[0], "status");
-    if (!on && !off && !status) return fail("usage: killswitch on|off|status (see --help)");
+    if (!on && !off && !status) return cli_fail("usage: killswitch on|off|status (see --help)");
     struct switch_args sa;
     if (!status && parse_switch_args(argc, argv, on, &sa)) return 1;
     struct store *s;
-    if (open_migrated(db, &s)) return 1;
+    if (cli_open_migrated(db, &s)) return 1;
     int rc = STORE_OK;
     if (status) {
         int r = killswitch_status(s);
@@ -655,13 +634,13 @@ static int cmd_killswitch(const char *db, int argc, char **argv)
     if (sa.tenant) rc = store_operator_tenant_exists(s, sa.tenant);
     if (rc == STORE_NOTFOUND) {
         store_close(s);
-        return fail("no such tenant");
+        return cli_fail("no such tenant");
     }
     int64_t ended = -1; /* sessions ended: -1 when none were revoked */
     if (rc == STORE_OK && on && sa.revoke)
         rc = killswitch_on_revoking(s, &sa, &ended);
     else if (rc == STORE_OK && on)
-        rc = store_operator_killswitch_set(s, sa.tenant, sa.feature, sa.reason, operator_name(),
+        rc = store_operator_killswitch_set(s, sa.tenant, sa.feature, sa.reason, cli_login_name(),
                                            time_now_ms());
     else if (rc == STORE_OK)
         rc = store_operator_killswitch_clear(s, sa.tenant, sa.feature, time_now_ms());
@@ -674,8 +653,8 @@ static int cmd_killswitch(const char *db, int argc, char **argv)
             : status_post_switch_off(s, sa.status_db, sa.tenant, sa.feature, time_now_ms()));
     int unrecorded = rc == STORE_OK ? audit_switch(s, &sa, on) : 0;
     store_close(s);
-    if (rc == STORE_NOTFOUND) return fail("that kill switch is not on");
-    if (rc != STORE_OK) return fail("cannot change the kill switch");
+    if (rc == STORE_NOTFOUND) return cli_fail("that kill switch is not on");
+    if (rc != STORE_OK) return cli_fail("cannot change the kill switch");
     fprintf(stderr, "postroom: kill switch %s\n", on ? "on" : "off");
     if (!posted) fprintf(stderr, "postroom: could not post to the status database\n");
     if (incident) fprintf(stderr, "postroom: status incident %lld posted\n", (long long)incident);
@@ -732,17 +711,17 @@ static int cmd_serve(const char *db, int argc, char **argv)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strncmp(a, "--tripwire=", 11)) { /* the one option also written with = */
             if (!tripwire_mode_parse(a + 11, &tw.mode))
-                return fail("--tripwire must be killswitch, tenant or log");
+                return cli_fail("--tripwire must be killswitch, tenant or log");
             continue;
         }
-        if (!v) return fail("every serve option takes a value");
+        if (!v) return cli_fail("every serve option takes a value");
         if (!strcmp(a, "--listen"))
             listen = v;
         else if (!strcmp(a, "--rate-limit"))
             rl = v;
         else if (!strcmp(a, "--threads")) {
             int64_t t;
-            if (!parse_id(v, &t) || t > 64) return fail("--threads must be 1 to 64");
+            if (!parse_id(v, &t) || t > 64) return cli_fail("--threads must be 1 to 64");
             c.threads = (unsigned)t;
         } else if (!strcmp(a, "--tls-cert"))
             c.tls_cert = v;
@@ -756,29 +735,29 @@ static int cmd_serve(const char *db, int argc, char **argv)
             ar = v;
         else if (!strcmp(a, "--tripwire")) {
             if (!tripwire_mode_parse(v, &tw.mode))
-                return fail("--tripwire must be killswitch, tenant or log");
+                return cli_fail("--tripwire must be killswitch, tenant or log");
         } else if (!strcmp(a, "--status-db"))
             tw.status_db = v;
         else if (!strcmp(a, "--draw-workers")) {
             if (!parse_id(v, &draw_workers) || draw_workers > 64)
-                return fail("--draw-workers must be 1 to 64");
+                return cli_fail("--draw-workers must be 1 to 64");
         } else if (!strcmp(a, "--audit"))
             au = v;
         else
-            return fail("unknown serve option (see serve --help)");
+            return cli_fail("unknown serve option (see serve --help)");
         i++;
     }
-    if (listen && !server_parse_listen(&c, listen)) return fail("--listen must be HOST:PORT");
+    if (listen && !server_parse_listen(&c, listen)) return cli_fail("--listen must be HOST:PORT");
     if (rl) {
         char *end;
         long v = strtol(rl, &end, 10);
         if (*end || end == rl || v < 0 || v > 100000)
-            return fail("--rate-limit must be 0 to 100000");
+            return cli_fail("--rate-limit must be 0 to 100000");
         c.rate_limit = (int)v;
     }
-    if (ar && strcmp(ar, "0") && strcmp(ar, "1")) return fail("--audit-reads must be 0 or 1");
+    if (ar && strcmp(ar, "0") && strcmp(ar, "1")) return cli_fail("--audit-reads must be 0 or 1");
     c.audit_reads = !ar || !strcmp(ar, "1");
-    if (au && strcmp(au, "0") && strcmp(au, "1")) return fail("--audit must be 0 or 1");
+    if (au && strcmp(au, "0") && strcmp(au, "1")) return cli_fail("--audit must be 0 or 1");
     c.audit_off = au && !strcmp(au, "0");
     if (c.audit_off) log_json("warn", "access audit off: nothing is recorded", NULL);
     c.routes = &app_routes;
@@ -795,7 +774,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    if (sodium_init() < 0) return fail("cannot initialise libsodium");
+    if (sodium_init() < 0) return cli_fail("cannot initialise libsodium");
     json_alloc_install();
     const char *db = getenv("POSTROOM_DB");
     int i = 1;

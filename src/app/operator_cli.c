@@ -12,6 +12,7 @@
  * Adding and disabling are recorded in the access audit as the login name
  * that ran the command (cli:NAME, principal tenant 0). */
 #include "app/operator_cli.h"
+#include "app/cli.h"
 #include "auth/operator_totp.h"
 #include "auth/password.h"
 #include "store/store.h"
@@ -29,22 +30,6 @@ static const char *usage = "usage: postroom [--db PATH] operator add EMAIL   (pa
                            "add prints the operator's TOTP secret (base32) and its otpauth:// URI\n"
                            "once, for an authenticator app: every sign-in at /ops/login needs the\n"
                            "password and a current 6-digit code. disable also ends its sessions.\n";
-
-static int fail(const char *msg)
-{
-    fprintf(stderr, "postroom: %s\n", msg);
-    return 1;
-}
-
-static int open_migrated(const char *db, struct store **s)
-{
-    if (store_open(db, s) != STORE_OK) return fail("cannot open the database");
-    if (store_migrate(*s, NULL) != STORE_OK) {
-        store_close(*s);
-        return fail("cannot migrate the database");
-    }
-    return 0;
-}
 
 static bool valid_email(const char *e)
 {
@@ -69,29 +54,6 @@ static bool read_password(char *out, size_t n)
     return true;
 }
 
-/* Who ran the command: the login name, as `killswitch` records it. */
-const char *cli_login_name(void)
-{
-    const char *u = getenv("SUDO_USER");
-    if (!u || !*u) u = getenv("USER");
-    return u && *u ? u : "unknown";
-}
-
-bool cli_audit(struct store *s, int64_t data_tenant, const char *action, const char *objects)
-{
-    struct arena a;
-    arena_init(&a);
-    char host[64] = "";
-    gethostname(host, sizeof host - 1);
-    struct audit_actor who = {arena_printf(&a, "%s:%ld", host, (long)getpid()), "cli", 0,
-                              arena_printf(&a, "cli:%s", cli_login_name())};
-    struct audit_record rec =
-        audit_record_of(&who, time_now_ms(), data_tenant, action, objects ? objects : "");
-    bool ok = store_audit_append(s, &rec, 1) == STORE_OK;
-    arena_free(&a);
-    return ok;
-}
-
 /* The record of an operator account's change. */
 static bool audit(struct store *s, const char *action, int64_t operator_id)
 {
@@ -102,28 +64,28 @@ static bool audit(struct store *s, const char *action, int64_t operator_id)
 
 static int operator_add(const char *db, const char *email)
 {
-    if (!valid_email(email)) return fail("EMAIL is not an e-mail address");
+    if (!valid_email(email)) return cli_fail("EMAIL is not an e-mail address");
     char pw[PASSWORD_MAX_LEN + 2], hash[PASSWORD_HASH_MAX], secret[TOTP_SECRET_B32];
-    if (!read_password(pw, sizeof pw)) return fail("cannot read the password from stdin");
+    if (!read_password(pw, sizeof pw)) return cli_fail("cannot read the password from stdin");
     bool ok = strlen(pw) >= PASSWORD_MIN_LEN;
     bool hashed = ok && password_hash(pw, hash);
     sodium_memzero(pw, sizeof pw);
-    if (!ok) return fail("the password must be at least 10 characters");
-    if (!hashed) return fail("cannot hash the password");
-    if (!totp_secret_new(secret)) return fail("cannot make a TOTP secret");
+    if (!ok) return cli_fail("the password must be at least 10 characters");
+    if (!hashed) return cli_fail("cannot hash the password");
+    if (!totp_secret_new(secret)) return cli_fail("cannot make a TOTP secret");
     struct store *s;
-    if (open_migrated(db, &s)) return 1;
+    if (cli_open_migrated(db, &s)) return 1;
     int64_t id = 0;
     int rc = store_operator_account_add(s, email, hash, secret, time_now_ms(), &id);
     bool recorded = rc == STORE_OK && audit(s, "operator.add", id);
     store_close(s);
-    if (rc == STORE_CONFLICT) return fail("that e-mail address is already an operator");
-    if (rc != STORE_OK) return fail("cannot add the operator");
+    if (rc == STORE_CONFLICT) return cli_fail("that e-mail address is already an operator");
+    if (rc != STORE_OK) return cli_fail("cannot add the operator");
     if (!recorded) {
         /* no secret is shown for an operator nobody can account for */
         sodium_memzero(secret, sizeof secret);
-        return fail("the operator was added but its audit record could not be written: "
-                    "disable it and add it again");
+        return cli_fail("the operator was added but its audit record could not be written: "
+                        "disable it and add it again");
     }
     struct arena a;
     arena_init(&a);
@@ -139,7 +101,7 @@ static int operator_add(const char *db, const char *email)
 static int operator_list(const char *db)
 {
     struct store *s;
-    if (open_migrated(db, &s)) return 1;
+    if (cli_open_migrated(db, &s)) return 1;
     struct arena a;
     arena_init(&a);
     struct operator_row *rows;
@@ -154,21 +116,21 @@ static int operator_list(const char *db)
     }
     arena_free(&a);
     store_close(s);
-    return rc == STORE_OK ? 0 : fail("cannot list the operators");
+    return rc == STORE_OK ? 0 : cli_fail("cannot list the operators");
 }
 
 static int operator_disable(const char *db, const char *email)
 {
     struct store *s;
-    if (open_migrated(db, &s)) return 1;
+    if (cli_open_migrated(db, &s)) return 1;
     int64_t id = 0;
     int rc = store_operator_account_disable(s, email, time_now_ms(), &id);
     bool recorded = rc == STORE_OK && audit(s, "operator.disable", id);
     store_close(s);
-    if (rc == STORE_NOTFOUND) return fail("no operator has that e-mail address");
-    if (rc != STORE_OK) return fail("cannot disable the operator");
+    if (rc == STORE_NOTFOUND) return cli_fail("no operator has that e-mail address");
+    if (rc != STORE_OK) return cli_fail("cannot disable the operator");
     if (!recorded)
-        return fail("the operator was disabled but the audit record could not be written");
+        return cli_fail("the operator was disabled but the audit record could not be written");
     fprintf(stderr, "postroom: operator disabled, its sessions ended\n");
     return 0;
 }

@@ -2,6 +2,7 @@
  * They open the status database (--status-db PATH, else $POSTROOM_STATUS_DB,
  * else data/status.db) and never the app's, so they work while it is down. */
 #include "app/status_cli.h"
+#include "app/cli.h"
 #include "http/server.h"
 #include "status/status_db.h"
 #include "status/status_http.h"
@@ -37,12 +38,6 @@ static const char usage_status[] =
     "Every command takes --status-db PATH (else $POSTROOM_STATUS_DB, else " DEFAULT_STATUS_DB
     ").\n";
 
-static int fail(const char *msg)
-{
-    fprintf(stderr, "postroom: %s\n", msg);
-    return 1;
-}
-
 static bool wants_help(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)
@@ -72,7 +67,8 @@ static const char *take_db(int *argc, char **argv, bool *bad)
 
 static int open_db(const char *path, struct status_db **db)
 {
-    if (status_db_open(path, true, db) != STATUS_OK) return fail("cannot open the status database");
+    if (status_db_open(path, true, db) != STATUS_OK)
+        return cli_fail("cannot open the status database");
     return 0;
 }
 
@@ -82,13 +78,13 @@ static int report(enum status_rc rc, const char *notfound)
     case STATUS_OK:
         return 0;
     case STATUS_BAD:
-        return fail("invalid status, impact, state or empty text (see status --help)");
+        return cli_fail("invalid status, impact, state or empty text (see status --help)");
     case STATUS_NOTFOUND:
-        return fail(notfound);
+        return cli_fail(notfound);
     case STATUS_ERROR:
         break;
     }
-    return fail("cannot write the status database");
+    return cli_fail("cannot write the status database");
 }
 
 static int incident_create(const char *path, int argc, char **argv)
@@ -98,7 +94,7 @@ static int incident_create(const char *path, int argc, char **argv)
     int ncomps = 0;
     for (int i = 0; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return fail("every incident create option takes a value");
+        if (!v) return cli_fail("every incident create option takes a value");
         if (!strcmp(a, "--name"))
             name = v;
         else if (!strcmp(a, "--status"))
@@ -108,17 +104,17 @@ static int incident_create(const char *path, int argc, char **argv)
         else if (!strcmp(a, "--body"))
             body = v;
         else if (!strcmp(a, "--component")) {
-            if (ncomps == MAX_COMPONENTS) return fail("at most 16 --component options");
+            if (ncomps == MAX_COMPONENTS) return cli_fail("at most 16 --component options");
             comps[ncomps++] = v;
         } else
-            return fail("unknown incident create option (see status --help)");
+            return cli_fail("unknown incident create option (see status --help)");
     }
     if (!name || !status || !impact || !body)
-        return fail("incident create needs --name, --status, --impact and --body");
+        return cli_fail("incident create needs --name, --status, --impact and --body");
     if (!status_incident_status_valid(status))
-        return fail("--status must be investigating, identified, monitoring or resolved");
+        return cli_fail("--status must be investigating, identified, monitoring or resolved");
     if (!status_impact_valid(impact))
-        return fail("--impact must be none, minor, major or critical");
+        return cli_fail("--impact must be none, minor, major or critical");
     struct status_db *db;
     if (open_db(path, &db)) return 1;
     int64_t id = 0;
@@ -132,25 +128,26 @@ static int incident_create(const char *path, int argc, char **argv)
 
 static int incident_update(const char *path, int argc, char **argv)
 {
-    if (argc < 1) return fail("usage: status incident update ID --status STATUS --body TEXT");
+    if (argc < 1) return cli_fail("usage: status incident update ID --status STATUS --body TEXT");
     char *end;
     errno = 0;
     long long id = strtoll(argv[0], &end, 10);
-    if (errno || *end || end == argv[0] || id < 1) return fail("the incident id must be a number");
+    if (errno || *end || end == argv[0] || id < 1)
+        return cli_fail("the incident id must be a number");
     const char *status = NULL, *body = NULL;
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return fail("every incident update option takes a value");
+        if (!v) return cli_fail("every incident update option takes a value");
         if (!strcmp(a, "--status"))
             status = v;
         else if (!strcmp(a, "--body"))
             body = v;
         else
-            return fail("unknown incident update option (see status --help)");
+            return cli_fail("unknown incident update option (see status --help)");
     }
-    if (!status || !body) return fail("incident update needs --status and --body");
+    if (!status || !body) return cli_fail("incident update needs --status and --body");
     if (!status_incident_status_valid(status))
-        return fail("--status must be investigating, identified, monitoring or resolved");
+        return cli_fail("--status must be investigating, identified, monitoring or resolved");
     struct status_db *db;
     if (open_db(path, &db)) return 1;
     enum status_rc rc = status_incident_update(db, id, status, body, time_now_ms());
@@ -160,10 +157,10 @@ static int incident_update(const char *path, int argc, char **argv)
 
 static int component_set(const char *path, int argc, char **argv)
 {
-    if (argc != 2) return fail("usage: status component set NAME STATE");
+    if (argc != 2) return cli_fail("usage: status component set NAME STATE");
     if (!status_component_state_valid(argv[1]))
-        return fail("the state must be operational, degraded_performance, partial_outage, "
-                    "major_outage or under_maintenance");
+        return cli_fail("the state must be operational, degraded_performance, partial_outage, "
+                        "major_outage or under_maintenance");
     struct status_db *db;
     if (open_db(path, &db)) return 1;
     enum status_rc rc = status_component_set(db, argv[0], argv[1], time_now_ms());
@@ -178,7 +175,7 @@ static int maintenance_create(const char *path, int argc, char **argv)
     int ncomps = 0;
     for (int i = 0; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return fail("every maintenance create option takes a value");
+        if (!v) return cli_fail("every maintenance create option takes a value");
         if (!strcmp(a, "--name"))
             name = v;
         else if (!strcmp(a, "--scheduled-for"))
@@ -188,18 +185,18 @@ static int maintenance_create(const char *path, int argc, char **argv)
         else if (!strcmp(a, "--body"))
             body = v;
         else if (!strcmp(a, "--component")) {
-            if (ncomps == MAX_COMPONENTS) return fail("at most 16 --component options");
+            if (ncomps == MAX_COMPONENTS) return cli_fail("at most 16 --component options");
             comps[ncomps++] = v;
         } else
-            return fail("unknown maintenance create option (see status --help)");
+            return cli_fail("unknown maintenance create option (see status --help)");
     }
     if (!name || !from || !until || !body)
-        return fail("maintenance create needs --name, --scheduled-for, --scheduled-until and "
-                    "--body");
+        return cli_fail("maintenance create needs --name, --scheduled-for, --scheduled-until and "
+                        "--body");
     int64_t t0, t1;
     if (!time_parse_rfc3339(from, &t0) || !time_parse_rfc3339(until, &t1))
-        return fail("--scheduled-for and --scheduled-until must be RFC 3339 times");
-    if (t1 <= t0) return fail("--scheduled-until must be after --scheduled-for");
+        return cli_fail("--scheduled-for and --scheduled-until must be RFC 3339 times");
+    if (t1 <= t0) return cli_fail("--scheduled-until must be after --scheduled-for");
     struct status_db *db;
     if (open_db(path, &db)) return 1;
     int64_t id = 0;
@@ -213,26 +210,27 @@ static int maintenance_create(const char *path, int argc, char **argv)
 
 static int maintenance_update(const char *path, int argc, char **argv)
 {
-    if (argc < 1) return fail("usage: status maintenance update ID --status STATUS --body TEXT");
+    if (argc < 1)
+        return cli_fail("usage: status maintenance update ID --status STATUS --body TEXT");
     char *end;
     errno = 0;
     long long id = strtoll(argv[0], &end, 10);
     if (errno || *end || end == argv[0] || id < 1)
-        return fail("the maintenance id must be a number");
+        return cli_fail("the maintenance id must be a number");
     const char *status = NULL, *body = NULL;
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return fail("every maintenance update option takes a value");
+        if (!v) return cli_fail("every maintenance update option takes a value");
         if (!strcmp(a, "--status"))
             status = v;
         else if (!strcmp(a, "--body"))
             body = v;
         else
-            return fail("unknown maintenance update option (see status --help)");
+            return cli_fail("unknown maintenance update option (see status --help)");
     }
-    if (!status || !body) return fail("maintenance update needs --status and --body");
+    if (!status || !body) return cli_fail("maintenance update needs --status and --body");
     if (!status_maintenance_status_valid(status))
-        return fail("--status must be scheduled, in_progress, verifying or completed");
+        return cli_fail("--status must be scheduled, in_progress, verifying or completed");
     struct status_db *db;
     if (open_db(path, &db)) return 1;
     enum status_rc rc = status_maintenance_update(db, id, status, body, time_now_ms());
@@ -248,7 +246,7 @@ int cmd_status(int argc, char **argv)
     }
     bool bad = false;
     const char *path = take_db(&argc, argv, &bad);
-    if (bad) return fail("--status-db takes a value");
+    if (bad) return cli_fail("--status-db takes a value");
     if (argc >= 2 && !strcmp(argv[0], "incident") && !strcmp(argv[1], "create"))
         return incident_create(path, argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[0], "incident") && !strcmp(argv[1], "update"))
@@ -259,8 +257,9 @@ int cmd_status(int argc, char **argv)
         return maintenance_create(path, argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[0], "maintenance") && !strcmp(argv[1], "update"))
         return maintenance_update(path, argc - 2, argv + 2);
-    return fail("usage: status incident create|update, status component set, status maintenance "
-                "create|update (see status --help)");
+    return cli_fail(
+        "usage: status incident create|update, status component set, status maintenance "
+        "create|update (see status --help)");
 }
 
 static const char usage_serve[] =
@@ -291,22 +290,22 @@ static int probe_option(char **argv, int i, int argc, struct status_prober_confi
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--probe") && strcmp(a, "--probe-interval") && strcmp(a, "--probe-failures"))
         return -1;
-    if (!v) return fail("--probe, --probe-interval and --probe-failures take a value");
+    if (!v) return cli_fail("--probe, --probe-interval and --probe-failures take a value");
     char *end;
     if (!strcmp(a, "--probe")) {
         const char *why;
-        if (pc->nprobes == MAX_PROBES) return fail("at most 16 --probe options");
-        if (!status_probe_parse(v, &probes[pc->nprobes], &why)) return fail(why);
+        if (pc->nprobes == MAX_PROBES) return cli_fail("at most 16 --probe options");
+        if (!status_probe_parse(v, &probes[pc->nprobes], &why)) return cli_fail(why);
         pc->nprobes++;
     } else if (!strcmp(a, "--probe-interval")) {
         double s = strtod(v, &end);
         if (*end || end == v || !(s >= 0.05 && s <= 3600))
-            return fail("--probe-interval must be seconds from 0.05 to 3600");
+            return cli_fail("--probe-interval must be seconds from 0.05 to 3600");
         pc->interval_ms = (int)(s * 1000);
     } else {
         long n = strtol(v, &end, 10);
         if (*end || end == v || n < 1 || n > 1000)
-            return fail("--probe-failures must be a number from 1 to 1000");
+            return cli_fail("--probe-failures must be a number from 1 to 1000");
         pc->failures = (int)n;
     }
     return 0;
@@ -318,7 +317,7 @@ static int check_probes(struct status_db *db, const struct status_prober_config 
     for (int i = 0; i < pc->nprobes; i++) {
         const char *name = pc->probes[i].component;
         if (*name && !status_component_exists(db, name))
-            return fail("--probe names no such component");
+            return cli_fail("--probe names no such component");
     }
     return 0;
 }
@@ -331,7 +330,7 @@ int cmd_status_serve(int argc, char **argv)
     }
     bool bad = false;
     const char *path = take_db(&argc, argv, &bad);
-    if (bad) return fail("--status-db takes a value");
+    if (bad) return cli_fail("--status-db takes a value");
     struct server_config c;
     server_config_defaults(&c);
     c.db_path = NULL; /* no app store: the status site outlives the app's database */
@@ -343,8 +342,8 @@ int cmd_status_serve(int argc, char **argv)
         if (rc > 0) return rc;
         if (rc == 0) continue;
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(argv[i], "--listen") || !v) return fail("usage: status-serve (see --help)");
-        if (!server_parse_listen(&c, v)) return fail("--listen must be HOST:PORT");
+        if (strcmp(argv[i], "--listen") || !v) return cli_fail("usage: status-serve (see --help)");
+        if (!server_parse_listen(&c, v)) return cli_fail("--listen must be HOST:PORT");
     }
     struct status_db *db;
     if (open_db(path, &db)) return 1; /* created and migrated before the first request */
@@ -353,7 +352,7 @@ int cmd_status_serve(int argc, char **argv)
     if (rc) return rc;
     status_http_set_db(path);
     c.routes = &status_routes;
-    if (!status_prober_start(&pc)) return fail("cannot start the prober");
+    if (!status_prober_start(&pc)) return cli_fail("cannot start the prober");
     rc = server_run(&c);
     status_prober_stop();
     return rc;
@@ -395,11 +394,11 @@ int cmd_status_export(int argc, char **argv)
     }
     bool bad = false;
     const char *path = take_db(&argc, argv, &bad);
-    if (bad) return fail("--status-db takes a value");
-    if (argc != 1) return fail("usage: status-export DIR [--status-db PATH]");
+    if (bad) return cli_fail("--status-db takes a value");
+    if (argc != 1) return cli_fail("usage: status-export DIR [--status-db PATH]");
     const char *dir = argv[0];
     if (!mkdirs(dir, "api/v2/incidents") || !mkdirs(dir, "api/v2/scheduled-maintenances"))
-        return fail("cannot create the export directory");
+        return cli_fail("cannot create the export directory");
     struct status_db *db;
     if (open_db(path, &db)) return 1;
     struct arena a;
@@ -409,9 +408,9 @@ int cmd_status_export(int argc, char **argv)
         struct buf b;
         buf_init(&b, &a);
         if (!status_write_doc(db, (enum status_doc)d, &b))
-            rc = fail("cannot read the status database");
+            rc = cli_fail("cannot read the status database");
         else if (!write_file(dir, status_doc_paths[d], &b))
-            rc = fail("cannot write the export");
+            rc = cli_fail("cannot write the export");
     }
     /* the page, its stylesheet and the feeds beside the JSON */
     for (int m = 0; m < 4 && !rc; m++) {
@@ -424,9 +423,9 @@ int cmd_status_export(int argc, char **argv)
                   : m == 2 ? status_write_atom(db, &b)
                            : status_write_rss(db, &b);
         if (!ok)
-            rc = fail("cannot read the status database");
+            rc = cli_fail("cannot read the status database");
         else if (!write_file(dir, paths[m], &b))
-            rc = fail("cannot write the export");
+            rc = cli_fail("cannot write the export");
     }
     arena_free(&a);
     status_db_close(db);

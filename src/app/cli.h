@@ -1,0 +1,29 @@
+/* cli: what every command of `postroom` shares: its error line, opening the
+ * database, who is running it, and the access audit record each operator
+ * command appends. One copy, so the audit names a person the same way
+ * whichever command they ran. */
+#ifndef POSTROOM_APP_CLI_H
+#define POSTROOM_APP_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct store;
+
+/* "postroom: MSG" on stderr; returns 1, the commands' failing exit status. */
+int cli_fail(const char *msg);
+/* Opens and migrates db; 0, or 1 having said why. */
+int cli_open_migrated(const char *db, struct store **s);
+/* Who ran the command: $SUDO_USER, else $USER, else "unknown", kept to
+ * letters, digits and ._@- (anything else becomes _), at most 64
+ * characters. The commands are single-threaded: one static buffer. */
+const char *cli_login_name(void);
+/* Appends one access audit record of a command: principal "cli:NAME",
+ * principal tenant 0, server host:pid, request id "cli"; data_tenant the
+ * business concerned (0: none, or every one). False when that failed. */
+bool cli_audit(struct store *s, int64_t data_tenant, const char *action, const char *objects);
+/* cli_audit for a change already made: 0, or 1 having told the operator
+ * that the change stands unrecorded. */
+int cli_audit_told(struct store *s, int64_t data_tenant, const char *action, const char *objects);
+
+#endif
