@@ -2,6 +2,7 @@
  * status_feed.c. gmtime_r only: the page is in UTC, whatever the server's
  * zone. */
 #include "status/status_markup.h"
+#include "util/html_escape.h"
 #include "util/timefmt.h"
 #include "util/utf8.h"
 
@@ -10,38 +11,7 @@
 
 void mk_esc(struct buf *b, const char *s)
 {
-    if (!s) return;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    while (n) {
-        size_t l = utf8_sequence(p, n);
-        if (!l) {
-            buf_adds(b, "\xEF\xBF\xBD");
-            p++, n--;
-            continue;
-        }
-        switch (*p) {
-        case '&':
-            buf_adds(b, "&amp;");
-            break;
-        case '<':
-            buf_adds(b, "&lt;");
-            break;
-        case '>':
-            buf_adds(b, "&gt;");
-            break;
-        case '"':
-            buf_adds(b, "&quot;");
-            break;
-        case '\'':
-            buf_adds(b, "&#39;");
-            break;
-        default:
-            if ((*p >= 0x20 && *p != 0x7f) || *p == '\n' || *p == '\t' || *p == '\r')
-                buf_add(b, p, l);
-        }
-        p += l, n -= l;
-    }
+    html_text(b, s);
 }
 
 static struct tm utc(int64_t ms)

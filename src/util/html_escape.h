@@ -1,11 +1,14 @@
-/* html_escape: the escaping HTML writer both page faces use (web/ for the
- * businesses, ops/ for the operators), kept below them so that neither
+/* html_escape: the escaping HTML writer every page uses (web/ for the
+ * businesses, ops/ for the operators, status/ for the public), kept below them so that neither
  * needs the other. Text goes through html_text(), which escapes by
  * default; markup is only ever written from constant strings. */
 #ifndef POSTROOM_HTML_ESCAPE_H
 #define POSTROOM_HTML_ESCAPE_H
 #include "util/buf.h"
 
-void html_text(struct buf *b, const char *s); /* escapes & < > " ' */
+/* Escapes & < > " ', writes invalid UTF-8 as U+FFFD and drops control
+ * characters but tab and newlines: fit for HTML and XML (the status feeds)
+ * alike. */
+void html_text(struct buf *b, const char *s);
 
 #endif
