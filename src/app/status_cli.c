@@ -388,8 +388,9 @@ int cmd_status_export(int argc, char **argv)
     if (wants_help(argc, argv)) {
         printf("usage: postroom status-export DIR [--status-db PATH]\n"
                "Writes the status site (DIR/index.html, status.css, history.atom,\n"
-               "history.rss and api/v2/*.json), the same bytes status-serve answers,\n"
-               "for any static web host.\n");
+               "history.rss, api/v2/*.json and the access audit's checkpoints in\n"
+               "audit/checkpoints.txt and audit/public-keys.txt), the same bytes\n"
+               "status-serve answers, for any static web host.\n");
         return 0;
     }
     bool bad = false;
@@ -397,7 +398,8 @@ int cmd_status_export(int argc, char **argv)
     if (bad) return cli_fail("--status-db takes a value");
     if (argc != 1) return cli_fail("usage: status-export DIR [--status-db PATH]");
     const char *dir = argv[0];
-    if (!mkdirs(dir, "api/v2/incidents") || !mkdirs(dir, "api/v2/scheduled-maintenances"))
+    if (!mkdirs(dir, "api/v2/incidents") || !mkdirs(dir, "api/v2/scheduled-maintenances") ||
+        !mkdirs(dir, "audit"))
         return cli_fail("cannot create the export directory");
     struct status_db *db;
     if (open_db(path, &db)) return 1;
@@ -425,6 +427,16 @@ int cmd_status_export(int argc, char **argv)
         if (!ok)
             rc = cli_fail("cannot read the status database");
         else if (!write_file(dir, paths[m], &b))
+            rc = cli_fail("cannot write the export");
+    }
+    /* the access audit's checkpoints, as status-serve publishes them */
+    for (int k = 0; k < 2 && !rc; k++) {
+        struct buf b;
+        buf_init(&b, &a);
+        bool ok = k ? status_write_audit_keys(db, &b) : status_write_audit_lines(db, &b);
+        if (!ok)
+            rc = cli_fail("cannot read the status database");
+        else if (!write_file(dir, k ? STATUS_AUDIT_KEYS_PATH : STATUS_AUDIT_LINES_PATH, &b))
             rc = cli_fail("cannot write the export");
     }
     arena_free(&a);

@@ -48,6 +48,21 @@ static const char migration_v2[] =
     " incident_id INTEGER REFERENCES incidents(id));"
     "PRAGMA user_version = 2;";
 
+/* Version 3: the access audit's signed checkpoints (issue 10), each line
+ * exactly as the app wrote it beside its database, with the public key that
+ * signed it (hex). A second copy in a second place: whoever rewrites the
+ * app's database and the files beside it must reach this one too. Rows are
+ * only ever added (the triggers refuse the rest). */
+static const char migration_v3[] =
+    "CREATE TABLE audit_checkpoints ("
+    " id INTEGER PRIMARY KEY, count INTEGER NOT NULL, line TEXT NOT NULL UNIQUE,"
+    " public_key TEXT NOT NULL, received_at INTEGER NOT NULL);"
+    "CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints"
+    " BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;"
+    "CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints"
+    " BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;"
+    "PRAGMA user_version = 3;";
+
 static const char *const defaults[] = {"Web app", "API", "Labels", "Imports", "Tracking"};
 
 static bool one_of(const char *s, const char *const *words, size_t n)
@@ -94,7 +109,8 @@ static bool migrate(struct status_db *db)
 {
     if (!status_db_exec(db, migration)) return false;
     int v = user_version(db);
-    return v >= 2 || (v >= 0 && status_db_exec(db, migration_v2));
+    if (v < 0 || (v < 2 && !status_db_exec(db, migration_v2))) return false;
+    return v >= 3 || status_db_exec(db, migration_v3);
 }
 
 static bool add_defaults(struct status_db *db)

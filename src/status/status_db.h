@@ -69,4 +69,32 @@ enum status_rc status_maintenance_create(struct status_db *db, const char *name,
 enum status_rc status_maintenance_update(struct status_db *db, int64_t id, const char *status,
                                          const char *body, int64_t now_ms);
 
+/* The access audit's checkpoints (issue 10, docs/incident.md "Access
+ * audit"): the app copies here each signed line it writes beside its
+ * database ("COUNT HEAD TIME SIGNATURE", exactly as in DB.audit-checkpoints:
+ * decimal digits, lowercase hex and single spaces, no newline), with
+ * public_key, the hex of the Ed25519 key that signed it (64 digits). Adds
+ * those of lines[0..n) not here yet, in one transaction, and says how many
+ * were new in *added; STATUS_BAD: a line or key of another shape, and
+ * nothing is written. Only ever added to: the table refuses UPDATE and
+ * DELETE. */
+enum status_rc status_audit_checkpoints_add(struct status_db *db, const char *const *lines,
+                                            size_t n, const char *public_key, int64_t now_ms,
+                                            size_t *added);
+/* Calls fn with each checkpoint here, in the order they were received, until
+ * it returns false. */
+typedef bool (*status_checkpoint_fn)(void *ctx, const char *line, const char *public_key);
+enum status_rc status_audit_checkpoints_each(struct status_db *db, status_checkpoint_fn fn,
+                                             void *ctx);
+
+struct buf;
+/* What the site publishes so anybody can hold postroom to its checkpoints:
+ * the signed lines, one a line as in the file (STATUS_AUDIT_LINES_PATH),
+ * and each public key that signed them, in the order first seen
+ * (STATUS_AUDIT_KEYS_PATH). False if the database could not be read. */
+#define STATUS_AUDIT_LINES_PATH "audit/checkpoints.txt"
+#define STATUS_AUDIT_KEYS_PATH "audit/public-keys.txt"
+bool status_write_audit_lines(struct status_db *db, struct buf *out);
+bool status_write_audit_keys(struct status_db *db, struct buf *out);
+
 #endif

@@ -82,6 +82,34 @@ static void h_css(struct request *r)
     http_reply(r, 200, "text/css; charset=utf-8");
 }
 
+/* The access audit's checkpoints as the site keeps them (status_audit.c),
+ * plain text for anybody to hold postroom to. */
+static void serve_audit(struct request *r, bool keys)
+{
+    struct status_db *db;
+    if (status_db_open(db_path, false, &db) != STATUS_OK) {
+        unavailable(r);
+        return;
+    }
+    bool ok = keys ? status_write_audit_keys(db, &r->out) : status_write_audit_lines(db, &r->out);
+    status_db_close(db);
+    if (!ok) {
+        unavailable(r);
+        return;
+    }
+    http_reply(r, 200, "text/plain; charset=utf-8");
+}
+
+static void h_audit_lines(struct request *r)
+{
+    serve_audit(r, false);
+}
+
+static void h_audit_keys(struct request *r)
+{
+    serve_audit(r, true);
+}
+
 #define HANDLER(fn, doc)                                                                           \
     static void fn(struct request *r)                                                              \
     {                                                                                              \
@@ -118,6 +146,8 @@ static const struct route routes[] = {
     GET("/" STATUS_CSS_PATH, h_css),
     GET("/" STATUS_ATOM_PATH, h_atom),
     GET("/" STATUS_RSS_PATH, h_rss),
+    GET("/" STATUS_AUDIT_LINES_PATH, h_audit_lines),
+    GET("/" STATUS_AUDIT_KEYS_PATH, h_audit_keys),
 };
 
 const struct route_table status_routes = {routes, (int)(sizeof routes / sizeof routes[0])};

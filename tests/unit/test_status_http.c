@@ -2,7 +2,8 @@
  * server with no app store (server_config.db_path NULL, no r->store), as
  * status-serve runs them: every document answers 200 application/json
  * without credentials, and so do the page (/, /index.html), its stylesheet
- * and the feeds, each with its own type, and HEAD of each; an unknown path
+ * and the feeds, each with its own type, the access audit's checkpoints
+ * as plain text, and HEAD of each; an unknown path
  * is 404, another method 405; with the status database gone the answer is
  * 503, not a crash; a route that needs credentials never runs on such a
  * server. */
@@ -93,8 +94,8 @@ int main(void)
         CHECK(!strncmp(a.body, "{\"page\":{\"id\":\"postroom\"", 24));
     }
     CHECK_INT(json_routes, 8);
-    CHECK_INT(heads, 13); /* every path answers HEAD as well */
-    CHECK_INT(status_routes.count, 26);
+    CHECK_INT(heads, 15); /* every path answers HEAD as well */
+    CHECK_INT(status_routes.count, 30);
     struct answer page = run("GET", "/");
     CHECK_STR(page.type, "text/html; charset=utf-8");
     CHECK(!strncmp(page.body, "<!DOCTYPE html>", 15));
@@ -104,6 +105,11 @@ int main(void)
     CHECK_STR(atom.type, "application/atom+xml; charset=utf-8");
     CHECK(!strncmp(atom.body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed", 44));
     CHECK_STR(run("GET", "/history.rss").type, "application/rss+xml; charset=utf-8");
+    /* the access audit's checkpoints: plain text, empty while there are none */
+    struct answer lines = run("GET", "/audit/checkpoints.txt");
+    CHECK_STR(lines.type, "text/plain; charset=utf-8");
+    CHECK_STR(lines.body, "");
+    CHECK_STR(run("GET", "/audit/public-keys.txt").type, "text/plain; charset=utf-8");
     CHECK_INT(run("GET", "/index.htm").status, 404);
     CHECK_INT(run("GET", "/api/v2/nothing.json").status, 404);
     CHECK_INT(run("POST", "/api/v2/summary.json").status, 405);
