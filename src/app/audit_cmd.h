@@ -10,7 +10,9 @@ struct store;
 struct server_config;
 /* The server's housekeeping: a checkpoint once N records
  * ($POSTROOM_AUDIT_CHECKPOINT_EVERY, default 1000) followed the last one
- * this process knows. */
+ * this process knows, or T seconds ($POSTROOM_AUDIT_CHECKPOINT_SECONDS,
+ * default 60) passed since it with records added; copied to the status
+ * site's store too when the server has one (serve --status-db). */
 void audit_housekeeping(struct store *s, const struct server_config *c);
 
 #endif

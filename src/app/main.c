@@ -684,8 +684,8 @@ static int cmd_serve(const char *db, int argc, char **argv)
                "  --tripwire killswitch|tenant|log  what a tenant_mismatch does at once:\n"
                "                the global kill switch (default), the receiving business's,\n"
                "                or nothing; it always records the event and the breach\n"
-               "  --status-db PATH  where the tripwire posts its incident (else\n"
-               "                $POSTROOM_STATUS_DB, else none)\n"
+               "  --status-db PATH  where the tripwire posts its incident and the audit's\n"
+               "                checkpoints are copied (else $POSTROOM_STATUS_DB, else none)\n"
                "  --draw-workers N  processes that draw PDFs (1 to 64), default the\n"
                "                number of cores\n");
         return 0;
