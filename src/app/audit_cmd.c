@@ -274,62 +274,84 @@ static struct audit_checkpoint *signed_sorted(struct arena *a, const struct audi
     return s;
 }
 
-/* The status site's checkpoints against the chain, the local key and the
- * file's checkpoints: one line per problem, each saying where. */
-static size_t check_status_copy(const char *db, struct arena *a, const struct audit_record *recs,
-                                size_t n, const struct audit_checkpoint *fcps, size_t nf,
-                                const struct status_copy *sc)
+/* The site's lines, each against the key beside it and against ours. */
+static void check_status_keys(const char *db, const struct status_copy *sc, size_t *found)
 {
-    size_t found = 0;
     unsigned char pk[crypto_sign_PUBLICKEYBYTES];
     char hex[2 * crypto_sign_PUBLICKEYBYTES + 1] = "";
     if (public_key(db, pk)) sodium_bin2hex(hex, sizeof hex, pk, sizeof pk);
-    const char *reported_key = NULL;
-    int64_t most = 0;
+    const char *reported = NULL; /* once a run of lines under one other key */
     for (size_t k = 0; k < sc->n; k++) {
         const struct audit_checkpoint *cp = &sc->cps[k];
-        if (strcmp(sc->keys[k], hex) && (!reported_key || strcmp(reported_key, sc->keys[k]))) {
-            problem(&found,
+        if (strcmp(sc->keys[k], hex) && (!reported || strcmp(reported, sc->keys[k]))) {
+            problem(found,
                     "checkpoint %lld: the status site's public key differs from DB.audit-key.pub"
                     " (key replaced)",
                     (long long)cp->count);
-            reported_key = sc->keys[k];
+            reported = sc->keys[k];
         }
-        if (!cp->signature_ok) {
-            problem(&found, "status site checkpoint %zu: bad signature (count %lld)", k + 1,
+        if (!cp->signature_ok)
+            problem(found, "status site checkpoint %zu: bad signature (count %lld)", k + 1,
                     (long long)cp->count);
-            continue;
-        }
-        if (cp->count > most) most = cp->count;
+    }
+}
+
+/* The chain against the site's signed heads (st: sorted by count), once a
+ * count, in count order. */
+static void check_status_heads(const struct audit_record *recs, size_t n,
+                               const struct audit_checkpoint *st, size_t ns, size_t *found)
+{
+    for (size_t i = 0; i < ns; i++) {
+        const struct audit_checkpoint *cp = &st[i];
+        if (i && cp->count == st[i - 1].count && !strcmp(cp->head, st[i - 1].head)) continue;
         if (cp->count > 0 && (size_t)cp->count <= n && strcmp(recs[cp->count - 1].hash, cp->head))
-            problem(&found,
+            problem(found,
                     "seq %lld: head differs from the status site's signed checkpoint at count %lld"
                     " (log rewritten)",
                     (long long)cp->count, (long long)cp->count);
     }
+    int64_t most = ns ? st[ns - 1].count : 0;
     if ((int64_t)n < most)
-        problem(&found,
+        problem(found,
                 "seq %lld: truncated (%lld records; the status site's checkpoint counts %lld)",
                 (long long)n + 1, (long long)n, (long long)most);
-    /* the two places, count by count */
-    size_t ns, nl, many;
-    struct audit_checkpoint *st = signed_sorted(a, sc->cps, sc->n, &ns);
-    struct audit_checkpoint *fl = signed_sorted(a, fcps, nf, &nl);
+}
+
+/* The file's signed checkpoints (fl) and the site's (st), both sorted by
+ * count, count by count. */
+static void compare_places(const struct audit_checkpoint *fl, size_t nl,
+                           const struct audit_checkpoint *st, size_t ns, size_t *found)
+{
+    size_t many;
     for (size_t i = 0; i < nl; i++) {
         if (i && fl[i].count == fl[i - 1].count) continue;
         const struct audit_checkpoint *o = at_count(st, ns, fl[i].count, &many);
         if (!o)
-            problem(&found, "checkpoint %lld missing from the status site", (long long)fl[i].count);
+            problem(found, "checkpoint %lld missing from the status site", (long long)fl[i].count);
         else if (strcmp(o->head, fl[i].head))
-            problem(&found,
+            problem(found,
                     "checkpoint %lld: the file and the status site sign different heads (log"
                     " rewritten)",
                     (long long)fl[i].count);
     }
     for (size_t i = 0; i < ns; i++)
         if ((!i || st[i].count != st[i - 1].count) && !at_count(fl, nl, st[i].count, &many))
-            problem(&found, "checkpoint %lld missing from the file (the status site holds it)",
+            problem(found, "checkpoint %lld missing from the file (the status site holds it)",
                     (long long)st[i].count);
+}
+
+/* The status site's checkpoints against the chain, our key and the file's
+ * checkpoints: one line per problem, each saying where. */
+static size_t check_status_copy(const char *db, struct arena *a, const struct audit_record *recs,
+                                size_t n, const struct audit_checkpoint *fcps, size_t nf,
+                                const struct status_copy *sc)
+{
+    size_t found = 0, ns, nl;
+    check_status_keys(db, sc, &found);
+    struct audit_checkpoint *st = signed_sorted(a, sc->cps, sc->n, &ns);
+    check_status_heads(recs, n, st, ns, &found);
+    struct audit_checkpoint *fl = signed_sorted(a, fcps, nf, &nl);
+    compare_places(fl, nl, st, ns, &found);
     return found;
 }
 
