@@ -379,7 +379,7 @@ static bool write_file(const char *dir, const char *rel, const struct buf *b)
     snprintf(p, sizeof p, "%s/%s", dir, rel);
     FILE *f = fopen(p, "wb");
     if (!f) return false;
-    bool ok = fwrite(b->data, 1, b->len, f) == b->len;
+    bool ok = !b->len || fwrite(b->data, 1, b->len, f) == b->len; /* an empty file: no data */
     return fclose(f) == 0 && ok;
 }
 

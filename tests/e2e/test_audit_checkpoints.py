@@ -309,7 +309,7 @@ class CheckpointsTest(unittest.TestCase):
             s.start()
             def copied():
                 try:
-                    return status_lines(sdb) == lines
+                    return os.path.exists(sdb) and status_lines(sdb) == lines
                 except sqlite3.Error:  # not made yet, or being made
                     return False
             wait_for("the file's line on the status site", copied)
