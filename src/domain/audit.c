@@ -47,6 +47,82 @@ size_t audit_records_of_ids(struct arena *a, const struct audit_actor *who, int6
     return k;
 }
 
+static void journal_text(struct buf *b, const char *s)
+{
+    if (!s) s = "";
+    buf_addc(b, ' ');
+    buf_add_i64(b, (int64_t)strlen(s));
+    buf_addc(b, ':');
+    buf_adds(b, s);
+}
+
+void audit_journal_encode(struct buf *b, const struct audit_record *r)
+{
+    buf_adds(b, "A1 ");
+    buf_add_i64(b, r->time);
+    buf_addc(b, ' ');
+    buf_add_i64(b, r->principal_tenant);
+    buf_addc(b, ' ');
+    buf_add_i64(b, r->data_tenant);
+    journal_text(b, r->server_id);
+    journal_text(b, r->request_id);
+    journal_text(b, r->principal_id);
+    journal_text(b, r->action);
+    journal_text(b, r->objects);
+    buf_addc(b, '\n');
+}
+
+/* A decimal integer (an optional '-', then 1 to 18 digits) at *p, ended by
+ * the byte stop; false when there is none or the input ends first. */
+static bool journal_int(const char **p, const char *end, char stop, int64_t *v)
+{
+    const char *q = *p;
+    bool neg = q < end && *q == '-';
+    q += neg;
+    int64_t x = 0;
+    int digits = 0;
+    while (q < end && *q >= '0' && *q <= '9' && digits < 18) {
+        x = x * 10 + (*q++ - '0');
+        digits++;
+    }
+    if (!digits || q >= end || *q != stop) return false;
+    *v = neg ? -x : x;
+    *p = q + 1;
+    return true;
+}
+
+static bool journal_field(const char **p, const char *end, struct arena *a, const char **out)
+{
+    int64_t len;
+    if (!journal_int(p, end, ':', &len) || len < 0 || len > end - *p) return false;
+    *out = arena_strndup(a, *p, (size_t)len);
+    *p += len;
+    return true;
+}
+
+size_t audit_journal_decode(const char *p, size_t len, struct arena *a, struct audit_record *out)
+{
+    const char *q = p, *end = p + len;
+    *out = (struct audit_record){0};
+    if (len < 3 || memcmp(q, "A1 ", 3) != 0) return 0;
+    q += 3;
+    if (!journal_int(&q, end, ' ', &out->time) ||
+        !journal_int(&q, end, ' ', &out->principal_tenant) ||
+        !journal_int(&q, end, ' ', &out->data_tenant))
+        return 0;
+    const char **text[] = {&out->server_id, &out->request_id, &out->principal_id, &out->action,
+                           &out->objects};
+    for (size_t i = 0; i < sizeof text / sizeof *text; i++) {
+        if (i > 0) {
+            if (q >= end || *q != ' ') return 0;
+            q++;
+        }
+        if (!journal_field(&q, end, a, text[i])) return 0;
+    }
+    if (q >= end || *q != '\n') return 0;
+    return (size_t)(q + 1 - p);
+}
+
 static void put_int(crypto_hash_sha256_state *st, int64_t v)
 {
     char b[32];

@@ -15,6 +15,10 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_AUDIT_RANGE] = "SELECT seq, time, server_id, request_id, principal_tenant, principal_id, "
                       "data_tenant, action, objects, prev_hash, hash FROM audit "
                       "WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
+    [Q_AUDIT_JOURNAL_SET] = "INSERT INTO audit_journal(name, offset) VALUES (?1, ?2) "
+                            "ON CONFLICT(name) DO UPDATE SET offset = excluded.offset",
+    [Q_AUDIT_JOURNAL_GET] = "SELECT offset FROM audit_journal WHERE name = ?1",
+    [Q_AUDIT_JOURNAL_DEL] = "DELETE FROM audit_journal WHERE name = ?1",
 };
 
 static sqlite3_stmt *stmt(struct sqlite_store *s, enum stmt_id id)
@@ -58,10 +62,9 @@ static int insert(struct sqlite_store *s, const struct audit_record *r)
     return sq_exec(s, st, "audit_insert");
 }
 
-int sq_audit_append(struct store *base, const struct audit_record *recs, size_t n)
+/* Links n records onto the head, inside the transaction open. */
+static int chain_onto(struct sqlite_store *s, const struct audit_record *recs, size_t n)
 {
-    struct sqlite_store *s = S(base);
-    if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
     struct audit_record r;
     int64_t seq;
     char prev[AUDIT_HASH_HEX];
@@ -74,7 +77,54 @@ int sq_audit_append(struct store *base, const struct audit_record *recs, size_t 
         rc = insert(s, &r);
         memcpy(prev, r.hash, AUDIT_HASH_HEX);
     }
+    return rc;
+}
+
+int sq_audit_append(struct store *base, const struct audit_record *recs, size_t n)
+{
+    struct sqlite_store *s = S(base);
+    if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
+    return sq_tx_end(s, chain_onto(s, recs, n));
+}
+
+int sq_audit_append_journal(struct store *base, const struct audit_record *recs, size_t n,
+                            const char *journal, int64_t offset)
+{
+    struct sqlite_store *s = S(base);
+    if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
+    int rc = chain_onto(s, recs, n);
+    sqlite3_stmt *st = rc == STORE_OK ? stmt(s, Q_AUDIT_JOURNAL_SET) : NULL;
+    if (st) {
+        sqlite3_bind_text(st, 1, journal, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, offset);
+        rc = sq_exec(s, st, "audit_journal_set");
+    } else {
+        rc = STORE_ERROR;
+    }
     return sq_tx_end(s, rc);
+}
+
+int sq_audit_journal_offset(struct store *base, const char *journal, int64_t *offset)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_AUDIT_JOURNAL_GET);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_text(st, 1, journal, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *offset = sqlite3_column_int64(st, 0);
+        rc = sqlite3_step(st);
+    }
+    return rc == SQLITE_DONE ? STORE_OK : sq_fail(s, "audit_journal_get");
+}
+
+int sq_audit_journal_forget(struct store *base, const char *journal)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_AUDIT_JOURNAL_DEL);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_text(st, 1, journal, -1, SQLITE_STATIC);
+    return sq_exec(s, st, "audit_journal_del");
 }
 
 int sq_audit_head(struct store *base, int64_t *seq, char *hash)
