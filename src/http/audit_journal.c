@@ -103,16 +103,17 @@ static enum chunk append_chunk(struct store *s, int fd, const char *name, int64_
 }
 
 /* Appends what of one dead server's journal is not in the chain yet, then
- * removes it; false when that failed (the file stays for another try). */
-static bool replay_one(struct store *s, const char *dir, const char *name)
+ * removes it: 1; 0 when its server lives or another replayed it; -1 when
+ * that failed (the file stays for another try). */
+static int replay_one(struct store *s, const char *dir, const char *name)
 {
     char path[4096];
-    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) return false;
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) return -1;
     int fd = open(path, O_RDWR | O_CLOEXEC);
-    if (fd < 0) return errno == ENOENT; /* another server replayed it meanwhile */
+    if (fd < 0) return errno == ENOENT ? 0 : -1; /* ENOENT: another server replayed it */
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         close(fd); /* its server lives */
-        return true;
+        return 0;
     }
     struct stat st;
     int64_t at = 0;
@@ -143,7 +144,7 @@ static bool replay_one(struct store *s, const char *dir, const char *name)
         log_json("info", "audit journal replayed", extra);
     }
     close(fd);
-    return ok;
+    return ok ? 1 : -1;
 }
 
 int audit_journal_replay(const char *db_path, const char *dir, const char *except)
@@ -156,10 +157,11 @@ int audit_journal_replay(const char *db_path, const char *dir, const char *excep
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.' || (except && strcmp(e->d_name, except) == 0)) continue;
-        if (!connection(&s, db_path) || !replay_one(s, dir, e->d_name))
+        int r = connection(&s, db_path) ? replay_one(s, dir, e->d_name) : -1;
+        if (r < 0)
             failed = true;
         else
-            replayed++;
+            replayed += r;
     }
     closedir(d);
     if (s) store_close(s);
