@@ -26,7 +26,6 @@ Run: /usr/bin/python3 tests/e2e/test_audit_all.py BUILD/postroom
 import os
 import sqlite3
 import subprocess
-import time
 import unittest
 
 import harness
@@ -52,27 +51,8 @@ def tearDownModule():
     SERVER.stop_and_check()
 
 
-def settle(db=None, deadline=10.0):
-    """Waits until the chain holds everything the servers' journals hold
-    (audit_journal.h: a read's record is in its server's journal when the
-    answer leaves, and in the chain once the flusher appended it): every
-    journal file's size is the offset its row says is appended."""
-    db = db or SERVER.db
-    d = db + ".audit-journal"
-    end = time.monotonic() + deadline
-    while True:
-        c = sqlite3.connect(db)
-        try:
-            done = dict(c.execute("SELECT name, offset FROM audit_journal").fetchall())
-        finally:
-            c.close()
-        names = os.listdir(d) if os.path.isdir(d) else []
-        behind = [n for n in names if done.get(n, 0) != os.path.getsize(os.path.join(d, n))]
-        if not behind:
-            return
-        if time.monotonic() > end:
-            raise AssertionError("audit journal not appended: %s" % behind)
-        time.sleep(0.01)
+def settle(db=None):
+    harness.audit_settle(db or SERVER.db)
 
 
 def rows(where="1", args=()):

@@ -16,7 +16,8 @@ import threading
 import unittest
 
 import harness
-from test_audit_all import settle
+
+settle = harness.audit_settle
 
 
 def chain_by_request(db):
