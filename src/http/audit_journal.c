@@ -26,6 +26,9 @@
 struct audit_journal {
     int fd;
     char *path, *name, *db_path;
+    char *dir, *base; /* name is base, then base.1, base.2... (rotate) */
+    unsigned generation;
+    int64_t rotate_bytes; /* a journal all appended and this long is replaced */
     pthread_mutex_t lock;
     pthread_cond_t wake;
     int64_t end;  /* bytes written */
@@ -116,8 +119,12 @@ static int replay_one(struct store *s, const char *dir, const char *name)
         return 0;
     }
     struct stat st;
+    if (fstat(fd, &st) == 0 && st.st_nlink == 0) {
+        close(fd); /* its owner, or another server, removed it (and its row) before it let go */
+        return 0;
+    }
     int64_t at = 0;
-    bool ok = fstat(fd, &st) == 0 && store_audit_journal_offset(s, name, &at) == STORE_OK;
+    bool ok = store_audit_journal_offset(s, name, &at) == STORE_OK;
     unsigned long long records = 0;
     while (ok && at < (int64_t)st.st_size) {
         size_t n = 0;
@@ -210,6 +217,38 @@ static void pause_ms(struct audit_journal *j, long ms)
     if (!j->stopping) pthread_cond_timedwait(&j->wake, &j->lock, &ts);
 }
 
+/* Replaces a journal all of which is in the chain by a new empty one, so
+ * that a server that runs long does not fill the disk. The new file is
+ * locked before the old one is removed, and the old one is removed (then
+ * its row) before its lock is let go: a server replaying meanwhile finds
+ * it gone. Called by the flusher with the lock held. */
+static void rotate(struct audit_journal *j)
+{
+    char *name = xmalloc(strlen(j->base) + 16),
+         *path = xmalloc(strlen(j->dir) + strlen(j->base) + 18);
+    sprintf(name, "%s.%u", j->base, j->generation + 1);
+    sprintf(path, "%s/%s", j->dir, name);
+    int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (fd >= 0) close(fd);
+        free(name);
+        free(path);
+        return; /* the old one goes on */
+    }
+    int old_fd = j->fd;
+    char *old_name = j->name, *old_path = j->path;
+    j->fd = fd, j->name = name, j->path = path;
+    j->generation++;
+    j->end = j->done = 0;
+    pthread_mutex_unlock(&j->lock);
+    if (unlink(old_path) == 0 && connection(&j->store, j->db_path))
+        store_audit_journal_forget(j->store, old_name);
+    close(old_fd);
+    free(old_name);
+    free(old_path);
+    pthread_mutex_lock(&j->lock);
+}
+
 static void *flusher(void *arg)
 {
     struct audit_journal *j = arg;
@@ -241,6 +280,7 @@ static void *flusher(void *arg)
             j->done = reached;
             j->stats.records += n;
             if (n > j->stats.largest) j->stats.largest = n;
+            if (j->done == j->end && j->end >= j->rotate_bytes) rotate(j);
             continue;
         }
         /* the database refused (or, never, the journal reads wrong): the
@@ -257,7 +297,8 @@ static void *flusher(void *arg)
 }
 
 struct audit_journal *audit_journal_open(const char *db_path, const char *dir, const char *name,
-                                         size_t max_records, unsigned linger_us)
+                                         size_t max_records, unsigned linger_us,
+                                         long long rotate_bytes)
 {
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) return NULL;
     audit_journal_replay(db_path, dir, name); /* a failure leaves files for the next start */
@@ -266,7 +307,10 @@ struct audit_journal *audit_journal_open(const char *db_path, const char *dir, c
     j->path = xmalloc(plen);
     snprintf(j->path, plen, "%s/%s", dir, name);
     j->name = xstrdup(name);
+    j->base = xstrdup(name);
+    j->dir = xstrdup(dir);
     j->db_path = xstrdup(db_path);
+    j->rotate_bytes = rotate_bytes > 0 ? rotate_bytes : 64ll << 20;
     j->fd = open(j->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     struct stat st;
     if (j->fd < 0 || flock(j->fd, LOCK_EX | LOCK_NB) != 0 || fstat(j->fd, &st) != 0) goto fail;
@@ -289,6 +333,8 @@ fail:
     if (j->store) store_close(j->store);
     free(j->path);
     free(j->name);
+    free(j->base);
+    free(j->dir);
     free(j->db_path);
     free(j);
     return NULL;
@@ -310,6 +356,8 @@ void audit_journal_close(struct audit_journal *j)
     pthread_mutex_destroy(&j->lock);
     free(j->path);
     free(j->name);
+    free(j->base);
+    free(j->dir);
     free(j->db_path);
     free(j);
 }

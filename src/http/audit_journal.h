@@ -36,10 +36,13 @@ char *audit_journal_dir(struct arena *a, const char *db_path);
 /* Replays the journals in dir whose owner is gone (see above), then opens
  * dir/name (creating dir, mode 0700, and the file), locks it and starts its
  * flusher, which appends to db_path's chain; batches of at most max_records
- * records, the flusher waiting linger_us after the first for more. NULL
- * when the journal cannot be opened or locked. */
+ * records, the flusher waiting linger_us after the first for more. Once
+ * all of it is appended and it holds rotate_bytes (0: 64 MB), the journal
+ * is replaced by a new one, name.1, name.2... NULL when the journal cannot
+ * be opened or locked. */
 struct audit_journal *audit_journal_open(const char *db_path, const char *dir, const char *name,
-                                         size_t max_records, unsigned linger_us);
+                                         size_t max_records, unsigned linger_us,
+                                         long long rotate_bytes);
 /* Writes n records to the journal with one write(2), their encoding built
  * in a; true once they are in it (in the page cache), false when they are
  * not (then nothing of them is). Any thread. */

@@ -161,7 +161,7 @@ static bool audit_start(struct server_config *c)
     audit_journal_name(name, sizeof name);
     const char *l = getenv("POSTROOM_AUDIT_LINGER_US");
     audit_j = audit_journal_open(c->db_path, audit_journal_dir(&a, c->db_path), name,
-                                 AUDIT_BATCH_MAX, l ? (unsigned)atoi(l) : AUDIT_LINGER_US);
+                                 AUDIT_BATCH_MAX, l ? (unsigned)atoi(l) : AUDIT_LINGER_US, 0);
     arena_free(&a);
     return audit_j != NULL;
 }

@@ -76,7 +76,7 @@ int main(void)
     store_close(s);
 
     /* written, then appended when the journal closes; the file goes */
-    struct audit_journal *j = audit_journal_open(db, dir, "live", 2, 0);
+    struct audit_journal *j = audit_journal_open(db, dir, "live", 2, 0, 0);
     CHECK(j != NULL);
     struct audit_record r[3] = {audit_record_of(&who, 1, 7, "order.read", "order:1"),
                                 audit_record_of(&who, 2, 7, "order.read", "order:2"),
@@ -93,6 +93,17 @@ int main(void)
     char live[300];
     snprintf(live, sizeof live, "%s/live", dir);
     CHECK(stat(live, &st) != 0);
+
+    /* a journal all appended is replaced by a new one (here at once):
+     * nothing is lost or appended twice, and none is left at the close */
+    j = audit_journal_open(db, dir, "rot", 1, 0, 1);
+    CHECK(j != NULL);
+    for (int i = 0; i < 20; i++)
+        CHECK(audit_journal_write(j, &a, r, 1 + i % 3));
+    audit_journal_close(j);
+    CHECK_INT((long)chain(db, &a, &rows), 3 + 39);
+    CHECK_INT(audit_journal_replay(db, dir, NULL), 0);
+    CHECK(rmdir(dir) == 0 && mkdir(dir, 0700) == 0); /* empty */
 
     /* a dead server's journal: three records, the first already in the
      * chain by its offset, the last cut short by the kill */
@@ -115,15 +126,15 @@ int main(void)
     /* while its owner holds the lock, it is left alone */
     CHECK(flock(fd, LOCK_EX) == 0);
     CHECK_INT(audit_journal_replay(db, dir, NULL), 0);
-    CHECK_INT((long)chain(db, &a, &rows), 4);
+    CHECK_INT((long)chain(db, &a, &rows), 43);
     close(fd); /* the owner is gone */
     CHECK_INT(audit_journal_replay(db, dir, NULL), 1);
-    CHECK_INT((long)chain(db, &a, &rows), 5);
-    CHECK_STR(rows[3].objects, "order:4");
-    CHECK_STR(rows[4].objects, "order:5");
+    CHECK_INT((long)chain(db, &a, &rows), 44);
+    CHECK_STR(rows[42].objects, "order:4");
+    CHECK_STR(rows[43].objects, "order:5");
     CHECK(stat(dead, &st) != 0);
     CHECK_INT(audit_journal_replay(db, dir, NULL), 0);
-    CHECK_INT((long)chain(db, &a, &rows), 5);
+    CHECK_INT((long)chain(db, &a, &rows), 44);
     int64_t off = -1;
     CHECK_INT(store_open(db, &s), STORE_OK);
     CHECK_INT(store_audit_journal_offset(s, "dead", &off), STORE_OK);
@@ -133,11 +144,11 @@ int main(void)
     /* a write that fails (the disk is full) is refused, so the answer is */
     snprintf(full, sizeof full, "%s/full", dir);
     CHECK(symlink("/dev/full", full) == 0);
-    j = audit_journal_open(db, dir, "full", 16, 0);
+    j = audit_journal_open(db, dir, "full", 16, 0, 0);
     CHECK(j != NULL);
     CHECK(!audit_journal_write(j, &a, r, 1));
     audit_journal_close(j);
-    CHECK_INT((long)chain(db, &a, &rows), 5);
+    CHECK_INT((long)chain(db, &a, &rows), 44);
     unlink(full);
 
     arena_free(&a);
