@@ -254,14 +254,19 @@ static void *flusher(void *arg)
     struct audit_journal *j = arg;
     pthread_mutex_lock(&j->lock);
     for (;;) {
+        bool woke = false;
         while (j->done == j->end && !j->stopping) {
             j->idle = true;
+            woke = true;
             pthread_cond_wait(&j->wake, &j->lock);
         }
         j->idle = false;
         if (j->done == j->end) break; /* stopping, and everything appended */
-        if (j->linger_us && !j->stopping) {
-            /* let the request threads add to the batch: one commit for many */
+        if (j->linger_us && woke && !j->stopping) {
+            /* let the request threads add to the batch: one commit for
+             * many. Only after waking: with more waiting than one batch
+             * took, the flusher goes straight on, or a load above
+             * max_records a linger would outrun it for good. */
             pthread_mutex_unlock(&j->lock);
             struct timespec ts = {0, (long)j->linger_us * 1000};
             nanosleep(&ts, NULL);
