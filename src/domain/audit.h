@@ -55,6 +55,19 @@ size_t audit_records_of_ids(struct arena *a, const struct audit_actor *who, int6
                             int64_t data_tenant, const char *action, const char *kind,
                             const int64_t *ids, size_t n, struct audit_record **out);
 
+/* The journal's encoding of one record (http/audit_journal.h): a line
+ * "A1 TIME PRINCIPAL_TENANT DATA_TENANT" then each text field as " LEN:TEXT"
+ * (server, request id, principal, action, objects) and a newline; its seq
+ * and hashes are not written (the chain gives them when it appends). The
+ * lengths make any field text safe, and a line cut short (a server killed
+ * in the middle of the write) never decodes. */
+struct buf;
+void audit_journal_encode(struct buf *b, const struct audit_record *r);
+/* Decodes the record at p[0..len) into out (its text copied into a);
+ * returns the bytes it took, or 0 when p does not start with a whole
+ * record (cut short, or not one at all). */
+size_t audit_journal_decode(const char *p, size_t len, struct arena *a, struct audit_record *out);
+
 /* The hash before the first record. */
 extern const char audit_genesis[AUDIT_HASH_HEX];
 

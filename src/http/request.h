@@ -9,7 +9,6 @@
 #define POSTROOM_REQUEST_H
 #include "auth/principal.h"
 #include "incident/security_event.h"
-#include "http/audit_queue.h"
 #include "util/arena.h"
 #include "util/buf.h"
 
@@ -85,15 +84,9 @@ struct request {
      * handler's snapshot is over (http_audit) */
     struct audit_record *audit;
     size_t naudit, audit_cap;
-    /* On a server, the records go to its group commit (audit_queue.h,
-     * server.c) instead of being appended by http_handle: the connection is
-     * parked until their batch is committed, and the answer held. */
+    /* On a server, the records go to its journal (audit_journal.h,
+     * server.c) instead of being appended by http_handle. */
     bool audit_deferred;
-    bool audit_parked;
-    unsigned long conn_requests; /* requests its connection carried, this one included */
-    bool audit_failed;           /* the batch failed: the answer becomes a 500 */
-    struct audit_wait audit_wait;
-    struct MHD_Connection *mhd;
 };
 
 /* Who asks, for the access audit: this server (host:pid), the request id
@@ -104,10 +97,10 @@ const struct audit_actor *http_audit_actor(struct request *r);
 
 /* Records that this request read objects ("order:1001,1002") of
  * data_tenant, for the access audit. The records are appended after the
- * handler (and its read snapshot) ends, on a server in a batch with other
- * requests' (audit_queue.h); the answer is held until they are committed,
- * and if that fails, it becomes a 500: nothing recorded as read leaves
- * unrecorded. Nothing is recorded when the server audits no reads
+ * handler (and its read snapshot) ends; on a server they are written to
+ * its journal (audit_journal.h) before the answer leaves, and if that
+ * fails, it becomes a 500: nothing recorded as read leaves unrecorded. Nothing is recorded when the
+ * server audits no reads
  * (--audit-reads 0) or nothing at all (--audit 0). */
 void http_audit(struct request *r, int64_t data_tenant, const char *action, const char *objects);
 /* The same for a list of ids of one kind ("order"), in as many records as

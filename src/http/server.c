@@ -6,7 +6,7 @@
  *   completed     log line, metrics, free the arena
  */
 #include "http/server.h"
-#include "http/audit_queue.h"
+#include "http/audit_journal.h"
 #include "http/handle.h"
 #include "http/killswitch.h"
 #include "http/metrics.h"
@@ -118,120 +118,20 @@ static void stores_close_all(void)
     pthread_mutex_unlock(&stores_lock);
 }
 
-/* --- the access audit's group commit --------------------------------------
- * A request whose handler recorded reads (http_audit) hands its records to
- * the server's queue (audit_queue.h), where the flusher appends many
- * requests' records in one transaction; the answer leaves only once its
- * batch is committed, or, if the batch failed, a 500 leaves instead.
- *
- * How the request waits. On a connection that already carried a request
- * (keep-alive: where the load is) the connection is suspended (MHD calls
- * it parked), so the thread goes on serving other connections meanwhile,
- * and the flusher resumes it once the batch is done. A connection's first
- * request instead sleeps in its thread until the batch is done: a client
- * that sends one request and shuts its side at once (as some do) is then
- * still answered, which libmicrohttpd does not do for a parked connection
- * that reads as closed around the time it is resumed. (A keep-alive client
- * that half-closes in the moment its later request is parked may lose that
- * answer; its record is kept: never fewer records than answers.) While the
- * server stops, records are appended in the request's own thread, and
- * libmicrohttpd is stopped only once nothing is parked (it must not be). */
+/* --- the access audit's journal -------------------------------------------
+ * A request whose handler recorded reads (http_audit) writes its records
+ * to this server's journal (audit_journal.h) with one write(2) before its
+ * answer leaves, or a 500 leaves instead; the journal's flusher appends
+ * them to the chain in batches. Nothing waits for a commit, so no
+ * connection is ever suspended. */
 #define AUDIT_BATCH_MAX 1024 /* records per transaction at most */
-#define AUDIT_LINGER_US 200  /* how long the flusher waits for more */
-static struct audit_queue *audit_q;
-static struct store *audit_store; /* the flusher's own connection */
-static pthread_mutex_t audit_lock = PTHREAD_MUTEX_INITIALIZER;
-static bool audit_closing;
-static atomic_int audit_parked;
+/* How long the flusher waits for more after the first record: no answer
+ * waits for it, so it is long enough to make batches big (fewer commits
+ * and WAL pages a record) and short enough to keep the chain fresh. */
+#define AUDIT_LINGER_US 20000
+static struct audit_journal *audit_j;
 
-static bool audit_append(void *ctx, const struct audit_record *recs, size_t n)
-{
-    const struct server_config *cfg = ctx;
-    if (audit_store && store_is_broken(audit_store)) {
-        store_close(audit_store);
-        audit_store = NULL;
-    }
-    if (!audit_store && store_open(cfg->db_path, &audit_store) != STORE_OK) {
-        audit_store = NULL;
-        return false;
-    }
-    return store_audit_append(audit_store, recs, n) == STORE_OK;
-}
-
-static void audit_resume(void *arg, bool ok)
-{
-    struct request *r = arg;
-    r->audit_failed = !ok;
-    MHD_resume_connection(r->mhd); /* its mutex orders audit_failed before the re-entry */
-}
-
-/* Whether the client has shut its side already. */
-static bool client_half_closed(struct MHD_Connection *conn)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-    char c;
-    return !ci || recv(ci->connect_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
-}
-
-/* Parks the connection until r's records are committed; false when it is
- * not to be parked (the caller waits in its thread). */
-static bool audit_park(struct MHD_Connection *conn, struct request *r)
-{
-    if (r->conn_requests < 2 || client_half_closed(conn)) return false;
-    pthread_mutex_lock(&audit_lock);
-    bool park = audit_q && !audit_closing;
-    if (park) {
-        atomic_fetch_add(&audit_parked, 1);
-        r->mhd = conn;
-        r->audit_parked = true;
-        r->audit_wait = (struct audit_wait){r->audit, r->naudit, audit_resume, r, NULL};
-        MHD_suspend_connection(conn);
-    }
-    pthread_mutex_unlock(&audit_lock);
-    /* the queue stops only once nothing is parked, so this is never refused */
-    if (park && !audit_queue_submit(audit_q, &r->audit_wait)) audit_resume(r, false);
-    return park;
-}
-
-/* The wait in the request's thread. */
-struct audit_sleep {
-    pthread_mutex_t m;
-    pthread_cond_t c;
-    bool done, ok;
-};
-
-static void audit_wake(void *arg, bool ok)
-{
-    struct audit_sleep *w = arg;
-    pthread_mutex_lock(&w->m);
-    w->done = true;
-    w->ok = ok;
-    pthread_cond_signal(&w->c);
-    pthread_mutex_unlock(&w->m);
-}
-
-/* Appends r's records in the next batch and sleeps until it is done (while
- * the server stops, appends them here); false when that failed. */
-static bool audit_wait(struct request *r)
-{
-    struct audit_sleep w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, false};
-    r->audit_wait = (struct audit_wait){r->audit, r->naudit, audit_wake, &w, NULL};
-    pthread_mutex_lock(&audit_lock);
-    bool queued = audit_q && !audit_closing && audit_queue_submit(audit_q, &r->audit_wait);
-    pthread_mutex_unlock(&audit_lock);
-    if (!queued) return http_audit_flush(r);
-    pthread_mutex_lock(&w.m);
-    while (!w.done)
-        pthread_cond_wait(&w.c, &w.m);
-    pthread_mutex_unlock(&w.m);
-    pthread_cond_destroy(&w.c);
-    pthread_mutex_destroy(&w.m);
-    r->naudit = 0;
-    return w.ok;
-}
-
-/* An answer whose audit records could not be appended does not leave:
+/* An answer whose audit records could not be written does not leave:
  * nothing of it (body or headers) goes out, a 500 does. */
 static void audit_refused(struct request *r)
 {
@@ -239,44 +139,47 @@ static void audit_refused(struct request *r)
     http_error(r, 500, "InternalError", "The request could not be completed.");
 }
 
+/* HOST-PID-STARTMS: a journal name no other server process uses. */
+static void audit_journal_name(char *out, size_t cap)
+{
+    char host[64] = "host";
+    if (gethostname(host, sizeof host - 1) != 0) strcpy(host, "host");
+    host[sizeof host - 1] = 0;
+    for (char *p = host; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '.'))
+            *p = '_';
+    snprintf(out, cap, "%s-%ld-%lld", host, (long)getpid(), (long long)time_now_ms());
+}
+
 static bool audit_start(struct server_config *c)
 {
-    if (!c->db_path) return true;
-    audit_closing = false;
+    if (!c->db_path || c->audit_off) return true;
+    struct arena a;
+    arena_init(&a);
+    char name[160];
+    audit_journal_name(name, sizeof name);
     const char *l = getenv("POSTROOM_AUDIT_LINGER_US");
-    audit_q = audit_queue_start(audit_append, c, AUDIT_BATCH_MAX,
-                                l ? (unsigned)atoi(l) : AUDIT_LINGER_US);
-    return audit_q != NULL;
+    audit_j = audit_journal_open(c->db_path, audit_journal_dir(&a, c->db_path), name,
+                                 AUDIT_BATCH_MAX, l ? (unsigned)atoi(l) : AUDIT_LINGER_US, 0);
+    arena_free(&a);
+    return audit_j != NULL;
 }
 
-/* Before libmicrohttpd stops: no new parking, and every parked connection
- * resumed and answered (bounded by the store's busy timeout, which bounds
- * an append). */
-static void audit_close(void)
-{
-    pthread_mutex_lock(&audit_lock);
-    audit_closing = true;
-    pthread_mutex_unlock(&audit_lock);
-    for (int i = 0; i < 3000 && atomic_load(&audit_parked) > 0; i++) {
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-}
-
+/* After libmicrohttpd stopped: everything written is appended. */
 static void audit_stop(void)
 {
-    if (!audit_q) return;
-    struct audit_queue_stats st;
-    audit_queue_stats(audit_q, &st);
-    audit_queue_stop(audit_q);
-    audit_q = NULL;
-    store_close(audit_store);
-    audit_store = NULL;
+    if (!audit_j) return;
+    struct audit_journal_stats st;
+    audit_journal_stats(audit_j, &st);
+    audit_journal_close(audit_j);
+    audit_j = NULL;
     char extra[200];
     snprintf(extra, sizeof extra,
-             "\"batches\":%llu,\"records\":%llu,\"failed_batches\":%llu,\"largest\":%zu",
-             st.batches, st.records, st.failed_batches, st.largest);
-    log_json("info", "audit group commit", extra);
+             "\"writes\":%llu,\"batches\":%llu,\"records\":%llu,\"failed_batches\":%llu,"
+             "\"largest\":%zu",
+             st.writes, st.batches, st.records, st.failed_batches, st.largest);
+    log_json("info", "audit journal", extra);
 }
 
 /* --- request lifecycle ---------------------------------------------------- */
@@ -409,10 +312,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct request *r = *con_cls;
     if (!r) {
         r = request_new(conn, cfg, method, url);
-        const union MHD_ConnectionInfo *sc =
-            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-        unsigned long *served = sc ? sc->socket_context : NULL;
-        r->conn_requests = served ? ++*served : 1;
         r->http10 = version && strcmp(version, "HTTP/1.0") == 0;
         *con_cls = r;
         const char *cl =
@@ -431,12 +330,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         if (declared > cfg->max_body) r->body_too_large = true;
         return MHD_YES;
-    }
-    if (r->audit_parked) { /* resumed: its records' batch is done */
-        r->audit_parked = false;
-        atomic_fetch_sub(&audit_parked, 1);
-        if (r->audit_failed) audit_refused(r);
-        return send_reply(conn, r);
     }
     if (r->sent) {
         *upload_data_size = 0; /* already answered (413): discard the rest */
@@ -459,7 +352,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     buf_cstr(&r->body);
     collect(conn, r);
     r->store = store_for_thread(cfg);
-    r->audit_deferred = audit_q != NULL;
+    r->audit_deferred = audit_j != NULL;
     http_handle(r);
     /* A connection a call broke is closed now, before this thread serves
      * anything else: the store remembers its own failures (store.c). */
@@ -467,10 +360,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         store_discard(r->store);
         r->store = NULL;
     }
-    if (r->naudit) {
-        if (audit_park(conn, r)) return MHD_YES;
-        if (!audit_wait(r)) audit_refused(r);
-    }
+    if (r->naudit && !audit_journal_write(audit_j, &r->arena, r->audit, r->naudit))
+        audit_refused(r);
+    r->naudit = 0;
     return send_reply(conn, r);
 }
 
@@ -514,26 +406,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct request *r = *con_cls;
     if (!r) return;
     double secs = time_mono_s() - r->started;
-    if (!r->status) r->status = 499;                         /* client went away before an answer */
-    if (r->audit_parked) atomic_fetch_sub(&audit_parked, 1); /* it went while parked */
+    if (!r->status) r->status = 499; /* client went away before an answer */
     log_request(r, secs);
     metrics_record(r->route, r->status, secs);
     arena_free(&r->arena);
     free(r);
     *con_cls = NULL;
-}
-
-/* Each connection counts the requests it carried (audit_park). */
-static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
-                          enum MHD_ConnectionNotificationCode toe)
-{
-    (void)cls, (void)conn;
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-        *socket_context = xcalloc(1, sizeof(unsigned long));
-    } else {
-        free(*socket_context);
-        *socket_context = NULL;
-    }
 }
 
 /* libmicrohttpd's own diagnostics become JSON log lines like every other.
@@ -662,8 +540,8 @@ static int serve(struct server_config *c)
 
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     socklen_t sl;
     struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
     struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
@@ -715,7 +593,7 @@ static int serve(struct server_config *c)
         {MHD_OPTION_END, 0, NULL},
     };
     if (!audit_start(c)) {
-        fprintf(stderr, "postroom: cannot start the audit's flusher\n");
+        fprintf(stderr, "postroom: cannot open the audit's journal beside the database\n");
         free(cert);
         free(key);
         return 1;
@@ -726,8 +604,7 @@ static int serve(struct server_config *c)
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, c->threads,
         MHD_OPTION_CONNECTION_TIMEOUT, c->timeout_s, MHD_OPTION_CONNECTION_LIMIT, 4096u,
         MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_ARRAY,
-        cert ? tls_opts : &tls_opts[2], MHD_OPTION_END);
+        NULL, MHD_OPTION_ARRAY, cert ? tls_opts : &tls_opts[2], MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "postroom: cannot listen on %s:%u\n", c->listen_host, c->port);
         audit_stop();
@@ -747,7 +624,6 @@ static int serve(struct server_config *c)
     while (sigwait(&sigs, &sig) != 0) {
     }
     log_json("info", "stopping", NULL);
-    audit_close();
     MHD_stop_daemon(d);
     audit_stop();
     atomic_store(&stopping, true);

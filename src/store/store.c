@@ -249,6 +249,26 @@ int store_audit_append(struct store *s, const struct audit_record *recs, size_t 
     return done(s, s->ops->audit_append(s, recs, n));
 }
 
+int store_audit_append_journal(struct store *s, const struct audit_record *recs, size_t n,
+                               const char *journal, int64_t offset)
+{
+    if (!usable(s) || s->in_tx) return STORE_ERROR;
+    return done(s, s->ops->audit_append_journal(s, recs, n, journal, offset));
+}
+
+int store_audit_journal_offset(struct store *s, const char *journal, int64_t *offset)
+{
+    *offset = 0;
+    if (!usable(s)) return STORE_ERROR;
+    return done(s, s->ops->audit_journal_offset(s, journal, offset));
+}
+
+int store_audit_journal_forget(struct store *s, const char *journal)
+{
+    if (!usable(s) || s->in_tx) return STORE_ERROR;
+    return done(s, s->ops->audit_journal_forget(s, journal));
+}
+
 int store_operator_audit_head(struct store *s, int64_t *seq, char hash[AUDIT_HASH_HEX])
 {
     if (!usable(s)) return STORE_ERROR;

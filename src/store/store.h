@@ -126,6 +126,16 @@ int store_operator_killswitch_list(struct store *s, struct arena *a, struct kill
  * one, every record's data_tenant must be the transaction's), else in its
  * own. */
 int store_audit_append(struct store *s, const struct audit_record *recs, size_t n);
+/* A server's audit journal (http/audit_journal.h). Appends n records taken
+ * from the journal named journal and, in the same transaction (its own:
+ * never inside another), records that its first offset bytes are now in
+ * the chain; so a record is appended once, whoever appends it. */
+int store_audit_append_journal(struct store *s, const struct audit_record *recs, size_t n,
+                               const char *journal, int64_t offset);
+/* How many bytes of journal are in the chain (0 when it is not known). */
+int store_audit_journal_offset(struct store *s, const char *journal, int64_t *offset);
+/* Forgets journal, once its file is gone. */
+int store_audit_journal_forget(struct store *s, const char *journal);
 /* Up to limit records from seq on, in seq order: what `audit verify` walks.
  * An operator call: the chain crosses every tenant. */
 /* The last record's seq and hash (0 and audit_genesis when there is none):
@@ -384,6 +394,10 @@ struct store_ops {
     int (*killswitch_list)(struct store *, struct arena *, struct killswitch_row **, size_t *);
     int (*audit_append)(struct store *, const struct audit_record *, size_t);
     int (*audit_head)(struct store *, int64_t *, char *);
+    int (*audit_append_journal)(struct store *, const struct audit_record *, size_t, const char *,
+                                int64_t);
+    int (*audit_journal_offset)(struct store *, const char *, int64_t *);
+    int (*audit_journal_forget)(struct store *, const char *);
     int (*audit_range)(struct store *, int64_t, size_t, struct arena *, struct audit_record **,
                        size_t *);
     int (*sessions_revoke)(struct store *, int64_t, int64_t *);

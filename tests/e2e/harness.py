@@ -30,6 +30,7 @@ import select
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -615,6 +616,29 @@ def content_type_is_json(resp):
 def parse_time(s):
     from datetime import datetime
     return datetime.fromisoformat(s.replace("Z", "+00:00"))
+
+
+def audit_settle(db, deadline=10.0):
+    """Waits until the access audit's chain holds everything the servers'
+    journals hold (src/http/audit_journal.h: a read's record is in its
+    server's journal when the answer leaves, and in the chain once the
+    flusher appended it, within some 20 ms): every journal file's size is
+    the offset its row in audit_journal says is appended."""
+    d = db + ".audit-journal"
+    end = time.monotonic() + deadline
+    while True:
+        c = sqlite3.connect(db)
+        try:
+            done = dict(c.execute("SELECT name, offset FROM audit_journal").fetchall())
+        finally:
+            c.close()
+        names = os.listdir(d) if os.path.isdir(d) else []
+        behind = [n for n in names if done.get(n, 0) != os.path.getsize(os.path.join(d, n))]
+        if not behind:
+            return
+        if time.monotonic() > end:
+            raise AssertionError("audit journal not appended: %s" % behind)
+        time.sleep(0.01)
 
 
 class Parallel:

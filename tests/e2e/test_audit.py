@@ -44,6 +44,7 @@ def setUpModule():
     r = TA.get("/api/v1/orders/%s/full" % CREATED[1][0])
     assert r.status == 200, r.short()
     READ.append(CREATED[1])
+    harness.audit_settle(SERVER.db)  # the reads' records reach the chain from the journal
     SERVER.cli("audit", "checkpoint")
 
 

@@ -69,7 +69,11 @@ enum stmt_id {
     Q_KILLSWITCH_LIST,
     Q_AUDIT_HEAD,
     Q_AUDIT_INSERT,
+    Q_AUDIT_INSERT_MANY,
     Q_AUDIT_RANGE,
+    Q_AUDIT_JOURNAL_SET,
+    Q_AUDIT_JOURNAL_GET,
+    Q_AUDIT_JOURNAL_DEL,
     Q_SESSIONS_REVOKE_ALL,
     Q_SESSIONS_REVOKE_TENANT,
     Q_OP_ADD,
@@ -174,6 +178,10 @@ int sq_killswitch_list(struct store *, struct arena *, struct killswitch_row **,
 /* sqlite_audit.c */
 int sq_audit_append(struct store *, const struct audit_record *, size_t);
 int sq_audit_head(struct store *, int64_t *, char *);
+int sq_audit_append_journal(struct store *, const struct audit_record *, size_t, const char *,
+                            int64_t);
+int sq_audit_journal_offset(struct store *, const char *, int64_t *);
+int sq_audit_journal_forget(struct store *, const char *);
 int sq_audit_range(struct store *, int64_t, size_t, struct arena *, struct audit_record **,
                    size_t *);
 /* sqlite_sessions.c */
