@@ -507,10 +507,11 @@ int cmd_audit(const char *db, int argc, char **argv)
     if ((!verify && !checkpoint) || (argc == 3 && strcmp(argv[1], "--status-db")))
         return cli_fail("usage: audit verify|checkpoint [--status-db PATH] (see --help)");
     struct store *s;
-    if (store_open(db, &s) != STORE_OK) return cli_fail("cannot open the database");
-    if (store_migrate(s, NULL) != STORE_OK) {
+    if (cli_open_migrated(db, &s)) return 1;
+    /* a server killed since its last round left reads only in its journal */
+    if (cli_replay_audit_journals(db) < 0) {
         store_close(s);
-        return cli_fail("cannot migrate the database");
+        return 1;
     }
     int r =
         verify ? audit_verify_cmd(s, db, status_path) : audit_checkpoint_cmd(s, db, status_path);

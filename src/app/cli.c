@@ -1,7 +1,9 @@
 /* cli: the commands' error line, database, login name and audit record. */
 #include "app/cli.h"
 #include "domain/audit.h"
+#include "http/audit_journal.h"
 #include "store/store.h"
+#include "util/arena.h"
 #include "util/timefmt.h"
 
 #include <stdio.h>
@@ -58,4 +60,19 @@ int cli_audit_told(struct store *s, int64_t data_tenant, const char *action, con
     if (cli_audit(s, data_tenant, action, objects)) return 0;
     fprintf(stderr, "postroom: done, but the access audit could not record it (%s)\n", action);
     return 1;
+}
+
+int cli_replay_audit_journals(const char *db)
+{
+    struct arena a;
+    arena_init(&a);
+    char *dir = audit_journal_dir(&a, db);
+    int n = dir ? audit_journal_replay(db, dir, NULL) : 0;
+    arena_free(&a);
+    if (n < 0)
+        fprintf(stderr, "postroom: a stopped server's audit journal could not be appended\n");
+    else if (n > 0)
+        fprintf(stderr, "postroom: appended %d audit journal%s a stopped server left\n", n,
+                n == 1 ? "" : "s");
+    return n;
 }

@@ -25,5 +25,11 @@ bool cli_audit(struct store *s, int64_t data_tenant, const char *action, const c
 /* cli_audit for a change already made: 0, or 1 having told the operator
  * that the change stands unrecorded. */
 int cli_audit_told(struct store *s, int64_t data_tenant, const char *action, const char *objects);
+/* Appends to db's chain the audit journals of servers that are gone (a
+ * crashed server's reads wait there until some server starts), so a
+ * command that reads the chain (audit verify and checkpoint, the breach
+ * register's blast radius) sees every answered read. Says on stderr what it
+ * did; the number replayed, -1 when one could not be. */
+int cli_replay_audit_journals(const char *db);
 
 #endif

@@ -58,31 +58,36 @@ def read_many(tenant, oid, n, threads=4):
 
 
 class AuditJournalTest(unittest.TestCase):
+    def kill_after_reads(self, s):
+        """Answered reads, some appended and some held out of the chain,
+        then SIGKILL: what the dead server leaves is its journal."""
+        t = s.new_tenant("Journal Ltd")
+        oid = t.create_orders([harness.order("J-1")])[0]["orderIdentifier"]
+        # some reads the flusher may or may not have appended when the
+        # server dies...
+        first = read_many(t, oid, 100)
+        # ...and some it certainly has not: the chain refuses them
+        c = sqlite3.connect(s.db)
+        c.execute("CREATE TRIGGER audit_hold BEFORE INSERT ON audit "
+                  "BEGIN SELECT RAISE(ABORT, 'held'); END")
+        c.commit()
+        held = read_many(t, oid, 100)
+        s.proc.send_signal(signal.SIGKILL)
+        s.proc.wait()
+        self.assertEqual(s.proc.returncode, -signal.SIGKILL)
+        dead = journal_files(s.db)
+        self.assertEqual(len(dead), 1, dead)
+        in_chain = chain_by_request(s.db)
+        self.assertFalse(any(rid in in_chain for rid in held))
+        c.execute("DROP TRIGGER audit_hold")
+        c.commit()
+        c.close()
+        return oid, first, held, dead
+
     def test_sigkill_after_answered_reads_loses_no_record(self):
         s = harness.Server.start_new()
         try:
-            t = s.new_tenant("Journal Ltd")
-            oid = t.create_orders([harness.order("J-1")])[0]["orderIdentifier"]
-            # some reads the flusher may or may not have appended when the
-            # server dies...
-            first = read_many(t, oid, 100)
-            # ...and some it certainly has not: the chain refuses them
-            c = sqlite3.connect(s.db)
-            c.execute("CREATE TRIGGER audit_hold BEFORE INSERT ON audit "
-                      "BEGIN SELECT RAISE(ABORT, 'held'); END")
-            c.commit()
-            held = read_many(t, oid, 100)
-            s.proc.send_signal(signal.SIGKILL)
-            s.proc.wait()
-            self.assertEqual(s.proc.returncode, -signal.SIGKILL)
-            dead = journal_files(s.db)
-            self.assertEqual(len(dead), 1, dead)
-            in_chain = chain_by_request(s.db)
-            self.assertFalse(any(rid in in_chain for rid in held))
-            c.execute("DROP TRIGGER audit_hold")
-            c.commit()
-            c.close()
-
+            oid, first, held, dead = self.kill_after_reads(s)
             s.start()  # replays the dead server's journal before it listens
             settle(s.db)
             self.assertNotIn(dead[0], journal_files(s.db))
@@ -99,6 +104,25 @@ class AuditJournalTest(unittest.TestCase):
             self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
             self.assertIn("audit journal replayed", s.stderr_text())
         finally:
+            problems = s.stop()
+        self.assertEqual(problems, [])
+
+    def test_verify_appends_a_dead_servers_journal_itself(self):
+        # no server needs to start again: audit verify appends what the dead
+        # server left in its journal before it walks the chain
+        s = harness.Server.start_new()
+        try:
+            oid, first, held, dead = self.kill_after_reads(s)
+            p = subprocess.run([s.binary, "--db", s.db, "audit", "verify"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            self.assertIn("appended 1 audit journal a stopped server left", p.stderr)
+            self.assertEqual(journal_files(s.db), [])
+            got = chain_by_request(s.db)
+            for rid in first + held:
+                self.assertEqual(got.get(rid), [("order.read", "order:%d" % oid)], rid)
+        finally:
+            s.start()
             problems = s.stop()
         self.assertEqual(problems, [])
 
