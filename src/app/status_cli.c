@@ -126,26 +126,51 @@ static int incident_create(const char *path, int argc, char **argv)
     return 0;
 }
 
-static int incident_update(const char *path, int argc, char **argv)
+/* `status incident|maintenance update ID --status STATUS --body TEXT`:
+ * what (the word in the messages) names which; 0, or 1 having said why. */
+static int parse_update(const char *what, int argc, char **argv, long long *id, const char **status,
+                        const char **body)
 {
-    if (argc < 1) return cli_fail("usage: status incident update ID --status STATUS --body TEXT");
+    char msg[120];
+    if (argc < 1) {
+        snprintf(msg, sizeof msg, "usage: status %s update ID --status STATUS --body TEXT", what);
+        return cli_fail(msg);
+    }
     char *end;
     errno = 0;
-    long long id = strtoll(argv[0], &end, 10);
-    if (errno || *end || end == argv[0] || id < 1)
-        return cli_fail("the incident id must be a number");
-    const char *status = NULL, *body = NULL;
+    *id = strtoll(argv[0], &end, 10);
+    if (errno || *end || end == argv[0] || *id < 1) {
+        snprintf(msg, sizeof msg, "the %s id must be a number", what);
+        return cli_fail(msg);
+    }
+    *status = *body = NULL;
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return cli_fail("every incident update option takes a value");
+        if (!v) {
+            snprintf(msg, sizeof msg, "every %s update option takes a value", what);
+            return cli_fail(msg);
+        }
         if (!strcmp(a, "--status"))
-            status = v;
+            *status = v;
         else if (!strcmp(a, "--body"))
-            body = v;
-        else
-            return cli_fail("unknown incident update option (see status --help)");
+            *body = v;
+        else {
+            snprintf(msg, sizeof msg, "unknown %s update option (see status --help)", what);
+            return cli_fail(msg);
+        }
     }
-    if (!status || !body) return cli_fail("incident update needs --status and --body");
+    if (!*status || !*body) {
+        snprintf(msg, sizeof msg, "%s update needs --status and --body", what);
+        return cli_fail(msg);
+    }
+    return 0;
+}
+
+static int incident_update(const char *path, int argc, char **argv)
+{
+    long long id;
+    const char *status, *body;
+    if (parse_update("incident", argc, argv, &id, &status, &body)) return 1;
     if (!status_incident_status_valid(status))
         return cli_fail("--status must be investigating, identified, monitoring or resolved");
     struct status_db *db;
@@ -210,25 +235,9 @@ static int maintenance_create(const char *path, int argc, char **argv)
 
 static int maintenance_update(const char *path, int argc, char **argv)
 {
-    if (argc < 1)
-        return cli_fail("usage: status maintenance update ID --status STATUS --body TEXT");
-    char *end;
-    errno = 0;
-    long long id = strtoll(argv[0], &end, 10);
-    if (errno || *end || end == argv[0] || id < 1)
-        return cli_fail("the maintenance id must be a number");
-    const char *status = NULL, *body = NULL;
-    for (int i = 1; i < argc; i += 2) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return cli_fail("every maintenance update option takes a value");
-        if (!strcmp(a, "--status"))
-            status = v;
-        else if (!strcmp(a, "--body"))
-            body = v;
-        else
-            return cli_fail("unknown maintenance update option (see status --help)");
-    }
-    if (!status || !body) return cli_fail("maintenance update needs --status and --body");
+    long long id;
+    const char *status, *body;
+    if (parse_update("maintenance", argc, argv, &id, &status, &body)) return 1;
     if (!status_maintenance_status_valid(status))
         return cli_fail("--status must be scheduled, in_progress, verifying or completed");
     struct status_db *db;
