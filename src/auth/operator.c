@@ -74,35 +74,11 @@ enum signin_result operator_sign_in(struct store *s, const char *email, const ch
     return SIGNIN_OK;
 }
 
-/* The operator token of a Cookie header; two operator cookies name none. */
-static bool cookie_token(const char *header, char *out)
-{
-    if (!header) return false;
-    const char *name = OPERATOR_COOKIE "=";
-    size_t nl = strlen(name);
-    bool found = false;
-    for (const char *p = header; *p;) {
-        while (*p == ' ' || *p == ';')
-            p++;
-        if (strncmp(p, name, nl) == 0) {
-            if (found) return false;
-            found = true;
-            p += nl;
-            size_t n = strcspn(p, "; ");
-            if (n != OPERATOR_TOKEN_LEN) return false;
-            memcpy(out, p, n);
-            out[n] = 0;
-        }
-        p += strcspn(p, ";");
-    }
-    return found;
-}
-
 int operator_authenticate(struct store *s, const char *cookie_header, struct arena *a,
                           struct principal *out, const char **csrf)
 {
     char token[OPERATOR_TOKEN_LEN + 1];
-    if (!cookie_token(cookie_header, token)) return STORE_NOTFOUND;
+    if (!auth_cookie_token(cookie_header, OPERATOR_COOKIE, token)) return STORE_NOTFOUND;
     unsigned char h[32];
     auth_token_hash(token, h);
     int64_t id = 0;
@@ -115,7 +91,7 @@ int operator_authenticate(struct store *s, const char *cookie_header, struct are
 int operator_sign_out(struct store *s, const char *cookie_header)
 {
     char token[OPERATOR_TOKEN_LEN + 1];
-    if (!cookie_token(cookie_header, token)) return STORE_NOTFOUND;
+    if (!auth_cookie_token(cookie_header, OPERATOR_COOKIE, token)) return STORE_NOTFOUND;
     unsigned char h[32];
     auth_token_hash(token, h);
     return store_directory_operator_session_delete(s, h);

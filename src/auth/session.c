@@ -56,39 +56,11 @@ enum signin_result session_sign_in(struct store *s, const char *email, const cha
 }
 
 /* Finds our cookie's value in a Cookie header; copies at most the token length. */
-/* The session token of a Cookie header. Two session cookies in one header
- * (a cookie planted for a parent domain, or a confused client) name no
- * session at all: refusing both is the only choice that cannot pick the
- * wrong account, as with two Authorization headers. */
-static bool cookie_token(const char *header, char *out)
-{
-    if (!header) return false;
-    const char *name = SESSION_COOKIE "=";
-    size_t nl = strlen(name);
-    const char *p = header;
-    bool found = false;
-    while (*p) {
-        while (*p == ' ' || *p == ';')
-            p++;
-        if (strncmp(p, name, nl) == 0) {
-            if (found) return false;
-            found = true;
-            p += nl;
-            size_t n = strcspn(p, "; ");
-            if (n != SESSION_TOKEN_LEN) return false;
-            memcpy(out, p, n);
-            out[n] = 0;
-        }
-        p += strcspn(p, ";");
-    }
-    return found;
-}
-
 int session_authenticate(struct store *s, const char *cookie_header, struct arena *a,
                          struct principal *out, const char **csrf)
 {
     char token[SESSION_TOKEN_LEN + 1];
-    if (!cookie_token(cookie_header, token)) return STORE_NOTFOUND;
+    if (!auth_cookie_token(cookie_header, SESSION_COOKIE, token)) return STORE_NOTFOUND;
     unsigned char h[32];
     auth_token_hash(token, h);
     struct credential c;
@@ -122,7 +94,7 @@ bool session_stale(struct store *s, const char *cookie_header, struct arena *a)
 int session_sign_out(struct store *s, const char *cookie_header)
 {
     char token[SESSION_TOKEN_LEN + 1];
-    if (!cookie_token(cookie_header, token)) return STORE_NOTFOUND;
+    if (!auth_cookie_token(cookie_header, SESSION_COOKIE, token)) return STORE_NOTFOUND;
     unsigned char h[32];
     auth_token_hash(token, h);
     return store_directory_session_delete(s, h);

@@ -31,3 +31,25 @@ const char *auth_account_subject(struct arena *a, const char *prefix, const char
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     return arena_printf(a, "%s%s", prefix, hex);
 }
+
+bool auth_cookie_token(const char *header, const char *name, char out[AUTH_TOKEN_LEN + 1])
+{
+    if (!header) return false;
+    size_t nl = strlen(name);
+    bool found = false;
+    for (const char *p = header; *p;) {
+        while (*p == ' ' || *p == ';')
+            p++;
+        if (strncmp(p, name, nl) == 0 && p[nl] == '=') {
+            if (found) return false;
+            found = true;
+            p += nl + 1;
+            size_t n = strcspn(p, "; ");
+            if (n != AUTH_TOKEN_LEN) return false;
+            memcpy(out, p, n);
+            out[n] = 0;
+        }
+        p += strcspn(p, ";");
+    }
+    return found;
+}
