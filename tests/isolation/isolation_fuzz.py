@@ -309,7 +309,7 @@ class Worker:
             (30, self.p_get_ids), (18, self.p_list), (5, self.p_delete_foreign), (5, self.p_status_foreign),
             (5, self.p_create), (8, self.p_own_write), (3, self.p_documents), (1.5, self.p_label_own),
             (1, self.p_manifest), (1, self.p_returns), (10, self.p_web), (3, self.p_import), (1, self.p_export),
-            (4, self.p_nobody), (2, self.p_key_and_cookie), (1, self.p_metrics),
+            (4, self.p_nobody), (2, self.p_key_and_cookie), (1, self.p_metrics), (1, self.p_ops),
         ]
         self.total_weight = sum(k for k, _ in self.kinds)
 
@@ -1071,6 +1071,32 @@ class Worker:
             j = self.json_of(p)
             if isinstance(j, dict):
                 self.check_orders(p, j.get("orders"), True)
+
+    def p_ops(self, t):
+        # the operators' realm: a business's session cookie, its API key, both,
+        # or nothing opens no /ops/ route; a GET goes to the operators'
+        # sign-in with an empty body, a form post gets 401, and no answer
+        # holds any business's data (send() scans for every tenant's canaries)
+        rng = self.rng
+        V = self.other_tenant(t)
+        method, path = rng.choice([
+            ("GET", "/ops/"), ("GET", "/ops/breaches"), ("GET", "/ops/breaches/1"),
+            ("GET", "/ops/breaches/1/draft"), ("GET", "/ops/blast-radius?from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z"),
+            ("POST", "/ops/killswitch/on"), ("POST", "/ops/killswitch/off"), ("POST", "/ops/logout"),
+            ("POST", "/ops/reports/1/handled"), ("POST", "/ops/breaches/1/note"),
+            ("POST", "/ops/breaches/1/decide"), ("POST", "/ops/breaches/1/close")])
+        hdr = rng.choice([[], [("Cookie", "%s=%s" % (SESSION_COOKIE, t.cookie))], self.auth(t),
+                          self.auth(t) + [("Cookie", "%s=%s" % (SESSION_COOKIE, V.cookie))],
+                          [("Cookie", "postroom_ops=%s" % t.cookie)]])
+        body = None
+        if method == "POST":
+            hdr = hdr + [("Content-Type", "application/x-www-form-urlencoded")]
+            body = "tenant=%s&reason=probe&csrf=x" % V.id
+        p = Probe("ops", None, method, path, hdr, body=body, statuses={303} if method == "GET" else {401})
+        r = self.send(p)
+        if r is not None and method == "GET" and r.status == 303:
+            if r.header("location") != "/ops/login" or r.body:
+                self.stats.note(False, "%s: not an empty redirect to /ops/login" % p.what())
 
     def p_metrics(self, t):
         p = Probe("metrics", None, "GET", "/metrics", [], statuses={200})
