@@ -14,16 +14,13 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-const HOST = '127.0.0.1';
-const CHROMIUM = process.env.POSTROOM_CHROMIUM || '/usr/bin/chromium';
+import { CHROMIUM, HOST, SANITIZER_MARKERS, checker, freePort, prelude, sleep } from './lib.mjs';
+
 const PASSWORD = 'browser tests password';
 const EMAIL = 'browser@import.example';
-const SANITIZER_MARKERS = ['AddressSanitizer', 'LeakSanitizer', 'runtime error', 'UndefinedBehaviorSanitizer',
-                           'ThreadSanitizer'];
 
 const CD_HEADER = 'First Name,Last Name,Company,Address Line 1,Address Line 2,Address Line 3,City,County,' +
     'Postcode,Country,Phone,Email,Recipient is a business,Order reference,Special instructions,' +
@@ -37,24 +34,7 @@ function cdRow({ first, last, line1, city, postcode, ref, country = 'United King
   return cells.map((c) => (/[",]/.test(c) ? '"' + c.replace(/"/g, '""') + '"' : c)).join(',') + '\r\n';
 }
 
-function fail(message) {
-  console.error('browser_import: ' + message);
-  process.exit(1);
-}
-
-const bin = process.argv[2] ? path.resolve(process.argv[2]) : process.env.POSTROOM_BIN;
-if (!bin) fail('usage: node tests/browser/import.test.mjs POSTROOM_BIN');
-try { fs.accessSync(bin, fs.constants.X_OK); } catch { fail(`postroom binary ${bin} is not an executable file`); }
-try { fs.accessSync(CHROMIUM, fs.constants.X_OK); } catch {
-  fail(`${CHROMIUM} is missing: install Debian's chromium (scripts/deps.sh test, or make deps-test)`);
-}
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch (e) {
-  fail('playwright-core is not installed (node_modules/ at the repository root): run `make deps-browser` ' +
-       `or \`npm ci\` there\n(${e.message})`);
-}
+const { fail, bin, chromium } = await prelude('browser_import', 'import.test.mjs');
 
 // --------------------------------------------------------------------------- the server
 
@@ -70,14 +50,6 @@ function cli(args, input) {
   return p.stdout.trim();
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, HOST, () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
 // One HTTP request with node:http: resolves {status, body}, never rejects on 4xx/5xx.
 function request(port, urlPath, headers = {}, timeoutMs = 5000) {
   return new Promise((resolve, reject) => {
@@ -91,7 +63,6 @@ function request(port, urlPath, headers = {}, timeoutMs = 5000) {
   });
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function startServer() {
   let last = '';
@@ -194,18 +165,7 @@ async function upload(page, file, fields = {}) {
   return response;
 }
 
-const results = [];
-async function check(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`ok - ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    results.push({ name, ok: false });
-    console.log(`FAIL - ${name} (${Date.now() - t0} ms)\n${e.stack || e}`);
-  }
-}
+const { results, check } = checker();
 
 const good = path.join(dir, 'orders for Zoë.csv');
 fs.writeFileSync(good, CD_HEADER +

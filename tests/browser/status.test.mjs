@@ -15,35 +15,15 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-const HOST = '127.0.0.1';
-const CHROMIUM = process.env.POSTROOM_CHROMIUM || '/usr/bin/chromium';
-const SANITIZER_MARKERS = ['AddressSanitizer', 'LeakSanitizer', 'runtime error', 'UndefinedBehaviorSanitizer',
-                           'ThreadSanitizer'];
+import { CHROMIUM, HOST, SANITIZER_MARKERS, checker, freePort, prelude, sleep } from './lib.mjs';
+
 const COMPONENTS = ['Web app', 'API', 'Labels', 'Imports', 'Tracking'];
 const XSS = '<script>window.pwned = 1</script>';
 
-function fail(message) {
-  console.error('browser_status: ' + message);
-  process.exit(1);
-}
-
-const bin = process.argv[2] ? path.resolve(process.argv[2]) : process.env.POSTROOM_BIN;
-if (!bin) fail('usage: node tests/browser/status.test.mjs POSTROOM_BIN');
-try { fs.accessSync(bin, fs.constants.X_OK); } catch { fail(`postroom binary ${bin} is not an executable file`); }
-try { fs.accessSync(CHROMIUM, fs.constants.X_OK); } catch {
-  fail(`${CHROMIUM} is missing: install Debian's chromium (scripts/deps.sh test, or make deps-test)`);
-}
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch (e) {
-  fail('playwright-core is not installed (node_modules/ at the repository root): run `make deps-browser` ' +
-       `or \`npm ci\` there\n(${e.message})`);
-}
+const { fail, bin, chromium } = await prelude('browser_status', 'status.test.mjs');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'postroom-browser-status-'));
 const db = path.join(dir, 'status.db');
@@ -57,14 +37,6 @@ function cli(args) {
   return p.stdout.trim();
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, HOST, () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
 function request(port, urlPath, timeoutMs = 5000) {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: HOST, port, path: urlPath, timeout: timeoutMs }, (res) => {
@@ -76,7 +48,6 @@ function request(port, urlPath, timeoutMs = 5000) {
   });
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function startServer() {
   let last = '';
@@ -143,18 +114,7 @@ cli(['maintenance', 'create', '--name', 'Database upgrade', '--scheduled-for', t
 const server = await startServer();
 const base = `http://${HOST}:${server.port}`;
 
-const results = [];
-async function check(name, fn) {
-  const started = Date.now();
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`ok - ${name} (${Date.now() - started} ms)`);
-  } catch (e) {
-    results.push({ name, ok: false });
-    console.log(`FAIL - ${name} (${Date.now() - started} ms)\n${e.stack || e}`);
-  }
-}
+const { results, check } = checker();
 
 const shotDir = path.join(path.dirname(bin), 'browser-screenshots');
 const shots = [];
