@@ -372,11 +372,7 @@ static void entry_page(struct request *r, const struct entry *e, int status, con
     html_text(&r->out, arena_printf(&r->arena, "Breach %lld (%s, %s)", (long long)b->id,
                                     breach_state(b), breach_decision_text(b)));
     buf_adds(&r->out, "</h1>");
-    if (error) {
-        buf_adds(&r->out, "<p role=\"alert\" class=\"error\">");
-        html_text(&r->out, error);
-        buf_adds(&r->out, "</p>");
-    }
+    html_alert(&r->out, error);
     buf_adds(&r->out, "<p>Notification draft: <a href=\"/ops/breaches/");
     num(r, b->id);
     buf_adds(&r->out, "/draft\">text</a>, <a href=\"/ops/breaches/");
@@ -554,11 +550,7 @@ static void radius_page(struct request *r, int status, const char *from, const c
                       "records by another business (the access audit and the tripwire's "
                       "events), and the report owed to each business (UK GDPR Art. 33(2)), as "
                       "<code>postroom breach blast-radius</code> writes them.</p>");
-    if (error) {
-        buf_adds(&r->out, "<p role=\"alert\" class=\"error\">");
-        html_text(&r->out, error);
-        buf_adds(&r->out, "</p>");
-    }
+    html_alert(&r->out, error);
     window_form(r, from, to);
     if (report) {
         buf_adds(&r->out, "<pre>");

@@ -64,11 +64,7 @@ static void login_page(struct request *r, int status, const char *email, const c
     buf_init(&r->out, &r->arena);
     ops_page_open(&r->out, "Operator sign-in");
     buf_adds(&r->out, "<h1>postroom operators</h1>");
-    if (message) {
-        buf_adds(&r->out, "<p role=\"alert\" class=\"error\">");
-        html_text(&r->out, message);
-        buf_adds(&r->out, "</p>");
-    }
+    html_alert(&r->out, message);
     buf_adds(&r->out, "<form method=\"post\" action=\"/ops/login\">"
                       "<input type=\"hidden\" name=\"csrf\" value=\"");
     html_text(&r->out, token);

@@ -39,3 +39,11 @@ void html_text(struct buf *b, const char *s)
         p += l, n -= l;
     }
 }
+
+void html_alert(struct buf *b, const char *message)
+{
+    if (!message) return;
+    buf_adds(b, "<p role=\"alert\" class=\"error\">");
+    html_text(b, message);
+    buf_adds(b, "</p>");
+}

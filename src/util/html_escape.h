@@ -10,5 +10,9 @@
  * characters but tab and newlines: fit for HTML and XML (the status feeds)
  * alike. */
 void html_text(struct buf *b, const char *s);
+/* An error a page reports about what was just asked, announced to screen
+ * readers: <p role="alert" class="error">message</p>; nothing when message
+ * is NULL. */
+void html_alert(struct buf *b, const char *message);
 
 #endif

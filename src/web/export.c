@@ -21,11 +21,7 @@ static void export_page(struct request *r, int status, const char *message)
     html_page_open(&r->out, "Export orders");
     web_notice_banner(r);
     buf_adds(&r->out, "<h1>Export orders</h1>");
-    if (message) {
-        buf_adds(&r->out, "<p role=\"alert\" class=\"error\">");
-        html_text(&r->out, message);
-        buf_adds(&r->out, "</p>");
-    }
+    html_alert(&r->out, message);
     buf_adds(&r->out,
              "<form method=\"get\" action=\"/export.csv\">"
              "<label>Created from <input name=\"from\" type=\"date\"></label>"

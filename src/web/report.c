@@ -51,11 +51,7 @@ static void report_form(struct request *r, int status, const char *page, const c
     buf_init(&r->out, &r->arena);
     html_page_open(&r->out, "Report a data problem");
     buf_adds(&r->out, "<h1>Report a data problem</h1>");
-    if (message) {
-        buf_adds(&r->out, "<p role=\"alert\" class=\"error\">");
-        html_text(&r->out, message);
-        buf_adds(&r->out, "</p>");
-    }
+    html_alert(&r->out, message);
     buf_adds(&r->out, "<p>Tell postroom's operators that a page showed something wrong, "
                       "such as another business's orders. They see the page, the time and "
                       "your account, and look into it at once.</p>"

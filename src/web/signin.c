@@ -27,11 +27,7 @@ static void signin_page(struct request *r, int status, const char *message)
     buf_init(&r->out, &r->arena);
     html_page_open(&r->out, "Sign in");
     buf_adds(&r->out, "<h1>Sign in to postroom</h1>");
-    if (message) {
-        buf_adds(&r->out, "<p role=\"alert\" class=\"error\">");
-        html_text(&r->out, message);
-        buf_adds(&r->out, "</p>");
-    }
+    html_alert(&r->out, message);
     buf_adds(&r->out, "<form method=\"post\" action=\"/login\">"
                       "<label>E-mail <input name=\"email\" type=\"email\" "
                       "autocomplete=\"username\" required></label>"
