@@ -96,6 +96,8 @@ static const struct route routes[] = {
      api_returns_create, WRITES, FEATURE_API},
     {"GET", "/assets/style.css", "GET /assets/style.css", AUTH_PUBLIC, ROLE_NONE, NO_QUERY,
      web_style, WRITES, FEATURE_NONE},
+    {"GET", "/assets/app.js", "GET /assets/app.js", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, web_script,
+     WRITES, FEATURE_NONE},
     {"GET", "/login", "GET /login", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, web_signin_form, WRITES,
      FEATURE_NONE},
     {"POST", "/login", "POST /login", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, web_signin, WRITES,

@@ -47,3 +47,22 @@ const char *status_plan(const char *current, const struct status_request *req, i
     *code = "InvalidStatus";
     return "status must be one of new, despatched, despatchedByOtherCourier.";
 }
+
+const char *status_words(const char *status)
+{
+    static const struct {
+        const char *status, *words;
+    } words[] = {
+        {STATUS_NEW, "New"},
+        {STATUS_POSTAGE_APPLIED, "Postage applied"},
+        {STATUS_LABEL_GENERATED, "Label generated"},
+        {STATUS_DESPATCHED, "Despatched"},
+        {STATUS_MANIFESTED, "Manifested"},
+        {STATUS_OTHER_COURIER, "Despatched by other courier"},
+        {STATUS_ON_HOLD, "On hold"},
+        {STATUS_CANCELLED, "Cancelled"},
+    };
+    for (size_t i = 0; status && i < sizeof words / sizeof words[0]; i++)
+        if (is(status, words[i].status)) return words[i].words;
+    return status ? status : "";
+}

@@ -30,6 +30,9 @@ struct status_request {
  * c, or returns an error message (and *code) when the move is not allowed. */
 const char *status_plan(const char *current, const struct status_request *req, int64_t now,
                         struct order_status_change *c, const char **code);
+/* A status in the words Click & Drop's pages use ("Postage applied" for
+ * postageApplied); the stored name itself for one it does not know. */
+const char *status_words(const char *status);
 /* Whether an order in this status may be deleted. */
 bool status_deletable(const char *current);
 

@@ -497,6 +497,13 @@ int store_tenant_name(struct store *s, const struct scope *sc, struct arena *a, 
     return done(s, s->ops->tenant_name(s, sc, a, name));
 }
 
+int store_user_email(struct store *s, const struct scope *sc, int64_t user_id, struct arena *a,
+                     const char **email)
+{
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->user_email(s, sc, user_id, a, email));
+}
+
 int store_tenant_settings(struct store *s, const struct scope *sc, struct arena *a,
                           struct tenant_settings *out)
 {

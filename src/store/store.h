@@ -268,6 +268,9 @@ int store_order_delete(struct store *s, const struct scope *sc, int64_t order_id
 int store_order_set_status(struct store *s, const struct scope *sc, int64_t order_id,
                            const struct order_status_change *c);
 int store_tenant_name(struct store *s, const struct scope *sc, struct arena *a, const char **name);
+/* The e-mail a business's user signs in with (the web app's navigation bar). */
+int store_user_email(struct store *s, const struct scope *sc, int64_t user_id, struct arena *a,
+                     const char **email);
 
 /* Postage, labels and manifests. Voiding (an order set back to new, or
  * deleted) marks its tracking number void and refunds its postage in the
@@ -368,6 +371,7 @@ struct store_ops {
     int (*order_set_status)(struct store *, const struct scope *, int64_t,
                             const struct order_status_change *);
     int (*tenant_name)(struct store *, const struct scope *, struct arena *, const char **);
+    int (*user_email)(struct store *, const struct scope *, int64_t, struct arena *, const char **);
     int (*tenant_settings)(struct store *, const struct scope *, struct arena *,
                            struct tenant_settings *);
     int (*tenant_settings_set)(struct store *, int64_t, const struct tenant_settings *);

@@ -7,7 +7,7 @@
 #include "formats/export.h"
 #include "store/store.h"
 #include "util/timefmt.h"
-#include "web/html.h"
+#include "web/frame.h"
 #include "web/web.h"
 
 #include <string.h>
@@ -17,10 +17,7 @@
 
 static void export_page(struct request *r, int status, const char *message)
 {
-    buf_init(&r->out, &r->arena);
-    html_page_open(&r->out, "Export orders");
-    web_notice_banner(r);
-    buf_adds(&r->out, "<h1>Export orders</h1>");
+    web_page_open(r, WEB_SECTION_EXPORT, "Export orders");
     html_alert(&r->out, message);
     buf_adds(&r->out,
              "<form method=\"get\" action=\"/export.csv\">"
@@ -29,9 +26,8 @@ static void export_page(struct request *r, int status, const char *message)
              "<button type=\"submit\">Download CSV</button></form>"
              "<p>A spreadsheet in Click &amp; Drop's import layout, one row per order, with "
              "the order number, status, tracking number and channel at the end. Leave the "
-             "dates empty for every order.</p><p><a href=\"/\">Home</a></p>");
-    html_page_close_at(&r->out, r->path);
-    http_reply(r, status, "text/html; charset=utf-8");
+             "dates empty for every order.</p>");
+    web_page_close(r, status);
 }
 
 void web_export_form(struct request *r)

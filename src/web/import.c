@@ -11,7 +11,7 @@
 #include "http/server.h"
 #include "store/store.h"
 #include "util/timefmt.h"
-#include "web/html.h"
+#include "web/frame.h"
 #include "web/web.h"
 
 #include <string.h>
@@ -54,7 +54,7 @@ static void import_form(struct request *r)
              "<button type=\"submit\">Import orders</button></form>"
              "<p>Click &amp; Drop's own layout, or an orders export from Shopify, eBay, "
              "Amazon (unshipped orders report), Etsy or WooCommerce. The first row names the "
-             "columns.</p><p><a href=\"/\">Home</a></p>");
+             "columns.</p>");
 }
 
 /* "a Shopify file", but "an Amazon file", "an eBay file", "an Etsy file". */
@@ -65,18 +65,12 @@ static const char *article(const char *name)
 
 static void page_open(struct request *r, const char *title)
 {
-    buf_init(&r->out, &r->arena);
-    html_page_open(&r->out, title);
-    web_notice_banner(r);
-    buf_adds(&r->out, "<h1>");
-    html_text(&r->out, title);
-    buf_adds(&r->out, "</h1>");
+    web_page_open(r, WEB_SECTION_IMPORT, title);
 }
 
 static void page_close(struct request *r, int status)
 {
-    html_page_close_at(&r->out, r->path);
-    http_reply(r, status, "text/html; charset=utf-8");
+    web_page_close(r, status);
 }
 
 /* A problem with the upload as a whole: the message, then the form again. */
@@ -224,8 +218,7 @@ static void imported(struct request *r, const struct service_ctx *c, const struc
     }
     if (plan->nskipped) skipped_table(r, plan);
     if (ib->nleft_out) left_out_table(r, ib);
-    buf_adds(&r->out, "<p><a href=\"/import\">Import another file</a> &middot; "
-                      "<a href=\"/\">Home</a></p>");
+    buf_adds(&r->out, "<p><a href=\"/import\">Import another file</a></p>");
     page_close(r, 200);
 }
 

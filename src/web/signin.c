@@ -2,6 +2,7 @@
 #include "auth/password.h"
 #include "auth/session.h"
 #include "store/store.h"
+#include "web/frame.h"
 #include "web/html.h"
 #include "web/web.h"
 
@@ -88,26 +89,12 @@ void web_signout(struct request *r)
     redirect(r, "/login");
 }
 
+/* The dashboard (issue 11) replaces this page. */
 void web_home(struct request *r)
 {
-    struct scope sc = scope_of(&r->principal);
-    const char *name = NULL;
-    if (store_tenant_name(r->store, &sc, &r->arena, &name) == STORE_ERROR) {
-        http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
-        return;
-    }
-    html_page_open(&r->out, "Home");
-    web_notice_banner(r);
-    buf_adds(&r->out, "<h1>");
-    html_text(&r->out, name);
-    buf_adds(
-        &r->out,
-        "</h1><p>You are signed in.</p>"
-        "<p><a href=\"/import\">Import orders from a spreadsheet</a></p>"
-        "<p><a href=\"/export\">Export orders to a spreadsheet</a></p>"
-        "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"");
-    html_text(&r->out, r->session_csrf);
-    buf_adds(&r->out, "\"><button type=\"submit\">Sign out</button></form>");
-    html_page_close_at(&r->out, r->path);
-    http_reply(r, 200, "text/html; charset=utf-8");
+    web_page_open(r, WEB_SECTION_DASHBOARD, "Dashboard");
+    buf_adds(&r->out, "<p>You are signed in.</p>"
+                      "<p><a href=\"/import\">Import orders from a spreadsheet</a></p>"
+                      "<p><a href=\"/export\">Export orders to a spreadsheet</a></p>");
+    web_page_close(r, 200);
 }

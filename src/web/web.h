@@ -21,6 +21,7 @@ void web_notices(struct request *r);
 
 /* assets.c */
 void web_style(struct request *r);
+void web_script(struct request *r);
 
 /* export.c */
 void web_export_form(struct request *r);

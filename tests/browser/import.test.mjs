@@ -209,7 +209,8 @@ try {
     await page.getByLabel('E-mail').fill(EMAIL);
     await page.getByLabel('Password').fill(PASSWORD);
     await Promise.all([page.waitForURL(base + '/'), page.getByRole('button', { name: 'Sign in' }).click()]);
-    await page.getByRole('heading', { name: 'Browser Parcels Ltd' }).waitFor();
+    // the navigation bar names the business signed in to
+    await page.getByRole('banner').getByText('Browser Parcels Ltd', { exact: true }).waitFor();
     // Chromium counts http://127.0.0.1 as potentially trustworthy and keeps the Secure
     // cookie; context.cookies(base) would hide it (playwright only exempts "localhost").
     const cookies = await context.cookies();
@@ -258,7 +259,7 @@ try {
     assert.equal(r.status(), 422, await page.content());
     const alert = (await page.getByRole('alert').textContent()).trim();
     assert.match(alert, /^1 problem in this Click & Drop file\. Nothing was imported/);
-    const problems = await page.locator('li').allTextContents();
+    const problems = await page.locator('main li').allTextContents();
     assert.equal(problems.length, 1, JSON.stringify(problems));
     assert.match(problems[0], /^Line 3, Postcode: /);
     // the form is there again, ready for the fixed file

@@ -324,7 +324,7 @@ class Import(unittest.TestCase):
     def problems(self, r):
         self.assertEqual(r.status, 422, r.short(3000))
         self.assertIn("Nothing was imported", r.text())
-        return [html.unescape(re.sub(r"<[^>]+>", "", li)) for li in re.findall(r"<li>(.*?)</li>", r.text())]
+        return [html.unescape(re.sub(r"<[^>]+>", "", li)) for li in re.findall(r"<li>(.*?)</li>", r.text().split("<main", 1)[-1])]
 
     def refused(self, data):
         before = self.t.snapshot()

@@ -30,6 +30,7 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_TENANT_EXISTS] = "SELECT 1 FROM tenants WHERE tenant_id = ?1",
     [Q_TENANT_FIND] = "SELECT tenant_id FROM tenants WHERE name = ?1 ORDER BY tenant_id LIMIT 1",
     [Q_TENANT_NAME] = "SELECT name FROM tenants WHERE tenant_id = ?1",
+    [Q_USER_EMAIL] = "SELECT email FROM users WHERE tenant_id = ?1 AND user_id = ?2",
     [Q_USER_NEXT_ID] = "SELECT COALESCE(MAX(user_id), 0) + 1 FROM users WHERE tenant_id = ?1",
     [Q_USER_ADD] = "INSERT INTO users(tenant_id, user_id, email, pw_hash, role, created_at) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -373,6 +374,21 @@ static int s_tenant_name(struct store *base, const struct scope *sc, struct aren
     return rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(s, "tenant_name");
 }
 
+static int s_user_email(struct store *base, const struct scope *sc, int64_t user_id,
+                        struct arena *a, const char **email)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_USER_EMAIL);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sc->tenant_id);
+    sqlite3_bind_int64(st, 2, user_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *email = sq_col_text(a, st, 0);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW) return STORE_OK;
+    return rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(s, "user_email");
+}
+
 static int next_id(struct sqlite_store *s, enum stmt_id id, int64_t tenant_id, int64_t *out)
 {
     sqlite3_stmt *st = stmt(s, id);
@@ -633,6 +649,7 @@ static const struct store_ops sqlite_ops = {
     .order_delete = sq_order_delete,
     .order_set_status = sq_order_set_status,
     .tenant_name = s_tenant_name,
+    .user_email = s_user_email,
     .tenant_settings = sq_tenant_settings,
     .tenant_settings_set = sq_tenant_settings_set,
     .s10_reserve = sq_s10_reserve,

@@ -20,6 +20,7 @@ enum stmt_id {
     Q_TENANT_EXISTS,
     Q_TENANT_FIND,
     Q_TENANT_NAME,
+    Q_USER_EMAIL,
     Q_USER_NEXT_ID,
     Q_USER_ADD,
     Q_LOGIN_ADD,

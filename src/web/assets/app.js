@@ -1,0 +1,27 @@
+/* postroom's web app: the little it needs a script for. Every page works
+   without it; this only saves clicks. Served from /assets/app.js (the CSP
+   allows scripts from 'self' only, so nothing is inline). */
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  /* a checkbox with data-select-all="NAME" ticks every checkbox named NAME
+     in its form */
+  document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+    all.addEventListener("change", function () {
+      var name = all.getAttribute("data-select-all");
+      var form = all.form || document;
+      form.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (box) {
+        box.checked = all.checked;
+      });
+    });
+  });
+  /* a button with data-confirm asks first */
+  document.querySelectorAll("button[data-confirm]").forEach(function (b) {
+    b.addEventListener("click", function (e) {
+      if (!window.confirm(b.getAttribute("data-confirm"))) e.preventDefault();
+    });
+  });
+  /* a select with data-autosubmit sends its form when changed */
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
+    s.addEventListener("change", function () { if (s.form) s.form.submit(); });
+  });
+});
