@@ -83,6 +83,26 @@ const char *http_form(struct request *r, const char *name)
     return NULL;
 }
 
+size_t http_form_all(struct request *r, const char *name, const char **values, size_t max)
+{
+    if (multipart_boundary_of(r)) {
+        const char *v = max ? multipart_field(r, name) : NULL;
+        if (v) values[0] = v;
+        return v ? 1 : 0;
+    }
+    const char *p = buf_cstr(&r->body);
+    size_t nl = strlen(name), n = 0;
+    while (*p && n < max) {
+        size_t len = strcspn(p, "&");
+        const char *eq = memchr(p, '=', len);
+        if (eq && (size_t)(eq - p) == nl && memcmp(p, name, nl) == 0)
+            values[n++] = percent_decode(&r->arena, eq + 1, len - nl - 1, true);
+        p += len;
+        if (*p == '&') p++;
+    }
+    return n;
+}
+
 void http_add_header(struct request *r, const char *name, const char *value)
 {
     if (r->nhdr >= REQ_MAX_HEADERS_OUT) return;

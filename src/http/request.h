@@ -119,6 +119,10 @@ const char *http_query(struct request *r, const char *name);
  * application/x-www-form-urlencoded or multipart/form-data (a file field, or
  * one holding a NUL, is no text field). NULL when absent. */
 const char *http_form(struct request *r, const char *name);
+/* Every value of a field a urlencoded form repeats (the ticked boxes of a
+ * list, name=1&name=2...), decoded, in body order, at most max; the count.
+ * A multipart body gives its first value only. */
+size_t http_form_all(struct request *r, const char *name, const char **values, size_t max);
 /* The parts of a multipart/form-data body, parsed once; NULL when the body is
  * not multipart/form-data or is malformed (r->form_error then says why). */
 const struct multipart *http_multipart(struct request *r);

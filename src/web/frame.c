@@ -4,6 +4,8 @@
 #include "store/store.h"
 #include "web/web.h"
 
+#include <string.h>
+
 static const struct nav_item {
     enum web_section section;
     const char *href, *label;
@@ -76,6 +78,30 @@ void web_csrf_field(struct request *r)
     buf_adds(&r->out, "<input type=\"hidden\" name=\"csrf\" value=\"");
     html_text(&r->out, r->session_csrf);
     buf_adds(&r->out, "\">");
+}
+
+long web_form_ids(struct request *r, int64_t **ids, const char **error)
+{
+    const char **values = arena_alloc(&r->arena, WEB_FORM_IDS_MAX * sizeof *values);
+    size_t n = http_form_all(r, "id", values, WEB_FORM_IDS_MAX);
+    *ids = arena_alloc(&r->arena, (n ? n : 1) * sizeof **ids);
+    for (size_t i = 0; i < n; i++) {
+        const char *v = values[i];
+        int64_t id = 0;
+        size_t len = strlen(v);
+        bool ok = len > 0 && len <= 18;
+        for (size_t k = 0; ok && k < len; k++) {
+            ok = v[k] >= '0' && v[k] <= '9';
+            id = id * 10 + (v[k] - '0');
+        }
+        if (!ok || id <= 0) {
+            *error = "An order number in the selection is not a number.";
+            return -1;
+        }
+        (*ids)[i] = id;
+    }
+    *error = NULL;
+    return (long)n;
 }
 
 void web_redirect(struct request *r, const char *to)

@@ -32,6 +32,11 @@ void web_page_close(struct request *r, int status);
 
 /* The hidden CSRF field every form of the signed-in app carries. */
 void web_csrf_field(struct request *r);
+/* The order ids a list's form posts, ticked boxes named "id" (at most
+ * WEB_FORM_IDS_MAX): their count, or -1 with *error set when one is not an
+ * order number. Which of them the business holds is the store's to say. */
+#define WEB_FORM_IDS_MAX 1000
+long web_form_ids(struct request *r, int64_t **ids, const char **error);
 /* 303 See Other to a path of ours (after a form post). */
 void web_redirect(struct request *r, const char *to);
 
