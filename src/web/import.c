@@ -6,6 +6,7 @@
  * bad row and nothing is created, and the page lists every problem by line
  * and column so the file can be fixed and uploaded again. */
 #include "service/order_batch.h"
+#include "domain/status.h"
 #include "formats/import.h"
 #include "http/multipart.h"
 #include "http/server.h"
@@ -205,12 +206,14 @@ static void imported(struct request *r, const struct service_ctx *c, const struc
         for (size_t i = 0; i < ob->n; i++) {
             struct order_row row = order_batch_row(c, ob, i);
             http_egress_claim(r, row.tenant_id, row.order_id);
-            buf_printf(&r->out, "<tr><td>%zu</td><td>%lld</td><td>", plan->lines[i],
-                       (long long)row.order_id);
+            buf_printf(&r->out, "<tr><td>%zu</td><td><a href=\"/orders/%lld\">%lld</a></td><td>",
+                       plan->lines[i], (long long)row.order_id, (long long)row.order_id);
             html_text(&r->out, row.reference);
-            buf_adds(&r->out, "</td><td>");
+            buf_adds(&r->out, "</td><td><span class=\"badge s-");
             html_text(&r->out, row.status);
-            buf_adds(&r->out, "</td><td>");
+            buf_adds(&r->out, "\">");
+            html_text(&r->out, status_words(row.status));
+            buf_adds(&r->out, "</span></td><td>");
             html_text(&r->out, row.tracking_number);
             buf_adds(&r->out, "</td></tr>");
         }
@@ -218,7 +221,9 @@ static void imported(struct request *r, const struct service_ctx *c, const struc
     }
     if (plan->nskipped) skipped_table(r, plan);
     if (ib->nleft_out) left_out_table(r, ib);
-    buf_adds(&r->out, "<p><a href=\"/import\">Import another file</a></p>");
+    buf_adds(&r->out, "<p>");
+    if (ob->nvalid) buf_adds(&r->out, "<a href=\"/orders\">See them in Orders</a> &middot; ");
+    buf_adds(&r->out, "<a href=\"/import\">Import another file</a></p>");
     page_close(r, 200);
 }
 

@@ -248,7 +248,7 @@ class Trial:
         r = conn.request("POST", "/import", [("Cookie", t.cookie),
                                              ("Content-Type", "multipart/form-data; boundary=" + boundary)],
                          body, retry=False)
-        got = re.findall(r"<tr><td>\d+</td><td>(\d+)</td><td>([^<]*)</td>", r.body.decode("utf-8", "replace"))
+        got = re.findall(r'<tr><td>\d+</td><td>(?:<a href="/orders/\d+">)?(\d+)(?:</a>)?</td><td>([^<]*)</td>', r.body.decode("utf-8", "replace"))
         if r.status != 200 or sorted(ref for _, ref in got) != sorted(refs):
             self.problems.append("trial %d: an import of %d orders answered %s" % (self.trial, n, r.short()))
             return False

@@ -92,7 +92,7 @@ class RealImports(unittest.TestCase):
     def imported_ids(self, page):
         """{reference: order id} from the result page's table."""
         return {ref: int(oid) for oid, ref in
-                re.findall(r"<tr><td>\d+</td><td>(\d+)</td><td>([^<]*)</td>", page)}
+                re.findall(r'<tr><td>\d+</td><td>(?:<a href="/orders/\d+">)?(\d+)(?:</a>)?</td><td>([^<]*)</td>', page)}
 
     def full(self, tenant, oid):
         r = tenant.get("/api/v1/orders/%d/full" % oid)
@@ -323,7 +323,7 @@ class RealImports(unittest.TestCase):
         self.assertEqual(cy["orderDate"], "2026-11-28T14:05:00Z")
         self.assertEqual((cy["subtotal"], cy["total"]), (12345.67, 12345.67))
         # lines are the file's own: the sep= line is line 1, so the first order is on line 3
-        self.assertRegex(r.text(), r"<tr><td>3</td><td>%d</td><td>SEMI-1</td>" % ids["SEMI-1"])
+        self.assertRegex(r.text(), r'<tr><td>3</td><td><a href="/orders/%d">%d</a></td><td>SEMI-1</td>' % (ids["SEMI-1"], ids["SEMI-1"]))
 
     def test_ambiguous_money_is_still_refused(self):
         rows = [["First Name", "Address Line 1", "City", "Postcode", "Weight", "Sub-total", "Total"],

@@ -1002,7 +1002,7 @@ class Worker:
             if skipped != [(old_ref.encode(), str(V.ref_ids[old_ref]).encode())]:
                 self.stats.note(False, "%s: want %s (order %d) skipped, the page skips %s" % (
                     p.what(), old_ref, V.ref_ids[old_ref], skipped))
-        rows = re.findall(rb"<tr><td>\d+</td><td>(\d+)</td><td>([^<]*)</td><td>", r.body)
+        rows = re.findall(rb'<tr><td>\d+</td><td>(?:<a href="/orders/\d+">)?(\d+)(?:</a>)?</td><td>([^<]*)</td><td>', r.body)
         if sorted(ref.decode() for _, ref in rows) != sorted(refs):
             self.stats.note(False, "%s: the result page lists %s, want %s" % (p.what(), rows, refs))
             return
