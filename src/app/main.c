@@ -601,15 +601,34 @@ static int cmd_sessions(const char *db, int argc, char **argv)
 }
 
 /* killswitch.on|off (objects "feature:NAME", "feature:all") of the tenant
- * it covers (0: every one), and sessions.revoke when it revoked them. */
-static int audit_switch(struct store *s, const struct switch_args *sa, bool on)
+ * it covers (0: every one), and sessions.revoke when it revoked them; false
+ * when a record could not be appended. */
+static bool audit_switch(struct store *s, const struct switch_args *sa, bool on)
 {
     char obj[40];
     snprintf(obj, sizeof obj, "feature:%s", *sa->feature ? sa->feature : "all");
-    int r = cli_audit_told(s, sa->tenant, on ? "killswitch.on" : "killswitch.off", obj);
+    if (!cli_audit(s, sa->tenant, on ? "killswitch.on" : "killswitch.off", obj)) return false;
     snprintf(obj, sizeof obj, "tenant:%lld", (long long)sa->tenant);
-    if (!r && sa->revoke) r = cli_audit_told(s, sa->tenant, "sessions.revoke", obj);
-    return r;
+    return !sa->revoke || cli_audit(s, sa->tenant, "sessions.revoke", obj);
+}
+
+/* The switch and its audit records in one transaction: a switch nobody
+ * recorded is never left standing, nor a record of a switch that failed. */
+static int change_switch(struct store *s, const struct switch_args *sa, bool on, int64_t *ended)
+{
+    int rc = store_operator_tx_begin(s);
+    if (rc != STORE_OK) return rc;
+    if (on && sa->revoke)
+        rc = killswitch_on_revoking(s, sa, ended);
+    else if (on)
+        rc = store_operator_killswitch_set(s, sa->tenant, sa->feature, sa->reason, cli_login_name(),
+                                           time_now_ms());
+    else
+        rc = store_operator_killswitch_clear(s, sa->tenant, sa->feature, time_now_ms());
+    if (rc == STORE_OK && !audit_switch(s, sa, on)) rc = STORE_ERROR;
+    if (rc == STORE_OK) return store_tx_commit(s);
+    store_tx_rollback(s);
+    return rc;
 }
 
 static int cmd_killswitch(const char *db, int argc, char **argv)
@@ -637,13 +656,7 @@ static int cmd_killswitch(const char *db, int argc, char **argv)
         return cli_fail("no such tenant");
     }
     int64_t ended = -1; /* sessions ended: -1 when none were revoked */
-    if (rc == STORE_OK && on && sa.revoke)
-        rc = killswitch_on_revoking(s, &sa, &ended);
-    else if (rc == STORE_OK && on)
-        rc = store_operator_killswitch_set(s, sa.tenant, sa.feature, sa.reason, cli_login_name(),
-                                           time_now_ms());
-    else if (rc == STORE_OK)
-        rc = store_operator_killswitch_clear(s, sa.tenant, sa.feature, time_now_ms());
+    if (rc == STORE_OK) rc = change_switch(s, &sa, on, &ended);
     /* the status site hears of it (issue 10); the switch stands either way */
     int64_t incident = 0;
     bool posted =
@@ -651,15 +664,16 @@ static int cmd_killswitch(const char *db, int argc, char **argv)
         (on ? status_post_switch_on(s, sa.status_db, sa.tenant, sa.feature, sa.reason,
                                     time_now_ms(), &incident)
             : status_post_switch_off(s, sa.status_db, sa.tenant, sa.feature, time_now_ms()));
-    int unrecorded = rc == STORE_OK ? audit_switch(s, &sa, on) : 0;
     store_close(s);
     if (rc == STORE_NOTFOUND) return cli_fail("that kill switch is not on");
-    if (rc != STORE_OK) return cli_fail("cannot change the kill switch");
+    if (rc != STORE_OK)
+        return cli_fail("cannot change the kill switch and record it in the access audit; "
+                        "nothing changed");
     fprintf(stderr, "postroom: kill switch %s\n", on ? "on" : "off");
     if (!posted) fprintf(stderr, "postroom: could not post to the status database\n");
     if (incident) fprintf(stderr, "postroom: status incident %lld posted\n", (long long)incident);
     if (ended >= 0) print_sessions_ended(ended);
-    return unrecorded;
+    return 0;
 }
 
 static int cmd_serve(const char *db, int argc, char **argv)

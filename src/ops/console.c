@@ -354,6 +354,14 @@ static bool posted(struct request *r, int64_t tenant, const char *feature, bool 
     return r->cfg->killswitch_changed(r, tenant, feature, on, reason);
 }
 
+/* Commits a switch's transaction when rc says it all went, else undoes it. */
+static int switch_tx_end(struct request *r, int rc)
+{
+    if (rc == STORE_OK) return store_tx_commit(r->store);
+    store_tx_rollback(r->store);
+    return rc;
+}
+
 void ops_killswitch_on(struct request *r)
 {
     int64_t tenant;
@@ -377,20 +385,25 @@ void ops_killswitch_on(struct request *r)
     const char *by = arena_printf(&r->arena, "operator:%lld", (long long)r->principal.operator_id);
     int64_t ended = 0;
     bool revoking = revoke && !strcmp(revoke, "1");
-    if (rc == STORE_OK && revoking)
-        rc = store_operator_killswitch_set_revoking(r->store, tenant, feature, reason, by,
-                                                    time_now_ms(), &ended);
-    else if (rc == STORE_OK)
-        rc = store_operator_killswitch_set(r->store, tenant, feature, reason, by, time_now_ms());
-    if (rc != STORE_OK) {
-        ops_error(r, 503, "The kill switch could not be changed. Try again.");
-        return;
+    /* the switch and its audit record are one transaction: neither stands alone */
+    if (rc == STORE_OK) rc = store_operator_tx_begin(r->store);
+    if (rc == STORE_OK) {
+        if (revoking)
+            rc = store_operator_killswitch_set_revoking(r->store, tenant, feature, reason, by,
+                                                        time_now_ms(), &ended);
+        else
+            rc =
+                store_operator_killswitch_set(r->store, tenant, feature, reason, by, time_now_ms());
+        const char *objects = switch_objects(r, tenant, feature);
+        if (revoking)
+            objects = arena_printf(&r->arena, "%s,sessions_ended=%lld", objects, (long long)ended);
+        if (rc == STORE_OK && !ops_audit(r, tenant, "killswitch.on", objects)) rc = STORE_ERROR;
+        rc = switch_tx_end(r, rc);
     }
-    const char *objects = switch_objects(r, tenant, feature);
-    if (revoking)
-        objects = arena_printf(&r->arena, "%s,sessions_ended=%lld", objects, (long long)ended);
-    if (!ops_audit(r, tenant, "killswitch.on", objects)) {
-        ops_error(r, 500, "The kill switch is on, but the audit record could not be written.");
+    if (rc != STORE_OK) {
+        ops_error(r, 503,
+                  "The kill switch could not be changed and recorded. Nothing changed; "
+                  "try again.");
         return;
     }
     if (!posted(r, tenant, feature, true, reason)) {
@@ -408,17 +421,22 @@ void ops_killswitch_off(struct request *r)
         ops_error(r, 400, "That is not a kill switch.");
         return;
     }
-    int rc = store_operator_killswitch_clear(r->store, tenant, feature, time_now_ms());
+    int rc = store_operator_tx_begin(r->store);
+    if (rc == STORE_OK) {
+        rc = store_operator_killswitch_clear(r->store, tenant, feature, time_now_ms());
+        if (rc == STORE_OK &&
+            !ops_audit(r, tenant, "killswitch.off", switch_objects(r, tenant, feature)))
+            rc = STORE_ERROR;
+        rc = switch_tx_end(r, rc);
+    }
     if (rc == STORE_NOTFOUND) {
         ops_error(r, 404, "That kill switch is not on.");
         return;
     }
     if (rc != STORE_OK) {
-        ops_error(r, 503, "The kill switch could not be changed. Try again.");
-        return;
-    }
-    if (!ops_audit(r, tenant, "killswitch.off", switch_objects(r, tenant, feature))) {
-        ops_error(r, 500, "The kill switch is off, but the audit record could not be written.");
+        ops_error(r, 503,
+                  "The kill switch could not be changed and recorded. Nothing changed; "
+                  "try again.");
         return;
     }
     if (!posted(r, tenant, feature, false, NULL)) {

@@ -93,6 +93,21 @@ int store_tx_begin(struct store *s, const struct scope *sc, enum store_tx_mode m
     return rc;
 }
 
+int store_operator_tx_begin(struct store *s)
+{
+    if (s->broken) return STORE_ERROR;
+    if (s->in_tx) {
+        broken_invariant(s, "nested transaction", 0);
+        return STORE_ERROR;
+    }
+    int rc = done(s, s->ops->tx_begin(s, NULL, STORE_TX_WRITE));
+    if (rc == STORE_OK) {
+        s->in_tx = s->operator_tx = true;
+        s->tx_scope.tenant_id = 0; /* no business: tenant_ok refuses every scoped call */
+    }
+    return rc;
+}
+
 int store_tx_commit(struct store *s)
 {
     if (!usable(s)) {
@@ -103,7 +118,7 @@ int store_tx_commit(struct store *s)
         broken_invariant(s, "commit without a transaction", 0);
         return STORE_ERROR;
     }
-    s->in_tx = false; /* committed, or rolled back by a failed commit */
+    s->in_tx = s->operator_tx = false; /* committed, or rolled back by a failed commit */
     return done(s, s->ops->tx_commit(s));
 }
 
@@ -115,7 +130,7 @@ int store_tx_rollback(struct store *s)
         if (!s->broken) broken_invariant(s, "rollback without a transaction", 0);
         return STORE_ERROR;
     }
-    s->in_tx = false;
+    s->in_tx = s->operator_tx = false;
     return done(s, s->ops->tx_rollback(s));
 }
 
@@ -211,7 +226,7 @@ int store_operator_apikey_revoke_named(struct store *s, int64_t tenant_id, const
 int store_operator_killswitch_set(struct store *s, int64_t tenant_id, const char *feature,
                                   const char *reason, const char *set_by, int64_t now)
 {
-    if (s->in_tx) {
+    if (s->in_tx && !s->operator_tx) {
         broken_invariant(s, "killswitch in a scoped tx", tenant_id);
         return STORE_ERROR;
     }
@@ -221,7 +236,7 @@ int store_operator_killswitch_set(struct store *s, int64_t tenant_id, const char
 int store_operator_killswitch_clear(struct store *s, int64_t tenant_id, const char *feature,
                                     int64_t now)
 {
-    if (s->in_tx) {
+    if (s->in_tx && !s->operator_tx) {
         broken_invariant(s, "killswitch in a scoped tx", tenant_id);
         return STORE_ERROR;
     }
@@ -242,7 +257,7 @@ int store_operator_killswitch_list(struct store *s, struct arena *a, struct kill
 int store_audit_append(struct store *s, const struct audit_record *recs, size_t n)
 {
     if (!usable(s)) return STORE_ERROR;
-    if (s->in_tx)
+    if (s->in_tx && !s->operator_tx) /* an operator's record may name any business */
         for (size_t i = 0; i < n; i++)
             if (!tenant_ok(s, recs[i].data_tenant)) return STORE_ERROR;
     if (n == 0) return STORE_OK;
@@ -289,7 +304,7 @@ int store_operator_audit_range(struct store *s, int64_t from_seq, size_t limit, 
 int store_operator_sessions_revoke(struct store *s, int64_t tenant_id, int64_t *ended)
 {
     *ended = 0;
-    if (s->in_tx) {
+    if (s->in_tx && !s->operator_tx) {
         broken_invariant(s, "sessions revoke in a scoped tx", tenant_id);
         return STORE_ERROR;
     }
@@ -301,7 +316,7 @@ int store_operator_killswitch_set_revoking(struct store *s, int64_t tenant_id, c
                                            int64_t *ended)
 {
     *ended = 0;
-    if (s->in_tx) {
+    if (s->in_tx && !s->operator_tx) {
         broken_invariant(s, "killswitch in a scoped tx", tenant_id);
         return STORE_ERROR;
     }

@@ -76,6 +76,11 @@ int store_maintain(struct store *s);
  * store_tx_rollback fails, and store_tx_commit rolls back. */
 enum store_tx_mode { STORE_TX_WRITE, STORE_TX_READ };
 int store_tx_begin(struct store *s, const struct scope *sc, enum store_tx_mode mode);
+/* An operator's change and its audit record as one transaction (the kill
+ * switch, from the console or the command line): store_operator_* and
+ * store_audit_append calls only. Its scope is no business, so a scoped call
+ * inside breaks the connection. Ends with store_tx_commit or _rollback. */
+int store_operator_tx_begin(struct store *s);
 int store_tx_commit(struct store *s);
 int store_tx_rollback(struct store *s);
 
@@ -416,6 +421,7 @@ struct store {
     const struct store_ops *ops;
     bool broken;           /* a call returned STORE_ERROR: close, never reuse */
     bool in_tx;            /* inside store_tx_begin ... commit/rollback */
+    bool operator_tx;      /* ... and it is store_operator_tx_begin's */
     struct scope tx_scope; /* the transaction's scope */
 };
 

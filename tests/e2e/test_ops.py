@@ -355,6 +355,49 @@ class Console(unittest.TestCase):
         with open(os.path.join(out, "api", "v2", name)) as f:
             return json.load(f)
 
+    def test_console_switch_stands_only_with_its_audit_record(self):
+        """With the audit table refusing inserts, the console's switch on and
+        off fail with 503 and change nothing: the switch and its record are
+        one transaction."""
+        import sqlite3
+
+        def switches():
+            with sqlite3.connect(S.db, timeout=30) as db:
+                return sorted(db.execute("SELECT tenant_id, feature FROM killswitches "
+                                         "WHERE active = 1").fetchall())
+
+        def refuse(on):
+            with sqlite3.connect(S.db, timeout=30) as db:
+                db.execute("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN "
+                           "SELECT RAISE(ABORT, 'refused by the test'); END" if on
+                           else "DROP TRIGGER refuse_audit")
+
+        before = switches()
+        refuse(True)
+        try:
+            r = OP.post("/ops/killswitch/on", {"tenant": TB.id, "feature": "exports",
+                                               "reason": "Atomic console test."})
+            self.assertEqual(r.status, 503, r.short())
+            self.assertIn("Nothing changed", r.text())
+        finally:
+            refuse(False)
+        self.assertEqual(switches(), before)
+        r = OP.post("/ops/killswitch/on", {"tenant": TB.id, "feature": "exports",
+                                           "reason": "Atomic console test."})
+        self.assertEqual(r.status, 303, r.short())
+        on = switches()
+        self.assertEqual(len(on), len(before) + 1)
+        refuse(True)
+        try:
+            r = OP.post("/ops/killswitch/off", {"tenant": TB.id, "feature": "exports"})
+            self.assertEqual(r.status, 503, r.short())
+        finally:
+            refuse(False)
+        self.assertEqual(switches(), on)
+        r = OP.post("/ops/killswitch/off", {"tenant": TB.id, "feature": "exports"})
+        self.assertEqual(r.status, 303, r.short())
+        self.assertEqual(switches(), before)
+
     def test_kill_switch_on_and_off_from_the_console(self):
         self.assertEqual(self.api_status(), 200)
         r = OP.post("/ops/killswitch/on", {"tenant": "", "feature": "api",
