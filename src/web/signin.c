@@ -30,12 +30,19 @@ static bool clear_if_stale(struct request *r)
 static void signin_page(struct request *r, int status, const char *email, const char *message)
 {
     bool ended = clear_if_stale(r);
+    bool live = !ended && session_cookie_sent(http_header(r, "Cookie"));
     buf_init(&r->out, &r->arena);
     html_page_open(&r->out, "Sign in");
     buf_adds(&r->out, "<h1>Sign in to postroom</h1>");
-    if (ended && !message)
-        buf_adds(&r->out, "<p role=\"status\" class=\"notice\">Your session has ended; sign in "
-                          "again.</p>");
+    /* Shown when the stale cookie came; without any cookie it is left to
+     * app.js, which shows it in a tab that was signed in and did not sign
+     * out: a browser that honoured Clear-Site-Data on the guards' redirect
+     * arrives here without the cookie. Never beside a live session. */
+    if (!message && !live) {
+        buf_adds(&r->out, "<p role=\"status\" class=\"notice\" data-session-ended");
+        buf_adds(&r->out, ended ? ">" : " hidden>");
+        buf_adds(&r->out, "Your session has ended; sign in again.</p>");
+    }
     html_alert(&r->out, message);
     buf_adds(&r->out, "<form method=\"post\" action=\"/login\" class=\"stack\">"
                       "<label>E-mail <input name=\"email\" type=\"email\" "
@@ -44,7 +51,8 @@ static void signin_page(struct request *r, int status, const char *email, const 
     buf_adds(&r->out, "\"></label>"
                       "<label>Password <input name=\"password\" type=\"password\" "
                       "autocomplete=\"current-password\" required></label>"
-                      "<button type=\"submit\">Sign in</button></form>");
+                      "<button type=\"submit\">Sign in</button></form>"
+                      "<script src=\"/assets/app.js\" defer></script>");
     html_page_close(&r->out);
     http_reply(r, status, "text/html; charset=utf-8");
 }
