@@ -41,7 +41,8 @@ def setUpModule():
 
 
 def tearDownModule():
-    SERVER.stop_and_check(forbidden_in_logs=[PASSWORD, NEW_PASSWORD] + SEEN)
+    SERVER.stop_and_check(forbidden_in_logs=[PASSWORD, NEW_PASSWORD, "tf@alpha.example",
+                                             "pw@alpha.example", "keep@alpha.example"] + SEEN)
 
 
 def totp(secret, t):
