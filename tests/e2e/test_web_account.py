@@ -259,6 +259,8 @@ class TwoFactor(unittest.TestCase):
         SERVER.user_add(B.id, "tf@beta.example", "admin", PASSWORD)
         s = Session("tf@alpha.example")
         other = Session("tf@beta.example")
+        self.assertEqual(s.post("/account/totp/setup", {}, csrf=False).status, 403)
+        self.assertEqual(s.get("/account/totp").status, 409)  # nothing set up
         secret = self.set_up(s)
         self.assertEqual(len(secret), 32)
         # the QR code: a PNG for this user only, never cached
@@ -320,6 +322,8 @@ class TwoFactor(unittest.TestCase):
         # the next step's code works
         r = post("/login/code", {"code": totp(secret, (now + 1) * 30)}, pending2)
         self.assertEqual(r.status, 303, r.short())
+        # API keys are no sign-in: untouched
+        self.assertEqual(A.get("/api/v1/orders").status, 200)
         # the other business's user still signs in with the password alone
         self.assertEqual(sign_in("tf@beta.example", PASSWORD).header("Location"), "/")
         self.assertTrue(other.live())
