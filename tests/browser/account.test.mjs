@@ -167,6 +167,8 @@ await check('two-factor: set up from the page, then sign-in asks for a code', as
   await page.getByRole('button', { name: 'Turn on' }).click();
   await page.getByRole('status').getByText('Two-factor authentication is on').waitFor();
   assert.ok(!(await page.content()).includes(secret), 'the secret is not shown again');
+  await app.shots(page, 'account-totp-on');
+  await app.axe(page, 'the account with two-factor on');
 
   await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(app.base + '/login');
