@@ -31,6 +31,18 @@ void web_export_csv(struct request *r);
 void web_report_form(struct request *r);
 void web_report(struct request *r);
 
+/* account.c: the signed-in user's own account, and two-factor sign-in */
+void web_account(struct request *r);
+void web_account_password(struct request *r);
+void web_account_totp_setup(struct request *r);
+void web_account_totp(struct request *r);
+void web_account_totp_qr(struct request *r);
+void web_account_totp_enable(struct request *r);
+void web_account_totp_disable(struct request *r);
+/* signin.c: the code step of a sign-in with two-factor on */
+void web_signin_code_form(struct request *r);
+void web_signin_code(struct request *r);
+
 /* import.c */
 void web_import_form(struct request *r);
 void web_import(struct request *r);
