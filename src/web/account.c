@@ -138,7 +138,7 @@ static void account_page(struct request *r, int status, const struct account_row
 {
     static const struct field_errors none;
     if (!e) e = &none;
-    web_page_open(r, WEB_SECTION_NONE, "Your account");
+    web_page_open(r, WEB_SECTION_ACCOUNT, "Your account");
     if (done) {
         buf_adds(&r->out, "<p role=\"status\" class=\"done\">");
         html_text(&r->out, done);
@@ -260,7 +260,7 @@ static void secret_grouped(struct request *r, const char *secret)
 static void setup_page(struct request *r, int status, const struct account_row *acct,
                        const char *code_error)
 {
-    web_page_open(r, WEB_SECTION_NONE, "Set up two-factor authentication");
+    web_page_open(r, WEB_SECTION_ACCOUNT, "Set up two-factor authentication");
     if (code_error) html_alert(&r->out, "Two-factor authentication is not on yet.");
     buf_adds(&r->out, "<ol class=\"steps\"><li><p>Open an authenticator app on your phone "
                       "(such as Google Authenticator, Microsoft Authenticator or 1Password) "
