@@ -25,8 +25,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kind { K_TEXT, K_INT, K_MONEY, K_DATE, K_EMAIL, K_TEL, K_COUNTRY, K_FORMAT, K_SERVICE,
-            K_SENDER, K_AREA };
+enum kind {
+    K_TEXT,
+    K_INT,
+    K_MONEY,
+    K_DATE,
+    K_EMAIL,
+    K_TEL,
+    K_COUNTRY,
+    K_FORMAT,
+    K_SERVICE,
+    K_SENDER,
+    K_AREA
+};
 
 struct field {
     const char *path; /* the JSON path, and the form field's name */
@@ -81,8 +92,12 @@ static const struct field item_fields[] = {
 #define COUNT(a) (sizeof(a) / sizeof(a)[0])
 
 static const char *const formats[][2] = {
-    {"letter", "Letter"},          {"largeLetter", "Large letter"}, {"smallParcel", "Small parcel"},
-    {"mediumParcel", "Medium parcel"}, {"largeParcel", "Large parcel"}, {"parcel", "Parcel"},
+    {"letter", "Letter"},
+    {"largeLetter", "Large letter"},
+    {"smallParcel", "Small parcel"},
+    {"mediumParcel", "Medium parcel"},
+    {"largeParcel", "Large parcel"},
+    {"parcel", "Parcel"},
     {"documents", "Documents"},
 };
 
@@ -119,6 +134,21 @@ static const char *id_of(struct arena *a, const char *prefix, const char *path)
     for (char *p = out + strlen(prefix); *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
             *p = '-';
+    return out;
+}
+
+/* The form field's name for a JSON path: "packages[0].weightInGrams" is
+ * "packages.0.weightInGrams", since a browser percent-encodes brackets in
+ * the names it posts. */
+static const char *form_name(struct arena *a, const char *path)
+{
+    char *out = arena_strdup(a, path), *w = out;
+    for (const char *p = path; *p; p++)
+        if (*p == '[')
+            *w++ = '.';
+        else if (*p != ']')
+            *w++ = *p;
+    *w = 0;
     return out;
 }
 
@@ -200,12 +230,13 @@ static void input(struct request *r, const struct field *f, const char *name, co
     bool sel = f->kind == K_FORMAT || f->kind == K_SERVICE || f->kind == K_SENDER;
     buf_adds(b, sel ? "<select" : f->kind == K_AREA ? "<textarea rows=\"3\"" : "<input");
     attr(r, "id", id);
-    attr(r, "name", name);
+    attr(r, "name", form_name(&r->arena, name));
     if (!sel && f->kind != K_AREA) {
-        attr(r, "type", f->kind == K_DATE    ? "date"
-                        : f->kind == K_EMAIL ? "email"
-                        : f->kind == K_TEL   ? "tel"
-                                             : "text");
+        attr(r, "type",
+             f->kind == K_DATE    ? "date"
+             : f->kind == K_EMAIL ? "email"
+             : f->kind == K_TEL   ? "tel"
+                                  : "text");
         if (f->kind == K_INT) attr(r, "inputmode", "numeric");
         if (f->kind == K_MONEY) attr(r, "inputmode", "decimal");
         if (f->kind == K_COUNTRY) attr(r, "maxlength", "3");
@@ -242,7 +273,8 @@ static void fieldset(struct request *r, const char *legend, const struct field *
     buf_adds(&r->out, legend);
     buf_adds(&r->out, "</legend>");
     for (size_t i = 0; i < n; i++) {
-        buf_adds(&r->out, fs[i].kind == K_AREA ? "<div class=\"cell wide\">" : "<div class=\"cell\">");
+        buf_adds(&r->out,
+                 fs[i].kind == K_AREA ? "<div class=\"cell wide\">" : "<div class=\"cell\">");
         input(r, &fs[i], fs[i].path, fs[i].label, value_of(v, fs[i].path), sh, senders, nsenders);
         buf_adds(&r->out, "</div>");
     }
@@ -264,7 +296,8 @@ static void contents_table(struct request *r, const struct values *v, struct sho
     for (size_t i = 0; i < rows; i++) {
         buf_printf(b, "<div class=\"item\" role=\"group\" aria-label=\"Item %zu\">", i + 1);
         for (size_t k = 0; k < NITEM; k++) {
-            const char *label = arena_printf(&r->arena, "%s, item %zu", item_fields[k].label, i + 1);
+            const char *label =
+                arena_printf(&r->arena, "%s, item %zu", item_fields[k].label, i + 1);
             buf_adds(b, "<div class=\"cell\">");
             input(r, &item_fields[k], item_path(&r->arena, i, k), label,
                   i < v->nrows && v->item[i][k] ? v->item[i][k] : "", sh, NULL, 0);
@@ -303,7 +336,8 @@ static void order_form(struct request *r, const char *action, const char *submit
     struct scope sc = scope_of(&r->principal);
     if (store_senders_list(r->store, &sc, &r->arena, &senders, &nsenders) != STORE_OK)
         nsenders = 0; /* the select offers the default only; the post is checked again */
-    struct shown sh = {errs, arena_alloc(&r->arena, (errs && errs->n ? errs->n : 1) * sizeof(bool))};
+    struct shown sh = {errs,
+                       arena_alloc(&r->arena, (errs && errs->n ? errs->n : 1) * sizeof(bool))};
     if (errs && errs->n)
         buf_printf(&r->out,
                    "<p class=\"error\" role=\"alert\">%zu problem%s with this order: see the "
@@ -364,14 +398,14 @@ static void read_post(struct request *r, struct values *v)
                        COUNT(shipping_fields)};
     for (size_t s = 0; s < 4; s++)
         for (size_t i = 0; i < counts[s]; i++) {
-            const char *t = http_form(r, sets[s][i].path);
+            const char *t = http_form(r, form_name(&r->arena, sets[s][i].path));
             set_value(v, sets[s][i].path, t ? t : "");
         }
     for (size_t row = 0; row < ROWS_MAX; row++) {
         bool any = false;
         const char *cells[NITEM];
         for (size_t k = 0; k < NITEM; k++) {
-            cells[k] = http_form(r, item_path(&r->arena, row, k));
+            cells[k] = http_form(r, form_name(&r->arena, item_path(&r->arena, row, k)));
             any |= cells[k] && *cells[k];
         }
         if (!any) continue;
@@ -440,8 +474,8 @@ static json_t *typed(const char *s, enum kind kind)
 {
     if (kind == K_INT && all_digits(s, 9)) return json_integer(atoll(s));
     if (kind == K_SENDER && all_digits(s, 9)) return json_integer(atoll(s));
-    if (kind == K_MONEY && is_decimal(s)) return strchr(s, '.') ? json_real(strtod(s, NULL))
-                                                                 : json_integer(atoll(s));
+    if (kind == K_MONEY && is_decimal(s))
+        return strchr(s, '.') ? json_real(strtod(s, NULL)) : json_integer(atoll(s));
     if (kind == K_DATE && strlen(s) == 10 && s[4] == '-' && s[7] == '-') {
         char t[32];
         snprintf(t, sizeof t, "%sT00:00:00Z", s);
@@ -492,8 +526,8 @@ static void set_path(json_t *root, const char *path, json_t *value, struct arena
     json_decref(value); /* the path could not hold it */
 }
 
-static const char *const money_keys[] = {"subtotal",    "shippingCostCharged", "otherCosts",
-                                         "customsDutyCosts", "total",       "orderTax"};
+static const char *const money_keys[] = {
+    "subtotal", "shippingCostCharged", "otherCosts", "customsDutyCosts", "total", "orderTax"};
 
 static void pence_to_pounds(json_t *obj, const char *key)
 {
@@ -513,7 +547,8 @@ static json_t *request_of(const json_t *stored)
     json_t *pkg, *item;
     json_array_foreach(json_object_get(req, "packages"), i, pkg)
     {
-        json_array_foreach(json_object_get(pkg, "contents"), j, item) pence_to_pounds(item, "unitValue");
+        json_array_foreach(json_object_get(pkg, "contents"), j, item)
+            pence_to_pounds(item, "unitValue");
     }
     json_object_del(req, "label"); /* no label is returned to a page */
     return req;
@@ -573,11 +608,11 @@ static void new_totals(json_t *req)
     int64_t pence = 0;
     size_t i;
     json_t *item;
-    json_array_foreach(json_object_get(json_array_get(json_object_get(req, "packages"), 0),
-                                       "contents"),
-                       i, item)
+    json_array_foreach(
+        json_object_get(json_array_get(json_object_get(req, "packages"), 0), "contents"), i, item)
     {
-        const json_t *q = json_object_get(item, "quantity"), *u = json_object_get(item, "unitValue");
+        const json_t *q = json_object_get(item, "quantity"),
+                     *u = json_object_get(item, "unitValue");
         if (json_is_integer(q) && json_is_number(u) && json_number_value(u) >= 0 &&
             json_number_value(u) < 1e6 && json_integer_value(q) < 1000000)
             pence += (int64_t)(json_number_value(u) * 100 + 0.5) * json_integer_value(q);
@@ -635,8 +670,7 @@ static void name_errors(struct arena *a, struct order_errors *errs)
 {
     for (size_t i = 0; i < errs->n; i++) {
         const char *label = label_of(a, errs->items[i].field);
-        if (label)
-            errs->items[i].message = arena_printf(a, "%s %s", label, errs->items[i].message);
+        if (label) errs->items[i].message = arena_printf(a, "%s %s", label, errs->items[i].message);
     }
 }
 
@@ -668,9 +702,9 @@ static void values_init(struct request *r, struct values *v)
     v->text = json_object();
 }
 
-static void form_page(struct request *r, const char *title, const char *action,
-                      const char *submit, const struct values *v, const struct order_errors *errs,
-                      const char *cancel, int status)
+static void form_page(struct request *r, const char *title, const char *action, const char *submit,
+                      const struct values *v, const struct order_errors *errs, const char *cancel,
+                      int status)
 {
     web_page_open(r, WEB_SECTION_ORDERS, title);
     order_form(r, action, submit, v, errs, cancel);
@@ -717,8 +751,8 @@ void web_order_create(struct request *r)
         } else {
             struct order_row row = order_batch_row(&c, &b, 0);
             http_egress_claim(r, row.tenant_id, row.order_id);
-            web_redirect(r, arena_printf(&r->arena, "/orders/%lld?done=created",
-                                         (long long)row.order_id));
+            web_redirect(
+                r, arena_printf(&r->arena, "/orders/%lld?done=created", (long long)row.order_id));
         }
     }
     json_decref(req);
@@ -733,14 +767,15 @@ static const char *not_editable(const char *status)
         return "Postage is applied: set the order back to new to edit it.";
     if (!strcmp(status, STATUS_LABEL_GENERATED))
         return "Its label is printed: set the order back to new to edit it.";
-    if (!strcmp(status, STATUS_CANCELLED)) return "It is cancelled: a cancelled order stays as it was.";
+    if (!strcmp(status, STATUS_CANCELLED))
+        return "It is cancelled: a cancelled order stays as it was.";
     return "It has been despatched: what was sent cannot be changed.";
 }
 
 static void refused_page(struct request *r, const struct order_row *row, const char *why)
 {
-    web_page_open(r, WEB_SECTION_ORDERS, arena_printf(&r->arena, "Edit order %lld",
-                                                      (long long)row->order_id));
+    web_page_open(r, WEB_SECTION_ORDERS,
+                  arena_printf(&r->arena, "Edit order %lld", (long long)row->order_id));
     buf_adds(&r->out, "<p class=\"error\" role=\"alert\">This order cannot be edited. ");
     html_text(&r->out, why);
     buf_adds(&r->out, "</p><p><a");
@@ -810,8 +845,8 @@ void web_order_edit(struct request *r)
                              : SERVICE_INVALID;
     const char *title = arena_printf(&r->arena, "Edit order %lld", (long long)row.order_id);
     if (rc == SERVICE_OK) {
-        web_redirect(r, arena_printf(&r->arena, "/orders/%lld?done=edited",
-                                     (long long)row.order_id));
+        web_redirect(r,
+                     arena_printf(&r->arena, "/orders/%lld?done=edited", (long long)row.order_id));
     } else if (rc == SERVICE_NOTFOUND) {
         http_error(r, 404, "NotFound", "There is no page at this address.");
     } else if (rc == SERVICE_INVALID && wrong_status) {

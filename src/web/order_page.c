@@ -122,9 +122,9 @@ static void recipient_card(struct request *r, const json_t *doc)
     const json_t *a = json_object_get(rec, "address");
     buf_adds(&r->out, "<section class=\"card\" aria-labelledby=\"h-recipient\">"
                       "<h2 id=\"h-recipient\">Recipient</h2><address>");
-    static const char *const lines[] = {"fullName", "companyName", "addressLine1", "addressLine2",
-                                        "addressLine3", "city",    "county",       "postcode",
-                                        "countryCode"};
+    static const char *const lines[] = {"fullName",     "companyName",  "addressLine1",
+                                        "addressLine2", "addressLine3", "city",
+                                        "county",       "postcode",     "countryCode"};
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
         const char *s = str_at(a, lines[i]);
         if (!s) continue;
@@ -174,9 +174,9 @@ static void postage_card(struct request *r, const struct order_row *row)
 {
     buf_adds(&r->out, "<section class=\"card\" aria-labelledby=\"h-postage\">"
                       "<h2 id=\"h-postage\">Service and postage</h2><dl>");
-    const struct tariff_service *svc =
-        row->service_code && r->cfg->tariff ? tariff_service(r->cfg->tariff, row->service_code)
-                                            : NULL;
+    const struct tariff_service *svc = row->service_code && r->cfg->tariff
+                                           ? tariff_service(r->cfg->tariff, row->service_code)
+                                           : NULL;
     if (row->service_code) {
         item(r, "Service", svc ? svc->name : row->service_code);
         item(r, "Service code", row->service_code);
@@ -225,7 +225,8 @@ static void packages_table(struct request *r, const json_t *doc)
         td(r, NULL, str_at(pkg, "packageFormatIdentifier"));
         td(r, "num", int_text(r, json_object_get(pkg, "weightInGrams")));
         td(r, NULL,
-           d ? arena_printf(&r->arena, "%s × %s × %s", int_text(r, json_object_get(d, "heightInMms")),
+           d ? arena_printf(&r->arena, "%s × %s × %s",
+                            int_text(r, json_object_get(d, "heightInMms")),
                             int_text(r, json_object_get(d, "widthInMms")),
                             int_text(r, json_object_get(d, "depthInMms")))
              : "");
@@ -290,9 +291,10 @@ static void timeline(struct request *r, const struct order_row *row, const struc
         {row->printed_on, "Label generated"},
         {row->shipped_on, "Despatched"},
         {row->other_courier_on, "Despatched by another courier"},
-        {row->manifested_on, row->manifest_no ? arena_printf(&r->arena, "Manifested (manifest %lld)",
-                                                             (long long)row->manifest_no)
-                                              : "Manifested"},
+        {row->manifested_on,
+         row->manifest_no
+             ? arena_printf(&r->arena, "Manifested (manifest %lld)", (long long)row->manifest_no)
+             : "Manifested"},
     };
     for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++)
         if (dates[i].at) m[n++] = (struct moment){dates[i].at, dates[i].text, (int)i};
@@ -323,7 +325,8 @@ static void actions(struct request *r, const struct order_row *row)
     if (editable)
         buf_printf(&r->out, "<a class=\"button\" href=\"/orders/%lld/edit\">Edit</a>", id);
     else
-        buf_printf(&r->out, "<a class=\"button secondary\" href=\"/orders/%lld/edit\">Edit</a>", id);
+        buf_printf(&r->out, "<a class=\"button secondary\" href=\"/orders/%lld/edit\">Edit</a>",
+                   id);
     if (row->tracking_number && row->service_code && strcmp(row->status, STATUS_NEW))
         buf_printf(&r->out,
                    "<a class=\"button secondary\" href=\"/orders/%lld/label.pdf\">Print label</a>",
@@ -429,8 +432,9 @@ void web_order_label(struct request *r)
     struct order_row row;
     if (!web_order_find(r, &row)) return;
     if (!row.tracking_number || !row.service_code || !strcmp(row.status, STATUS_NEW)) {
-        no_document(r, &row, "Postage has not been applied to this order: apply postage first, "
-                             "then print its label.");
+        no_document(r, &row,
+                    "Postage has not been applied to this order: apply postage first, "
+                    "then print its label.");
         return;
     }
     struct service_ctx c = ctx_of(r);

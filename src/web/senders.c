@@ -143,8 +143,9 @@ static void senders_table(struct request *r, const struct sender_row *s, size_t 
         if (s[i].phone && s[i].email) buf_adds(b, "<br>");
         html_text(b, s[i].email ? s[i].email : "");
         buf_adds(b, "</td><td class=\"row-actions\">");
-        buf_printf(b, "<a class=\"button secondary\" href=\"/settings/senders/%lld/edit\">Edit"
-                      "<span class=\"visually-hidden\"> ",
+        buf_printf(b,
+                   "<a class=\"button secondary\" href=\"/settings/senders/%lld/edit\">Edit"
+                   "<span class=\"visually-hidden\"> ",
                    id);
         html_text(b, s[i].trading_name);
         buf_adds(b, "</span></a>");
@@ -216,8 +217,8 @@ static bool read_form(struct request *r, struct sform *f, struct sender_row *out
         *field_of(out, i) = len ? f->v[i] : NULL;
     }
     const char *cc = f->v[5];
-    if (!f->err[5] && !(strlen(cc) == 2 && cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' &&
-                        cc[1] <= 'Z'))
+    if (!f->err[5] &&
+        !(strlen(cc) == 2 && cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' && cc[1] <= 'Z'))
         f->err[5] = "Country code must be two capital letters, e.g. GB";
     if (!f->err[7] && *f->v[7] && !strchr(f->v[7], '@'))
         f->err[7] = "E-mail must be an address such as name@example.com";

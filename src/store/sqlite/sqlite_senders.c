@@ -112,8 +112,7 @@ static void bind_fields(sqlite3_stmt *st, int first, const struct sender_row *in
     sq_bind_text_opt(st, first + 2, in->address_line2);
     sqlite3_bind_text(st, first + 3, in->city, -1, SQLITE_STATIC);
     sq_bind_text_opt(st, first + 4, in->postcode);
-    sqlite3_bind_text(st, first + 5, in->country_code ? in->country_code : "GB", -1,
-                      SQLITE_STATIC);
+    sqlite3_bind_text(st, first + 5, in->country_code ? in->country_code : "GB", -1, SQLITE_STATIC);
     sq_bind_text_opt(st, first + 6, in->phone);
     sq_bind_text_opt(st, first + 7, in->email);
 }
