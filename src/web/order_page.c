@@ -161,7 +161,8 @@ static void order_card(struct request *r, const json_t *doc, const struct order_
     buf_adds(&r->out, "<section class=\"card\" aria-labelledby=\"h-order\">"
                       "<h2 id=\"h-order\">Order</h2><dl>");
     item(r, "Reference", row->reference);
-    item(r, "Order date", web_when(r, row->order_date));
+    const char *date = web_when(r, row->order_date);
+    item(r, "Order date", *date ? arena_strndup(&r->arena, date, strlen(date) - 6) : date);
     item(r, "Channel", row->channel ? row->channel : "API");
     item(r, "Ships from", sender_name(r, doc, row));
     item(r, "Special instructions", str_at(doc, "specialInstructions"));
@@ -204,6 +205,24 @@ static void td(struct request *r, const char *cls, const char *text)
     buf_adds(&r->out, "</td>");
 }
 
+/* A package format in words ("Small parcel" for smallParcel). */
+static const char *format_words(const char *f)
+{
+    static const char *const words[][2] = {
+        {"letter", "Letter"},
+        {"largeLetter", "Large letter"},
+        {"smallParcel", "Small parcel"},
+        {"mediumParcel", "Medium parcel"},
+        {"largeParcel", "Large parcel"},
+        {"parcel", "Parcel"},
+        {"documents", "Documents"},
+        {"undefined", "Not given"},
+    };
+    for (size_t i = 0; f && i < sizeof words / sizeof words[0]; i++)
+        if (!strcmp(f, words[i][0])) return words[i][1];
+    return f;
+}
+
 static void packages_table(struct request *r, const json_t *doc)
 {
     const json_t *packages = json_object_get(doc, "packages");
@@ -222,7 +241,7 @@ static void packages_table(struct request *r, const json_t *doc)
     {
         const json_t *d = json_object_get(pkg, "dimensions");
         buf_printf(&r->out, "<tr><td>%zu</td>", i + 1);
-        td(r, NULL, str_at(pkg, "packageFormatIdentifier"));
+        td(r, NULL, format_words(str_at(pkg, "packageFormatIdentifier")));
         td(r, "num", int_text(r, json_object_get(pkg, "weightInGrams")));
         td(r, NULL,
            d ? arena_printf(&r->arena, "%s × %s × %s",
