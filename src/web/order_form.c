@@ -840,9 +840,18 @@ void web_order_edit(struct request *r)
     struct order_batch b;
     struct order_errors serr = {0};
     bool wrong_status = false;
-    enum service_rc rc = sender_known(r, &v, &serr)
-                             ? service_order_edit(&c, row.order_id, req, &b, &wrong_status)
-                             : SERVICE_INVALID;
+    enum service_rc rc;
+    if (sender_known(r, &v, &serr)) {
+        rc = service_order_edit(&c, row.order_id, req, &b, &wrong_status);
+    } else {
+        /* the sender is refused: the rest is checked all the same, so the
+         * page names every problem at once */
+        const json_t *items[1] = {req};
+        order_batch_check(&c, items, 1, &b);
+        const struct field_error *fe = &serr.items[0];
+        order_errors_add(&b.errs[0], &r->arena, fe->code, fe->message, fe->field, fe->value);
+        rc = SERVICE_INVALID;
+    }
     const char *title = arena_printf(&r->arena, "Edit order %lld", (long long)row.order_id);
     if (rc == SERVICE_OK) {
         web_redirect(r,
@@ -852,10 +861,9 @@ void web_order_edit(struct request *r)
     } else if (rc == SERVICE_INVALID && wrong_status) {
         refused_page(r, &row, "Its status changed meanwhile: open the order again.");
     } else if (rc == SERVICE_INVALID) {
-        struct order_errors *errs = serr.n ? &serr : &b.errs[0];
-        name_errors(&r->arena, errs);
-        form_page(r, title, edit_action(r, &row), "Save changes", &v, errs, order_href(r, &row),
-                  422);
+        name_errors(&r->arena, &b.errs[0]);
+        form_page(r, title, edit_action(r, &row), "Save changes", &v, &b.errs[0],
+                  order_href(r, &row), 422);
     } else {
         web_store_failed(r);
     }

@@ -142,7 +142,7 @@ static void senders_table(struct request *r, const struct sender_row *s, size_t 
         html_text(b, s[i].phone ? s[i].phone : "");
         if (s[i].phone && s[i].email) buf_adds(b, "<br>");
         html_text(b, s[i].email ? s[i].email : "");
-        buf_adds(b, "</td><td class=\"row-actions\">");
+        buf_adds(b, "</td><td><div class=\"row-actions\">");
         buf_printf(b,
                    "<a class=\"button secondary\" href=\"/settings/senders/%lld/edit\">Edit"
                    "<span class=\"visually-hidden\"> ",
@@ -162,7 +162,7 @@ static void senders_table(struct request *r, const struct sender_row *s, size_t 
         buf_adds(b, "<button type=\"submit\" class=\"danger\" data-confirm=\"Remove this "
                     "sender?\">Remove<span class=\"visually-hidden\"> ");
         html_text(b, s[i].trading_name);
-        buf_adds(b, "</span></button></form></td></tr>");
+        buf_adds(b, "</span></button></form></div></td></tr>");
     }
     buf_adds(b, "</tbody></table></div>");
 }
@@ -331,10 +331,11 @@ void web_sender_remove(struct request *r)
     int rc = store_sender_remove(r->store, &sc, row.sender_id, time_now_ms());
     if (rc == STORE_CONFLICT)
         list_page(r, 409,
-                  row.is_default
-                      ? "The default sender cannot be removed while you have others: make "
-                        "another the default first."
-                      : "Orders still to ship name this sender: despatch or edit them first.",
+                  row.is_default ? "This sender cannot be removed: it is the default while you "
+                                   "have others (make another the default first), or orders "
+                                   "still to ship name it."
+                                 : "Orders still to ship name this sender: despatch or edit "
+                                   "them first.",
                   NULL);
     else if (rc != STORE_OK)
         web_store_failed(r);
