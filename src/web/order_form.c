@@ -842,7 +842,7 @@ void web_order_edit(struct request *r)
     bool wrong_status = false;
     enum service_rc rc;
     if (sender_known(r, &v, &serr)) {
-        rc = service_order_edit(&c, row.order_id, req, &b, &wrong_status);
+        rc = service_order_edit(&c, row.order_id, row.status, req, &b, &wrong_status);
     } else {
         /* the sender is refused: the rest is checked all the same, so the
          * page names every problem at once */

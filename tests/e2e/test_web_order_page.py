@@ -246,6 +246,26 @@ class OrderPages(unittest.TestCase):
                     "orderReference", "specialInstructions", "packages", "shippingInfo"):
             self.assertEqual(after.get(key), before.get(key), key)
 
+    def test_edit_choosing_a_service_applies_postage(self):
+        r = self.ua.post("/orders/new", form_fields(orderReference="WEB-SVC"))
+        oid = int(re.match(r"/orders/(\d+)", r.header("Location")).group(1))
+        r = self.ua.post("/orders/%d/edit" % oid, form_fields(**{
+            "orderReference": "WEB-SVC", "postageDetails.serviceCode": "TOLP24"}))
+        self.assertEqual(r.status, 303, r.short())
+        api = self.a.get("/api/v1/orders/%d/full" % oid).json()[0]
+        self.assertEqual(api["orderStatus"], "postageApplied")
+        tracking = api["shippingDetails"].get("trackingNumber")
+        self.assertTrue(tracking)
+        self.assertEqual(api["shippingDetails"].get("serviceCode"), "TOLP24")
+        page = self.ua.get("/orders/%d" % oid).text()
+        self.assertIn("<span>Postage applied</span>", page)
+        self.assertIn("<span>Edited</span>", page)
+        self.assertIn(tracking, page)
+        # a service that cannot carry the order is refused beside the service
+        r = self.ua.post("/orders/new", form_fields(**{"postageDetails.serviceCode": "NOPE1"}))
+        self.assertEqual(r.status, 422)
+        self.assertIn("NOPE1", r.text())
+
     def test_edit_refused_when_postage_applied(self):
         o = harness.order("A-POSTED")
         o["postageDetails"] = {"serviceCode": "TOLP24"}
