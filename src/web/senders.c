@@ -8,6 +8,7 @@
  * else the default, else the account address as before. The default cannot
  * be removed while others remain, nor a sender that orders still to ship
  * name (store_sender_remove says which). */
+#include "service/senders.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "util/timefmt.h"
@@ -227,6 +228,12 @@ static bool read_form(struct request *r, struct sform *f, struct sender_row *out
     return f->nerr == 0;
 }
 
+static struct service_ctx ctx_of(struct request *r)
+{
+    return (struct service_ctx){r->store,       scope_of(&r->principal), &r->arena,
+                                r->cfg->tariff, time_now_ms(),           http_audit_actor(r)};
+}
+
 void web_sender_add(struct request *r)
 {
     struct sform f;
@@ -235,9 +242,9 @@ void web_sender_add(struct request *r)
         list_page(r, 422, "The sender was not added: see the fields marked below.", &f);
         return;
     }
-    struct scope sc = scope_of(&r->principal);
-    int64_t id;
-    if (store_sender_save(r->store, &sc, &in, time_now_ms(), &id) != STORE_OK) {
+    struct service_ctx c = ctx_of(r);
+    int64_t id = 0;
+    if (service_sender_change(&c, SENDER_SAVE, &in, &id) != STORE_OK) {
         web_store_failed(r);
         return;
     }
@@ -300,9 +307,9 @@ void web_sender_edit(struct request *r)
         return;
     }
     in.sender_id = row.sender_id;
-    struct scope sc = scope_of(&r->principal);
-    int64_t id;
-    int rc = store_sender_save(r->store, &sc, &in, time_now_ms(), &id);
+    struct service_ctx c = ctx_of(r);
+    int64_t id = row.sender_id;
+    int rc = service_sender_change(&c, SENDER_SAVE, &in, &id);
     if (rc == STORE_NOTFOUND)
         http_error(r, 404, "NotFound", "There is no page at this address.");
     else if (rc != STORE_OK)
@@ -315,8 +322,9 @@ void web_sender_default(struct request *r)
 {
     struct sender_row row;
     if (!sender_find(r, &row)) return;
-    struct scope sc = scope_of(&r->principal);
-    if (store_sender_set_default(r->store, &sc, row.sender_id) != STORE_OK) {
+    struct service_ctx c = ctx_of(r);
+    int64_t id = row.sender_id;
+    if (service_sender_change(&c, SENDER_MAKE_DEFAULT, NULL, &id) != STORE_OK) {
         web_store_failed(r);
         return;
     }
@@ -327,8 +335,9 @@ void web_sender_remove(struct request *r)
 {
     struct sender_row row;
     if (!sender_find(r, &row)) return;
-    struct scope sc = scope_of(&r->principal);
-    int rc = store_sender_remove(r->store, &sc, row.sender_id, time_now_ms());
+    struct service_ctx c = ctx_of(r);
+    int64_t id = row.sender_id;
+    int rc = service_sender_change(&c, SENDER_REMOVE, NULL, &id);
     if (rc == STORE_CONFLICT)
         list_page(r, 409,
                   row.is_default ? "This sender cannot be removed: it is the default while you "

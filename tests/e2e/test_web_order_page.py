@@ -12,6 +12,7 @@ Run: /usr/bin/python3 tests/e2e/test_web_order_page.py BUILD/postroom
 """
 import html
 import re
+import sqlite3
 import subprocess
 import unittest
 import urllib.parse
@@ -43,6 +44,17 @@ def pdf_text(pdf):
 def form_name(path):
     """The form field's name for a JSON path (brackets would be percent-encoded)."""
     return re.sub(r"\[(\d+)\]", r".\1", path)
+
+
+def audited(tenant_id, action, objects):
+    """Whether the access audit holds a record of action on objects of the tenant."""
+    harness.audit_settle(SERVER.db)
+    c = sqlite3.connect(SERVER.db)
+    try:
+        return c.execute("SELECT COUNT(*) FROM audit WHERE data_tenant = ? AND action = ? AND objects = ?",
+                         (int(tenant_id), action, objects)).fetchone()[0] > 0
+    finally:
+        c.close()
 
 
 class User(harness.WebUser):
@@ -220,6 +232,8 @@ class OrderPages(unittest.TestCase):
         self.assertIn("<span>Edited</span>", page)
         api = self.a.get("/api/v1/orders/%d/full" % oid).json()[0]
         self.assertEqual(api["orderReference"], "WEB-EDITED")
+        for action in ("order.create", "order.read", "order.update"):
+            self.assertTrue(audited(self.a.id, action, "order:%d" % oid), action)
         # an edit with an error stores nothing
         r = self.ua.post("/orders/%d/edit" % oid, form_fields(**{"recipient.address.city": ""}))
         self.assertEqual(r.status, 422)
@@ -315,6 +329,7 @@ class OrderPages(unittest.TestCase):
         self.assertNotIn("Taken over", self.ua.get("/settings/senders").text())
         # making the outlet the default, then an order that chooses the main one
         self.assertEqual(self.ua.post("/settings/senders/%d/default" % outlet, {}).status, 303)
+        self.assertTrue(audited(self.a.id, "sender.update", "sender:%d" % outlet))
         o = form_fields(orderReference="WEB-SENDER", senderId=str(main),
                         **{"postageDetails.serviceCode": "TOLP24"})
         r = self.ua.post("/orders/new", o)
