@@ -171,7 +171,7 @@ static void order_card(struct request *r, const json_t *doc, const struct order_
     buf_adds(&r->out, "</dl></section>");
 }
 
-static void postage_card(struct request *r, const struct order_row *row)
+static void postage_card(struct request *r, const json_t *doc, const struct order_row *row)
 {
     buf_adds(&r->out, "<section class=\"card\" aria-labelledby=\"h-postage\">"
                       "<h2 id=\"h-postage\">Service and postage</h2><dl>");
@@ -183,7 +183,9 @@ static void postage_card(struct request *r, const struct order_row *row)
         item(r, "Service code", row->service_code);
         item(r, "Postage", money(r, row->postage_pence));
     } else {
-        item(r, "Service", "Not chosen yet");
+        const char *asked = str_at(json_object_get(doc, "postageDetails"), "serviceCode");
+        item(r, "Service", asked ? "Not applied yet" : "Not chosen yet");
+        item(r, "Requested service", asked);
     }
     item(r, "Tracking number", row->tracking_number);
     if (row->carrier) item(r, "Carrier", row->carrier);
@@ -401,7 +403,7 @@ void web_order_page(struct request *r)
     buf_adds(&r->out, "<div class=\"cards order-cards\">");
     recipient_card(r, doc);
     order_card(r, doc, &row);
-    postage_card(r, &row);
+    postage_card(r, doc, &row);
     buf_adds(&r->out, "</div>");
     packages_table(r, doc);
     timeline(r, &row, ev, nev);
