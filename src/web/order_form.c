@@ -354,6 +354,9 @@ static void order_form(struct request *r, const char *action, const char *submit
     contents_table(r, v, &sh);
     fieldset(r, "Service and sender", shipping_fields, COUNT(shipping_fields), v, &sh, senders,
              nsenders);
+    if (r->principal.role >= ROLE_ADMIN)
+        buf_adds(&r->out, "<p class=\"muted\"><a href=\"/settings/senders\">Manage trading "
+                          "names and sender addresses</a></p>");
     buf_adds(&r->out, "<div class=\"actions\"><button type=\"submit\">");
     buf_adds(&r->out, submit);
     buf_adds(&r->out, "</button><a class=\"button secondary\"");
