@@ -47,4 +47,22 @@ void web_signin_code(struct request *r);
 void web_import_form(struct request *r);
 void web_import(struct request *r);
 
+/* order_page.c, order_form.c: one order, its PDFs, creating and editing
+ * (issue 11) */
+void web_order_page(struct request *r);
+void web_order_label(struct request *r);
+void web_order_despatch_note(struct request *r);
+void web_order_new_form(struct request *r);
+void web_order_create(struct request *r);
+void web_order_edit_form(struct request *r);
+void web_order_edit(struct request *r);
+
+/* senders.c: trading names and sender addresses, /settings/senders */
+void web_senders(struct request *r);
+void web_sender_add(struct request *r);
+void web_sender_edit_form(struct request *r);
+void web_sender_edit(struct request *r);
+void web_sender_default(struct request *r);
+void web_sender_remove(struct request *r);
+
 #endif
