@@ -24,26 +24,37 @@ static uint64_t pack(int64_t tenant_id, int64_t key_id)
     return ((uint64_t)tenant_id << 32) | ((uint64_t)key_id & 0xffffffffu);
 }
 
-static struct slot *slot_of(uint64_t id)
+static size_t home_of(uint64_t id)
 {
-    uint64_t h = id * 0x9E3779B97F4A7C15ull;
-    return &slots[(h >> 40) & (SLOTS - 1)];
+    return (size_t)((id * 0x9E3779B97F4A7C15ull) >> 40) & (SLOTS - 1);
 }
+
+/* A key is kept in the first of PROBES slots from its home that holds it
+ * or is free; when all hold other keys it takes its home slot. */
+#define PROBES 8
 
 void apikey_usage_note(int64_t tenant_id, int64_t key_id, int64_t now)
 {
     uint64_t id = pack(tenant_id, key_id);
-    struct slot *sl = slot_of(id);
-    uint64_t held = atomic_load_explicit(&sl->id, memory_order_acquire);
-    if (held == id) {
+    size_t home = home_of(id);
+    for (size_t j = 0; j < PROBES; j++) {
+        struct slot *sl = &slots[(home + j) & (SLOTS - 1)];
+        uint64_t held = atomic_load_explicit(&sl->id, memory_order_acquire);
+        if (held == 0 && atomic_compare_exchange_strong(&sl->id, &held, id)) {
+            atomic_store_explicit(&sl->noted, now, memory_order_release);
+            return;
+        }
+        if (held != id) continue;
         /* the hot path: written within the minute, nothing to do */
         if (now - atomic_load_explicit(&sl->written, memory_order_relaxed) < APIKEY_USAGE_EVERY_MS)
             return;
         atomic_store_explicit(&sl->noted, now, memory_order_relaxed);
         return;
     }
-    /* a free slot, or another key's: this key takes it, from scratch (the
-     * other's unwritten use waits for its next request) */
+    /* every slot near holds another key: this one takes its home, from
+     * scratch (the other's unwritten use waits for its next request) */
+    struct slot *sl = &slots[home];
+    uint64_t held = atomic_load_explicit(&sl->id, memory_order_acquire);
     if (!atomic_compare_exchange_strong(&sl->id, &held, id)) return;
     atomic_store_explicit(&sl->written, 0, memory_order_relaxed);
     atomic_store_explicit(&sl->noted, now, memory_order_release);

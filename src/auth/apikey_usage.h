@@ -6,8 +6,9 @@
  * store otherwise; no lock, no store call. The server's housekeeping
  * thread (http/server.c, every 200 ms) writes what is due with its own
  * connection, so each server writes a key's last use at most once a
- * minute. A key that shares its slot with another (rare: 1024 slots by
- * hash) may have one use unwritten until it is used again. */
+ * minute. Keys are kept in 1024 slots by hash (eight tried per key):
+ * past that, a key that has to take another's slot may leave that key's
+ * latest use unwritten until it is used again. */
 #ifndef POSTROOM_APIKEY_USAGE_H
 #define POSTROOM_APIKEY_USAGE_H
 #include <stdint.h>
