@@ -19,17 +19,18 @@
 
 static void key_row(struct request *r, const struct apikey_row *k)
 {
-    buf_adds(&r->out, k->revoked_at ? "<tr class=\"revoked\"><td>" : "<tr><td>");
+    buf_adds(&r->out, k->revoked_at ? "<tr class=\"revoked\"><td data-label=\"Name\">"
+                                    : "<tr><td data-label=\"Name\">");
     html_text(&r->out, k->name && *k->name ? k->name : "(no name)");
-    buf_adds(&r->out, "</td><td>");
+    buf_adds(&r->out, "</td><td data-label=\"Created\">");
     settings_when(r, k->created_at, "");
-    buf_adds(&r->out, "</td><td>");
+    buf_adds(&r->out, "</td><td data-label=\"Last used\">");
     settings_when(r, k->last_used_at, "Never");
-    buf_adds(&r->out, "</td><td>");
+    buf_adds(&r->out, "</td><td data-label=\"Status\">");
     if (k->revoked_at) {
         buf_adds(&r->out, "<span class=\"badge s-cancelled\">Revoked</span> ");
         settings_when(r, k->revoked_at, "");
-        buf_adds(&r->out, "</td><td></td></tr>");
+        buf_adds(&r->out, "</td><td class=\"actions\"></td></tr>");
         return;
     }
     buf_adds(&r->out, "<span class=\"badge s-despatched\">Live</span></td><td class=\"actions\">"
@@ -87,10 +88,12 @@ static void keys_page(struct request *r, int status, const char *done, const cha
         buf_adds(&r->out, "<p class=\"empty\">No API keys yet. Create one for each piece of "
                           "software that sends you orders.</p>");
     } else {
-        buf_adds(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">Name"
-                          "</th><th scope=\"col\">Created</th><th scope=\"col\">Last used</th>"
-                          "<th scope=\"col\">Status</th><th scope=\"col\">Change</th></tr>"
-                          "</thead><tbody>");
+        buf_adds(
+            &r->out,
+            "<div class=\"table-wrap\"><table class=\"stacked\"><thead><tr><th scope=\"col\">Name"
+            "</th><th scope=\"col\">Created</th><th scope=\"col\">Last used</th>"
+            "<th scope=\"col\">Status</th><th scope=\"col\">Change</th></tr>"
+            "</thead><tbody>");
         for (size_t i = 0; i < n; i++) {
             http_egress_claim(r, keys[i].tenant_id, 0); /* the business's own keys only */
             key_row(r, &keys[i]);

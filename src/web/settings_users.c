@@ -53,14 +53,14 @@ static void user_row(struct request *r, const struct user_row *u)
     bool me = u->user_id == r->principal.user_id;
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)u->user_id);
-    buf_adds(&r->out, "<tr><td>");
+    buf_adds(&r->out, "<tr><td data-label=\"E-mail\">");
     html_text(&r->out, u->email);
     if (me) buf_adds(&r->out, " <span class=\"muted\">(you)</span>");
-    buf_adds(&r->out, "</td><td>");
+    buf_adds(&r->out, "</td><td data-label=\"Role\">");
     html_text(&r->out, role_words(u->role));
-    buf_adds(&r->out, "</td><td>");
+    buf_adds(&r->out, "</td><td data-label=\"Added\">");
     settings_when(r, u->created_at, "");
-    buf_adds(&r->out, "</td><td>");
+    buf_adds(&r->out, "</td><td data-label=\"Last signed in\">");
     settings_when(r, u->last_signin_at, "Never");
     buf_adds(&r->out, "</td><td class=\"actions\"><form method=\"post\" "
                       "action=\"/settings/users/role\" class=\"inline\">");
@@ -137,7 +137,8 @@ static void users_page(struct request *r, int status, const char *done, const ch
                           "phone: it is not shown again, and postroom keeps only a hash "
                           "of it.</p></div>");
     }
-    buf_adds(&r->out, "<div class=\"table-wrap\"><table><caption class=\"muted\">");
+    buf_adds(&r->out,
+             "<div class=\"table-wrap\"><table class=\"stacked\"><caption class=\"muted\">");
     buf_printf(&r->out, "%zu user%s", n, n == 1 ? "" : "s");
     buf_adds(&r->out, "</caption><thead><tr><th scope=\"col\">E-mail</th><th scope=\"col\">Role"
                       "</th><th scope=\"col\">Added</th><th scope=\"col\">Last signed in</th>"

@@ -58,7 +58,7 @@ def sign_in(email, password):
 def user_ids(page):
     """{email: user id} of the users page's rows (the remove and role forms)."""
     out = {}
-    for m in re.finditer(r'<tr><td>(.*?)(?: <span class="muted">\(you\)</span>)?</td>.*?'
+    for m in re.finditer(r'<tr><td data-label="E-mail">(.*?)(?: <span class="muted">\(you\)</span>)?</td>.*?'
                          r'name="user" value="(\d+)"', page, re.S):
         out[m.group(1)] = int(m.group(2))
     return out
@@ -66,7 +66,7 @@ def user_ids(page):
 
 def key_rows(page):
     """[(name as written, row html)] of the keys page."""
-    return re.findall(r'<tr(?: class="revoked")?><td>(.*?)</td>(.*?)</tr>', page, re.S)
+    return re.findall(r'<tr(?: class="revoked")?><td data-label="Name">(.*?)</td>(.*?)</tr>', page, re.S)
 
 
 def one_time_key(page):
@@ -148,7 +148,7 @@ class Settings(unittest.TestCase):
         self.assertIn("new.person@alpha-set.example", page)
         self.assertNotIn(pw, page, "the first password is shown once")
         row = page.split("new.person@alpha-set.example", 1)[1].split("</tr>", 1)[0]
-        self.assertIn("<td>Standard</td>", row)
+        self.assertIn("<td data-label=\"Role\">Standard</td>", row)
         self.assertIn("Never", row)
         r, cookie = sign_in("new.person@alpha-set.example", pw)
         self.assertEqual(r.status, 303, "the first password signs in")
@@ -160,7 +160,7 @@ class Settings(unittest.TestCase):
         self.assertEqual((r.status, r.header("Location")), (303, "/settings/users?done=role"))
         self.assertEqual(SERVER.request("GET", "/settings", headers=dict(HTML, Cookie=cookie)).status, 200)
         row = self.a_admin.page("/settings/users").text().split("new.person@alpha-set.example", 1)[1]
-        self.assertIn("<td>Administrator</td>", row.split("</tr>", 1)[0])
+        self.assertIn("<td data-label=\"Role\">Administrator</td>", row.split("</tr>", 1)[0])
         # removed: the session stops working at once, and so does the password
         r = self.a_admin.post("/settings/users/remove", {"user": uid})
         self.assertEqual((r.status, r.header("Location")), (303, "/settings/users?done=removed"))
