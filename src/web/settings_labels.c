@@ -58,7 +58,8 @@ static void labels_page(struct request *r, int status, const char *done, const c
     layout_choice(r, "6x4", "6 x 4 inch labels, one per page (thermal printers)", f->layout);
     layout_choice(r, "A4", "A4 sheets (office printers)", f->layout);
     settings_field_error(r, "layout", f->layout_error);
-    buf_adds(&r->out, "</fieldset><h2>Customs defaults</h2><p class=\"muted\">Printed on CN22 "
+    buf_adds(&r->out, "</fieldset><fieldset class=\"column\"><legend>Customs defaults</legend>"
+                      "<p class=\"muted\">Printed on CN22 "
                       "and CN23 declarations when an order's items leave them out. Orders of "
                       "goods for sale still need each item's HS code and origin before "
                       "postage.</p><label for=\"category\">Type of contents<select "
@@ -84,7 +85,7 @@ static void labels_page(struct request *r, int status, const char *done, const c
                           ? "\" aria-invalid=\"true\" aria-describedby=\"origin-error\">"
                           : "\">");
     settings_field_error(r, "origin", f->origin_error);
-    buf_adds(&r->out, "</label><button type=\"submit\">Save</button></form>");
+    buf_adds(&r->out, "</label></fieldset><button type=\"submit\">Save</button></form>");
     web_page_close(r, status);
 }
 
