@@ -53,10 +53,10 @@ static void user_row(struct request *r, const struct user_row *u)
     bool me = u->user_id == r->principal.user_id;
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)u->user_id);
-    buf_adds(&r->out, "<tr><td data-label=\"E-mail\">");
+    buf_adds(&r->out, "<tr><td data-label=\"E-mail\"><span>");
     html_text(&r->out, u->email);
     if (me) buf_adds(&r->out, " <span class=\"muted\">(you)</span>");
-    buf_adds(&r->out, "</td><td data-label=\"Role\">");
+    buf_adds(&r->out, "</span></td><td data-label=\"Role\">");
     html_text(&r->out, role_words(u->role));
     buf_adds(&r->out, "</td><td data-label=\"Added\">");
     settings_when(r, u->created_at, "");

@@ -58,7 +58,7 @@ def sign_in(email, password):
 def user_ids(page):
     """{email: user id} of the users page's rows (the remove and role forms)."""
     out = {}
-    for m in re.finditer(r'<tr><td data-label="E-mail">(.*?)(?: <span class="muted">\(you\)</span>)?</td>.*?'
+    for m in re.finditer(r'<tr><td data-label="E-mail"><span>(.*?)(?: <span class="muted">\(you\)</span>)?</span></td>.*?'
                          r'name="user" value="(\d+)"', page, re.S):
         out[m.group(1)] = int(m.group(2))
     return out
