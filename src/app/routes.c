@@ -35,6 +35,7 @@
 #include "api/api.h"
 #include "http/router.h"
 #include "ops/ops.h"
+#include "web/settings.h"
 #include "web/web.h"
 
 #include <stddef.h>
@@ -59,6 +60,8 @@ static const char *const DRAFT_FORMAT[] = {"format", NULL};
 /* the fixed message a page names after a form (web/order_page.c, senders.c) */
 static const char *const DONE[] = {"done", NULL};
 static const char *const RADIUS_WINDOW[] = {"from", "to", NULL};
+/* the settings pages say what a form just did (web/settings*.c) */
+static const char *const SETTINGS_DONE[] = {"done", NULL};
 
 static const struct route routes[] = {
     {"GET", "/healthz", "GET /healthz", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, api_healthz, WRITES,
@@ -172,6 +175,27 @@ static const struct route routes[] = {
      ROLE_ADMIN, NO_QUERY, web_sender_default, WRITES, FEATURE_WEB},
     {"POST", "/settings/senders/{}/remove", "POST /settings/senders/{n}/remove", AUTH_SESSION,
      ROLE_ADMIN, NO_QUERY, web_sender_remove, WRITES, FEATURE_WEB},
+    /* the administrators' settings (web/settings*.c): a Standard user gets 403 */
+    {"GET", "/settings", "GET /settings", AUTH_SESSION, ROLE_ADMIN, NO_QUERY, web_settings, WRITES,
+     FEATURE_WEB},
+    {"GET", "/settings/users", "GET /settings/users", AUTH_SESSION, ROLE_ADMIN, SETTINGS_DONE,
+     web_settings_users, WRITES, FEATURE_WEB},
+    {"POST", "/settings/users", "POST /settings/users", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_settings_user_add, WRITES, FEATURE_WEB},
+    {"POST", "/settings/users/role", "POST /settings/users/role", AUTH_SESSION, ROLE_ADMIN,
+     NO_QUERY, web_settings_user_role, WRITES, FEATURE_WEB},
+    {"POST", "/settings/users/remove", "POST /settings/users/remove", AUTH_SESSION, ROLE_ADMIN,
+     NO_QUERY, web_settings_user_remove, WRITES, FEATURE_WEB},
+    {"GET", "/settings/keys", "GET /settings/keys", AUTH_SESSION, ROLE_ADMIN, SETTINGS_DONE,
+     web_settings_keys, WRITES, FEATURE_WEB},
+    {"POST", "/settings/keys", "POST /settings/keys", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_settings_key_add, WRITES, FEATURE_WEB},
+    {"POST", "/settings/keys/revoke", "POST /settings/keys/revoke", AUTH_SESSION, ROLE_ADMIN,
+     NO_QUERY, web_settings_key_revoke, WRITES, FEATURE_WEB},
+    {"GET", "/settings/labels", "GET /settings/labels", AUTH_SESSION, ROLE_ADMIN, SETTINGS_DONE,
+     web_settings_labels, WRITES, FEATURE_WEB},
+    {"POST", "/settings/labels", "POST /settings/labels", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_settings_labels_save, WRITES, FEATURE_WEB},
     /* the operators (ops/): sign-in is public, the rest needs an operator */
     {"GET", "/ops/login", "GET /ops/login", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, ops_login_form,
      WRITES, FEATURE_NONE},

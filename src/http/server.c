@@ -6,6 +6,7 @@
  *   completed     log line, metrics, free the arena
  */
 #include "http/server.h"
+#include "auth/apikey_usage.h"
 #include "http/audit_journal.h"
 #include "http/handle.h"
 #include "http/killswitch.h"
@@ -470,6 +471,11 @@ static void *housekeeper(void *arg)
             s = NULL;
         }
         if (s && cfg->housekeeping) cfg->housekeeping(s, cfg);
+        /* API keys' last use (auth/apikey_usage.h): a failed write waits */
+        if (s && apikey_usage_flush(s) == STORE_ERROR) {
+            store_close(s);
+            s = NULL;
+        }
         if (s && store_maintain(s) != STORE_OK) {
             store_close(s);
             s = NULL;

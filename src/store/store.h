@@ -32,6 +32,7 @@ enum store_rc { STORE_OK = 0, STORE_NOTFOUND = 1, STORE_CONFLICT = 2, STORE_ERRO
 struct store;
 struct store_breach_ops;
 struct store_account_ops;
+struct store_users_ops;
 
 /* Opening and schema. path is a SQLite file path. */
 int store_open(const char *path, struct store **out);
@@ -462,6 +463,7 @@ struct store_ops {
     const struct store_breach_ops *breach; /* store_breach.h */
     /* the user account's calls, store_account.h */
     const struct store_account_ops *account;
+    const struct store_users_ops *users;   /* store_users.h: the settings pages */
 };
 
 /* What the dispatcher keeps of a connection, whatever the backend (which

@@ -38,6 +38,7 @@ static void test_query_lists(void)
     static const char *const draft[] = {"format", NULL};
     static const char *const done[] = {"done", NULL};
     static const char *const none[] = {NULL};
+    static const char *const done[] = {"done", NULL};
     static const struct {
         const char *route;
         const char *const *query;
@@ -51,6 +52,9 @@ static void test_query_lists(void)
         {"GET /ops/blast-radius", range},
         {"GET /orders/{n}", done},
         {"GET /settings/senders", done},
+        {"GET /settings/users", done},
+        {"GET /settings/keys", done},
+        {"GET /settings/labels", done},
     };
     for (int i = 0; i < app_routes.count; i++) {
         const char *name = app_routes.routes[i].name;

@@ -680,6 +680,7 @@ static const struct store_ops sqlite_ops = {
     .order_edit = sq_order_edit,
     .breach = &sq_breach_ops,
     .account = &sq_account_ops,
+    .users = &sq_users_ops,
 };
 
 /* Process-wide SQLite settings, once, before the library initialises:

@@ -233,6 +233,8 @@ int sq_order_edit(struct store *, const struct scope *, int64_t, const struct or
 extern const struct store_breach_ops sq_breach_ops;
 /* sqlite_account.c: the user account's calls (store_account.h) */
 extern const struct store_account_ops sq_account_ops;
+/* sqlite_users.c: the settings pages' calls (store_users.h) */
+extern const struct store_users_ops sq_users_ops;
 
 /* Reads the order columns (ORDER_COLS) of the current row. */
 void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r);
