@@ -57,11 +57,10 @@ static const char *const EXPORT_RANGE[] = {"from", "to", NULL};
 /* the report form names the page it was opened from (web/report.c) */
 static const char *const REPORT_PAGE[] = {"page", NULL};
 static const char *const DRAFT_FORMAT[] = {"format", NULL};
-/* the fixed message a page names after a form (web/order_page.c, senders.c) */
-static const char *const DONE[] = {"done", NULL};
 static const char *const RADIUS_WINDOW[] = {"from", "to", NULL};
-/* the settings pages say what a form just did (web/settings*.c) */
-static const char *const SETTINGS_DONE[] = {"done", NULL};
+/* which of its fixed messages a page shows after a form did something (the
+ * order page, senders, settings, rules): a code, never text from the URL */
+static const char *const DONE[] = {"done", NULL};
 
 static const struct route routes[] = {
     {"GET", "/healthz", "GET /healthz", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, api_healthz, WRITES,
@@ -178,7 +177,7 @@ static const struct route routes[] = {
     /* the administrators' settings (web/settings*.c): a Standard user gets 403 */
     {"GET", "/settings", "GET /settings", AUTH_SESSION, ROLE_ADMIN, NO_QUERY, web_settings, WRITES,
      FEATURE_WEB},
-    {"GET", "/settings/users", "GET /settings/users", AUTH_SESSION, ROLE_ADMIN, SETTINGS_DONE,
+    {"GET", "/settings/users", "GET /settings/users", AUTH_SESSION, ROLE_ADMIN, DONE,
      web_settings_users, WRITES, FEATURE_WEB},
     {"POST", "/settings/users", "POST /settings/users", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
      web_settings_user_add, WRITES, FEATURE_WEB},
@@ -186,13 +185,13 @@ static const struct route routes[] = {
      NO_QUERY, web_settings_user_role, WRITES, FEATURE_WEB},
     {"POST", "/settings/users/remove", "POST /settings/users/remove", AUTH_SESSION, ROLE_ADMIN,
      NO_QUERY, web_settings_user_remove, WRITES, FEATURE_WEB},
-    {"GET", "/settings/keys", "GET /settings/keys", AUTH_SESSION, ROLE_ADMIN, SETTINGS_DONE,
+    {"GET", "/settings/keys", "GET /settings/keys", AUTH_SESSION, ROLE_ADMIN, DONE,
      web_settings_keys, WRITES, FEATURE_WEB},
     {"POST", "/settings/keys", "POST /settings/keys", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
      web_settings_key_add, WRITES, FEATURE_WEB},
     {"POST", "/settings/keys/revoke", "POST /settings/keys/revoke", AUTH_SESSION, ROLE_ADMIN,
      NO_QUERY, web_settings_key_revoke, WRITES, FEATURE_WEB},
-    {"GET", "/settings/labels", "GET /settings/labels", AUTH_SESSION, ROLE_ADMIN, SETTINGS_DONE,
+    {"GET", "/settings/labels", "GET /settings/labels", AUTH_SESSION, ROLE_ADMIN, DONE,
      web_settings_labels, WRITES, FEATURE_WEB},
     {"POST", "/settings/labels", "POST /settings/labels", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
      web_settings_labels_save, WRITES, FEATURE_WEB},

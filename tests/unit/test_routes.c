@@ -38,7 +38,6 @@ static void test_query_lists(void)
     static const char *const draft[] = {"format", NULL};
     static const char *const done[] = {"done", NULL};
     static const char *const none[] = {NULL};
-    static const char *const done[] = {"done", NULL};
     static const struct {
         const char *route;
         const char *const *query;
