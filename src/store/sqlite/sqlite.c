@@ -673,6 +673,7 @@ static const struct store_ops sqlite_ops = {
     .sessions_revoke = sq_sessions_revoke,
     .killswitch_set_revoking = sq_killswitch_set_revoking,
     .breach = &sq_breach_ops,
+    .rules = &sq_rules_ops,
 };
 
 /* Process-wide SQLite settings, once, before the library initialises:

@@ -208,6 +208,8 @@ int sq_op_data_reports(struct store *, size_t, struct arena *, struct data_repor
 int sq_op_data_report_handle(struct store *, int64_t, int64_t, int64_t);
 /* sqlite_breach.c: the breach register's calls (store_breach.h) */
 extern const struct store_breach_ops sq_breach_ops;
+/* sqlite_rules.c: shipping rules and order history lines (store_rules.h) */
+extern const struct store_rules_ops sq_rules_ops;
 
 /* Reads the order columns (ORDER_COLS) of the current row. */
 void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r);
