@@ -57,6 +57,8 @@ static const char *const EXPORT_RANGE[] = {"from", "to", NULL};
 static const char *const REPORT_PAGE[] = {"page", NULL};
 static const char *const DRAFT_FORMAT[] = {"format", NULL};
 static const char *const RADIUS_WINDOW[] = {"from", "to", NULL};
+/* the rules list's message after a change (web/rules.c) */
+static const char *const RULES_DONE[] = {"done", NULL};
 
 static const struct route routes[] = {
     {"GET", "/healthz", "GET /healthz", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, api_healthz, WRITES,
@@ -121,6 +123,29 @@ static const struct route routes[] = {
      web_report_form, WRITES, FEATURE_WEB},
     {"POST", "/report-problem", "POST /report-problem", AUTH_SESSION, ROLE_STANDARD, NO_QUERY,
      web_report, WRITES, FEATURE_WEB},
+    /* shipping rules (web/rules.c): everyone reads, administrators change */
+    {"GET", "/rules", "GET /rules", AUTH_SESSION, ROLE_STANDARD, RULES_DONE, web_rules, WRITES,
+     FEATURE_WEB},
+    {"GET", "/rules/new", "GET /rules/new", AUTH_SESSION, ROLE_ADMIN, NO_QUERY, web_rule_new_form,
+     WRITES, FEATURE_WEB},
+    {"POST", "/rules/new", "POST /rules/new", AUTH_SESSION, ROLE_ADMIN, NO_QUERY, web_rule_create,
+     WRITES, FEATURE_WEB},
+    {"GET", "/rules/{}/edit", "GET /rules/{id}/edit", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_rule_edit_form, WRITES, FEATURE_WEB},
+    {"POST", "/rules/{}/edit", "POST /rules/{id}/edit", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_rule_update, WRITES, FEATURE_WEB},
+    {"POST", "/rules/{}/delete", "POST /rules/{id}/delete", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_rule_delete, WRITES, FEATURE_WEB},
+    {"POST", "/rules/{}/up", "POST /rules/{id}/up", AUTH_SESSION, ROLE_ADMIN, NO_QUERY, web_rule_up,
+     WRITES, FEATURE_WEB},
+    {"POST", "/rules/{}/down", "POST /rules/{id}/down", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_rule_down, WRITES, FEATURE_WEB},
+    {"POST", "/rules/{}/enable", "POST /rules/{id}/enable", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_rule_enable, WRITES, FEATURE_WEB},
+    {"POST", "/rules/{}/disable", "POST /rules/{id}/disable", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_rule_disable, WRITES, FEATURE_WEB},
+    {"POST", "/orders/bulk/postage", "POST /orders/bulk/postage", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_orders_bulk_postage, WRITES, FEATURE_WEB},
     /* the operators (ops/): sign-in is public, the rest needs an operator */
     {"GET", "/ops/login", "GET /ops/login", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, ops_login_form,
      WRITES, FEATURE_NONE},
