@@ -236,12 +236,23 @@ static void field_error(struct request *r, int f, const struct form_state *st)
     buf_adds(b, "</span>");
 }
 
+/* <div class="field"><label for=f-NAME>LABEL</label>: the control follows,
+ * outside the label, so its name is the label's text alone. */
+static void field_open(struct request *r, int f, const char *label)
+{
+    struct buf *b = &r->out;
+    buf_adds(b, "<div class=\"field\"><label for=\"f-");
+    buf_adds(b, shipping_rule_field_names[f]);
+    buf_adds(b, "\">");
+    buf_adds(b, label);
+    buf_adds(b, "</label>");
+}
+
 static void text_field(struct request *r, int f, const struct form_state *st, const char *label,
                        const char *attrs)
 {
     struct buf *b = &r->out;
-    buf_adds(b, "<label>");
-    buf_adds(b, label);
+    field_open(r, f, label);
     buf_adds(b, "<input type=\"text\"");
     field_attrs(r, f, st);
     buf_adds(b, attrs);
@@ -249,7 +260,7 @@ static void text_field(struct request *r, int f, const struct form_state *st, co
     html_text(b, st->v[f]);
     buf_adds(b, "\">");
     field_error(r, f, st);
-    buf_adds(b, "</label>");
+    buf_adds(b, "</div>");
 }
 
 static void option(struct buf *b, const char *value, const char *label, const char *current)
@@ -263,8 +274,7 @@ static void option(struct buf *b, const char *value, const char *label, const ch
 
 static void select_open(struct request *r, int f, const struct form_state *st, const char *label)
 {
-    buf_adds(&r->out, "<label>");
-    buf_adds(&r->out, label);
+    field_open(r, f, label);
     buf_adds(&r->out, "<select");
     field_attrs(r, f, st);
     buf_adds(&r->out, ">");
@@ -274,7 +284,7 @@ static void select_close(struct request *r, int f, const struct form_state *st)
 {
     buf_adds(&r->out, "</select>");
     field_error(r, f, st);
-    buf_adds(&r->out, "</label>");
+    buf_adds(&r->out, "</div>");
 }
 
 static void destination_fields(struct request *r, const struct form_state *st)
@@ -328,7 +338,7 @@ static void action_fields(struct request *r, const struct form_state *st)
     if (!known) /* what was posted, kept so the message names it */
         option(b, st->v[RULE_F_SERVICE], st->v[RULE_F_SERVICE], st->v[RULE_F_SERVICE]);
     select_close(r, RULE_F_SERVICE, st);
-    select_open(r, RULE_F_FORMAT, st, "Package format, for packages that name none");
+    select_open(r, RULE_F_FORMAT, st, "Package format for packages without one");
     option(b, "", "Keep the packages' own", st->v[RULE_F_FORMAT]);
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         option(b, formats[i][0], formats[i][1], st->v[RULE_F_FORMAT]);
