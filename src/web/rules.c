@@ -111,7 +111,7 @@ static void rule_actions(struct request *r, const struct shipping_rule *x, bool 
 {
     struct buf *b = &r->out;
     const char *name = x->name;
-    buf_adds(b, "<td class=\"actions\"><a class=\"button secondary\" href=\"/rules/");
+    buf_adds(b, "<td><div class=\"actions\"><a class=\"button secondary\" href=\"/rules/");
     buf_add_i64(b, x->rule_id);
     buf_adds(b, "/edit\" aria-label=\"");
     html_text(b, arena_printf(&r->arena, "Edit %s", name));
