@@ -346,11 +346,18 @@ static void action_fields(struct request *r, const struct form_state *st)
     buf_adds(b, "</fieldset>");
 }
 
-/* The new or edit form (id 0: new), with st's values and messages. */
-static void rule_form(struct request *r, int64_t id, const struct form_state *st, int status)
+/* The new or edit form (id 0: new), with st's values and messages, and
+ * the rule as stored in words (summary, NULL for none). */
+static void rule_form(struct request *r, int64_t id, const struct form_state *st,
+                      const char *summary, int status)
 {
     web_page_open(r, WEB_SECTION_RULES, id ? "Edit shipping rule" : "New shipping rule");
     struct buf *b = &r->out;
+    if (summary) {
+        buf_adds(b, "<p class=\"rule-summary\">Now: ");
+        html_text(b, summary);
+        buf_adds(b, "</p>");
+    }
     bool bad = false;
     for (int i = 0; i < RULE_F_COUNT; i++)
         bad |= st->err[i] != NULL;
@@ -388,7 +395,7 @@ void web_rule_new_form(struct request *r)
     for (int i = 0; i < RULE_F_COUNT; i++)
         st.v[i] = "";
     st.v[RULE_F_VALUE_OF] = "total";
-    rule_form(r, 0, &st, 200);
+    rule_form(r, 0, &st, NULL, 200);
 }
 
 /* Parses the posted form: true with *out, or the form shown again (422). */
@@ -397,7 +404,7 @@ static bool parse_posted(struct request *r, int64_t id, struct shipping_rule *ou
     struct form_state st;
     form_from_request(r, &st);
     if (shipping_rule_parse(st.v, st.enabled, r->cfg->tariff, &r->arena, out, st.err)) return true;
-    rule_form(r, id, &st, 422);
+    rule_form(r, id, &st, NULL, 422);
     return false;
 }
 
@@ -431,7 +438,7 @@ void web_rule_edit_form(struct request *r)
     http_egress_claim(r, x.tenant_id, 0);
     struct form_state st = {.enabled = x.enabled};
     shipping_rule_to_form(&x, &r->arena, st.v);
-    rule_form(r, id, &st, 200);
+    rule_form(r, id, &st, shipping_rule_words(&x, r->cfg->tariff, &r->arena), 200);
 }
 
 void web_rule_update(struct request *r)

@@ -126,6 +126,8 @@ class RulePages(unittest.TestCase):
         self.assertIn('value="Small UK &lt;b&gt;parcels&lt;/b&gt;"', form.text())
         self.assertIn('value="GB"', form.text())
         self.assertIn('value="2000"', form.text())
+        self.assertIn("Now: To United Kingdom, 0\u20132 kg, from Shopify \u2192 Royal Mail Tracked 48",
+                      form.text())
         r = self.admin1.post("/rules/%d/edit" % a, rule_form(name="Small UK", countries="GB JE",
                                                             max_grams="1500", service="TOLP24"))
         self.assertEqual(r.status, 303, r.short())
