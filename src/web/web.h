@@ -42,6 +42,19 @@ void web_account_totp_disable(struct request *r);
 /* signin.c: the code step of a sign-in with two-factor on */
 void web_signin_code_form(struct request *r);
 void web_signin_code(struct request *r);
+/* rules.c: shipping rules (the list; administrators change them) */
+void web_rules(struct request *r);
+void web_rule_new_form(struct request *r);
+void web_rule_create(struct request *r);
+void web_rule_edit_form(struct request *r);
+void web_rule_update(struct request *r);
+void web_rule_delete(struct request *r);
+void web_rule_up(struct request *r);
+void web_rule_down(struct request *r);
+void web_rule_enable(struct request *r);
+void web_rule_disable(struct request *r);
+/* orders_postage.c: POST /orders/bulk/postage */
+void web_orders_bulk_postage(struct request *r);
 
 /* import.c */
 void web_import_form(struct request *r);

@@ -681,6 +681,7 @@ static const struct store_ops sqlite_ops = {
     .breach = &sq_breach_ops,
     .account = &sq_account_ops,
     .users = &sq_users_ops,
+    .rules = &sq_rules_ops,
 };
 
 /* Process-wide SQLite settings, once, before the library initialises:

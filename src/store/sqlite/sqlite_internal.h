@@ -235,6 +235,8 @@ extern const struct store_breach_ops sq_breach_ops;
 extern const struct store_account_ops sq_account_ops;
 /* sqlite_users.c: the settings pages' calls (store_users.h) */
 extern const struct store_users_ops sq_users_ops;
+/* sqlite_rules.c: shipping rules and order history lines (store_rules.h) */
+extern const struct store_rules_ops sq_rules_ops;
 
 /* Reads the order columns (ORDER_COLS) of the current row. */
 void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r);
