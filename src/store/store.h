@@ -31,6 +31,8 @@ enum store_rc { STORE_OK = 0, STORE_NOTFOUND = 1, STORE_CONFLICT = 2, STORE_ERRO
 
 struct store;
 struct store_breach_ops;
+struct store_manifests_ops;
+struct store_dashboard_ops;
 
 /* Opening and schema. path is a SQLite file path. */
 int store_open(const char *path, struct store **out);
@@ -407,7 +409,9 @@ struct store_ops {
     int (*sessions_revoke)(struct store *, int64_t, int64_t *);
     int (*killswitch_set_revoking)(struct store *, int64_t, const char *, const char *,
                                    const char *, int64_t, int64_t *);
-    const struct store_breach_ops *breach; /* store_breach.h */
+    const struct store_breach_ops *breach;       /* store_breach.h */
+    const struct store_manifests_ops *manifests; /* store_manifests.h */
+    const struct store_dashboard_ops *dashboard; /* store_dashboard.h */
 };
 
 /* What the dispatcher keeps of a connection, whatever the backend (which

@@ -673,6 +673,8 @@ static const struct store_ops sqlite_ops = {
     .sessions_revoke = sq_sessions_revoke,
     .killswitch_set_revoking = sq_killswitch_set_revoking,
     .breach = &sq_breach_ops,
+    .manifests = &sq_manifests_ops,
+    .dashboard = &sq_dashboard_ops,
 };
 
 /* Process-wide SQLite settings, once, before the library initialises:

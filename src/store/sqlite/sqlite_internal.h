@@ -208,6 +208,9 @@ int sq_op_data_reports(struct store *, size_t, struct arena *, struct data_repor
 int sq_op_data_report_handle(struct store *, int64_t, int64_t, int64_t);
 /* sqlite_breach.c: the breach register's calls (store_breach.h) */
 extern const struct store_breach_ops sq_breach_ops;
+/* sqlite_manifests.c, sqlite_dashboard.c (issue 11) */
+extern const struct store_manifests_ops sq_manifests_ops;
+extern const struct store_dashboard_ops sq_dashboard_ops;
 
 /* Reads the order columns (ORDER_COLS) of the current row. */
 void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r);
