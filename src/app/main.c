@@ -696,8 +696,8 @@ static int cmd_serve(const char *db, int argc, char **argv)
     c.error_page = web_error_page; /* browsers get pages, API clients JSON */
     c.db_path = db;
     c.status_url = getenv("POSTROOM_STATUS_URL");
-    c.housekeeping = app_housekeeping; /* the audit's, and the daily manifests */
-    static struct tripwire_config tw;  /* lives as long as the server */
+    c.housekeeping = app_housekeeping;
+    static struct tripwire_config tw; /* lives as long as the server */
     tw = (struct tripwire_config){TRIPWIRE_KILLSWITCH, getenv("POSTROOM_STATUS_DB"),
                                   getenv("POSTROOM_BREACH_CONTACT")};
     if (tw.status_db && !*tw.status_db) tw.status_db = NULL;

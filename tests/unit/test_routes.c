@@ -37,6 +37,7 @@ static void test_query_lists(void)
     static const char *const report[] = {"page", NULL};
     static const char *const draft[] = {"format", NULL};
     static const char *const none[] = {NULL};
+    static const char *const manifests[] = {"made", "saved", NULL};
     static const struct {
         const char *route;
         const char *const *query;
@@ -48,6 +49,7 @@ static void test_query_lists(void)
         {"GET /report-problem", report},
         {"GET /ops/breaches/{n}/draft", draft},
         {"GET /ops/blast-radius", range},
+        {"GET /manifests", manifests},
     };
     for (int i = 0; i < app_routes.count; i++) {
         const char *name = app_routes.routes[i].name;
