@@ -18,12 +18,13 @@
 #define DAYS 30
 
 /* The chart's drawing box (SVG user units) and its plot area. */
-#define CW 720
-#define CH 240
-#define PL 56
-#define PR 12
-#define PT 16
+#define CW 600
+#define CH 260
+#define PL 60
+#define PR 10
+#define PT 14
 #define PB 34
+#define FONT "14"
 
 struct day_label {
     char iso[11];  /* 2026-12-01 */
@@ -48,17 +49,18 @@ static void pounds(struct buf *b, int64_t pence)
                (long long)(a % 100));
 }
 
-/* The smallest 1, 2 or 5 times a power of ten at or above v (at least 1):
- * the chart's top, so its four grid lines fall on round numbers. */
-static int64_t nice_top(int64_t v)
+/* The smallest 1, 2 or 5 times a power of ten at or above v (at least
+ * least): the step between the chart's four grid lines, so they fall on
+ * round numbers. */
+static int64_t nice_step(int64_t v, int64_t least)
 {
-    int64_t p = 1;
+    int64_t p = least;
     while (p * 10 <= v)
         p *= 10;
-    for (int64_t top = p;; top *= 10) {
-        if (v <= top) return top;
-        if (v <= 2 * top) return 2 * top;
-        if (v <= 5 * top) return 5 * top;
+    for (;; p *= 10) {
+        if (v <= p) return p;
+        if (v <= 2 * p) return 2 * p;
+        if (v <= 5 * p) return 5 * p;
     }
 }
 
@@ -88,7 +90,7 @@ static void draw_grid(struct buf *b, const struct chart *c, int64_t top)
         buf_printf(b,
                    "<line class=\"grid\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                    "stroke=\"%s\" stroke-width=\"1\"/><text class=\"tick\" x=\"%d\" y=\"%d\" "
-                   "text-anchor=\"end\" font-size=\"12\" fill=\"#5b5b66\">",
+                   "text-anchor=\"end\" font-size=\"" FONT "\" fill=\"#5b5b66\">",
                    PL, y, CW - PR, y, g ? "#e6e6eb" : "#9a9aa6", PL - 8, y + 4);
         axis_value(b, c, top * g / 4);
         buf_adds(b, "</text>");
@@ -117,8 +119,8 @@ static void draw_bars(struct buf *b, const struct chart *c, const struct day_lab
         if ((DAYS - 1 - i) % 7 == 0) {
             buf_printf(b,
                        "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" "
-                       "font-size=\"12\" fill=\"#5b5b66\">",
-                       x + bw / 2, CH - PB + 18);
+                       "font-size=\"" FONT "\" fill=\"#5b5b66\">",
+                       x + bw / 2, CH - PB + 20);
             html_text(b, i == DAYS - 1 ? "Today" : days[i].text);
             buf_adds(b, "</text>");
         }
@@ -133,8 +135,9 @@ static void chart(struct request *r, const struct chart *c, const struct day_lab
         if (c->values[i] > max) max = c->values[i];
         total += c->values[i];
     }
-    int64_t top = nice_top(max);
-    if (c->money && top < 100) top = 100; /* £1 at least, so the axis reads in pounds */
+    /* the axis in whole numbers; money in whole pounds */
+    int64_t least = c->money ? 100 : 1;
+    int64_t top = 4 * nice_step((max + 3) / 4, least);
     buf_printf(b, "<figure class=\"chart-card\"><figcaption id=\"%s-cap\"><span class=\"t\">",
                c->id);
     html_text(b, c->title);
