@@ -262,6 +262,40 @@ class DailyManifest(unittest.TestCase):
         time.sleep(2)
         self.assertEqual(history(admin.get("/manifests").text()), made)
 
+    def test_two_servers_on_one_database_make_each_day_once(self):
+        """A second server on the same database, its rounds racing the first's:
+        each business's day is claimed by one of them, once."""
+        port = harness.free_port()
+        err = open(os.path.join(SERVER.dir, "second.stderr"), "ab")
+        second = subprocess.Popen([SERVER.binary, "--db", SERVER.db, "serve", "--listen",
+                                   "%s:%d" % (harness.HOST, port), "--rate-limit", "0"],
+                                  stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+        try:
+            tenants = []
+            for i in range(6):
+                t = SERVER.new_tenant("Race %d" % i)
+                admin = harness.WebUser(SERVER, t, "admin@race-%d.example" % i, PASSWORD, role="admin")
+                labelled(t, ["RACE-%d-1" % i, "RACE-%d-2" % i], "RACE")
+                tenants.append(admin)
+            past = (london_now() - datetime.timedelta(minutes=2)).strftime("%H:%M")
+            for admin in tenants:
+                set_daily(admin, past)
+            for admin in tenants:
+                made = wait_for(lambda: history(admin.get("/manifests").text()))
+                self.assertEqual(len(made), 1, made)
+                self.assertEqual(made[0][1], 2)
+            time.sleep(3)  # more rounds of both servers
+            for admin in tenants:
+                self.assertEqual(len(history(admin.get("/manifests").text())), 1)
+        finally:
+            second.terminate()
+            self.assertEqual(second.wait(timeout=20), 0)
+            err.close()
+        with open(os.path.join(SERVER.dir, "second.stderr"), encoding="utf-8", errors="replace") as f:
+            log = f.read()
+        for m in harness.SANITIZER_MARKERS:
+            self.assertNotIn(m, log)
+
     def test_not_before_its_time(self):
         d = SERVER.new_tenant("Daily D")
         admin = harness.WebUser(SERVER, d, "admin@daily-d.example", PASSWORD, role="admin")
