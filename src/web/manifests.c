@@ -7,6 +7,7 @@
  * manifest. Another business's manifest number is a 404 like any number
  * the business has not used. */
 #include "domain/breach.h"
+#include "domain/london.h"
 #include "domain/manifest_daily.h"
 #include "domain/status.h"
 #include "domain/tariff.h"
@@ -42,11 +43,37 @@ static int64_t number_of(const char *s, size_t len)
     return v <= 2147483647 ? v : 0;
 }
 
+static const char *const weekdays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                       "Friday", "Saturday", "Sunday"};
+static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+/* An instant as the UK clock shows it: "2 Dec 2026, 18:30". */
 static void london(struct request *r, int64_t ms)
 {
-    char t[40];
-    breach_format_london(ms, t, sizeof t);
-    html_text(&r->out, t);
+    int64_t day = london_day(ms);
+    int64_t local = ms + (breach_london_is_bst(ms) ? 3600000 : 0) - day * LONDON_DAY_MS;
+    char iso[11];
+    london_date(day, iso, sizeof iso);
+    buf_printf(&r->out, "%d %s %.4s, %02d:%02d", atoi(iso + 8), months[(atoi(iso + 5) + 11) % 12],
+               iso, (int)(local / 3600000), (int)(local / 60000 % 60));
+}
+
+/* When the next automatic manifest is: "today at 18:30", "tomorrow at
+ * 18:30", "Monday 7 Dec at 18:30". */
+static void next_run(struct request *r, int64_t at, int64_t now, int minute)
+{
+    int64_t day = london_day(at), today = london_day(now);
+    char iso[11];
+    london_date(day, iso, sizeof iso);
+    if (day == today)
+        buf_adds(&r->out, "today");
+    else if (day == today + 1)
+        buf_adds(&r->out, "tomorrow");
+    else
+        buf_printf(&r->out, "%s %d %s", weekdays[london_weekday(day)], atoi(iso + 8),
+                   months[(atoi(iso + 5) + 11) % 12]);
+    buf_printf(&r->out, " at %02d:%02d", minute / 60, minute % 60);
 }
 
 static void hhmm(struct request *r, int minute)
@@ -123,7 +150,7 @@ static void daily_state(struct request *r, const struct manifest_daily *d, int64
         if (next <= now)
             buf_adds(&r->out, "today's is due and will be made within a minute.");
         else
-            london(r, next), buf_adds(&r->out, ".");
+            next_run(r, next, now, d->minute), buf_adds(&r->out, ".");
     }
     buf_adds(&r->out, "</p>");
     if (d->last_at) {

@@ -306,7 +306,7 @@ class DailyManifest(unittest.TestCase):
         page = admin.get("/manifests").text()
         self.assertEqual(history(page), [])
         self.assertEqual(ready_count(page), 1)
-        self.assertIn("On: every day at %s UK time. Next: " % later, page)
+        self.assertIn("On: every day at %s UK time. Next: today at %s." % (later, later), page)
         # turned off, it does not run even once its time has passed
         set_daily(admin, later, enabled=False)
         self.assertIn("Off:", admin.get("/manifests").text())
