@@ -238,11 +238,14 @@ void web_home(struct request *r)
     for (size_t i = 0; i < d.ncounts; i++)
         all += d.counts[i].count;
     web_page_open(r, WEB_SECTION_DASHBOARD, "Dashboard");
-    buf_adds(&r->out, "<p class=\"muted signed-in\">You are signed in. Days are UK days.</p>");
+    buf_adds(&r->out, "<p class=\"muted signed-in\">You are signed in. Days are UK days.</p>"
+                      "<p class=\"quick\"><a class=\"button secondary\" href=\"/import\">Import "
+                      "orders from a spreadsheet</a> <a class=\"button secondary\" "
+                      "href=\"/export\">Export orders to a spreadsheet</a></p>");
     if (!all)
         buf_adds(&r->out, "<div class=\"empty\"><p><strong>No orders yet.</strong></p><p>Orders "
-                          "you create through the API, or <a href=\"/import\">import from a "
-                          "spreadsheet</a>, show up here with what needs doing next.</p></div>");
+                          "you create through the API or import show up here with what needs "
+                          "doing next.</p></div>");
     cards(r, &d);
     buf_adds(&r->out, "<section aria-labelledby=\"trend\"><h2 id=\"trend\">Last 30 days</h2>"
                       "<div class=\"charts\">");
