@@ -117,10 +117,11 @@ static void draw_bars(struct buf *b, const struct chart *c, const struct day_lab
         buf_adds(b, "</title></rect>");
         /* a date under every seventh bar, counting back from today */
         if ((DAYS - 1 - i) % 7 == 0) {
+            bool last = i == DAYS - 1; /* "Today" ends at the plot's edge, not past it */
             buf_printf(b,
-                       "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" "
+                       "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\" "
                        "font-size=\"" FONT "\" fill=\"#5b5b66\">",
-                       x + bw / 2, CH - PB + 20);
+                       last ? x + bw : x + bw / 2, CH - PB + 20, last ? "end" : "middle");
             html_text(b, i == DAYS - 1 ? "Today" : days[i].text);
             buf_adds(b, "</text>");
         }
