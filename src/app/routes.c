@@ -54,6 +54,9 @@ static const char *const LABEL[] = {"documentType", "includeReturnsLabel", "incl
 /* the export form's dates (web/export.c) */
 static const char *const EXPORT_RANGE[] = {"from", "to", NULL};
 
+/* the manifests page's messages after a post (web/manifests.c) */
+static const char *const MANIFESTS_PAGE[] = {"made", "saved", NULL};
+
 /* the report form names the page it was opened from (web/report.c) */
 static const char *const REPORT_PAGE[] = {"page", NULL};
 static const char *const DRAFT_FORMAT[] = {"format", NULL};
@@ -109,6 +112,14 @@ static const struct route routes[] = {
     {"POST", "/logout", "POST /logout", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_signout, WRITES,
      FEATURE_NONE},
     {"GET", "/", "GET /", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_home, WRITES, FEATURE_WEB},
+    {"GET", "/manifests", "GET /manifests", AUTH_SESSION, ROLE_STANDARD, MANIFESTS_PAGE,
+     web_manifests, WRITES, FEATURE_WEB},
+    {"POST", "/manifests", "POST /manifests (page)", AUTH_SESSION, ROLE_STANDARD, NO_QUERY,
+     web_manifests_create, WRITES, FEATURE_WEB},
+    {"GET", "/manifests/{}", "GET /manifests/{n}.pdf", AUTH_SESSION, ROLE_STANDARD, NO_QUERY,
+     web_manifest_pdf, WRITES, FEATURE_WEB},
+    {"POST", "/manifests/daily", "POST /manifests/daily", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_manifests_daily, WRITES, FEATURE_WEB},
     {"GET", "/import", "GET /import", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_import_form,
      WRITES, FEATURE_WEB},
     {"POST", "/import", "POST /import", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_import, WRITES,

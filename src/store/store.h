@@ -34,6 +34,8 @@ struct store_breach_ops;
 struct store_account_ops;
 struct store_users_ops;
 struct store_rules_ops;
+struct store_manifests_ops;
+struct store_dashboard_ops;
 
 /* Opening and schema. path is a SQLite file path. */
 int store_open(const char *path, struct store **out);
@@ -464,8 +466,10 @@ struct store_ops {
     const struct store_breach_ops *breach; /* store_breach.h */
     /* the user account's calls, store_account.h */
     const struct store_account_ops *account;
-    const struct store_users_ops *users; /* store_users.h: the settings pages */
-    const struct store_rules_ops *rules; /* store_rules.h */
+    const struct store_users_ops *users;         /* store_users.h: the settings pages */
+    const struct store_rules_ops *rules;         /* store_rules.h */
+    const struct store_manifests_ops *manifests; /* store_manifests.h */
+    const struct store_dashboard_ops *dashboard; /* store_dashboard.h */
 };
 
 /* What the dispatcher keeps of a connection, whatever the backend (which

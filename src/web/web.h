@@ -7,7 +7,14 @@
 void web_signin_form(struct request *r);
 void web_signin(struct request *r);
 void web_signout(struct request *r);
+/* dashboard.c: the signed-in home page, GET / */
 void web_home(struct request *r);
+
+/* manifests.c: the manifests page, making one, its PDF, the daily setting */
+void web_manifests(struct request *r);
+void web_manifests_create(struct request *r);
+void web_manifest_pdf(struct request *r);
+void web_manifests_daily(struct request *r);
 
 /* errors.c: an error as a page (server_config.error_page) */
 void web_error_page(struct request *r, int status, const char *message);

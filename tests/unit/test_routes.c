@@ -38,6 +38,7 @@ static void test_query_lists(void)
     static const char *const draft[] = {"format", NULL};
     static const char *const done[] = {"done", NULL};
     static const char *const none[] = {NULL};
+    static const char *const manifests[] = {"made", "saved", NULL};
     static const struct {
         const char *route;
         const char *const *query;
@@ -55,6 +56,7 @@ static void test_query_lists(void)
         {"GET /settings/keys", done},
         {"GET /settings/labels", done},
         {"GET /rules", done},
+        {"GET /manifests", manifests},
     };
     for (int i = 0; i < app_routes.count; i++) {
         const char *name = app_routes.routes[i].name;

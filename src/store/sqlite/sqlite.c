@@ -682,6 +682,8 @@ static const struct store_ops sqlite_ops = {
     .account = &sq_account_ops,
     .users = &sq_users_ops,
     .rules = &sq_rules_ops,
+    .manifests = &sq_manifests_ops,
+    .dashboard = &sq_dashboard_ops,
 };
 
 /* Process-wide SQLite settings, once, before the library initialises:
