@@ -62,7 +62,8 @@ struct audit_journal {
     pthread_t thread;
     size_t max_records;
     unsigned linger_us;
-    struct store *store; /* the flusher's own connection */
+    struct store *store;       /* the flusher's own connection */
+    struct audit_record *recs; /* the flusher's batch, room for max_records */
     struct audit_journal_stats stats;
     unsigned long long logged_failures; /* failed_batches when the last streak began */
 };
@@ -97,20 +98,19 @@ static bool read_at(int fd, char *p, size_t n, int64_t at)
 enum chunk { CHUNK_OK, CHUNK_NONE, CHUNK_FAIL };
 
 /* Appends the whole records at p[0..len), which is the journal's from byte
- * `from`, at most max of them, with the offset they reach, in one
- * transaction; CHUNK_NONE when no whole record starts at p. */
+ * `from`, at most max of them (decoded into recs, room for max), with the
+ * offset they reach, in one transaction; CHUNK_NONE when no whole record
+ * starts at p. */
 static enum chunk append_chunk(struct store *s, const char *p, size_t len, const char *name,
-                               int64_t from, size_t max, int64_t *reached, size_t *nrecs)
+                               int64_t from, struct audit_record *recs, size_t max,
+                               int64_t *reached, size_t *nrecs)
 {
     struct arena a;
     arena_init(&a);
-    struct audit_record *recs = NULL;
-    size_t cap = 0, off = 0, n = 0, k;
-    struct audit_record r;
-    while (n < max && (k = audit_journal_decode(p + off, len - off, &a, &r)) > 0) {
-        recs = arena_grow(&a, recs, n, &cap, sizeof *recs, 64);
-        recs[n++] = r;
+    size_t off = 0, n = 0, k;
+    while (n < max && (k = audit_journal_decode(p + off, len - off, &a, &recs[n])) > 0) {
         off += k;
+        n++;
     }
     enum chunk rc = CHUNK_NONE;
     if (n) {
@@ -160,12 +160,14 @@ static int replay_one(struct store *s, const char *dir, const char *name)
     int64_t at = 0, size = (int64_t)st.st_size;
     bool ok = store_audit_journal_offset(s, name, &at) == STORE_OK;
     unsigned long long records = 0;
+    struct audit_record *recs = xmalloc(1024 * sizeof *recs);
     while (ok && at < size) {
         size_t want = (size_t)(size - at) < READ_CHUNK ? (size_t)(size - at) : READ_CHUNK;
         char *p = xmalloc(want);
         size_t n = 0;
-        enum chunk c = read_at(fd, p, want, at) ? append_chunk(s, p, want, name, at, 1024, &at, &n)
-                                                : CHUNK_FAIL;
+        enum chunk c = read_at(fd, p, want, at)
+                           ? append_chunk(s, p, want, name, at, recs, 1024, &at, &n)
+                           : CHUNK_FAIL;
         free(p);
         records += n;
         if (c == CHUNK_FAIL) ok = false;
@@ -182,6 +184,7 @@ static int replay_one(struct store *s, const char *dir, const char *name)
             break;
         }
     }
+    free(recs);
     if (ok) {
         /* the file goes first: a row left without its file is harmless, a
          * file left without its row would be appended again from 0 */
@@ -403,7 +406,7 @@ static void *flusher(void *arg)
         size_t n = 0;
         enum chunk c =
             append_chunk(connection(&j->store, j->db_path), g->map + from, (size_t)(to - from),
-                         g->name, from, j->max_records, &reached, &n);
+                         g->name, from, j->recs, j->max_records, &reached, &n);
         pthread_mutex_lock(&j->lock);
         j->stats.batches++;
         if (c == CHUNK_OK) {
@@ -435,6 +438,7 @@ static void journal_free(struct audit_journal *j)
         segment_free(g);
     }
     if (j->store) store_close(j->store);
+    free(j->recs);
     free(j->base);
     free(j->dir);
     free(j->db_path);
@@ -481,6 +485,7 @@ struct audit_journal *audit_journal_open(const char *db_path, const char *dir, c
         !segment_resume(j->head, j->store))
         goto fail;
     j->max_records = max_records ? max_records : 1;
+    j->recs = xmalloc(j->max_records * sizeof *j->recs);
     j->linger_us = linger_us < 1000000 ? linger_us : 999999;
     pthread_mutex_init(&j->lock, NULL);
     pthread_cond_init(&j->wake, NULL);
