@@ -479,7 +479,7 @@ struct audit_journal *audit_journal_open(const char *db_path, const char *dir, c
     j->rotate_bytes = rotate_bytes > 0 ? rotate_bytes : 64ll << 20;
     /* room past the rotation size, so that the flusher, not the writers,
      * usually starts the next file */
-    j->seg_cap = ((size_t)j->rotate_bytes + ((size_t)j->rotate_bytes >> 1) + GROW) & ~(size_t)4095;
+    j->seg_cap = ((size_t)j->rotate_bytes + ((size_t)j->rotate_bytes >> 1) + 4095) & ~(size_t)4095;
     j->head = j->cur = segment_open(dir, name, j->seg_cap, false);
     if (!j->head || store_open(db_path, &j->store) != STORE_OK ||
         !segment_resume(j->head, j->store))
