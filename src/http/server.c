@@ -121,7 +121,7 @@ static void stores_close_all(void)
 
 /* --- the access audit's journal -------------------------------------------
  * A request whose handler recorded reads (http_audit) writes its records
- * to this server's journal (audit_journal.h) with one write(2) before its
+ * into this server's journal (audit_journal.h, a mapped file) before its
  * answer leaves, or a 500 leaves instead; the journal's flusher appends
  * them to the chain in batches. Nothing waits for a commit, so no
  * connection is ever suspended. */
