@@ -312,6 +312,36 @@ int store_order_history(struct store *s, const struct scope *sc, int64_t order_i
 int store_carriers(struct store *s, const struct scope *sc, size_t max, struct arena *a,
                    struct carrier_row **rows, size_t *n);
 
+/* The web app's orders list (sqlite_orderlist.c): one page of the scope's
+ * orders by the list's filters, sorted, with a keyset (the order number of
+ * the row the page continues after or before, as the API's continuation
+ * carries an order number), and the counts per status its tabs show. */
+enum order_sort { ORDER_SORT_NEWEST, ORDER_SORT_OLDEST, ORDER_SORT_REFERENCE, ORDER_SORT_NAME };
+struct order_find {
+    const char *status;       /* NULL: every status */
+    const char *search;       /* NULL: none; else part of a reference, recipient name,
+                                 postcode (spaces ignored) or tracking number */
+    int64_t start_ms, end_ms; /* createdOn bounds, inclusive; 0 = open */
+    const char *service;      /* the postage service, or the one the order asks for */
+    const char *channel;
+    enum order_sort sort;
+    int64_t after_id, before_id; /* keyset: the rows after (or before) this one in the
+                                    sort; 0 = from the start. An order number that is not
+                                    the scope's (or is gone) starts from the start. */
+    int limit;
+};
+/* Up to f->limit rows in f->sort's order (also when paging back). */
+int store_orders_find(struct store *s, const struct scope *sc, const struct order_find *f,
+                      struct arena *a, struct order_row **rows, size_t *nrows);
+/* One row per status and channel the scope's orders have, with how many. */
+struct order_count_row {
+    int64_t tenant_id;
+    const char *status, *channel;
+    int64_t count;
+};
+int store_order_status_counts(struct store *s, const struct scope *sc, struct arena *a,
+                              struct order_count_row **rows, size_t *n);
+
 /* The backend's function table: a PostgreSQL backend fills in the same. */
 struct store_ops {
     void (*close)(struct store *);
@@ -407,6 +437,11 @@ struct store_ops {
     int (*sessions_revoke)(struct store *, int64_t, int64_t *);
     int (*killswitch_set_revoking)(struct store *, int64_t, const char *, const char *,
                                    const char *, int64_t, int64_t *);
+    /* the web app's orders list (sqlite_orderlist.c) */
+    int (*orders_find)(struct store *, const struct scope *, const struct order_find *,
+                       struct arena *, struct order_row **, size_t *);
+    int (*order_status_counts)(struct store *, const struct scope *, struct arena *,
+                               struct order_count_row **, size_t *);
     const struct store_breach_ops *breach; /* store_breach.h */
 };
 

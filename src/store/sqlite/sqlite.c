@@ -672,6 +672,8 @@ static const struct store_ops sqlite_ops = {
     .audit_range = sq_audit_range,
     .sessions_revoke = sq_sessions_revoke,
     .killswitch_set_revoking = sq_killswitch_set_revoking,
+    .orders_find = sq_orders_find,
+    .order_status_counts = sq_order_status_counts,
     .breach = &sq_breach_ops,
 };
 

@@ -91,6 +91,7 @@ enum stmt_id {
     Q_REPORT_ADD,
     Q_REPORT_LIST,
     Q_REPORT_HANDLE,
+    Q_ORDER_COUNTS,
     Q_COUNT
 };
 
@@ -206,6 +207,11 @@ int sq_data_report_add(struct store *, const struct scope *, int64_t, const char
                        const char *, int64_t, int64_t *);
 int sq_op_data_reports(struct store *, size_t, struct arena *, struct data_report_row **, size_t *);
 int sq_op_data_report_handle(struct store *, int64_t, int64_t, int64_t);
+/* sqlite_orderlist.c: the web app's orders list */
+int sq_orders_find(struct store *, const struct scope *, const struct order_find *, struct arena *,
+                   struct order_row **, size_t *);
+int sq_order_status_counts(struct store *, const struct scope *, struct arena *,
+                           struct order_count_row **, size_t *);
 /* sqlite_breach.c: the breach register's calls (store_breach.h) */
 extern const struct store_breach_ops sq_breach_ops;
 
