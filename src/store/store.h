@@ -326,8 +326,9 @@ struct order_find {
     const char *channel;
     enum order_sort sort;
     int64_t after_id, before_id; /* keyset: the rows after (or before) this one in the
-                                    sort; 0 = from the start. An order number that is not
-                                    the scope's (or is gone) starts from the start. */
+                                    sort; 0 = from the start. After an order number that
+                                    is not the scope's (or is gone) is from the start;
+                                    before one, nothing. */
     int limit;
 };
 /* Up to f->limit rows in f->sort's order (also when paging back). */

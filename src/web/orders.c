@@ -493,11 +493,12 @@ static void write_pager(struct request *r, const struct list_query *lq,
     struct buf *b = &r->out;
     buf_adds(b, "<nav class=\"pager\" aria-label=\"Pages\">");
     if (prev) {
+        /* a page past the end has no first row to go back from: the start */
         buf_adds(b, "<a rel=\"prev\" href=\"");
-        html_text(b, list_link(r, lq, "before", rows[0].order_id));
+        html_text(b, n ? list_link(r, lq, "before", rows[0].order_id) : list_link(r, lq, NULL, 0));
         buf_adds(b, "\">Previous 50</a>");
     }
-    if (next) {
+    if (next && n) {
         buf_adds(b, "<a rel=\"next\" href=\"");
         html_text(b, list_link(r, lq, "after", rows[n - 1].order_id));
         buf_adds(b, "\">Next 50</a>");

@@ -134,8 +134,9 @@ static int find_rows(struct sqlite_store *s, const struct scope *sc, const struc
     sqlite3_value *key = NULL;
     if (key_id > 0 && key_value(s, sc, sort_column(f->sort), key_id, &key) != STORE_OK)
         return STORE_ERROR;
+    if (key_id > 0 && !key && f->before_id > 0) return STORE_OK; /* nothing before no row */
     struct order_find g = *f;
-    if (!key) g.before_id = 0; /* no such row: from the start */
+    if (!key) g.after_id = 0; /* after no row: from the start */
     struct buf sql;
     buf_init(&sql, a);
     bool desc;
