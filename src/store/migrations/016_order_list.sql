@@ -13,3 +13,6 @@ ALTER TABLE orders ADD COLUMN list_ref TEXT GENERATED ALWAYS AS
 CREATE INDEX orders_by_status_created ON orders(tenant_id, status, created_on, order_id);
 CREATE INDEX orders_by_name ON orders(tenant_id, list_name, order_id);
 CREATE INDEX orders_by_list_ref ON orders(tenant_id, list_ref, order_id);
+-- the tabs' counts per status and the channels the filter offers, from the
+-- index alone (without it, one read of every order's row per page)
+CREATE INDEX orders_by_status_channel ON orders(tenant_id, status, channel);
