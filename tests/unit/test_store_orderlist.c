@@ -95,6 +95,23 @@ static void test_find(struct store *s, struct scope a, struct scope b)
         CHECK_INT(rows[0].count, 3);
         CHECK_INT(rows[0].tenant_id, a.tenant_id);
     }
+    /* the counts follow a status change and a deletion */
+    struct order_status_change c;
+    const char *code;
+    CHECK(status_plan_move(STATUS_NEW, STATUS_MOVE_HOLD, 5000, &c, &code) == NULL);
+    CHECK_INT(store_order_set_status(s, &a, 1002, &c), STORE_OK);
+    CHECK_INT(store_order_delete(s, &a, 1003, 5000), STORE_OK);
+    CHECK_INT(store_order_status_counts(s, &a, &ar, &rows, &n), STORE_OK);
+    CHECK_INT(n, 2);
+    if (n == 2) {
+        CHECK_STR(rows[0].status, "new");
+        CHECK_INT(rows[0].count, 1);
+        CHECK_STR(rows[1].status, "onHold");
+        CHECK_INT(rows[1].count, 1);
+    }
+    CHECK_INT(store_order_status_counts(s, &b, &ar, &rows, &n), STORE_OK);
+    CHECK_INT(n, 1);
+    if (n == 1) CHECK_INT(rows[0].count, 1);
     arena_free(&ar);
 }
 
