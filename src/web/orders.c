@@ -92,39 +92,6 @@ static const char *query_text(struct request *r, const char *name)
     return v && *v ? v : NULL;
 }
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* The last Sunday of a month (31 days: March, October) at 01:00 UTC. */
-static int64_t last_sunday_1am(int64_t y, int m)
-{
-    int64_t day = days_from_civil(y, m, 31);
-    int64_t wd = ((day % 7) + 11) % 7; /* 0 = Sunday; 1970-01-01 was a Thursday */
-    return (day - wd) * DAY_MS + HOUR_MS;
-}
-
-/* Europe/London's offset from UTC at an instant: an hour of British Summer
- * Time from the last Sunday of March to the last Sunday of October, both
- * at 01:00 UTC (the rule since 1996). */
-static int64_t london_offset(int64_t utc_ms)
-{
-    int64_t day = utc_ms >= 0 ? utc_ms / DAY_MS : (utc_ms - DAY_MS + 1) / DAY_MS;
-    int64_t y = 1970 + day / 366;
-    while (days_from_civil(y + 1, 1, 1) <= day)
-        y++;
-    while (days_from_civil(y, 1, 1) > day)
-        y--;
-    return utc_ms >= last_sunday_1am(y, 3) && utc_ms < last_sunday_1am(y, 10) ? HOUR_MS : 0;
-}
-
 /* "2026-11-28" as the instant London's day starts; false if no such date. */
 static bool parse_day(const char *s, int64_t *ms)
 {
@@ -135,7 +102,7 @@ static bool parse_day(const char *s, int64_t *ms)
     if (!time_parse_rfc3339(t, ms)) return false;
     /* midnight in London is an hour earlier in summer; the hour before
      * midnight UTC says which time the day starts in */
-    *ms -= london_offset(*ms - HOUR_MS);
+    *ms -= time_london_offset_ms(*ms - HOUR_MS);
     return true;
 }
 
@@ -145,7 +112,7 @@ static void write_created(struct buf *b, int64_t utc_ms)
     static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     char t[40];
-    time_format_rfc3339(utc_ms + london_offset(utc_ms), t, sizeof t);
+    time_format_rfc3339(utc_ms + time_london_offset_ms(utc_ms), t, sizeof t);
     int month = atoi(t + 5);
     if (month < 1 || month > 12) return;
     buf_printf(b, "%d %s %.4s, %.5s", atoi(t + 8), months[month - 1], t, t + 11);

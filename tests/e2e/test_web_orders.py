@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import unittest
 import urllib.parse
+import zoneinfo
 
 import harness
 
@@ -116,6 +117,11 @@ class OrdersList(unittest.TestCase):
         self.assertIn('data-select-all="id"', tab)
         self.assertIn('href="/orders/%d"' % self.ids[2], tab)
         self.assertIn("No orders on hold.", self.page(self.ua, "?status=onHold"))
+        # the created date in London time
+        created = self.A.get("/api/v1/orders/%d" % self.ids[0]).json()[0]["createdOn"]
+        when = harness.parse_time(created).astimezone(zoneinfo.ZoneInfo("Europe/London"))
+        self.assertIn('<td class="created">%d %s, %s</td>' % (when.day, when.strftime("%b %Y"), when.strftime("%H:%M")),
+                      page)
         # the other business sees only its own
         pb = self.page(self.ub)
         self.assertEqual(sorted(ids_on(pb)), sorted(self.b_ids))
