@@ -10,6 +10,7 @@
  * which, so it tells nothing about numbers that are not the business's.
  * A change answers 303 to the list, which says what was done from its own
  * table of codes. */
+#include "domain/customs_rule.h"
 #include "domain/status.h"
 #include "http/server.h"
 #include "service/labels.h"
@@ -20,6 +21,7 @@
 #include "web/frame.h"
 #include "web/web.h"
 
+#include <jansson.h>
 #include <string.h>
 
 /* The most labels or notes one PDF holds from the page. */
@@ -227,15 +229,30 @@ static bool has_postage(const struct order_row *row)
     return row->tracking_number && row->service_code && strcmp(row->status, STATUS_NEW);
 }
 
-/* Names the ticked orders that have no postage, on a page of their own. */
-static void no_postage(struct request *r, const struct order_row *rows, size_t n)
+/* Whether the order's customs declaration (CN22 or CN23, printed with the
+ * label of an order that crosses a customs border) can be filled in. */
+static bool customs_ready(struct request *r, const struct order_row *row)
+{
+    json_t *doc = row->doc ? json_loads(row->doc, 0, NULL) : NULL;
+    if (!doc) return true; /* unreadable: drawing it fails as a 500 */
+    struct order_errors errs = {0};
+    bool ok = !customs_needed(customs_country(doc)) || customs_check(doc, &r->arena, &errs);
+    json_decref(doc);
+    return ok;
+}
+
+/* Names the ticked orders that cannot have a label yet, on a page of
+ * their own: those with no postage, and those whose customs declaration
+ * lacks details. */
+static void not_printable(struct request *r, const struct order_row *rows, const bool *bad,
+                          size_t n)
 {
     web_page_open(r, WEB_SECTION_ORDERS, "Labels not printed");
-    html_alert(&r->out, "Some of the ticked orders have no postage yet, so no labels were "
-                        "printed. Apply postage to them first, or untick them.");
-    buf_adds(&r->out, "<h2>Orders with no postage</h2><ul class=\"no-postage\">");
+    html_alert(&r->out, "Some of the ticked orders cannot have a label yet, so no labels were "
+                        "printed. Put them right first, or untick them.");
+    buf_adds(&r->out, "<ul class=\"no-postage\">");
     for (size_t i = 0; i < n; i++) {
-        if (has_postage(&rows[i])) continue;
+        if (!bad[i]) continue;
         buf_printf(&r->out, "<li><a href=\"/orders/%lld\">%lld</a>", (long long)rows[i].order_id,
                    (long long)rows[i].order_id);
         if (rows[i].reference) {
@@ -247,7 +264,9 @@ static void no_postage(struct request *r, const struct order_row *rows, size_t n
         html_text(&r->out, rows[i].status);
         buf_adds(&r->out, "\">");
         html_text(&r->out, status_words(rows[i].status));
-        buf_adds(&r->out, "</span></li>");
+        buf_adds(&r->out, has_postage(&rows[i])
+                              ? "</span> the customs declaration lacks details of the contents</li>"
+                              : "</span> no postage yet</li>");
     }
     buf_adds(&r->out, "</ul><p><a href=\"/orders\">Back to the orders</a></p>");
     web_page_close(r, 400);
@@ -258,15 +277,19 @@ void web_orders_bulk_labels(struct request *r)
     size_t n;
     struct order_row *rows = document_rows(r, &n);
     if (!rows) return;
+    bool *bad = arena_alloc(&r->arena, n * sizeof *bad), any = false;
     for (size_t i = 0; i < n; i++)
-        if (!has_postage(&rows[i])) {
-            no_postage(r, rows, n);
-            return;
-        }
+        any |= bad[i] = !has_postage(&rows[i]) || !customs_ready(r, &rows[i]);
+    if (any) {
+        not_printable(r, rows, bad, n);
+        return;
+    }
     struct service_ctx c = web_service_ctx(r);
     buf_init(&r->out, &r->arena);
-    /* recorded as label.print, and the orders marked printed, by the use case */
-    enum service_rc rc = service_render_labels(&c, r->cfg->fonts, rows, n, false, false, &r->out);
+    /* with each label the customs form an order crossing a border needs, as
+     * Click & Drop prints them; recorded as label.print, and the orders
+     * marked printed, by the use case */
+    enum service_rc rc = service_render_labels(&c, r->cfg->fonts, rows, n, false, true, &r->out);
     if (rc != SERVICE_OK) {
         document_failed(r, rc);
         return;

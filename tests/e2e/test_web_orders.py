@@ -320,6 +320,20 @@ class Bulk(unittest.TestCase):
         for oid in paid:
             self.assertEqual(self.status_of(self.A, oid)["status"], "labelGenerated")
         self.assertEqual(self.B.snapshot(), before_b)
+        # an order crossing a customs border gets its customs form with the label
+        fr = harness.order("LBL-FR")
+        fr["recipient"]["address"].update({"fullName": "Elodie Furst", "postcode": "75001", "countryCode": "FR"})
+        fr["postageDetails"] = {"serviceCode": "ITROLP"}
+        fr["packages"] = [{"weightInGrams": 500, "packageFormatIdentifier": "smallParcel", "contents": [
+            {"name": "Mug", "customsDescription": "Ceramic mug", "customsCode": "691200", "originCountryCode": "GB",
+             "quantity": 1, "unitValue": 40, "unitWeightInGrams": 300}]}]
+        fr_id = self.A.create_orders([fr])[0]["orderIdentifier"]
+        r = post_form(self.ua, "/orders/bulk/labels", ticks([fr_id]))
+        self.assertEqual(r.status, 200, r.short())
+        if shutil.which("pdftotext"):
+            text = pdf_text(r.body, "labels-fr")
+            self.assertRegex(text, r"CN ?22")
+            self.assertIn("691200", text)
         # an order with no postage is named, and nothing is printed
         new = self.make(1, prefix="NOPOST")
         r = post_form(self.ua, "/orders/bulk/labels", ticks(paid[:1] + new))
