@@ -64,6 +64,11 @@ static const char *const RADIUS_WINDOW[] = {"from", "to", NULL};
 /* which of its fixed messages a page shows after a form did something (the
  * order page, senders, settings, rules): a code, never text from the URL */
 static const char *const DONE[] = {"done", NULL};
+/* the orders list's tabs, search, filters, sort, keyset and what a bulk
+ * action reports back (web/orders.c) */
+static const char *const ORDER_LIST[] = {"status",  "q",       "from",  "to",     "service",
+                                         "channel", "sort",    "after", "before", "done",
+                                         "n",       "skipped", NULL};
 
 static const struct route routes[] = {
     {"GET", "/healthz", "GET /healthz", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, api_healthz, WRITES,
@@ -229,6 +234,23 @@ static const struct route routes[] = {
      web_rule_disable, WRITES, FEATURE_WEB},
     {"POST", "/orders/bulk/postage", "POST /orders/bulk/postage", AUTH_SESSION, ROLE_STANDARD,
      NO_QUERY, web_orders_bulk_postage, WRITES, FEATURE_WEB},
+    /* the orders list and its bulk actions (web/orders.c, web/orders_bulk.c) */
+    {"GET", "/orders", "GET /web/orders", AUTH_SESSION, ROLE_STANDARD, ORDER_LIST, web_orders,
+     WRITES, FEATURE_WEB},
+    {"POST", "/orders/bulk/labels", "POST /web/orders/bulk/labels", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_orders_bulk_labels, WRITES, FEATURE_LABELS},
+    {"POST", "/orders/bulk/despatch-notes", "POST /web/orders/bulk/despatch-notes", AUTH_SESSION,
+     ROLE_STANDARD, NO_QUERY, web_orders_bulk_despatch_notes, WRITES, FEATURE_LABELS},
+    {"POST", "/orders/bulk/despatched", "POST /web/orders/bulk/despatched", AUTH_SESSION,
+     ROLE_STANDARD, NO_QUERY, web_orders_bulk_despatched, WRITES, FEATURE_WEB},
+    {"POST", "/orders/bulk/hold", "POST /web/orders/bulk/hold", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_orders_bulk_hold, WRITES, FEATURE_WEB},
+    {"POST", "/orders/bulk/release", "POST /web/orders/bulk/release", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_orders_bulk_release, WRITES, FEATURE_WEB},
+    {"POST", "/orders/bulk/cancel", "POST /web/orders/bulk/cancel", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_orders_bulk_cancel, WRITES, FEATURE_WEB},
+    {"POST", "/orders/bulk/delete", "POST /web/orders/bulk/delete", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_orders_bulk_delete, WRITES, FEATURE_WEB},
     /* the operators (ops/): sign-in is public, the rest needs an operator */
     {"GET", "/ops/login", "GET /ops/login", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, ops_login_form,
      WRITES, FEATURE_NONE},

@@ -702,3 +702,17 @@ int store_dashboard(struct store *s, const struct scope *sc, const int64_t *boun
     if (!scoped(s, sc)) return STORE_ERROR;
     return done(s, s->ops->dashboard->read(s, sc, bounds, ndays, a, out));
 }
+
+int store_orders_find(struct store *s, const struct scope *sc, const struct order_find *f,
+                      struct arena *a, struct order_row **rows, size_t *nrows)
+{
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->orders_find(s, sc, f, a, rows, nrows));
+}
+
+int store_order_status_counts(struct store *s, const struct scope *sc, struct arena *a,
+                              struct order_count_row **rows, size_t *n)
+{
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->order_status_counts(s, sc, a, rows, n));
+}

@@ -84,5 +84,14 @@ void web_sender_edit_form(struct request *r);
 void web_sender_edit(struct request *r);
 void web_sender_default(struct request *r);
 void web_sender_remove(struct request *r);
+/* orders.c: the orders list; orders_bulk.c: the actions on its ticked orders */
+void web_orders(struct request *r);
+void web_orders_bulk_labels(struct request *r);
+void web_orders_bulk_despatch_notes(struct request *r);
+void web_orders_bulk_despatched(struct request *r);
+void web_orders_bulk_hold(struct request *r);
+void web_orders_bulk_release(struct request *r);
+void web_orders_bulk_cancel(struct request *r);
+void web_orders_bulk_delete(struct request *r);
 
 #endif
