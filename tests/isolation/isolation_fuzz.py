@@ -309,7 +309,7 @@ class Worker:
             (30, self.p_get_ids), (18, self.p_list), (5, self.p_delete_foreign), (5, self.p_status_foreign),
             (5, self.p_create), (8, self.p_own_write), (3, self.p_documents), (1.5, self.p_label_own),
             (1, self.p_manifest), (1, self.p_returns), (10, self.p_web), (3, self.p_import), (1, self.p_export),
-            (4, self.p_nobody), (2, self.p_key_and_cookie), (1, self.p_metrics), (1, self.p_ops), (3, self.p_webapp),
+            (4, self.p_nobody), (2, self.p_key_and_cookie), (1, self.p_metrics), (1, self.p_ops), (3, self.p_webapp), (3, self.p_webpages),
         ]
         self.total_weight = sum(k for k, _ in self.kinds)
 
@@ -978,6 +978,35 @@ class Worker:
             loc = r.header("Location") or ""
             if "&n=0&" not in loc + "&" or "skipped=%d" % len(ids) not in loc:
                 self.stats.note(True, "%s: acted on another tenant's order numbers: %s" % (p.what(), loc))
+
+    # -- probes: the web app's other pages (issue 11), signed in as V (an
+    # administrator). GETs only: the frozen orders must stay as they are. A
+    # business's order, rule, sender and manifest numbers count from 1 (or
+    # 1001) in each business, so another business's number is V's own or a
+    # 404 page; send() scanning every answer, PDFs included, for the others'
+    # canaries is the check.
+
+    WEB_PAGES = ("/", "/manifests", "/rules", "/rules/new", "/settings", "/settings/users",
+                 "/settings/keys", "/settings/labels", "/settings/senders", "/account", "/orders/new")
+
+    def p_webpages(self, t):
+        rng = self.rng
+        V = t
+        W = self.other_tenant(V)
+        cookie = [("Cookie", "%s=%s" % (SESSION_COOKIE, V.cookie)), ("Accept", "text/html")]
+        x = rng.random()
+        if x < 0.45:
+            self.send(Probe("web_app_pages", V, "GET", rng.choice(self.WEB_PAGES), cookie, statuses={200}))
+        elif x < 0.85:
+            n = rng.choice([rng.choice(sorted(V.frozen)), W.max_id, V.max_id + rng.randint(1, 60),
+                            rng.randint(1, 1000), rng.choice(sorted(W.frozen))])
+            suffix = rng.choice(["", "/edit", "/despatch-note.pdf"])
+            self.send(Probe("web_order_pages", V, "GET", "/orders/%d%s" % (n, suffix), cookie,
+                            statuses={200, 404, 409}))
+        else:
+            n = rng.randint(1, 40)
+            path = rng.choice(["/manifests/%d.pdf" % n, "/rules/%d/edit" % n, "/settings/senders/%d/edit" % n])
+            self.send(Probe("web_numbered", V, "GET", path, cookie, statuses={200, 404}))
 
     # -- probes: spreadsheet import through the web page
 
