@@ -240,7 +240,8 @@ void web_home(struct request *r)
         all += d.counts[i].count;
     web_page_open(r, WEB_SECTION_DASHBOARD, "Dashboard");
     buf_adds(&r->out, "<p class=\"muted signed-in\">You are signed in. Days are UK days.</p>"
-                      "<p class=\"quick\"><a class=\"button secondary\" href=\"/import\">Import "
+                      "<p class=\"quick\"><a class=\"button\" href=\"/orders/new\">New order</a> "
+                      "<a class=\"button secondary\" href=\"/import\">Import "
                       "orders from a spreadsheet</a> <a class=\"button secondary\" "
                       "href=\"/export\">Export orders to a spreadsheet</a></p>");
     if (!all)

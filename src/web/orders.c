@@ -36,6 +36,7 @@ static const struct tab {
     {STATUS_POSTAGE_APPLIED, "Postage applied", "No orders with postage applied."},
     {STATUS_LABEL_GENERATED, "Label generated", "No orders with labels generated."},
     {STATUS_DESPATCHED, "Despatched", "No despatched orders."},
+    {STATUS_OTHER_COURIER, "Other courier", "No orders despatched by another courier."},
     {STATUS_MANIFESTED, "Manifested", "No manifested orders."},
     {STATUS_ON_HOLD, "On hold", "No orders on hold."},
     {STATUS_CANCELLED, "Cancelled", "No cancelled orders."},
@@ -521,6 +522,9 @@ void web_orders(struct request *r)
     if (n) http_audit_ids(r, r->principal.tenant_id, "order.read", "order", ids, n);
 
     web_page_open(r, WEB_SECTION_ORDERS, "Orders");
+    buf_adds(&r->out,
+             "<p class=\"page-actions\"><a class=\"button\" href=\"/orders/new\">New "
+             "order</a> <a class=\"button secondary\" href=\"/import\">Import orders</a></p>");
     write_done(r);
     html_alert(&r->out, why);
     write_tabs(r, &lq, counts, ncounts);

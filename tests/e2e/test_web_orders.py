@@ -107,8 +107,8 @@ class OrdersList(unittest.TestCase):
         self.assertEqual(counts["/orders?status=new"], 3)
         self.assertEqual(counts["/orders?status=postageApplied"], 2)
         self.assertEqual(counts["/orders?status=onHold"], 0)
-        for label in ("New", "Postage applied", "Label generated", "Despatched", "Manifested", "On hold",
-                      "Cancelled"):
+        for label in ("New", "Postage applied", "Label generated", "Despatched", "Other courier",
+                      "Manifested", "On hold", "Cancelled"):
             self.assertIn(">" + label + " <span class=\"count\">", page)
         self.assertEqual(sorted(ids_on(page)), sorted(self.ids))
         tab = self.page(self.ua, "?status=postageApplied")
