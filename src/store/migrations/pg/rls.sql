@@ -1,0 +1,263 @@
+-- rls.sql (PostgreSQL): the second wall between tenants, and who may do
+-- what. Applied by the owner (postroom_owner) after the numbered
+-- migrations, every time the store opens, in the same transaction; every
+-- statement here may run again (README.md). A migration that adds a table
+-- adds its block here; a table with a tenant column and no block fails
+-- tests/pg/test_rls.py.
+--
+-- The roles (created by scripts/pg.sh, or by whoever runs the cluster):
+--   postroom_owner     owns every table and this file's functions' schema;
+--                      runs migrations. FORCE below holds it to the
+--                      policies too: owning a table is no way round them.
+--   postroom_app       what the server's requests run as: owns nothing, no
+--                      BYPASSRLS; each transaction of a business begins with
+--                      set_config('app.tenant_id', $1, true) (local to the
+--                      transaction, so a pooled connection forgets it at
+--                      COMMIT or ROLLBACK) and sees that business's rows only.
+--   postroom_operator  the store_operator_* calls and the operators' own
+--                      realm (operators, operator_sessions, the breach
+--                      register, the kill switch list every server polls):
+--                      a separate connection; it crosses tenants only where a
+--                      policy below names it, table by table.
+--   postroom_directory NOLOGIN: owns the four postroom_dir_* functions.
+--
+-- The tenant policy, on every table with a tenant column:
+--     tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::bigint
+-- current_setting(..., true) is NULL when the setting was never made and ''
+-- once a transaction that set it has ended; NULLIF turns '' into NULL too,
+-- and a comparison with NULL is never true: no tenant set, no rows, for
+-- reading (USING) and for writing (WITH CHECK). The policy is for PUBLIC, so
+-- it is the rule for every role that no other policy names.
+--
+-- Before any tenant is known (an API key by its hash, a sign-in by e-mail, a
+-- session cookie by its hash) the app must find the one credential row and
+-- nothing else. It cannot read logins, api_keys, sessions or users.pw_hash
+-- itself; instead it may EXECUTE four SECURITY DEFINER functions owned by
+-- postroom_directory, a NOLOGIN role whose only rights are reading those
+-- four tables (and touching or deleting a session) through policies that
+-- name it. Each function takes the exact key (an equality on a unique
+-- column) and returns the credential's ids and role, so the app can look up
+-- a credential it holds, never list them. Chosen over a separate directory
+-- login role because the narrowing is in the function bodies, where a
+-- reviewer sees it, and the app needs no second connection for it.
+
+-- A table's tenant policy, made the same way for every table. A function
+-- rather than repeated text, so the expression cannot drift between tables.
+CREATE OR REPLACE FUNCTION pg_temp.tenant_wall(tbl text, col text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', tbl);
+    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', tbl);
+    EXECUTE format('DROP POLICY IF EXISTS tenant_wall ON %I', tbl);
+    EXECUTE format('CREATE POLICY tenant_wall ON %I FOR ALL TO PUBLIC '
+                   'USING (%I = NULLIF(current_setting(''app.tenant_id'', true), '''')::bigint) '
+                   'WITH CHECK (%I = NULLIF(current_setting(''app.tenant_id'', true), '''')::bigint)',
+                   tbl, col, col);
+END
+$$;
+
+-- A policy letting one role past the tenant wall of one table (for the
+-- commands its grants allow).
+CREATE OR REPLACE FUNCTION pg_temp.cross_tenant(tbl text, role text, cmd text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('DROP POLICY IF EXISTS %I ON %I', role || '_' || lower(cmd), tbl);
+    IF cmd IN ('SELECT', 'DELETE') THEN
+        EXECUTE format('CREATE POLICY %I ON %I FOR %s TO %I USING (true)',
+                       role || '_' || lower(cmd), tbl, cmd, role);
+    ELSIF cmd = 'INSERT' THEN
+        EXECUTE format('CREATE POLICY %I ON %I FOR INSERT TO %I WITH CHECK (true)',
+                       role || '_' || lower(cmd), tbl, role);
+    ELSE
+        EXECUTE format('CREATE POLICY %I ON %I FOR %s TO %I USING (true) WITH CHECK (true)',
+                       role || '_' || lower(cmd), tbl, cmd, role);
+    END IF;
+END
+$$;
+
+-- Grants are remade from nothing each time, so one taken away here is gone.
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC, postroom_app, postroom_operator, postroom_directory;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM PUBLIC, postroom_app, postroom_operator, postroom_directory;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO postroom_app, postroom_operator, postroom_directory;
+
+-- ---- tenant tables: the wall, then who may do what ------------------------
+
+SELECT pg_temp.tenant_wall('tenants', 'tenant_id');
+GRANT SELECT, UPDATE (next_order_id, next_manifest_no) ON tenants TO postroom_app; -- name; numbering
+GRANT SELECT, INSERT ON tenants TO postroom_operator;                 -- tenant create/find, counts
+SELECT pg_temp.cross_tenant('tenants', 'postroom_operator', 'SELECT');
+SELECT pg_temp.cross_tenant('tenants', 'postroom_operator', 'INSERT');
+
+SELECT pg_temp.tenant_wall('users', 'tenant_id');
+-- The app reads a user's address and role, never the password hash.
+GRANT SELECT (tenant_id, user_id, email, role, created_at) ON users TO postroom_app;
+GRANT SELECT, INSERT, UPDATE ON users TO postroom_operator;          -- user add, set password
+SELECT pg_temp.cross_tenant('users', 'postroom_operator', 'SELECT');
+SELECT pg_temp.cross_tenant('users', 'postroom_operator', 'INSERT');
+SELECT pg_temp.cross_tenant('users', 'postroom_operator', 'UPDATE');
+GRANT SELECT (tenant_id, user_id, role, pw_hash) ON users TO postroom_directory;
+SELECT pg_temp.cross_tenant('users', 'postroom_directory', 'SELECT');
+
+SELECT pg_temp.tenant_wall('logins', 'tenant_id');
+GRANT SELECT, INSERT ON logins TO postroom_operator;                 -- user add
+SELECT pg_temp.cross_tenant('logins', 'postroom_operator', 'SELECT');
+SELECT pg_temp.cross_tenant('logins', 'postroom_operator', 'INSERT');
+GRANT SELECT ON logins TO postroom_directory;
+SELECT pg_temp.cross_tenant('logins', 'postroom_directory', 'SELECT');
+
+SELECT pg_temp.tenant_wall('api_keys', 'tenant_id');
+GRANT SELECT, INSERT, UPDATE ON api_keys TO postroom_operator;       -- key add, revoke
+SELECT pg_temp.cross_tenant('api_keys', 'postroom_operator', 'SELECT');
+SELECT pg_temp.cross_tenant('api_keys', 'postroom_operator', 'INSERT');
+SELECT pg_temp.cross_tenant('api_keys', 'postroom_operator', 'UPDATE');
+GRANT SELECT (tenant_id, key_id, key_hash, revoked_at) ON api_keys TO postroom_directory;
+SELECT pg_temp.cross_tenant('api_keys', 'postroom_directory', 'SELECT');
+
+SELECT pg_temp.tenant_wall('sessions', 'tenant_id');
+-- A session is made once the password matched: its tenant is known, so the
+-- app inserts it under the wall. Finding, touching and ending one by its
+-- hash go through postroom_dir_session and postroom_dir_session_delete.
+GRANT INSERT ON sessions TO postroom_app;
+GRANT SELECT, DELETE ON sessions TO postroom_operator;               -- sessions revoke
+SELECT pg_temp.cross_tenant('sessions', 'postroom_operator', 'SELECT');
+SELECT pg_temp.cross_tenant('sessions', 'postroom_operator', 'DELETE');
+GRANT SELECT, UPDATE (seen_at), DELETE ON sessions TO postroom_directory;
+SELECT pg_temp.cross_tenant('sessions', 'postroom_directory', 'SELECT');
+SELECT pg_temp.cross_tenant('sessions', 'postroom_directory', 'UPDATE');
+SELECT pg_temp.cross_tenant('sessions', 'postroom_directory', 'DELETE');
+
+SELECT pg_temp.tenant_wall('orders', 'tenant_id');
+GRANT SELECT, INSERT, UPDATE, DELETE ON orders TO postroom_app;
+GRANT SELECT (tenant_id, order_id) ON orders TO postroom_operator;   -- order counts
+SELECT pg_temp.cross_tenant('orders', 'postroom_operator', 'SELECT');
+
+SELECT pg_temp.tenant_wall('tracking_numbers', 'tenant_id');
+GRANT SELECT, INSERT, UPDATE ON tracking_numbers TO postroom_app;
+
+SELECT pg_temp.tenant_wall('postage_ledger', 'tenant_id');
+GRANT SELECT, INSERT ON postage_ledger TO postroom_app;
+
+SELECT pg_temp.tenant_wall('manifests', 'tenant_id');
+GRANT SELECT, INSERT ON manifests TO postroom_app;
+
+SELECT pg_temp.tenant_wall('tenant_settings', 'tenant_id');
+GRANT SELECT ON tenant_settings TO postroom_app;
+GRANT SELECT, INSERT, UPDATE ON tenant_settings TO postroom_operator; -- settings set
+SELECT pg_temp.cross_tenant('tenant_settings', 'postroom_operator', 'SELECT');
+SELECT pg_temp.cross_tenant('tenant_settings', 'postroom_operator', 'INSERT');
+SELECT pg_temp.cross_tenant('tenant_settings', 'postroom_operator', 'UPDATE');
+
+SELECT pg_temp.tenant_wall('returns', 'tenant_id');
+GRANT SELECT, INSERT ON returns TO postroom_app;
+
+SELECT pg_temp.tenant_wall('order_history', 'tenant_id');
+GRANT SELECT, INSERT ON order_history TO postroom_app;
+
+-- tenant_id 0 is "every tenant": such a row belongs to no business, so the
+-- tenant wall shows it to none. The switches are set, cleared and listed
+-- (every server polls the list) by operator calls only.
+SELECT pg_temp.tenant_wall('killswitches', 'tenant_id');
+GRANT SELECT, INSERT, UPDATE ON killswitches TO postroom_operator;
+SELECT pg_temp.cross_tenant('killswitches', 'postroom_operator', 'SELECT');
+SELECT pg_temp.cross_tenant('killswitches', 'postroom_operator', 'INSERT');
+SELECT pg_temp.cross_tenant('killswitches', 'postroom_operator', 'UPDATE');
+
+SELECT pg_temp.tenant_wall('data_reports', 'tenant_id');
+GRANT INSERT (tenant_id, user_id, page, category, details, created_at) ON data_reports TO postroom_app;
+GRANT SELECT, UPDATE (handled_at, handled_by) ON data_reports TO postroom_operator;
+SELECT pg_temp.cross_tenant('data_reports', 'postroom_operator', 'SELECT');
+SELECT pg_temp.cross_tenant('data_reports', 'postroom_operator', 'UPDATE');
+
+-- The blast radius: a business reads its own part (store_breach_notices);
+-- its tenant column is data_tenant.
+SELECT pg_temp.tenant_wall('breach_records', 'data_tenant');
+GRANT SELECT ON breach_records TO postroom_app;
+GRANT SELECT, INSERT, DELETE ON breach_records TO postroom_operator;
+SELECT pg_temp.cross_tenant('breach_records', 'postroom_operator', 'SELECT');
+SELECT pg_temp.cross_tenant('breach_records', 'postroom_operator', 'INSERT');
+SELECT pg_temp.cross_tenant('breach_records', 'postroom_operator', 'DELETE');
+
+-- ---- tables of no tenant ---------------------------------------------------
+
+-- The server's secret and other settings of the installation.
+GRANT SELECT, INSERT ON meta TO postroom_app, postroom_operator;
+-- Failed sign-ins, by a hash of the name or the address: before any tenant.
+GRANT SELECT, INSERT, DELETE ON auth_failures TO postroom_app;
+-- The S10 register is the postal operator's, shared by every business.
+GRANT SELECT, INSERT, UPDATE ON s10_serials TO postroom_app;
+-- The audit chain: the app appends and reads only the head (seq and hash),
+-- never another business's records; operators read it whole (verify, blast
+-- radius) and append their own.
+GRANT INSERT ON audit TO postroom_app;
+GRANT SELECT (seq, hash) ON audit TO postroom_app;
+GRANT SELECT, INSERT ON audit TO postroom_operator;
+GRANT SELECT, INSERT, UPDATE, DELETE ON audit_journal TO postroom_app;
+-- The operators' realm.
+GRANT SELECT, INSERT, UPDATE, DELETE ON operators, operator_sessions TO postroom_operator;
+GRANT SELECT, INSERT ON security_events TO postroom_operator;
+GRANT SELECT, INSERT, UPDATE ON breaches TO postroom_operator;
+GRANT SELECT, INSERT ON breach_updates TO postroom_operator;
+GRANT SELECT, INSERT, UPDATE, DELETE ON status_posts TO postroom_operator;
+-- Identity columns draw from their sequences.
+GRANT USAGE ON SEQUENCE tenants_tenant_id_seq, operators_operator_id_seq,
+    security_events_id_seq, breaches_id_seq TO postroom_operator;
+GRANT USAGE ON SEQUENCE data_reports_report_id_seq TO postroom_app;
+
+-- ---- the directory, before any tenant is known ----------------------------
+-- Created by the owner, then handed to postroom_directory (which needs CREATE
+-- on the schema for that moment only). search_path is fixed, so nothing a
+-- caller puts on its path is called with the definer's rights.
+
+GRANT CREATE ON SCHEMA public TO postroom_directory;
+
+-- The live key with that hash: its tenant and id.
+CREATE OR REPLACE FUNCTION postroom_dir_apikey(p_hash bytea)
+RETURNS TABLE (tenant_id bigint, key_id bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT k.tenant_id, k.key_id FROM api_keys k
+    WHERE k.key_hash = p_hash AND k.revoked_at IS NULL
+$$;
+
+-- The user signing in with that address: ids, role and the hash to check.
+CREATE OR REPLACE FUNCTION postroom_dir_login(p_email text)
+RETURNS TABLE (tenant_id bigint, user_id bigint, role integer, pw_hash text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT u.tenant_id, u.user_id, u.role, u.pw_hash FROM logins l
+    JOIN users u ON u.tenant_id = l.tenant_id AND u.user_id = l.user_id
+    WHERE l.email = p_email
+$$;
+
+-- The live session with that hash, touched (seen_at) as SQLite's
+-- Q_DIR_SESSION and Q_DIR_SESSION_TOUCH do, in one statement.
+CREATE OR REPLACE FUNCTION postroom_dir_session(p_hash bytea, p_now bigint, p_idle_ms bigint)
+RETURNS TABLE (tenant_id bigint, user_id bigint, role integer, csrf text)
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    WITH hit AS (
+        SELECT s.tenant_id, s.user_id, u.role, s.csrf FROM sessions s
+        JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id
+        WHERE s.token_hash = p_hash AND s.expires_at > p_now AND s.seen_at > p_now - p_idle_ms
+    ), touch AS (
+        UPDATE sessions SET seen_at = p_now
+        WHERE token_hash = p_hash AND EXISTS (SELECT 1 FROM hit)
+    )
+    SELECT * FROM hit
+$$;
+
+-- Signing out: ends the session with that hash; how many ended (0 or 1).
+CREATE OR REPLACE FUNCTION postroom_dir_session_delete(p_hash bytea)
+RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    WITH gone AS (DELETE FROM sessions WHERE token_hash = p_hash RETURNING 1)
+    SELECT count(*) FROM gone
+$$;
+
+ALTER FUNCTION postroom_dir_apikey(bytea) OWNER TO postroom_directory;
+ALTER FUNCTION postroom_dir_login(text) OWNER TO postroom_directory;
+ALTER FUNCTION postroom_dir_session(bytea, bigint, bigint) OWNER TO postroom_directory;
+ALTER FUNCTION postroom_dir_session_delete(bytea) OWNER TO postroom_directory;
+REVOKE CREATE ON SCHEMA public FROM postroom_directory;
+REVOKE ALL ON FUNCTION postroom_dir_apikey(bytea), postroom_dir_login(text),
+    postroom_dir_session(bytea, bigint, bigint), postroom_dir_session_delete(bytea) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION postroom_dir_apikey(bytea), postroom_dir_login(text),
+    postroom_dir_session(bytea, bigint, bigint), postroom_dir_session_delete(bytea) TO postroom_app;
