@@ -17,7 +17,9 @@ From pg_class and pg_policy: every tenant table has ROW LEVEL SECURITY
 enabled and FORCEd and the tenant policy, and no other policy opens it to
 the app; a scratch database with a tenant table lacking each of these
 proves the check finds it. Tables of no tenant: the app holds exactly the
-privileges listed in APP_UNTENANTED and none on any other.
+privileges listed in APP_UNTENANTED and none on any other. And the
+PostgreSQL migrations mirror the SQLite ones (numbers, tables, columns,
+keys, index names), read with Python's sqlite3 from ../*.sql.
 
 Usage: test_rls.py [CLUSTER_DIR]   (CTest passes one in the build tree)
 """
@@ -26,6 +28,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 
@@ -488,6 +491,63 @@ def check_directory(cat, urls, rows):
         fail("directory: sign-out gave %s, %s left" % (out, gone))
 
 
+def check_mirror(urls):
+    """The PostgreSQL migrations mirror the SQLite ones (README.md): the same
+    numbers, tables, columns in the same order with the same type family and
+    nullness, primary keys and index names, so the queries can stay alike
+    and a SQLite migration without its PostgreSQL twin is found here."""
+    sq_dir = os.path.dirname(MIGRATIONS)
+    num = lambda d: {f[:3] for f in os.listdir(d) if re.match(r"^\d{3}_.*\.sql$", f)}
+    if num(sq_dir) == num(MIGRATIONS):
+        ok("mirror: migrations %s in both" % ",".join(sorted(num(sq_dir))))
+    else:
+        fail("mirror: SQLite has %s, PostgreSQL %s" % (sorted(num(sq_dir)), sorted(num(MIGRATIONS))))
+    db = sqlite3.connect(":memory:")
+    for f in sorted(f for f in os.listdir(sq_dir) if re.match(r"^\d{3}_.*\.sql$", f)):
+        with open(os.path.join(sq_dir, f)) as fh:
+            db.executescript(fh.read())
+    family = {"INTEGER": "int", "TEXT": "text", "BLOB": "bytes", "bigint": "int",
+              "integer": "int", "text": "text", "bytea": "bytes"}
+    sq = {}
+    for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                           "AND name NOT LIKE 'sqlite_%'"):
+        info = db.execute("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)",
+                          (t,)).fetchall()
+        sq[t] = ([(c, family.get(ty, ty), bool(nn) or pk > 0) for c, ty, nn, pk in info],
+                 [c for c, _, _, pk in sorted(info, key=lambda r: r[3]) if pk > 0])
+    sup = urls["POSTROOM_PG_SUPER"]
+    pg = {}
+    for t, c, ty, nn in [l.split("\t") for l in must(sup, (
+            "SELECT table_name, column_name, data_type, is_nullable = 'NO' FROM "
+            "information_schema.columns WHERE table_schema = 'public' "
+            "ORDER BY table_name, ordinal_position;"))]:
+        pg.setdefault(t, ([], []))[0].append((c, family.get(ty, ty), nn == "t"))
+    for t, cols in [l.split("\t") for l in must(sup, (
+            "SELECT c.conrelid::regclass::text, (SELECT string_agg(attname, ',' ORDER BY k.i) "
+            "FROM unnest(c.conkey) WITH ORDINALITY k(a, i) JOIN pg_attribute ON attrelid = "
+            "c.conrelid AND attnum = k.a) FROM pg_constraint c WHERE contype = 'p' AND "
+            "connamespace = 'public'::regnamespace;"))]:
+        pg[t][1].extend(cols.split(","))
+    if set(sq) != set(pg):
+        fail("mirror: tables only in SQLite %s, only in PostgreSQL %s"
+             % (sorted(set(sq) - set(pg)), sorted(set(pg) - set(sq))))
+    for t in sorted(set(sq) & set(pg)):
+        if sq[t] == pg[t]:
+            ok("mirror: %s has the same columns and key" % t)
+        else:
+            fail("mirror: %s: SQLite %s, PostgreSQL %s" % (t, sq[t], pg[t]))
+    sq_idx = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                       "AND name NOT LIKE 'sqlite_autoindex%'")}
+    pg_idx = set(must(sup, "SELECT indexrelid::regclass::text FROM pg_index i JOIN pg_class c "
+                      "ON c.oid = i.indrelid WHERE c.relnamespace = 'public'::regnamespace AND "
+                      "NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = i.indexrelid);"))
+    if sq_idx == pg_idx:
+        ok("mirror: the same %d indexes by name" % len(sq_idx))
+    else:
+        fail("mirror: indexes only in SQLite %s, only in PostgreSQL %s"
+             % (sorted(sq_idx - pg_idx), sorted(pg_idx - sq_idx)))
+
+
 def check_operator(urls):
     """The operator role crosses tenants only where an operator call needs
     to: it counts both businesses' orders, but reads no order's contents and
@@ -565,6 +625,7 @@ def main():
         with open(os.path.join(MIGRATIONS, "rls.sql")) as fh:
             must(urls["POSTROOM_PG_OWNER"], "SET client_min_messages = warning;\n" + fh.read())
         ok("rls.sql applies again over itself")
+        check_mirror(urls)
         cat = Catalogue(urls["POSTROOM_PG_SUPER"])
         tenant = cat.tenant_tables()
         if len(tenant) < 14:
