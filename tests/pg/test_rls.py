@@ -658,7 +658,7 @@ def main():
         check_mirror(urls)
         cat = Catalogue(urls["POSTROOM_PG_SUPER"])
         tenant = cat.tenant_tables()
-        if len(tenant) < 14:
+        if len(tenant) < 15:  # what main had: a catalogue query gone wrong finds none
             fail("only %d tenant tables found: %s" % (len(tenant), tenant))
         print("-- tenant tables: %s" % ", ".join(tenant), flush=True)
         for t, why in catalogue_problems(urls["POSTROOM_PG_SUPER"]):
