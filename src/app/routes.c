@@ -56,6 +56,8 @@ static const char *const EXPORT_RANGE[] = {"from", "to", NULL};
 /* the report form names the page it was opened from (web/report.c) */
 static const char *const REPORT_PAGE[] = {"page", NULL};
 static const char *const DRAFT_FORMAT[] = {"format", NULL};
+/* the fixed message a page names after a form (web/order_page.c, senders.c) */
+static const char *const DONE[] = {"done", NULL};
 static const char *const RADIUS_WINDOW[] = {"from", "to", NULL};
 
 static const struct route routes[] = {
@@ -121,6 +123,55 @@ static const struct route routes[] = {
      web_report_form, WRITES, FEATURE_WEB},
     {"POST", "/report-problem", "POST /report-problem", AUTH_SESSION, ROLE_STANDARD, NO_QUERY,
      web_report, WRITES, FEATURE_WEB},
+    /* the user's own account (web/account.c) and the code step of a sign-in
+     * with two-factor on (web/signin.c) */
+    {"GET", "/login/code", "GET /login/code", AUTH_PUBLIC, ROLE_NONE, NO_QUERY,
+     web_signin_code_form, WRITES, FEATURE_NONE},
+    {"POST", "/login/code", "POST /login/code", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, web_signin_code,
+     WRITES, FEATURE_NONE},
+    {"GET", "/account", "GET /account", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_account, WRITES,
+     FEATURE_WEB},
+    {"POST", "/account/password", "POST /account/password", AUTH_SESSION, ROLE_STANDARD, NO_QUERY,
+     web_account_password, WRITES, FEATURE_WEB},
+    {"POST", "/account/totp/setup", "POST /account/totp/setup", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_account_totp_setup, WRITES, FEATURE_WEB},
+    {"GET", "/account/totp", "GET /account/totp", AUTH_SESSION, ROLE_STANDARD, NO_QUERY,
+     web_account_totp, WRITES, FEATURE_WEB},
+    {"GET", "/account/totp/qr.png", "GET /account/totp/qr.png", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_account_totp_qr, WRITES, FEATURE_WEB},
+    {"POST", "/account/totp/enable", "POST /account/totp/enable", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_account_totp_enable, WRITES, FEATURE_WEB},
+    {"POST", "/account/totp/disable", "POST /account/totp/disable", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_account_totp_disable, WRITES, FEATURE_WEB},
+    /* one order, creating and editing it (web/order_page.c, order_form.c):
+     * /orders/new comes before /orders/{} (the first match is taken) */
+    {"GET", "/orders/new", "GET /orders/new", AUTH_SESSION, ROLE_STANDARD, NO_QUERY,
+     web_order_new_form, WRITES, FEATURE_WEB},
+    {"POST", "/orders/new", "POST /orders/new", AUTH_SESSION, ROLE_STANDARD, NO_QUERY,
+     web_order_create, WRITES, FEATURE_WEB},
+    {"GET", "/orders/{}", "GET /orders/{n}", AUTH_SESSION, ROLE_STANDARD, DONE, web_order_page,
+     WRITES, FEATURE_WEB},
+    {"GET", "/orders/{}/edit", "GET /orders/{n}/edit", AUTH_SESSION, ROLE_STANDARD, NO_QUERY,
+     web_order_edit_form, WRITES, FEATURE_WEB},
+    {"POST", "/orders/{}/edit", "POST /orders/{n}/edit", AUTH_SESSION, ROLE_STANDARD, NO_QUERY,
+     web_order_edit, WRITES, FEATURE_WEB},
+    {"GET", "/orders/{}/label.pdf", "GET /orders/{n}/label.pdf", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_order_label, WRITES, FEATURE_LABELS},
+    {"GET", "/orders/{}/despatch-note.pdf", "GET /orders/{n}/despatch-note.pdf", AUTH_SESSION,
+     ROLE_STANDARD, NO_QUERY, web_order_despatch_note, WRITES, FEATURE_LABELS},
+    /* trading names and sender addresses (web/senders.c) */
+    {"GET", "/settings/senders", "GET /settings/senders", AUTH_SESSION, ROLE_ADMIN, DONE,
+     web_senders, WRITES, FEATURE_WEB},
+    {"POST", "/settings/senders", "POST /settings/senders", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_sender_add, WRITES, FEATURE_WEB},
+    {"GET", "/settings/senders/{}/edit", "GET /settings/senders/{n}/edit", AUTH_SESSION, ROLE_ADMIN,
+     NO_QUERY, web_sender_edit_form, WRITES, FEATURE_WEB},
+    {"POST", "/settings/senders/{}/edit", "POST /settings/senders/{n}/edit", AUTH_SESSION,
+     ROLE_ADMIN, NO_QUERY, web_sender_edit, WRITES, FEATURE_WEB},
+    {"POST", "/settings/senders/{}/default", "POST /settings/senders/{n}/default", AUTH_SESSION,
+     ROLE_ADMIN, NO_QUERY, web_sender_default, WRITES, FEATURE_WEB},
+    {"POST", "/settings/senders/{}/remove", "POST /settings/senders/{n}/remove", AUTH_SESSION,
+     ROLE_ADMIN, NO_QUERY, web_sender_remove, WRITES, FEATURE_WEB},
     /* the operators (ops/): sign-in is public, the rest needs an operator */
     {"GET", "/ops/login", "GET /ops/login", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, ops_login_form,
      WRITES, FEATURE_NONE},

@@ -1,8 +1,8 @@
 /* operator: operator sign-in (password and TOTP), sessions, cookie. */
 #include "auth/operator.h"
-#include "auth/operator_totp.h"
 #include "auth/password.h"
 #include "auth/token.h"
+#include "auth/totp.h"
 #include "store/store.h"
 #include "util/timefmt.h"
 
@@ -37,9 +37,8 @@ static bool credentials_hold(struct store *s, const char *email, const char *pas
     *operator_id = op.operator_id;
     if (!password_verify(op.pw_hash, password)) return false;
     int64_t step = 0;
-    if (!totp_check(op.totp_secret, code, now / 1000, &step)) return false;
     /* a code seen before (or one older than the last accepted) is refused */
-    if (step <= op.totp_last_step) return false;
+    if (!totp_accept(op.totp_secret, code, now / 1000, op.totp_last_step, &step)) return false;
     *rc = store_directory_operator_step(s, op.operator_id, step);
     return *rc == STORE_OK;
 }

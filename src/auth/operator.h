@@ -2,7 +2,7 @@
  *
  * Operators are a realm apart from the businesses: their own accounts
  * (store_operator_account_*), a password and a TOTP code on every sign-in
- * (auth/operator_totp.h; a code is accepted once), their own sessions in
+ * (auth/totp.h; a code is accepted once), their own sessions in
  * their own table, sent in their own cookie, scoped to /ops (Path=/ops,
  * HttpOnly, SameSite=Strict, Secure over TLS), each with its own CSRF
  * token, ended after OPERATOR_IDLE_MS without use. The principal made here

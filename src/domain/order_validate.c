@@ -150,6 +150,8 @@ static const struct field order_fields[] = {
     {"dangerousGoodsDescription", F_STR_OR_NUM, false, 0, 500, NULL, NULL, 0},
     {"dangerousGoodsQuantity", F_NUM, false, 0, 999999999, NULL, NULL, 0},
     OBJ("importer", importer_fields),
+    /* postroom's extension (docs/api.md): the business's sender it ships from */
+    INT("senderId", 1, 2147483647),
     END};
 /* clang-format on */
 

@@ -137,6 +137,7 @@ void ops_login(struct request *r)
         http_add_header(r, "Retry-After", "3600");
         login_page(r, 429, email, "Too many failed sign-ins. Try again later.");
         return;
+    case SIGNIN_CODE_NEEDED: /* a business user's second step, never an operator's */
     case SIGNIN_ERROR:
         login_page(r, 503, email, "Sign-in is unavailable right now. Try again shortly.");
         return;

@@ -20,8 +20,14 @@ static enum service_rc shipments(const struct service_ctx *c, const struct order
     if (returns && !rs) return SERVICE_DRAW_FAILED;
     if (returns && store_s10_reserve(c->store, rs->s10_prefix, (int)n, &serial) != STORE_OK)
         return SERVICE_STORE_ERROR;
+    /* each order ships from its own sender (service_sender_of) */
+    struct sender_row *senders;
+    size_t nsenders;
+    if (store_senders_list(c->store, &c->scope, c->arena, &senders, &nsenders) != STORE_OK)
+        return SERVICE_STORE_ERROR;
     for (size_t i = 0; i < n; i++) {
-        if (!paperwork_shipment(&rows[i], ts, name, c->tariff, c->arena, &s[i]))
+        struct tenant_settings from = service_sender_of(ts, senders, nsenders, rows[i].doc);
+        if (!paperwork_shipment(&rows[i], &from, name, c->tariff, c->arena, &s[i]))
             return SERVICE_DRAW_FAILED;
         if (returns) {
             char *tn = arena_alloc(c->arena, S10_LEN + 1);

@@ -13,6 +13,14 @@
 
 /* The scope's settings and name; a store return code. */
 int service_letterhead(const struct service_ctx *c, struct tenant_settings *ts, const char **name);
+/* The letterhead an order ships under: its chosen sender (its document's
+ * "senderId", one of senders, the business's live senders as
+ * store_senders_list gives them), else the default sender, else ts itself
+ * (the account address, as before senders existed). The layout stays ts's. */
+struct sender_row;
+struct tenant_settings service_sender_of(const struct tenant_settings *ts,
+                                         const struct sender_row *senders, size_t n,
+                                         const char *doc);
 /* The label layout the business chose (6x4 unless A4). */
 enum doc_layout service_layout(const struct tenant_settings *ts);
 /* SERVICE_OK, SERVICE_FOREIGN_RECORD or SERVICE_DRAW_FAILED. */

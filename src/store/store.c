@@ -594,3 +594,43 @@ int store_carriers(struct store *s, const struct scope *sc, size_t max, struct a
     if (!scoped(s, sc)) return STORE_ERROR;
     return done(s, s->ops->carriers(s, sc, max, a, rows, n));
 }
+
+int store_senders_list(struct store *s, const struct scope *sc, struct arena *a,
+                       struct sender_row **rows, size_t *n)
+{
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->senders_list(s, sc, a, rows, n));
+}
+
+int store_sender_get(struct store *s, const struct scope *sc, int64_t sender_id, struct arena *a,
+                     struct sender_row *out)
+{
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->sender_get(s, sc, sender_id, a, out));
+}
+
+int store_sender_save(struct store *s, const struct scope *sc, const struct sender_row *in,
+                      int64_t now, int64_t *sender_id)
+{
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->sender_save(s, sc, in, now, sender_id));
+}
+
+int store_sender_set_default(struct store *s, const struct scope *sc, int64_t sender_id)
+{
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->sender_set_default(s, sc, sender_id));
+}
+
+int store_sender_remove(struct store *s, const struct scope *sc, int64_t sender_id, int64_t now)
+{
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->sender_remove(s, sc, sender_id, now));
+}
+
+int store_order_edit(struct store *s, const struct scope *sc, int64_t order_id,
+                     const struct order_new *o, int64_t now, const char *history_text)
+{
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->order_edit(s, sc, order_id, o, now, history_text));
+}

@@ -31,6 +31,7 @@ enum store_rc { STORE_OK = 0, STORE_NOTFOUND = 1, STORE_CONFLICT = 2, STORE_ERRO
 
 struct store;
 struct store_breach_ops;
+struct store_account_ops;
 
 /* Opening and schema. path is a SQLite file path. */
 int store_open(const char *path, struct store **out);
@@ -317,6 +318,42 @@ int store_order_history(struct store *s, const struct scope *sc, int64_t order_i
 int store_carriers(struct store *s, const struct scope *sc, size_t max, struct arena *a,
                    struct carrier_row **rows, size_t *n);
 
+/* Trading names and sender addresses (issue 11, sqlite_senders.c): several
+ * per business, one the default; an order names the one it ships from by
+ * its document's "senderId" (docs/api.md). */
+struct sender_row {
+    int64_t tenant_id;
+    int64_t sender_id;
+    const char *trading_name, *address_line1, *address_line2, *city, *postcode, *country_code,
+        *phone, *email;
+    bool is_default;
+};
+/* The scope's senders, the default first, then by number. */
+int store_senders_list(struct store *s, const struct scope *sc, struct arena *a,
+                       struct sender_row **rows, size_t *n);
+/* The scope's sender with that number; STORE_NOTFOUND if none (or removed). */
+int store_sender_get(struct store *s, const struct scope *sc, int64_t sender_id, struct arena *a,
+                     struct sender_row *out);
+/* Adds in (in->sender_id 0; the business's first sender becomes its
+ * default) or replaces the fields of sender in->sender_id (STORE_NOTFOUND
+ * when the scope has none); *sender_id gets its number. */
+int store_sender_save(struct store *s, const struct scope *sc, const struct sender_row *in,
+                      int64_t now, int64_t *sender_id);
+/* Makes the sender the default (and no other); STORE_NOTFOUND if none. */
+int store_sender_set_default(struct store *s, const struct scope *sc, int64_t sender_id);
+/* Removes a sender. STORE_CONFLICT when it is the default while others
+ * remain (another must be made default first), or when an order still to
+ * ship (new, postage applied, label generated, on hold) names it. */
+int store_sender_remove(struct store *s, const struct scope *sc, int64_t sender_id, int64_t now);
+
+/* Editing an order (issue 11, sqlite_order_edit.c): replaces its document,
+ * reference, date and package count with o's, and appends history_text to
+ * its history ("edited"), in one transaction; only while the order is new
+ * or on hold. STORE_NOTFOUND when the scope has no such order,
+ * STORE_CONFLICT when it is in another status. */
+int store_order_edit(struct store *s, const struct scope *sc, int64_t order_id,
+                     const struct order_new *o, int64_t now, const char *history_text);
+
 /* The backend's function table: a PostgreSQL backend fills in the same. */
 struct store_ops {
     void (*close)(struct store *);
@@ -412,7 +449,19 @@ struct store_ops {
     int (*sessions_revoke)(struct store *, int64_t, int64_t *);
     int (*killswitch_set_revoking)(struct store *, int64_t, const char *, const char *,
                                    const char *, int64_t, int64_t *);
+    int (*senders_list)(struct store *, const struct scope *, struct arena *, struct sender_row **,
+                        size_t *);
+    int (*sender_get)(struct store *, const struct scope *, int64_t, struct arena *,
+                      struct sender_row *);
+    int (*sender_save)(struct store *, const struct scope *, const struct sender_row *, int64_t,
+                       int64_t *);
+    int (*sender_set_default)(struct store *, const struct scope *, int64_t);
+    int (*sender_remove)(struct store *, const struct scope *, int64_t, int64_t);
+    int (*order_edit)(struct store *, const struct scope *, int64_t, const struct order_new *,
+                      int64_t, const char *);
     const struct store_breach_ops *breach; /* store_breach.h */
+    /* the user account's calls, store_account.h */
+    const struct store_account_ops *account;
 };
 
 /* What the dispatcher keeps of a connection, whatever the backend (which

@@ -38,8 +38,10 @@ static void nav_bar(struct request *r, enum web_section section, const char *bus
     html_text(b, business);
     buf_adds(b, "</span><span class=\"user\">");
     html_text(b, email);
-    buf_adds(b, "</span><a href=\"/account\">Account</a>"
-                "<form method=\"post\" action=\"/logout\" class=\"signout\">");
+    buf_adds(b, section == WEB_SECTION_ACCOUNT
+                    ? "</span><a href=\"/account\" aria-current=\"page\">Account</a>"
+                    : "</span><a href=\"/account\">Account</a>");
+    buf_adds(b, "<form method=\"post\" action=\"/logout\" class=\"signout\">");
     web_csrf_field(r);
     buf_adds(b, "<button type=\"submit\" class=\"link\">Sign out</button></form></div></header>");
 }

@@ -21,6 +21,7 @@ enum web_section {
     WEB_SECTION_IMPORT,
     WEB_SECTION_EXPORT,
     WEB_SECTION_SETTINGS,
+    WEB_SECTION_ACCOUNT,
 };
 
 /* Starts r->out afresh with the frame and an <h1> of title. The bar's names

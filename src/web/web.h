@@ -31,8 +31,38 @@ void web_export_csv(struct request *r);
 void web_report_form(struct request *r);
 void web_report(struct request *r);
 
+/* account.c: the signed-in user's own account, and two-factor sign-in */
+void web_account(struct request *r);
+void web_account_password(struct request *r);
+void web_account_totp_setup(struct request *r);
+void web_account_totp(struct request *r);
+void web_account_totp_qr(struct request *r);
+void web_account_totp_enable(struct request *r);
+void web_account_totp_disable(struct request *r);
+/* signin.c: the code step of a sign-in with two-factor on */
+void web_signin_code_form(struct request *r);
+void web_signin_code(struct request *r);
+
 /* import.c */
 void web_import_form(struct request *r);
 void web_import(struct request *r);
+
+/* order_page.c, order_form.c: one order, its PDFs, creating and editing
+ * (issue 11) */
+void web_order_page(struct request *r);
+void web_order_label(struct request *r);
+void web_order_despatch_note(struct request *r);
+void web_order_new_form(struct request *r);
+void web_order_create(struct request *r);
+void web_order_edit_form(struct request *r);
+void web_order_edit(struct request *r);
+
+/* senders.c: trading names and sender addresses, /settings/senders */
+void web_senders(struct request *r);
+void web_sender_add(struct request *r);
+void web_sender_edit_form(struct request *r);
+void web_sender_edit(struct request *r);
+void web_sender_default(struct request *r);
+void web_sender_remove(struct request *r);
 
 #endif

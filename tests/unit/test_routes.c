@@ -36,6 +36,7 @@ static void test_query_lists(void)
     static const char *const range[] = {"from", "to", NULL};
     static const char *const report[] = {"page", NULL};
     static const char *const draft[] = {"format", NULL};
+    static const char *const done[] = {"done", NULL};
     static const char *const none[] = {NULL};
     static const struct {
         const char *route;
@@ -48,6 +49,8 @@ static void test_query_lists(void)
         {"GET /report-problem", report},
         {"GET /ops/breaches/{n}/draft", draft},
         {"GET /ops/blast-radius", range},
+        {"GET /orders/{n}", done},
+        {"GET /settings/senders", done},
     };
     for (int i = 0; i < app_routes.count; i++) {
         const char *name = app_routes.routes[i].name;
@@ -82,6 +85,8 @@ static void test_features(void)
         {"GET /import", FEATURE_WEB},
         {"POST /import", FEATURE_IMPORTS},
         {"GET /export.csv", FEATURE_EXPORTS},
+        {"GET /orders/{n}/label.pdf", FEATURE_LABELS},
+        {"GET /orders/{n}/despatch-note.pdf", FEATURE_LABELS},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const struct route *rt = route_named(want[i].route);
@@ -95,7 +100,7 @@ static void test_features(void)
             CHECK(rt->feature == FEATURE_API || rt->feature == FEATURE_LABELS);
         if (rt->auth == AUTH_SESSION && strcmp(rt->name, "POST /logout"))
             CHECK(rt->feature == FEATURE_WEB || rt->feature == FEATURE_IMPORTS ||
-                  rt->feature == FEATURE_EXPORTS);
+                  rt->feature == FEATURE_EXPORTS || rt->feature == FEATURE_LABELS);
     }
 }
 

@@ -672,7 +672,14 @@ static const struct store_ops sqlite_ops = {
     .audit_range = sq_audit_range,
     .sessions_revoke = sq_sessions_revoke,
     .killswitch_set_revoking = sq_killswitch_set_revoking,
+    .senders_list = sq_senders_list,
+    .sender_get = sq_sender_get,
+    .sender_save = sq_sender_save,
+    .sender_set_default = sq_sender_set_default,
+    .sender_remove = sq_sender_remove,
+    .order_edit = sq_order_edit,
     .breach = &sq_breach_ops,
+    .account = &sq_account_ops,
 };
 
 /* Process-wide SQLite settings, once, before the library initialises:

@@ -91,6 +91,17 @@ enum stmt_id {
     Q_REPORT_ADD,
     Q_REPORT_LIST,
     Q_REPORT_HANDLE,
+    /* sqlite_senders.c, sqlite_order_edit.c (issue 11) */
+    Q_SENDER_LIST,
+    Q_SENDER_GET,
+    Q_SENDER_ADD,
+    Q_SENDER_UPDATE,
+    Q_SENDER_DEFAULT,
+    Q_SENDER_REMOVE,
+    Q_SENDER_IN_USE,
+    Q_ORDER_EDIT,
+    Q_ORDER_EDIT_STATUS,
+    Q_ORDER_EDIT_HISTORY,
     Q_COUNT
 };
 
@@ -206,8 +217,22 @@ int sq_data_report_add(struct store *, const struct scope *, int64_t, const char
                        const char *, int64_t, int64_t *);
 int sq_op_data_reports(struct store *, size_t, struct arena *, struct data_report_row **, size_t *);
 int sq_op_data_report_handle(struct store *, int64_t, int64_t, int64_t);
+/* sqlite_senders.c */
+int sq_senders_list(struct store *, const struct scope *, struct arena *, struct sender_row **,
+                    size_t *);
+int sq_sender_get(struct store *, const struct scope *, int64_t, struct arena *,
+                  struct sender_row *);
+int sq_sender_save(struct store *, const struct scope *, const struct sender_row *, int64_t,
+                   int64_t *);
+int sq_sender_set_default(struct store *, const struct scope *, int64_t);
+int sq_sender_remove(struct store *, const struct scope *, int64_t, int64_t);
+/* sqlite_order_edit.c */
+int sq_order_edit(struct store *, const struct scope *, int64_t, const struct order_new *, int64_t,
+                  const char *);
 /* sqlite_breach.c: the breach register's calls (store_breach.h) */
 extern const struct store_breach_ops sq_breach_ops;
+/* sqlite_account.c: the user account's calls (store_account.h) */
+extern const struct store_account_ops sq_account_ops;
 
 /* Reads the order columns (ORDER_COLS) of the current row. */
 void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r);

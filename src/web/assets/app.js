@@ -25,3 +25,23 @@ document.addEventListener("DOMContentLoaded", function () {
     s.addEventListener("change", function () { if (s.form) s.form.submit(); });
   });
 });
+/* the user account (issue 11): a tab that was signed in and comes to the
+   sign-in page without having signed out was sent there because its
+   session ended. The guards' Clear-Site-Data took the cookie that would
+   have told the server so, but not the tab's sessionStorage, which
+   remembers that it was signed in. */
+document.addEventListener("DOMContentLoaded", function () {
+  var key = "postroom.signedIn";
+  try {
+    if (document.body.classList.contains("app")) {
+      sessionStorage.setItem(key, "1");
+      document.querySelectorAll("form.signout").forEach(function (f) {
+        f.addEventListener("submit", function () { sessionStorage.removeItem(key); });
+      });
+      return;
+    }
+    var note = document.querySelector("[data-session-ended]");
+    if (note && sessionStorage.getItem(key)) note.hidden = false;
+    if (document.querySelector('form[action="/login"]')) sessionStorage.removeItem(key);
+  } catch (e) { /* no storage: the page as the server wrote it */ }
+});

@@ -1,5 +1,5 @@
-/* operator_totp: TOTP through liboath, secrets through libsodium. */
-#include "auth/operator_totp.h"
+/* totp: TOTP through liboath, secrets through libsodium. */
+#include "auth/totp.h"
 #include "util/buf.h"
 
 #include <liboath/oath.h>
@@ -100,6 +100,15 @@ bool totp_check(const char *secret_b32, const char *code, int64_t now_s, int64_t
     secret_free(raw, n);
     if (rc < 0) return false;
     *step = (int64_t)counter;
+    return true;
+}
+
+bool totp_accept(const char *secret_b32, const char *code, int64_t now_s, int64_t last_step,
+                 int64_t *step)
+{
+    int64_t matched = 0;
+    if (!totp_check(secret_b32, code, now_s, &matched) || matched <= last_step) return false;
+    *step = matched;
     return true;
 }
 
