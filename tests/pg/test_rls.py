@@ -474,13 +474,18 @@ def check_roles(urls):
 def check_directory(cat, urls, rows):
     """The lookups before a tenant is known: the one credential, nothing else."""
     app, sup = urls["POSTROOM_PG_APP"], urls["POSTROOM_PG_SUPER"]
-    for sql in ("SELECT pw_hash FROM users;", "SELECT * FROM logins;", "SELECT * FROM api_keys;",
-                "SELECT * FROM sessions;"):
+    for sql in ("SELECT * FROM logins;", "SELECT * FROM api_keys;", "SELECT * FROM sessions;",
+                "SELECT * FROM signin_pending;"):
         good, out, err = psql(app, sql)
         if not good and "permission denied" in err:
             ok("directory: the app may not run %s" % sql)
         else:
             fail("directory: the app ran %s: %s" % (sql, out or err))
+    # The account page reads its own user's hash, under the wall only.
+    if must(app, "SELECT count(pw_hash) FROM users;") == ["0"]:
+        ok("directory: no password hash without a tenant")
+    else:
+        fail("directory: the app reads password hashes with no tenant set")
     user, login = rows[("users", B)], rows[("logins", B)]
     key, sess = rows[("api_keys", B)], rows[("sessions", B)]
     assert key["revoked_at"] is not None  # the fixtures fill every column
@@ -496,6 +501,10 @@ def check_directory(cat, urls, rows):
             ("session by hash", "SELECT * FROM postroom_dir_session(%s, 0, 1);"
              % lit(sess["token_hash"]), "%d\t%d\t%d\t%s" % (B, sess["user_id"], user["role"],
                                                            sess["csrf"])),
+            ("a pending sign-in by hash", "SELECT * FROM postroom_dir_signin_pending(%s, 0);"
+             % lit(rows[("signin_pending", B)]["token_hash"]), "%d\t%d\t%d\t%s\t%s\t%d" % (
+                 B, user["user_id"], user["role"], user["email"],
+                 rows[("user_totp", B)]["secret"], rows[("user_totp", B)]["last_step"])),
             ("an unknown e-mail (none)", "SELECT * FROM postroom_dir_login('nobody@example.com');", "")):
         if want is None:  # the superuser changes the fixture: the app could not
             must(sup, sql)

@@ -19,7 +19,7 @@
 --                      register, the kill switch list every server polls):
 --                      a separate connection; it crosses tenants only where a
 --                      policy below names it, table by table.
---   postroom_directory NOLOGIN: owns the four postroom_dir_* functions.
+--   postroom_directory NOLOGIN: owns the postroom_dir_* functions.
 --
 -- The tenant policy, on every table with a tenant column:
 --     tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::bigint
@@ -32,10 +32,10 @@
 -- Before any tenant is known (an API key by its hash, a sign-in by e-mail, a
 -- session cookie by its hash) the app must find the one credential row and
 -- nothing else. It cannot read logins, api_keys, sessions or users.pw_hash
--- itself; instead it may EXECUTE four SECURITY DEFINER functions owned by
--- postroom_directory, a NOLOGIN role whose only rights are reading those
--- four tables (and touching or deleting a session) through policies that
--- name it. Each function takes the exact key (an equality on a unique
+-- itself; instead it may EXECUTE SECURITY DEFINER functions owned by
+-- postroom_directory, a NOLOGIN role whose only rights are reading the
+-- credential tables (and touching or deleting a session) through policies
+-- that name it. Each function takes the exact key (an equality on a unique
 -- column) and returns the credential's ids and role, so the app can look up
 -- a credential it holds, never list them. Chosen over a separate directory
 -- login role because the narrowing is in the function bodies, where a
@@ -90,13 +90,15 @@ SELECT pg_temp.cross_tenant('tenants', 'postroom_operator', 'SELECT');
 SELECT pg_temp.cross_tenant('tenants', 'postroom_operator', 'INSERT');
 
 SELECT pg_temp.tenant_wall('users', 'tenant_id');
--- The app reads a user's address and role, never the password hash.
-GRANT SELECT (tenant_id, user_id, email, role, created_at) ON users TO postroom_app;
+-- The account page (store_account_get, _password_set) reads and sets a
+-- user's own password hash, under the wall like any other column; before a
+-- tenant is known only postroom_dir_login reads one.
+GRANT SELECT, UPDATE (pw_hash) ON users TO postroom_app;
 GRANT SELECT, INSERT, UPDATE ON users TO postroom_operator;          -- user add, set password
 SELECT pg_temp.cross_tenant('users', 'postroom_operator', 'SELECT');
 SELECT pg_temp.cross_tenant('users', 'postroom_operator', 'INSERT');
 SELECT pg_temp.cross_tenant('users', 'postroom_operator', 'UPDATE');
-GRANT SELECT (tenant_id, user_id, role, pw_hash) ON users TO postroom_directory;
+GRANT SELECT (tenant_id, user_id, role, pw_hash, email) ON users TO postroom_directory;
 SELECT pg_temp.cross_tenant('users', 'postroom_directory', 'SELECT');
 
 SELECT pg_temp.tenant_wall('logins', 'tenant_id');
@@ -117,8 +119,11 @@ SELECT pg_temp.cross_tenant('api_keys', 'postroom_directory', 'SELECT');
 SELECT pg_temp.tenant_wall('sessions', 'tenant_id');
 -- A session is made once the password matched: its tenant is known, so the
 -- app inserts it under the wall. Finding, touching and ending one by its
--- hash go through postroom_dir_session and postroom_dir_session_delete.
-GRANT INSERT ON sessions TO postroom_app;
+-- hash go through postroom_dir_session and postroom_dir_session_delete. A
+-- password change ends the user's other sessions (DELETE ... WHERE
+-- tenant_id, user_id, token_hash), so the app reads those columns, under
+-- the wall; never csrf.
+GRANT INSERT, DELETE, SELECT (tenant_id, user_id, token_hash) ON sessions TO postroom_app;
 GRANT SELECT, DELETE ON sessions TO postroom_operator;               -- sessions revoke
 SELECT pg_temp.cross_tenant('sessions', 'postroom_operator', 'SELECT');
 SELECT pg_temp.cross_tenant('sessions', 'postroom_operator', 'DELETE');
@@ -153,6 +158,29 @@ GRANT SELECT, INSERT ON returns TO postroom_app;
 
 SELECT pg_temp.tenant_wall('order_history', 'tenant_id');
 GRANT SELECT, INSERT ON order_history TO postroom_app;
+
+-- 013: a business's senders: listed, saved, made default, removed (an
+-- UPDATE: removed senders keep their number).
+SELECT pg_temp.tenant_wall('senders', 'tenant_id');
+GRANT SELECT, INSERT, UPDATE ON senders TO postroom_app;
+
+-- 015: a user's TOTP secret, set up, turned on and off on the account page
+-- and its step recorded at sign-in, always with the tenant known.
+SELECT pg_temp.tenant_wall('user_totp', 'tenant_id');
+GRANT SELECT, INSERT, UPDATE, DELETE ON user_totp TO postroom_app;
+GRANT SELECT (tenant_id, user_id, secret, last_step, enabled_at) ON user_totp
+    TO postroom_directory;
+SELECT pg_temp.cross_tenant('user_totp', 'postroom_directory', 'SELECT');
+-- A pending sign-in is made once the password matched (tenant known) and
+-- ended with the code (tenant known); between, it is found by its token's
+-- hash through postroom_dir_signin_pending. The prune of expired ones that
+-- store_directory_signin_pending_create runs reaches, under the wall, the
+-- expired ones of that business only: the others go with their own.
+SELECT pg_temp.tenant_wall('signin_pending', 'tenant_id');
+GRANT INSERT, DELETE, SELECT (tenant_id, user_id, token_hash, expires_at) ON signin_pending
+    TO postroom_app;
+GRANT SELECT ON signin_pending TO postroom_directory;
+SELECT pg_temp.cross_tenant('signin_pending', 'postroom_directory', 'SELECT');
 
 -- tenant_id 0 is "every tenant": such a row belongs to no business, so the
 -- tenant wall shows it to none. The switches are set, cleared and listed
@@ -252,12 +280,29 @@ LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     SELECT count(*) FROM gone
 $$;
 
+-- The live pending sign-in with that hash, of a user whose two-factor is
+-- on: what the code step needs (SQLite's sq_pending).
+CREATE OR REPLACE FUNCTION postroom_dir_signin_pending(p_hash bytea, p_now bigint)
+RETURNS TABLE (tenant_id bigint, user_id bigint, role integer, email text, secret text,
+               last_step bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT p.tenant_id, p.user_id, u.role, u.email, t.secret, t.last_step
+    FROM signin_pending p
+    JOIN users u ON u.tenant_id = p.tenant_id AND u.user_id = p.user_id
+    JOIN user_totp t ON t.tenant_id = p.tenant_id AND t.user_id = p.user_id
+        AND t.enabled_at IS NOT NULL
+    WHERE p.token_hash = p_hash AND p.expires_at > p_now
+$$;
+
 ALTER FUNCTION postroom_dir_apikey(bytea) OWNER TO postroom_directory;
+ALTER FUNCTION postroom_dir_signin_pending(bytea, bigint) OWNER TO postroom_directory;
 ALTER FUNCTION postroom_dir_login(text) OWNER TO postroom_directory;
 ALTER FUNCTION postroom_dir_session(bytea, bigint, bigint) OWNER TO postroom_directory;
 ALTER FUNCTION postroom_dir_session_delete(bytea) OWNER TO postroom_directory;
 REVOKE CREATE ON SCHEMA public FROM postroom_directory;
 REVOKE ALL ON FUNCTION postroom_dir_apikey(bytea), postroom_dir_login(text),
-    postroom_dir_session(bytea, bigint, bigint), postroom_dir_session_delete(bytea) FROM PUBLIC;
+    postroom_dir_session(bytea, bigint, bigint), postroom_dir_session_delete(bytea),
+    postroom_dir_signin_pending(bytea, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION postroom_dir_apikey(bytea), postroom_dir_login(text),
-    postroom_dir_session(bytea, bigint, bigint), postroom_dir_session_delete(bytea) TO postroom_app;
+    postroom_dir_session(bytea, bigint, bigint), postroom_dir_session_delete(bytea),
+    postroom_dir_signin_pending(bytea, bigint) TO postroom_app;

@@ -1,4 +1,5 @@
--- Blocks for ../rls.sql, for the tables of pending/011..016: paste them in
+-- Blocks for ../rls.sql, for the tables of pending/011, 012, 014, 016 (013 and 015 are
+-- merged: their blocks are in ../rls.sql): paste them in
 -- (before "tables of no tenant") when those SQLite migrations are merged.
 -- DRAFT: the tenant walls are certain; the app's grants are what the
 -- branches' pages appear to need, and must be checked against their store
@@ -18,10 +19,6 @@ GRANT SELECT (tenant_id, key_id, name, created_at, revoked_at, last_used_at),
     UPDATE (last_used_at) ON api_keys TO postroom_app;
 GRANT SELECT (last_signin_at) ON users TO postroom_operator;
 
--- 013: senders are listed, saved, made default and removed.
-SELECT pg_temp.tenant_wall('senders', 'tenant_id');
-GRANT SELECT, INSERT, UPDATE ON senders TO postroom_app;
-
 -- 014: a business sets its daily manifest; the job that runs it for every
 -- business finds the pending ones across tenants: an operator call.
 SELECT pg_temp.tenant_wall('manifest_daily', 'tenant_id');
@@ -30,11 +27,3 @@ GRANT SELECT (tenant_id, enabled, at_minute, working_days, last_day) ON manifest
     TO postroom_operator;
 SELECT pg_temp.cross_tenant('manifest_daily', 'postroom_operator', 'SELECT');
 
--- 015: a user's TOTP secret is set and checked with the tenant known (the
--- user is signed in, or the pending sign-in names the tenant). The pending
--- sign-in is found by its token's hash before that: a directory function
--- like postroom_dir_session is the way (to write with the backend).
-SELECT pg_temp.tenant_wall('user_totp', 'tenant_id');
-GRANT SELECT, INSERT, UPDATE, DELETE ON user_totp TO postroom_app;
-SELECT pg_temp.tenant_wall('signin_pending', 'tenant_id');
-GRANT INSERT, DELETE ON signin_pending TO postroom_app;

@@ -1,5 +1,5 @@
 -- 013 (PostgreSQL): a business's trading names and sender addresses
--- (issue 11), as ../013_senders.sql (branch h-orderpage). is_default stays
+-- (issue 11), as ../013_senders.sql. is_default stays
 -- an INTEGER (0/1), as the code binds it.
 CREATE TABLE senders (
     tenant_id     BIGINT NOT NULL REFERENCES tenants(tenant_id),

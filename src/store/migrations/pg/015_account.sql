@@ -1,5 +1,5 @@
 -- 015 (PostgreSQL): the user account's two-factor sign-in (issue 11), as
--- ../015_account.sql (branch h-account).
+-- ../015_account.sql.
 CREATE TABLE user_totp (
     tenant_id   BIGINT NOT NULL,
     user_id     BIGINT NOT NULL,
