@@ -27,3 +27,7 @@ GRANT SELECT (tenant_id, enabled, at_minute, working_days, last_day) ON manifest
     TO postroom_operator;
 SELECT pg_temp.cross_tenant('manifest_daily', 'postroom_operator', 'SELECT');
 
+-- 016: the orders list's counts, kept by triggers on orders that run as the
+-- app under the order's tenant.
+SELECT pg_temp.tenant_wall('order_counts', 'tenant_id');
+GRANT SELECT, INSERT, UPDATE ON order_counts TO postroom_app;
