@@ -9,6 +9,8 @@
 #              draws), WeasyPrint on the same labels,
 #              one label per request
 #   import     a 1,000-order spreadsheet uploaded to /import     -> orders/s
+#   orderlist  the web app's GET /orders with 10,000 orders, signed in -> req/s, p99;
+#              POST /orders/bulk/labels of 100 ticked orders       -> ms, labels/s
 #   audit      orders and get again on a second server with the access audit off
 #              (serve --audit 0): what the audit costs each (target <= 10%)
 # against a throw-away database in a temp dir. The first server runs as
@@ -469,6 +471,67 @@ for _i in 1 2 3; do
 done
 [ "$import_ms" -gt 0 ] && import_s="$(awk -v m="$import_ms" 'BEGIN { printf "%.0f", 1000 * 1000 / m }')"
 
+# ---- orders list: the web page with 10,000 orders, and 100 labels from it -------
+echo
+echo "-- orderlist: GET /orders (the web page) with 10,000 orders, signed in (wrk -c$ORDER_CONNS);"
+echo "   POST /orders/bulk/labels with 100 ticked orders (best of 3)"
+list_rps=0 list_p99=0 bulk_ms=0 bulk_s=0
+LTID="$("$POSTROOM" --db "$DB" tenant create "List Ltd" | tr -d '[:space:]')"
+LKEY="$("$POSTROOM" --db "$DB" apikey create "$LTID" --name bench | tr -d '[:space:]')"
+printf 'bench list password\n' | "$POSTROOM" --db "$DB" user add "$LTID" list@bench.example \
+  --role standard >/dev/null 2>&1 || failures+=("orderlist: user add failed")
+list_batch() { # list_batch N SERVICE: a POST /orders body of N orders ("" SERVICE: no postage)
+  local i post=""
+  [ -n "$2" ] && post=',"postageDetails":{"serviceCode":"'"$2"'"}'
+  printf '{"items":['
+  for i in $(seq "$1"); do
+    [ "$i" -gt 1 ] && printf ','
+    printf '{"orderReference":"LIST-%s-%s","recipient":{"address":{"fullName":"Recipient %s","addressLine1":"1 High Street","city":"London","postcode":"SW1A 1AA","countryCode":"GB"}},"orderDate":"2026-11-29T10:00:00Z","subtotal":10.5,"shippingCostCharged":2.99,"total":13.49%s,"packages":[{"weightInGrams":500,"packageFormatIdentifier":"smallParcel"}]}' \
+      "$RANDOM" "$i" "$i" "$post"
+  done
+  printf ']}'
+}
+list_batch 100 "" >"$tmp/list_new.json"
+list_batch 100 TOLP24 >"$tmp/list_post.json"
+for _i in $(seq 99); do
+  curl -fsS -o /dev/null -H "Authorization: Bearer $LKEY" -H 'Content-Type: application/json' \
+    --data @"$tmp/list_new.json" "$BASE/api/v1/orders" || { failures+=("orderlist: creating orders failed"); break; }
+done
+bulk_ids="$(curl -fsS -H "Authorization: Bearer $LKEY" -H 'Content-Type: application/json' \
+  --data @"$tmp/list_post.json" "$BASE/api/v1/orders" | grep -o '"orderIdentifier":[0-9]*' | cut -d: -f2)"
+[ "$(printf '%s\n' "$bulk_ids" | grep -c .)" = 100 ] || failures+=("orderlist: the 100 orders with postage were not all created")
+curl -fsS -o /dev/null -c "$tmp/listjar" --data-urlencode email=list@bench.example \
+  --data-urlencode 'password=bench list password' "$BASE/login" || failures+=("orderlist: sign-in failed")
+list_cookie="$(awk '$6 == "__Host-postroom_session" { print $6 "=" $7 }' "$tmp/listjar")"
+list_status="$(curl -sS -o "$tmp/list.html" -w '%{http_code}' -H "Cookie: $list_cookie" "$BASE/orders")"
+if [ "$list_status" != 200 ] || ! grep -q 'All <span class="count">10000</span>' "$tmp/list.html"; then
+  failures+=("orderlist: GET /orders answered $list_status without 10,000 orders in All")
+else
+  warmup "$BASE/orders" -H "Cookie: $list_cookie"
+  wrk -t"$THREADS" -c"$ORDER_CONNS" -d"${SECONDS_RUN}s" --latency -H "Cookie: $list_cookie" \
+    "$BASE/orders" | tee "$OUT/orderlist.txt"
+  read -r list_rps list_p99 ol_bad ol_sock <<<"$(wrk_text_stats "$OUT/orderlist.txt")"
+  [ "$ol_bad" -eq 0 ] || failures+=("orderlist: $ol_bad non-2xx answers")
+  [ "$ol_sock" -eq 0 ] || failures+=("orderlist: $ol_sock socket errors")
+  list_csrf="$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$tmp/list.html" | head -n 1)"
+  { printf 'csrf=%s' "$list_csrf"; printf '&id=%s' $bulk_ids; } >"$tmp/bulk.form"
+  : >"$OUT/bulk_labels.txt"
+  for _i in 1 2 3; do
+    t="$(curl -sS -o "$tmp/bulk.pdf" -w '%{http_code} %{time_total}' -H "Cookie: $list_cookie" \
+      -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @"$tmp/bulk.form" \
+      "$BASE/orders/bulk/labels")"
+    echo "bulk labels run $_i: HTTP ${t% *}, ${t#* } s, $(wc -c <"$tmp/bulk.pdf") bytes" | tee -a "$OUT/bulk_labels.txt"
+    if [ "${t% *}" != 200 ] || [ "$(head -c 4 "$tmp/bulk.pdf")" != "%PDF" ]; then
+      failures+=("orderlist: bulk labels run $_i answered ${t% *}")
+      break
+    fi
+    ms="$(awk -v t="${t#* }" 'BEGIN { printf "%.0f", t * 1000 }')"
+    if [ "$bulk_ms" = 0 ] || [ "$ms" -lt "$bulk_ms" ]; then bulk_ms="$ms"; fi
+  done
+  [ "$bulk_ms" -gt 0 ] && bulk_s="$(awk -v m="$bulk_ms" 'BEGIN { printf "%.0f", 100 * 1000 / m }')"
+fi
+echo "BENCH orderlist req_s=$list_rps p99_ms=$list_p99 bulk_labels_ms=$bulk_ms bulk_labels_s=$bulk_s" | tee -a "$OUT/orderlist.txt"
+
 # ---- reference again, then keep the better of the two ---------------------------
 run_reference after
 ref_after_rps="$last_rps" ref_after_p99="$last_p99"
@@ -520,6 +583,10 @@ weasy_verdict="$(verdict "$weasy_x" "${BENCH_WEASY_TARGET_X:-50}")"
     "GET /orders/{id}/label" "$label_rps" "${label_p99:-0}"
   printf '%-10s %-36s %8.0f orders/s  (%s ms per 1,000-order file, best of 3)\n' import \
     "POST /import, Click & Drop CSV" "$import_s" "$import_ms"
+  printf '%-10s %-36s %8.0f req/s   p99 %.1f ms (10,000 orders, session cookie)\n' orderlist \
+    "GET /orders, the web page" "$list_rps" "${list_p99:-0}"
+  printf '%-10s %-36s %8.0f labels/s  (%s ms for 100 ticked orders, best of 3)\n' bulklabels \
+    "POST /orders/bulk/labels" "$bulk_s" "$bulk_ms"
   printf '%-10s %-36s %8.0f orders/s  audit costs %s%% (target <= 10%%)  %s\n' audit \
     "orders with the audit off" "${off_orders_s:-0}" "$orders_cost" \
     "$(awk -v c="$orders_cost" 'BEGIN { print ((c + 0 <= 10) ? "PASS" : "ABOVE") }')"

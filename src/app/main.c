@@ -6,6 +6,7 @@
  * Exit status 0 on success; otherwise non-zero with one line on stderr. */
 #include "app/audit_cmd.h"
 #include "app/cli.h"
+#include "app/manifest_daily.h"
 #include "app/operator_cli.h"
 #include "app/breach_cmd.h"
 #include "app/routes.h"
@@ -709,7 +710,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
     c.error_page = web_error_page; /* browsers get pages, API clients JSON */
     c.db_path = db;
     c.status_url = getenv("POSTROOM_STATUS_URL");
-    c.housekeeping = audit_housekeeping;
+    c.housekeeping = app_housekeeping;
     static struct tripwire_config tw; /* lives as long as the server */
     tw = (struct tripwire_config){TRIPWIRE_KILLSWITCH, getenv("POSTROOM_STATUS_DB"),
                                   getenv("POSTROOM_BREACH_CONTACT")};

@@ -35,6 +35,7 @@
 #include "api/api.h"
 #include "http/router.h"
 #include "ops/ops.h"
+#include "web/settings.h"
 #include "web/web.h"
 
 #include <stddef.h>
@@ -53,12 +54,21 @@ static const char *const LABEL[] = {"documentType", "includeReturnsLabel", "incl
 /* the export form's dates (web/export.c) */
 static const char *const EXPORT_RANGE[] = {"from", "to", NULL};
 
+/* the manifests page's messages after a post (web/manifests.c) */
+static const char *const MANIFESTS_PAGE[] = {"made", "saved", NULL};
+
 /* the report form names the page it was opened from (web/report.c) */
 static const char *const REPORT_PAGE[] = {"page", NULL};
 static const char *const DRAFT_FORMAT[] = {"format", NULL};
-/* the fixed message a page names after a form (web/order_page.c, senders.c) */
-static const char *const DONE[] = {"done", NULL};
 static const char *const RADIUS_WINDOW[] = {"from", "to", NULL};
+/* which of its fixed messages a page shows after a form did something (the
+ * order page, senders, settings, rules): a code, never text from the URL */
+static const char *const DONE[] = {"done", NULL};
+/* the orders list's tabs, search, filters, sort, keyset and what a bulk
+ * action reports back (web/orders.c) */
+static const char *const ORDER_LIST[] = {"status",  "q",       "from",  "to",     "service",
+                                         "channel", "sort",    "after", "before", "done",
+                                         "n",       "skipped", NULL};
 
 static const struct route routes[] = {
     {"GET", "/healthz", "GET /healthz", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, api_healthz, WRITES,
@@ -107,6 +117,14 @@ static const struct route routes[] = {
     {"POST", "/logout", "POST /logout", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_signout, WRITES,
      FEATURE_NONE},
     {"GET", "/", "GET /", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_home, WRITES, FEATURE_WEB},
+    {"GET", "/manifests", "GET /manifests", AUTH_SESSION, ROLE_STANDARD, MANIFESTS_PAGE,
+     web_manifests, WRITES, FEATURE_WEB},
+    {"POST", "/manifests", "POST /manifests (page)", AUTH_SESSION, ROLE_STANDARD, NO_QUERY,
+     web_manifests_create, WRITES, FEATURE_WEB},
+    {"GET", "/manifests/{}", "GET /manifests/{n}.pdf", AUTH_SESSION, ROLE_STANDARD, NO_QUERY,
+     web_manifest_pdf, WRITES, FEATURE_WEB},
+    {"POST", "/manifests/daily", "POST /manifests/daily", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_manifests_daily, WRITES, FEATURE_WEB},
     {"GET", "/import", "GET /import", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_import_form,
      WRITES, FEATURE_WEB},
     {"POST", "/import", "POST /import", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_import, WRITES,
@@ -172,6 +190,67 @@ static const struct route routes[] = {
      ROLE_ADMIN, NO_QUERY, web_sender_default, WRITES, FEATURE_WEB},
     {"POST", "/settings/senders/{}/remove", "POST /settings/senders/{n}/remove", AUTH_SESSION,
      ROLE_ADMIN, NO_QUERY, web_sender_remove, WRITES, FEATURE_WEB},
+    /* the administrators' settings (web/settings*.c): a Standard user gets 403 */
+    {"GET", "/settings", "GET /settings", AUTH_SESSION, ROLE_ADMIN, NO_QUERY, web_settings, WRITES,
+     FEATURE_WEB},
+    {"GET", "/settings/users", "GET /settings/users", AUTH_SESSION, ROLE_ADMIN, DONE,
+     web_settings_users, WRITES, FEATURE_WEB},
+    {"POST", "/settings/users", "POST /settings/users", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_settings_user_add, WRITES, FEATURE_WEB},
+    {"POST", "/settings/users/role", "POST /settings/users/role", AUTH_SESSION, ROLE_ADMIN,
+     NO_QUERY, web_settings_user_role, WRITES, FEATURE_WEB},
+    {"POST", "/settings/users/remove", "POST /settings/users/remove", AUTH_SESSION, ROLE_ADMIN,
+     NO_QUERY, web_settings_user_remove, WRITES, FEATURE_WEB},
+    {"GET", "/settings/keys", "GET /settings/keys", AUTH_SESSION, ROLE_ADMIN, DONE,
+     web_settings_keys, WRITES, FEATURE_WEB},
+    {"POST", "/settings/keys", "POST /settings/keys", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_settings_key_add, WRITES, FEATURE_WEB},
+    {"POST", "/settings/keys/revoke", "POST /settings/keys/revoke", AUTH_SESSION, ROLE_ADMIN,
+     NO_QUERY, web_settings_key_revoke, WRITES, FEATURE_WEB},
+    {"GET", "/settings/labels", "GET /settings/labels", AUTH_SESSION, ROLE_ADMIN, DONE,
+     web_settings_labels, WRITES, FEATURE_WEB},
+    {"POST", "/settings/labels", "POST /settings/labels", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_settings_labels_save, WRITES, FEATURE_WEB},
+    /* shipping rules (web/rules.c): everyone reads, administrators change */
+    {"GET", "/rules", "GET /rules", AUTH_SESSION, ROLE_STANDARD, DONE, web_rules, WRITES,
+     FEATURE_WEB},
+    {"GET", "/rules/new", "GET /rules/new", AUTH_SESSION, ROLE_ADMIN, NO_QUERY, web_rule_new_form,
+     WRITES, FEATURE_WEB},
+    {"POST", "/rules/new", "POST /rules/new", AUTH_SESSION, ROLE_ADMIN, NO_QUERY, web_rule_create,
+     WRITES, FEATURE_WEB},
+    {"GET", "/rules/{}/edit", "GET /rules/{id}/edit", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_rule_edit_form, WRITES, FEATURE_WEB},
+    {"POST", "/rules/{}/edit", "POST /rules/{id}/edit", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_rule_update, WRITES, FEATURE_WEB},
+    {"POST", "/rules/{}/delete", "POST /rules/{id}/delete", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_rule_delete, WRITES, FEATURE_WEB},
+    {"POST", "/rules/{}/up", "POST /rules/{id}/up", AUTH_SESSION, ROLE_ADMIN, NO_QUERY, web_rule_up,
+     WRITES, FEATURE_WEB},
+    {"POST", "/rules/{}/down", "POST /rules/{id}/down", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_rule_down, WRITES, FEATURE_WEB},
+    {"POST", "/rules/{}/enable", "POST /rules/{id}/enable", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_rule_enable, WRITES, FEATURE_WEB},
+    {"POST", "/rules/{}/disable", "POST /rules/{id}/disable", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_rule_disable, WRITES, FEATURE_WEB},
+    {"POST", "/orders/bulk/postage", "POST /orders/bulk/postage", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_orders_bulk_postage, WRITES, FEATURE_WEB},
+    /* the orders list and its bulk actions (web/orders.c, web/orders_bulk.c) */
+    {"GET", "/orders", "GET /web/orders", AUTH_SESSION, ROLE_STANDARD, ORDER_LIST, web_orders,
+     WRITES, FEATURE_WEB},
+    {"POST", "/orders/bulk/labels", "POST /web/orders/bulk/labels", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_orders_bulk_labels, WRITES, FEATURE_LABELS},
+    {"POST", "/orders/bulk/despatch-notes", "POST /web/orders/bulk/despatch-notes", AUTH_SESSION,
+     ROLE_STANDARD, NO_QUERY, web_orders_bulk_despatch_notes, WRITES, FEATURE_LABELS},
+    {"POST", "/orders/bulk/despatched", "POST /web/orders/bulk/despatched", AUTH_SESSION,
+     ROLE_STANDARD, NO_QUERY, web_orders_bulk_despatched, WRITES, FEATURE_WEB},
+    {"POST", "/orders/bulk/hold", "POST /web/orders/bulk/hold", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_orders_bulk_hold, WRITES, FEATURE_WEB},
+    {"POST", "/orders/bulk/release", "POST /web/orders/bulk/release", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_orders_bulk_release, WRITES, FEATURE_WEB},
+    {"POST", "/orders/bulk/cancel", "POST /web/orders/bulk/cancel", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_orders_bulk_cancel, WRITES, FEATURE_WEB},
+    {"POST", "/orders/bulk/delete", "POST /web/orders/bulk/delete", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_orders_bulk_delete, WRITES, FEATURE_WEB},
     /* the operators (ops/): sign-in is public, the rest needs an operator */
     {"GET", "/ops/login", "GET /ops/login", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, ops_login_form,
      WRITES, FEATURE_NONE},

@@ -1,6 +1,8 @@
 /* apikey: generation, hashing, parsing and lookup of API keys. */
 #include "auth/apikey.h"
+#include "auth/apikey_usage.h"
 #include "store/store.h"
+#include "util/timefmt.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -60,6 +62,8 @@ int apikey_authenticate(struct store *s, const char *header_value, struct princi
     struct credential c;
     int rc = store_directory_apikey(s, hash, &c);
     if (rc != STORE_OK) return rc;
+    /* last used, for the settings page: in memory, written off this path */
+    apikey_usage_note(c.tenant_id, c.key_id, time_now_ms());
     /* an API key acts for the business as a whole */
     *out = (struct principal){c.tenant_id, 0, c.key_id, ROLE_ADMIN, PRINCIPAL_BUSINESS, 0};
     return STORE_OK;

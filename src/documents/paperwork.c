@@ -36,7 +36,11 @@ static enum doc_category category_of(const char *c)
     return DOC_CAT_SALE_OF_GOODS;
 }
 
-static void items_of(const json_t *packages, struct arena *a, struct doc_shipment *s)
+/* The items of the packages; where an item names no origin country, and
+ * where none names the declaration's category, the business's customs
+ * defaults (settings) fill them in, if it set any. */
+static void items_of(const json_t *packages, const struct tenant_settings *ts, struct arena *a,
+                     struct doc_shipment *s)
 {
     size_t n = 0, i, j;
     const json_t *pkg, *item;
@@ -54,6 +58,7 @@ static void items_of(const json_t *packages, struct arena *a, struct doc_shipmen
             it->sku = str(a, item, "SKU");
             it->hs_code = str(a, item, "customsCode");
             it->origin_country = str(a, item, "originCountryCode");
+            if (!it->origin_country) it->origin_country = ts->customs_origin;
             it->quantity = (int)json_integer_value(json_object_get(item, "quantity"));
             it->unit_value_pence = json_integer_value(json_object_get(item, "unitValue"));
             it->unit_weight_grams =
@@ -64,7 +69,7 @@ static void items_of(const json_t *packages, struct arena *a, struct doc_shipmen
     }
     s->items = items;
     s->n_items = k;
-    s->category = category_of(category);
+    s->category = category_of(category ? category : ts->customs_category);
 }
 
 bool paperwork_shipment(const struct order_row *row, const struct tenant_settings *ts,
@@ -109,7 +114,7 @@ bool paperwork_shipment(const struct order_row *row, const struct tenant_setting
         (int)json_integer_value(json_object_get(pkg, "weightInGrams"));
     out->tracking_number = row->tracking_number;
     out->postage_pence = row->postage_pence;
-    items_of(packages, a, out);
+    items_of(packages, ts, a, out);
     json_decref(doc);
     return true;
 }

@@ -48,6 +48,37 @@ const char *status_plan(const char *current, const struct status_request *req, i
     return "status must be one of new, despatched, despatchedByOtherCourier.";
 }
 
+/* Waiting to be posted: what may still be held or cancelled. */
+static bool waiting(const char *current)
+{
+    return is(current, STATUS_NEW) || is(current, STATUS_POSTAGE_APPLIED) ||
+           is(current, STATUS_LABEL_GENERATED);
+}
+
+const char *status_plan_move(const char *current, enum status_move move, int64_t now,
+                             struct order_status_change *c, const char **code)
+{
+    memset(c, 0, sizeof *c);
+    c->from_status = current;
+    c->now = now;
+    c->clear_label = true;
+    *code = "InvalidStatusTransition";
+    switch (move) {
+    case STATUS_MOVE_HOLD:
+        c->to_status = STATUS_ON_HOLD;
+        return waiting(current) ? NULL : "Only an order waiting to be posted can be held.";
+    case STATUS_MOVE_RELEASE:
+        c->to_status = STATUS_NEW;
+        return is(current, STATUS_ON_HOLD) ? NULL : "Only an order on hold can be released.";
+    case STATUS_MOVE_CANCEL:
+        c->to_status = STATUS_CANCELLED;
+        return waiting(current) || is(current, STATUS_ON_HOLD)
+                   ? NULL
+                   : "An order already despatched or cancelled cannot be cancelled.";
+    }
+    return "Unknown move.";
+}
+
 const char *status_words(const char *status)
 {
     static const struct {

@@ -33,6 +33,17 @@ const char *status_plan(const char *current, const struct status_request *req, i
 /* A status in the words Click & Drop's pages use ("Postage applied" for
  * postageApplied); the stored name itself for one it does not know. */
 const char *status_words(const char *status);
+/* The web app's moves (hold, release, cancel), decided as Click & Drop
+ * does: an order waiting to be posted (new, postage applied, label
+ * generated) may be held or cancelled; one already handed over (despatched,
+ * manifested, despatched by another courier) may not, nor may a cancelled
+ * one change again. Release takes a held order back to new. A move that
+ * leaves postage behind (cancel, hold, release) voids the label as setting
+ * an order back to new does, so no tracking number stays live on an order
+ * that is not going out. Returns NULL and fills c, or why not (and *code). */
+enum status_move { STATUS_MOVE_HOLD, STATUS_MOVE_RELEASE, STATUS_MOVE_CANCEL };
+const char *status_plan_move(const char *current, enum status_move move, int64_t now,
+                             struct order_status_change *c, const char **code);
 /* Whether an order in this status may be deleted. */
 bool status_deletable(const char *current);
 

@@ -83,6 +83,12 @@ bool tariff_domestic(const struct tariff *t, const char *alpha2)
     return alpha2 && t->uk_zone != TARIFF_NO_ZONE && tariff_country_zone(t, alpha2) == t->uk_zone;
 }
 
+const char *tariff_zone_of(const struct tariff *t, const char *alpha2)
+{
+    int z = alpha2 ? tariff_country_zone(t, alpha2) : TARIFF_NO_ZONE;
+    return z == TARIFF_NO_ZONE ? NULL : t->zones[z];
+}
+
 bool tariff_service_takes(const struct tariff *t, const char *code, const char *format)
 {
     const struct tariff_svc *s = code ? tariff_svc_find(t, code) : NULL;

@@ -88,6 +88,9 @@ const struct tariff_return_service *tariff_return_service(const struct tariff *t
 /* Whether an alpha-2 country is in the zone named UK (return services send
  * from and to it only). */
 bool tariff_domestic(const struct tariff *t, const char *alpha2);
+/* The name of the zone an alpha-2 country is in ("UK", "EU", "W1"...),
+ * NULL when no zone lists it (shipping rules match on zones). */
+const char *tariff_zone_of(const struct tariff *t, const char *alpha2);
 /* Whether the service takes the format (both by name). */
 bool tariff_service_takes(const struct tariff *t, const char *code, const char *format);
 

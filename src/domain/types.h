@@ -51,6 +51,10 @@ struct tenant_settings {
     const char *label_layout; /* "6x4" or "A4" */
     const char *trading_name, *address_line1, *address_line2, *city, *postcode, *country_code,
         *phone;
+    /* customs defaults (migration 012, settings): the declaration's
+     * category and the items' origin country where an order leaves them
+     * out; NULL: none (sale of goods, origin left blank) */
+    const char *customs_category, *customs_origin;
 };
 
 /* One item of an orderIdentifiers list: an identifier, or a reference. */

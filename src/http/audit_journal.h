@@ -6,11 +6,13 @@
  * benchmark a quarter to a third (suspending and resuming connections). So
  * each server process keeps a journal file of its own beside the database
  * (DB.audit-journal/HOST-PID-STARTMS, flock'd while the server lives): a
- * request writes its records there with one write(2) before its answer
- * leaves, and the answer becomes a 500 when that write fails. That write
- * survives a SIGKILL of the server as an SQLite WAL commit with
- * synchronous=NORMAL (this store's setting) does: both sit in the page
- * cache, neither is fsync'd.
+ * request copies its records into the file, mapped shared, before its
+ * answer leaves, and the answer becomes a 500 when they do not fit (the
+ * disk is full). What is copied is in the file's page cache at once, as a
+ * write(2)'s bytes would be, so it survives a SIGKILL of the server as an
+ * SQLite WAL commit with synchronous=NORMAL (this store's setting) does:
+ * neither is fsync'd. No system call a request: the write(2) it used to
+ * make, under the journal's lock, was most of what the audit cost a read.
  *
  * One flusher thread per journal appends the journal's records to the chain
  * in batches, and in each batch's transaction the journal offset it reached
@@ -38,14 +40,16 @@ char *audit_journal_dir(struct arena *a, const char *db_path);
  * flusher, which appends to db_path's chain; batches of at most max_records
  * records, the flusher waiting linger_us after the first for more. Once
  * all of it is appended and it holds rotate_bytes (0: 64 MB), the journal
- * is replaced by a new one, name.1, name.2... NULL when the journal cannot
- * be opened or locked. */
+ * is replaced by a new one, name.1, name.2...; writers that fill one to
+ * 1.5 x rotate_bytes before the flusher is through it go on in the next
+ * (the flusher then takes them in order). NULL when the journal cannot be
+ * opened or locked. */
 struct audit_journal *audit_journal_open(const char *db_path, const char *dir, const char *name,
                                          size_t max_records, unsigned linger_us,
                                          long long rotate_bytes);
-/* Writes n records to the journal with one write(2), their encoding built
- * in a; true once they are in it (in the page cache), false when they are
- * not (then nothing of them is). Any thread. */
+/* Copies n records into the journal, their encoding built in a; true once
+ * they are in it (in the page cache), false when they are not (the file
+ * could not be allocated further: then nothing of them is). Any thread. */
 bool audit_journal_write(struct audit_journal *j, struct arena *a, const struct audit_record *recs,
                          size_t n);
 /* Stops the flusher once everything written is appended (or an append

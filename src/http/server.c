@@ -6,6 +6,7 @@
  *   completed     log line, metrics, free the arena
  */
 #include "http/server.h"
+#include "auth/apikey_usage.h"
 #include "http/audit_journal.h"
 #include "http/handle.h"
 #include "http/killswitch.h"
@@ -120,7 +121,7 @@ static void stores_close_all(void)
 
 /* --- the access audit's journal -------------------------------------------
  * A request whose handler recorded reads (http_audit) writes its records
- * to this server's journal (audit_journal.h) with one write(2) before its
+ * into this server's journal (audit_journal.h, a mapped file) before its
  * answer leaves, or a 500 leaves instead; the journal's flusher appends
  * them to the chain in batches. Nothing waits for a commit, so no
  * connection is ever suspended. */
@@ -470,6 +471,11 @@ static void *housekeeper(void *arg)
             s = NULL;
         }
         if (s && cfg->housekeeping) cfg->housekeeping(s, cfg);
+        /* API keys' last use (auth/apikey_usage.h): a failed write waits */
+        if (s && apikey_usage_flush(s) == STORE_ERROR) {
+            store_close(s);
+            s = NULL;
+        }
         if (s && store_maintain(s) != STORE_OK) {
             store_close(s);
             s = NULL;

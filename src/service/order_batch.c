@@ -1,5 +1,7 @@
 /* order_batch: validate, quote, number and insert new orders (see the header). */
 #include "service/order_batch.h"
+#include "service/postage_apply.h"
+#include "store/store_rules.h"
 #include "domain/s10.h"
 #include "domain/audit.h"
 #include "domain/status.h"
@@ -31,6 +33,7 @@ void order_batch_check(const struct service_ctx *c, const json_t *const *items, 
     b->slot = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->slot);
     b->ids = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->ids);
     b->tenants = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->tenants);
+    b->history = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->history);
     for (size_t i = 0; i < n; i++) {
         struct quote_ctx qc = {c->tariff, c->arena, &b->quotes[b->nvalid]};
         if (order_validate_with(items[i], c->arena, &b->valid[b->nvalid], &b->errs[i],
@@ -39,6 +42,34 @@ void order_batch_check(const struct service_ctx *c, const json_t *const *items, 
         else
             b->slot[i] = ORDER_BATCH_FAILED;
     }
+}
+
+/* Shipping rules: each valid order that names no service takes the first
+ * rule that matches it and whose service can carry it, quoted as if it had
+ * named that service (and stored so). The rules are read only when some
+ * order needs them, once for the batch. */
+static int apply_rules(const struct service_ctx *c, struct order_batch *b)
+{
+    bool needed = false;
+    for (size_t i = 0; i < b->nvalid; i++)
+        needed |= !b->quotes[i].service_code && !b->valid[i].postage;
+    if (!needed || !c->tariff) return STORE_OK;
+    struct shipping_rule *rules;
+    size_t n;
+    int rc = store_rules_list(c->store, &c->scope, c->arena, &rules, &n);
+    if (rc != STORE_OK || !n) return rc;
+    for (size_t i = 0; i < b->nvalid; i++) {
+        if (b->quotes[i].service_code || b->valid[i].postage) continue;
+        const char *doc;
+        const struct shipping_rule *rule;
+        if (!postage_quote_for(c, b->valid[i].doc, b->valid[i].channel, rules, n, NULL,
+                               &b->quotes[i], &doc, &rule))
+            continue;
+        b->valid[i].doc = doc;
+        b->history[i] = postage_rule_line(c, rule);
+        b->nruled++;
+    }
+    return STORE_OK;
 }
 
 /* Gives every order that bought postage an S10 number: serials are reserved
@@ -84,14 +115,26 @@ static const char *created_ids(const struct service_ctx *c, const struct order_b
     return buf_cstr(&o);
 }
 
-/* The insert and its audit record in one transaction: an order is never
- * created unrecorded, nor recorded uncreated. */
+/* The history lines of the orders a rule gave postage. */
+static int rule_history(const struct service_ctx *c, const struct order_batch *b)
+{
+    int rc = STORE_OK;
+    for (size_t i = 0; rc == STORE_OK && i < b->nvalid; i++)
+        if (b->history[i])
+            rc = store_order_history_add(c->store, &c->scope, b->ids[i], "postageApplied",
+                                         b->history[i], b->now);
+    return rc;
+}
+
+/* The insert, its history lines and its audit record in one transaction:
+ * an order is never created unrecorded, nor recorded uncreated. */
 static int insert_audited(const struct service_ctx *c, struct order_batch *b)
 {
     if (store_tx_begin(c->store, &c->scope, STORE_TX_WRITE) != STORE_OK) return STORE_ERROR;
     int rc =
         store_orders_insert(c->store, &c->scope, b->valid, b->nvalid, b->now, b->ids, b->tenants);
-    if (rc == STORE_OK) {
+    if (rc == STORE_OK) rc = rule_history(c, b);
+    if (rc == STORE_OK && c->actor) {
         struct audit_record rec = audit_record_of(c->actor, c->now, c->scope.tenant_id,
                                                   "order.create", created_ids(c, b));
         rc = store_audit_append(c->store, &rec, 1);
@@ -104,9 +147,10 @@ int order_batch_insert(const struct service_ctx *c, struct order_batch *b)
 {
     b->now = c->now;
     if (!b->nvalid) return STORE_OK;
-    int rc = assign_tracking(c, b);
+    int rc = apply_rules(c, b);
+    if (rc == STORE_OK) rc = assign_tracking(c, b);
     if (rc != STORE_OK) return rc;
-    if (c->actor) return insert_audited(c, b);
+    if (c->actor || b->nruled) return insert_audited(c, b);
     return store_orders_insert(c->store, &c->scope, b->valid, b->nvalid, b->now, b->ids,
                                b->tenants);
 }

@@ -4,7 +4,11 @@
  * each is validated against the spec (domain/order), quoted for postage when
  * it names a service (domain/postage), given an S10 number, and the valid
  * ones are inserted in one transaction. Keeping this in one place means an
- * imported order is checked exactly as strictly as an API one. */
+ * imported order is checked exactly as strictly as an API one. An order
+ * that names no service takes postage from the business's shipping rules
+ * (service/postage_apply), read once per batch at insert time (when the
+ * door has said which channel the orders came by), and its history says
+ * which rule applied. */
 #ifndef POSTROOM_ORDER_BATCH_H
 #define POSTROOM_ORDER_BATCH_H
 #include "domain/order.h"
@@ -27,13 +31,17 @@ struct order_batch {
     int64_t *ids;              /* per valid order, once inserted */
     int64_t *tenants;          /* per valid order: the tenant id the store wrote it under */
     int64_t now;               /* createdOn of every order in the batch (c->now) */
+    const char **history;      /* per valid order: the rule's history line, or NULL */
+    size_t nruled;             /* how many took postage from a rule */
 };
 
 /* Validates and quotes every item (allocating from the request's arena). */
 void order_batch_check(const struct service_ctx *c, const json_t *const *items, size_t n,
                        struct order_batch *b);
-/* Inserts the valid orders in one transaction, S10 numbers first; a store
- * return code (STORE_OK, or an error after which nothing was inserted). */
+/* Applies the business's shipping rules to the valid orders that name no
+ * service, then inserts the valid orders in one transaction, S10 numbers
+ * first; a store return code (STORE_OK, or an error after which nothing
+ * was inserted). */
 int order_batch_insert(const struct service_ctx *c, struct order_batch *b);
 /* The order_row a just-created order reads back as, without a store call.
  * Its tenant id is the one the store reported writing, never the caller's

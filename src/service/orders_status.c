@@ -3,9 +3,21 @@
 #include "service/audit.h"
 #include "store/store.h"
 
-enum service_rc service_order_status(const struct service_ctx *c, const struct order_key *key,
-                                     const struct status_request *sr,
-                                     struct status_result **results, size_t *n)
+/* The move planned for one order: a status request, or a web move. */
+struct plan {
+    const struct status_request *sr;
+    enum status_move move;
+};
+
+static const char *plan_for(const struct plan *p, const char *current, int64_t now,
+                            struct order_status_change *change, const char **code)
+{
+    return p->sr ? status_plan(current, p->sr, now, change, code)
+                 : status_plan_move(current, p->move, now, change, code);
+}
+
+static enum service_rc apply(const struct service_ctx *c, const struct order_key *key,
+                             const struct plan *p, struct status_result **results, size_t *n)
 {
     struct order_row *rows;
     size_t nrows;
@@ -21,7 +33,7 @@ enum service_rc service_order_status(const struct service_ctx *c, const struct o
     for (size_t k = 0; rc == STORE_OK && k < nrows; k++) {
         struct order_status_change change;
         res[k] = (struct status_result){.row = &rows[k], .outcome = STATUS_REFUSED};
-        res[k].message = status_plan(rows[k].status, sr, c->now, &change, &res[k].code);
+        res[k].message = plan_for(p, rows[k].status, c->now, &change, &res[k].code);
         if (res[k].message) continue;
         int src = store_order_set_status(c->store, &c->scope, rows[k].order_id, &change);
         if (src == STORE_CONFLICT)
@@ -35,4 +47,19 @@ enum service_rc service_order_status(const struct service_ctx *c, const struct o
     if (service_tx_end(c, rc) != STORE_OK) return SERVICE_STORE_ERROR;
     *results = res, *n = nrows;
     return SERVICE_OK;
+}
+
+enum service_rc service_order_status(const struct service_ctx *c, const struct order_key *key,
+                                     const struct status_request *sr,
+                                     struct status_result **results, size_t *n)
+{
+    struct plan p = {.sr = sr};
+    return apply(c, key, &p, results, n);
+}
+
+enum service_rc service_order_move(const struct service_ctx *c, const struct order_key *key,
+                                   enum status_move move, struct status_result **results, size_t *n)
+{
+    struct plan p = {.move = move};
+    return apply(c, key, &p, results, n);
 }

@@ -34,4 +34,10 @@ enum service_rc service_order_status(const struct service_ctx *c, const struct o
                                      const struct status_request *sr,
                                      struct status_result **results, size_t *n);
 
+/* The same for one of the web app's moves (hold, release, cancel), planned
+ * by status_plan_move. */
+enum service_rc service_order_move(const struct service_ctx *c, const struct order_key *key,
+                                   enum status_move move, struct status_result **results,
+                                   size_t *n);
+
 #endif

@@ -5,6 +5,8 @@
  * further work, and where a scoped transaction holds every scoped call
  * inside it to its own tenant, whatever the backend. */
 #include "store/store.h"
+#include "store/store_dashboard.h"
+#include "store/store_manifests.h"
 #include "util/log.h"
 
 #include <stdio.h>
@@ -633,4 +635,84 @@ int store_order_edit(struct store *s, const struct scope *sc, int64_t order_id,
 {
     if (!scoped(s, sc)) return STORE_ERROR;
     return done(s, s->ops->order_edit(s, sc, order_id, o, now, history_text));
+}
+
+/* The manifests page and the daily manifest (store_manifests.h), and the
+ * dashboard (store_dashboard.h): issue 11. */
+int store_manifests_eligible(struct store *s, const struct scope *sc, size_t limit, struct arena *a,
+                             struct order_row **rows, size_t *n, int64_t *total)
+{
+    *rows = NULL;
+    *n = 0;
+    *total = 0;
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->manifests->eligible(s, sc, limit, a, rows, n, total));
+}
+
+int store_manifests_list(struct store *s, const struct scope *sc, size_t limit, struct arena *a,
+                         struct manifest_summary **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->manifests->list(s, sc, limit, a, rows, n));
+}
+
+int store_manifest_daily_get(struct store *s, const struct scope *sc, struct arena *a,
+                             struct manifest_daily *out)
+{
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->manifests->daily_get(s, sc, a, out));
+}
+
+int store_manifest_daily_set(struct store *s, const struct scope *sc, bool enabled, int minute,
+                             bool working_days, int64_t now)
+{
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->manifests->daily_set(s, sc, enabled, minute, working_days, now));
+}
+
+int store_manifest_daily_claim(struct store *s, const struct scope *sc, const char *day, int minute,
+                               int64_t now)
+{
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->manifests->daily_claim(s, sc, day, minute, now));
+}
+
+int store_manifest_daily_made(struct store *s, const struct scope *sc, int64_t manifest_no)
+{
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->manifests->daily_made(s, sc, manifest_no));
+}
+
+int store_operator_manifest_daily_pending(struct store *s, const char *day, size_t limit,
+                                          struct arena *a, struct manifest_daily **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    if (!unscoped(s, "daily manifests in a scoped tx")) return STORE_ERROR;
+    return done(s, s->ops->manifests->daily_pending(s, day, limit, a, rows, n));
+}
+
+int store_dashboard(struct store *s, const struct scope *sc, const int64_t *bounds, size_t ndays,
+                    struct arena *a, struct dashboard_read *out)
+{
+    memset(out, 0, sizeof *out);
+    if (ndays > DASHBOARD_MAX_DAYS) return STORE_ERROR;
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->dashboard->read(s, sc, bounds, ndays, a, out));
+}
+
+int store_orders_find(struct store *s, const struct scope *sc, const struct order_find *f,
+                      struct arena *a, struct order_row **rows, size_t *nrows)
+{
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->orders_find(s, sc, f, a, rows, nrows));
+}
+
+int store_order_status_counts(struct store *s, const struct scope *sc, struct arena *a,
+                              struct order_count_row **rows, size_t *n)
+{
+    if (!scoped(s, sc)) return STORE_ERROR;
+    return done(s, s->ops->order_status_counts(s, sc, a, rows, n));
 }

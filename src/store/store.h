@@ -32,6 +32,10 @@ enum store_rc { STORE_OK = 0, STORE_NOTFOUND = 1, STORE_CONFLICT = 2, STORE_ERRO
 struct store;
 struct store_breach_ops;
 struct store_account_ops;
+struct store_users_ops;
+struct store_rules_ops;
+struct store_manifests_ops;
+struct store_dashboard_ops;
 
 /* Opening and schema. path is a SQLite file path. */
 int store_open(const char *path, struct store **out);
@@ -353,6 +357,36 @@ int store_sender_remove(struct store *s, const struct scope *sc, int64_t sender_
  * STORE_CONFLICT when it is in another status. */
 int store_order_edit(struct store *s, const struct scope *sc, int64_t order_id,
                      const struct order_new *o, int64_t now, const char *history_text);
+/* The web app's orders list (sqlite_orderlist.c): one page of the scope's
+ * orders by the list's filters, sorted, with a keyset (the order number of
+ * the row the page continues after or before, as the API's continuation
+ * carries an order number), and the counts per status its tabs show. */
+enum order_sort { ORDER_SORT_NEWEST, ORDER_SORT_OLDEST, ORDER_SORT_REFERENCE, ORDER_SORT_NAME };
+struct order_find {
+    const char *status;       /* NULL: every status */
+    const char *search;       /* NULL: none; else part of a reference, recipient name,
+                                 postcode (spaces ignored) or tracking number */
+    int64_t start_ms, end_ms; /* createdOn bounds, inclusive; 0 = open */
+    const char *service;      /* the postage service, or the one the order asks for */
+    const char *channel;
+    enum order_sort sort;
+    int64_t after_id, before_id; /* keyset: the rows after (or before) this one in the
+                                    sort; 0 = from the start. After an order number that
+                                    is not the scope's (or is gone) is from the start;
+                                    before one, nothing. */
+    int limit;
+};
+/* Up to f->limit rows in f->sort's order (also when paging back). */
+int store_orders_find(struct store *s, const struct scope *sc, const struct order_find *f,
+                      struct arena *a, struct order_row **rows, size_t *nrows);
+/* One row per status and channel the scope's orders have, with how many. */
+struct order_count_row {
+    int64_t tenant_id;
+    const char *status, *channel;
+    int64_t count;
+};
+int store_order_status_counts(struct store *s, const struct scope *sc, struct arena *a,
+                              struct order_count_row **rows, size_t *n);
 
 /* The backend's function table: a PostgreSQL backend fills in the same. */
 struct store_ops {
@@ -459,9 +493,18 @@ struct store_ops {
     int (*sender_remove)(struct store *, const struct scope *, int64_t, int64_t);
     int (*order_edit)(struct store *, const struct scope *, int64_t, const struct order_new *,
                       int64_t, const char *);
+    /* the web app's orders list (sqlite_orderlist.c) */
+    int (*orders_find)(struct store *, const struct scope *, const struct order_find *,
+                       struct arena *, struct order_row **, size_t *);
+    int (*order_status_counts)(struct store *, const struct scope *, struct arena *,
+                               struct order_count_row **, size_t *);
     const struct store_breach_ops *breach; /* store_breach.h */
     /* the user account's calls, store_account.h */
     const struct store_account_ops *account;
+    const struct store_users_ops *users;         /* store_users.h: the settings pages */
+    const struct store_rules_ops *rules;         /* store_rules.h */
+    const struct store_manifests_ops *manifests; /* store_manifests.h */
+    const struct store_dashboard_ops *dashboard; /* store_dashboard.h */
 };
 
 /* What the dispatcher keeps of a connection, whatever the backend (which

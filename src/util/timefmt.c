@@ -183,6 +183,40 @@ void time_format_rfc3339(int64_t unix_ms, char *out, size_t n)
     }
 }
 
+#define LONDON_DAY_MS 86400000LL
+#define LONDON_HOUR_MS 3600000LL
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static int64_t days_of(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The last Sunday of a month of 31 days (March, October) at 01:00 UTC. */
+static int64_t last_sunday_1am(int64_t y, int m)
+{
+    int64_t day = days_of(y, m, 31);
+    int64_t wd = ((day % 7) + 11) % 7; /* 0 = Sunday; 1970-01-01 was a Thursday */
+    return (day - wd) * LONDON_DAY_MS + LONDON_HOUR_MS;
+}
+
+int64_t time_london_offset_ms(int64_t utc_ms)
+{
+    int64_t day =
+        utc_ms >= 0 ? utc_ms / LONDON_DAY_MS : (utc_ms - LONDON_DAY_MS + 1) / LONDON_DAY_MS;
+    int64_t y = 1970 + day / 366;
+    while (days_of(y + 1, 1, 1) <= day)
+        y++;
+    while (days_of(y, 1, 1) > day)
+        y--;
+    return utc_ms >= last_sunday_1am(y, 3) && utc_ms < last_sunday_1am(y, 10) ? LONDON_HOUR_MS : 0;
+}
+
 int64_t time_now_ms(void)
 {
     struct timespec ts;

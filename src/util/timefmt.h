@@ -22,6 +22,10 @@
 bool time_parse_rfc3339(const char *s, int64_t *unix_ms);
 /* Writes "YYYY-MM-DDTHH:MM:SS.mmmZ" (the fraction only when non-zero). */
 void time_format_rfc3339(int64_t unix_ms, char *out, size_t n);
+/* Europe/London's offset from UTC at an instant, in ms: an hour of British
+ * Summer Time from the last Sunday of March to the last Sunday of October,
+ * both at 01:00 UTC (the rule since 1996), else 0. The pages' dates. */
+int64_t time_london_offset_ms(int64_t utc_ms);
 int64_t time_now_ms(void);
 double time_mono_s(void);
 

@@ -1,5 +1,7 @@
 /* errors: the page a browser gets instead of a JSON error (an unknown page,
  * a form too large, an expired form), so nobody reads raw JSON. */
+#include "http/router.h"
+#include "web/frame.h"
 #include "web/html.h"
 #include "web/web.h"
 
@@ -23,8 +25,32 @@ static const char *title_of(int status)
     }
 }
 
+/* Whether a 403 refuses a signed-in user a route their role is below (a
+ * Standard user on an administrator's page), not an expired form. */
+static bool role_refused(struct request *r, int status)
+{
+    const struct route *rt = status == 403 && r->authenticated ? router_route(r) : NULL;
+    return rt && rt->auth == AUTH_SESSION && r->principal.kind == PRINCIPAL_BUSINESS &&
+           r->principal.role < rt->role;
+}
+
+/* The refusal inside the app's own frame, so the user keeps their way
+ * around: what they asked for is an administrator's. */
+static void administrators_only(struct request *r)
+{
+    web_page_open(r, WEB_SECTION_NONE, "Administrators only");
+    buf_adds(&r->out, "<p role=\"alert\" class=\"error\">Only an administrator of your business "
+                      "can open this page or make this change.</p><p>Ask an administrator "
+                      "if you need it. <a href=\"/\">Go to the dashboard</a>.</p>");
+    web_page_close(r, 403);
+}
+
 void web_error_page(struct request *r, int status, const char *message)
 {
+    if (role_refused(r, status)) {
+        administrators_only(r);
+        return;
+    }
     const char *title = title_of(status);
     html_page_open(&r->out, title);
     buf_adds(&r->out, "<h1>");

@@ -1,8 +1,8 @@
-/* signin: the sign-in form, signing in and out, and the signed-in home page. */
+/* signin: the sign-in form, signing in and out (the signed-in home page,
+ * the dashboard, is web/dashboard.c). */
 #include "auth/password.h"
 #include "auth/session.h"
 #include "store/store.h"
-#include "web/frame.h"
 #include "web/html.h"
 #include "web/web.h"
 
@@ -197,14 +197,4 @@ void web_signout(struct request *r)
     session_sign_out(r->store, http_header(r, "Cookie")); /* a failure breaks the connection */
     http_add_header(r, "Set-Cookie", session_cookie(&r->arena, NULL));
     redirect(r, "/login");
-}
-
-/* The dashboard (issue 11) replaces this page. */
-void web_home(struct request *r)
-{
-    web_page_open(r, WEB_SECTION_DASHBOARD, "Dashboard");
-    buf_adds(&r->out, "<p>You are signed in.</p>"
-                      "<p><a href=\"/import\">Import orders from a spreadsheet</a></p>"
-                      "<p><a href=\"/export\">Export orders to a spreadsheet</a></p>");
-    web_page_close(r, 200);
 }

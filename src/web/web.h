@@ -7,7 +7,14 @@
 void web_signin_form(struct request *r);
 void web_signin(struct request *r);
 void web_signout(struct request *r);
+/* dashboard.c: the signed-in home page, GET / */
 void web_home(struct request *r);
+
+/* manifests.c: the manifests page, making one, its PDF, the daily setting */
+void web_manifests(struct request *r);
+void web_manifests_create(struct request *r);
+void web_manifest_pdf(struct request *r);
+void web_manifests_daily(struct request *r);
 
 /* errors.c: an error as a page (server_config.error_page) */
 void web_error_page(struct request *r, int status, const char *message);
@@ -42,6 +49,19 @@ void web_account_totp_disable(struct request *r);
 /* signin.c: the code step of a sign-in with two-factor on */
 void web_signin_code_form(struct request *r);
 void web_signin_code(struct request *r);
+/* rules.c: shipping rules (the list; administrators change them) */
+void web_rules(struct request *r);
+void web_rule_new_form(struct request *r);
+void web_rule_create(struct request *r);
+void web_rule_edit_form(struct request *r);
+void web_rule_update(struct request *r);
+void web_rule_delete(struct request *r);
+void web_rule_up(struct request *r);
+void web_rule_down(struct request *r);
+void web_rule_enable(struct request *r);
+void web_rule_disable(struct request *r);
+/* orders_postage.c: POST /orders/bulk/postage */
+void web_orders_bulk_postage(struct request *r);
 
 /* import.c */
 void web_import_form(struct request *r);
@@ -64,5 +84,14 @@ void web_sender_edit_form(struct request *r);
 void web_sender_edit(struct request *r);
 void web_sender_default(struct request *r);
 void web_sender_remove(struct request *r);
+/* orders.c: the orders list; orders_bulk.c: the actions on its ticked orders */
+void web_orders(struct request *r);
+void web_orders_bulk_labels(struct request *r);
+void web_orders_bulk_despatch_notes(struct request *r);
+void web_orders_bulk_despatched(struct request *r);
+void web_orders_bulk_hold(struct request *r);
+void web_orders_bulk_release(struct request *r);
+void web_orders_bulk_cancel(struct request *r);
+void web_orders_bulk_delete(struct request *r);
 
 #endif

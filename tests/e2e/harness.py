@@ -622,10 +622,20 @@ def audit_settle(db, deadline=10.0):
     """Waits until the access audit's chain holds everything the servers'
     journals hold (src/http/audit_journal.h: a read's record is in its
     server's journal when the answer leaves, and in the chain once the
-    flusher appended it, within some 20 ms): every journal file's size is
-    the offset its row in audit_journal says is appended."""
+    flusher appended it, within some 20 ms): in every journal file, nothing
+    is written after the offset its row in audit_journal says is appended
+    (the file ends there, or the zeros it is allocated with begin there)."""
     d = db + ".audit-journal"
     end = time.monotonic() + deadline
+
+    def written_after(path, offset):
+        try:
+            with open(path, "rb") as f:
+                f.seek(offset)
+                return f.read(1 << 16).strip(b"\0") != b""
+        except FileNotFoundError:
+            return False
+
     while True:
         c = sqlite3.connect(db)
         try:
@@ -633,7 +643,7 @@ def audit_settle(db, deadline=10.0):
         finally:
             c.close()
         names = os.listdir(d) if os.path.isdir(d) else []
-        behind = [n for n in names if done.get(n, 0) != os.path.getsize(os.path.join(d, n))]
+        behind = [n for n in names if written_after(os.path.join(d, n), done.get(n, 0))]
         if not behind:
             return
         if time.monotonic() > end:

@@ -80,7 +80,9 @@ def barcodes(path, tag):
         z = subprocess.run(["zbarimg", "-q", "--raw", "-Scode128.enable", full], capture_output=True,
                            text=True)
         codes += [line for line in z.stdout.splitlines() if line]
-        d = subprocess.run(["dmtxread", "-N1", "-m", "5000", full], capture_output=True, text=True)
+        # -m bounds the scan's wall-clock time: generous, since a loaded
+        # machine (the suite runs two tests at once) slows the search, not the answer
+        d = subprocess.run(["dmtxread", "-N1", "-m", "60000", full], capture_output=True, text=True)
         matrices += [line for line in d.stdout.splitlines() if line]
     return codes, matrices
 

@@ -145,7 +145,7 @@ class TestReadme(unittest.TestCase):
                 self.assertIn("usage", p.stdout.lower())
 
     def test_a_browser_gets_a_page_for_an_unknown_address(self):
-        r = self.server.request("GET", "/orders", headers={"Accept": "text/html,application/xhtml+xml"})
+        r = self.server.request("GET", "/no-such-page", headers={"Accept": "text/html,application/xhtml+xml"})
         self.assertEqual(r.status, 404)
         self.assertIn("text/html", r.header("Content-Type"))
         self.assertIn("Page not found", r.text())
@@ -153,7 +153,7 @@ class TestReadme(unittest.TestCase):
         r = self.server.request("GET", "/api/v1/nothing", headers={"Accept": "text/html"})
         self.assertEqual(r.status, 404)
         self.assertEqual(r.json()["code"], "NotFound")
-        r = self.server.request("GET", "/orders")
+        r = self.server.request("GET", "/no-such-page")
         self.assertEqual(r.status, 404)
         self.assertEqual(r.json()["code"], "NotFound")
 

@@ -309,7 +309,7 @@ class Worker:
             (30, self.p_get_ids), (18, self.p_list), (5, self.p_delete_foreign), (5, self.p_status_foreign),
             (5, self.p_create), (8, self.p_own_write), (3, self.p_documents), (1.5, self.p_label_own),
             (1, self.p_manifest), (1, self.p_returns), (10, self.p_web), (3, self.p_import), (1, self.p_export),
-            (4, self.p_nobody), (2, self.p_key_and_cookie), (1, self.p_metrics), (1, self.p_ops),
+            (4, self.p_nobody), (2, self.p_key_and_cookie), (1, self.p_metrics), (1, self.p_ops), (3, self.p_webapp),
         ]
         self.total_weight = sum(k for k, _ in self.kinds)
 
@@ -946,6 +946,38 @@ class Worker:
                                                                                   or bad != V.cookie else ""))],
                       statuses={302, 303, 401})
             self.send(p)
+
+    def p_webapp(self, t):
+        """The web app's orders list (tabs, a search for one of its own references) and its
+        bulk actions posted with the other tenant's order numbers, those this tenant has
+        none of: nothing is acted on, every one is skipped."""
+        rng = self.rng
+        V, W = t, self.other_tenant(t)
+        cookie = ("Cookie", "%s=%s" % (SESSION_COOKIE, V.cookie))
+        if rng.random() < 0.5:
+            q = [("status", rng.choice(["new", "postageApplied", "labelGenerated", "despatched", "onHold"]))]
+            if V.ref_ids and rng.random() < 0.7:
+                q.append(("q", rng.choice(sorted(V.ref_ids))))
+            if rng.random() < 0.3:
+                q.append(("sort", rng.choice(["oldest", "reference", "name"])))
+            p = Probe("webapp_list", V, "GET", "/orders?" + urllib.parse.urlencode(q), [cookie], statuses={200})
+            self.send(p)
+            return
+        mine = set(V.ref_ids.values()) | {o.get("orderIdentifier") for o in self.own[V.L]}
+        theirs = sorted(set(W.ref_ids.values()) - mine) or [rng.randint(2147480000, 2147483647)]
+        ids = rng.sample(theirs, min(len(theirs), rng.randint(1, 5)))
+        # other threads create orders meanwhile, so a number may be this tenant's by now: a
+        # PDF of its own order is fine (send() scans it for the other's canaries); no order of
+        # this tenant is ever on hold, so a release acts on none
+        action, want = rng.choice([("labels", {200, 400}), ("despatch-notes", {200, 400}), ("release", {303})])
+        body = urllib.parse.urlencode([("csrf", V.csrf)] + [("id", str(i)) for i in ids]).encode()
+        p = Probe("webapp_bulk", V, "POST", "/orders/bulk/" + action,
+                  [cookie, ("Content-Type", "application/x-www-form-urlencoded")], body=body, statuses=want)
+        r = self.send(p)
+        if r is not None and r.status == 303:
+            loc = r.header("Location") or ""
+            if "&n=0&" not in loc + "&" or "skipped=%d" % len(ids) not in loc:
+                self.stats.note(True, "%s: acted on another tenant's order numbers: %s" % (p.what(), loc))
 
     # -- probes: spreadsheet import through the web page
 

@@ -37,7 +37,11 @@ static void test_query_lists(void)
     static const char *const report[] = {"page", NULL};
     static const char *const draft[] = {"format", NULL};
     static const char *const done[] = {"done", NULL};
+    static const char *const orderlist[] = {"status",  "q",       "from",  "to",     "service",
+                                            "channel", "sort",    "after", "before", "done",
+                                            "n",       "skipped", NULL};
     static const char *const none[] = {NULL};
+    static const char *const manifests[] = {"made", "saved", NULL};
     static const struct {
         const char *route;
         const char *const *query;
@@ -51,6 +55,12 @@ static void test_query_lists(void)
         {"GET /ops/blast-radius", range},
         {"GET /orders/{n}", done},
         {"GET /settings/senders", done},
+        {"GET /settings/users", done},
+        {"GET /settings/keys", done},
+        {"GET /settings/labels", done},
+        {"GET /rules", done},
+        {"GET /manifests", manifests},
+        {"GET /web/orders", orderlist},
     };
     for (int i = 0; i < app_routes.count; i++) {
         const char *name = app_routes.routes[i].name;
@@ -87,6 +97,9 @@ static void test_features(void)
         {"GET /export.csv", FEATURE_EXPORTS},
         {"GET /orders/{n}/label.pdf", FEATURE_LABELS},
         {"GET /orders/{n}/despatch-note.pdf", FEATURE_LABELS},
+        {"GET /web/orders", FEATURE_WEB},
+        {"POST /web/orders/bulk/labels", FEATURE_LABELS},
+        {"POST /web/orders/bulk/despatch-notes", FEATURE_LABELS},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         const struct route *rt = route_named(want[i].route);

@@ -678,8 +678,14 @@ static const struct store_ops sqlite_ops = {
     .sender_set_default = sq_sender_set_default,
     .sender_remove = sq_sender_remove,
     .order_edit = sq_order_edit,
+    .orders_find = sq_orders_find,
+    .order_status_counts = sq_order_status_counts,
     .breach = &sq_breach_ops,
     .account = &sq_account_ops,
+    .users = &sq_users_ops,
+    .rules = &sq_rules_ops,
+    .manifests = &sq_manifests_ops,
+    .dashboard = &sq_dashboard_ops,
 };
 
 /* Process-wide SQLite settings, once, before the library initialises:

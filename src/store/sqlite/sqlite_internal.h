@@ -102,6 +102,7 @@ enum stmt_id {
     Q_ORDER_EDIT,
     Q_ORDER_EDIT_STATUS,
     Q_ORDER_EDIT_HISTORY,
+    Q_ORDER_COUNTS,
     Q_COUNT
 };
 
@@ -229,10 +230,22 @@ int sq_sender_remove(struct store *, const struct scope *, int64_t, int64_t);
 /* sqlite_order_edit.c */
 int sq_order_edit(struct store *, const struct scope *, int64_t, const struct order_new *, int64_t,
                   const char *);
+/* sqlite_orderlist.c: the web app's orders list */
+int sq_orders_find(struct store *, const struct scope *, const struct order_find *, struct arena *,
+                   struct order_row **, size_t *);
+int sq_order_status_counts(struct store *, const struct scope *, struct arena *,
+                           struct order_count_row **, size_t *);
 /* sqlite_breach.c: the breach register's calls (store_breach.h) */
 extern const struct store_breach_ops sq_breach_ops;
 /* sqlite_account.c: the user account's calls (store_account.h) */
 extern const struct store_account_ops sq_account_ops;
+/* sqlite_users.c: the settings pages' calls (store_users.h) */
+extern const struct store_users_ops sq_users_ops;
+/* sqlite_rules.c: shipping rules and order history lines (store_rules.h) */
+extern const struct store_rules_ops sq_rules_ops;
+/* sqlite_manifests.c, sqlite_dashboard.c (issue 11) */
+extern const struct store_manifests_ops sq_manifests_ops;
+extern const struct store_dashboard_ops sq_dashboard_ops;
 
 /* Reads the order columns (ORDER_COLS) of the current row. */
 void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r);
