@@ -507,13 +507,18 @@ def check_directory(cat, urls, rows):
              % lit(rows[("signin_pending", B)]["token_hash"]), "%d\t%d\t%d\t%s\t%s\t%d" % (
                  B, user["user_id"], user["role"], user["email"],
                  rows[("user_totp", B)]["secret"], rows[("user_totp", B)]["last_step"])),
+            ("whether an address is taken, any case", "SELECT postroom_dir_login_taken(%s);"
+             % lit(login["email"].upper()), "t"),
+            ("whether an unknown address is taken", "SELECT postroom_dir_login_taken("
+             "'nobody@example.com');", "f"),
             ("an unknown e-mail (none)", "SELECT * FROM postroom_dir_login('nobody@example.com');", "")):
         if want is None:  # the superuser changes the fixture: the app could not
             must(sup, sql)
             continue
         out = must(app, sql)
         if out == ([want] if want else []):
-            ok("directory: %s finds exactly its credential" % label if want else
+            ok("directory: %s: %s" % (label, want) if want in ("t", "f") else
+               "directory: %s finds exactly its credential" % label if want else
                "directory: %s finds nothing" % label)
         else:
             fail("directory: %s gave %s, want %s" % (label, out, want))

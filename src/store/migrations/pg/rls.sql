@@ -92,8 +92,11 @@ SELECT pg_temp.cross_tenant('tenants', 'postroom_operator', 'INSERT');
 SELECT pg_temp.tenant_wall('users', 'tenant_id');
 -- The account page (store_account_get, _password_set) reads and sets a
 -- user's own password hash, under the wall like any other column; before a
--- tenant is known only postroom_dir_login reads one.
-GRANT SELECT, UPDATE (pw_hash) ON users TO postroom_app;
+-- tenant is known only postroom_dir_login reads one. The users page
+-- (sqlite_users.c) adds, re-roles and removes a business's users; a
+-- removed user's logins and sessions go by ON DELETE CASCADE. The session
+-- trigger (012) sets last_signin_at as the app, under the session's tenant.
+GRANT SELECT, INSERT, UPDATE (pw_hash, role, last_signin_at), DELETE ON users TO postroom_app;
 GRANT SELECT, INSERT, UPDATE ON users TO postroom_operator;          -- user add, set password
 SELECT pg_temp.cross_tenant('users', 'postroom_operator', 'SELECT');
 SELECT pg_temp.cross_tenant('users', 'postroom_operator', 'INSERT');
@@ -102,6 +105,10 @@ GRANT SELECT (tenant_id, user_id, role, pw_hash, email) ON users TO postroom_dir
 SELECT pg_temp.cross_tenant('users', 'postroom_directory', 'SELECT');
 
 SELECT pg_temp.tenant_wall('logins', 'tenant_id');
+-- A user added on the users page gets its sign-in name, under the wall.
+-- Whether an address is taken by any business is asked of
+-- postroom_dir_login_taken, which answers yes or no and nothing else.
+GRANT INSERT ON logins TO postroom_app;
 GRANT SELECT, INSERT ON logins TO postroom_operator;                 -- user add
 SELECT pg_temp.cross_tenant('logins', 'postroom_operator', 'SELECT');
 SELECT pg_temp.cross_tenant('logins', 'postroom_operator', 'INSERT');
@@ -109,6 +116,11 @@ GRANT SELECT ON logins TO postroom_directory;
 SELECT pg_temp.cross_tenant('logins', 'postroom_directory', 'SELECT');
 
 SELECT pg_temp.tenant_wall('api_keys', 'tenant_id');
+-- The keys page lists a business's keys (never their hashes), makes and
+-- revokes them; store_directory_apikey_used records the last use, with the
+-- key's tenant known.
+GRANT SELECT (tenant_id, key_id, name, created_at, revoked_at, last_used_at),
+    INSERT, UPDATE (revoked_at, last_used_at) ON api_keys TO postroom_app;
 GRANT SELECT, INSERT, UPDATE ON api_keys TO postroom_operator;       -- key add, revoke
 SELECT pg_temp.cross_tenant('api_keys', 'postroom_operator', 'SELECT');
 SELECT pg_temp.cross_tenant('api_keys', 'postroom_operator', 'INSERT');
@@ -181,6 +193,30 @@ GRANT INSERT, DELETE, SELECT (tenant_id, user_id, token_hash, expires_at) ON sig
     TO postroom_app;
 GRANT SELECT ON signin_pending TO postroom_directory;
 SELECT pg_temp.cross_tenant('signin_pending', 'postroom_directory', 'SELECT');
+
+-- 011: rules are listed, added, edited, reordered and removed on the web.
+SELECT pg_temp.tenant_wall('shipping_rules', 'tenant_id');
+GRANT SELECT, INSERT, UPDATE, DELETE ON shipping_rules TO postroom_app;
+
+-- 012: customs defaults are read and saved by the business (the users and
+-- keys pages' grants are with users and api_keys above).
+SELECT pg_temp.tenant_wall('customs_defaults', 'tenant_id');
+GRANT SELECT, INSERT, UPDATE ON customs_defaults TO postroom_app;
+GRANT SELECT (last_signin_at) ON users TO postroom_operator;
+
+-- 014: a business sets its daily manifest, and the job claims and records
+-- each business's day under its tenant; finding the businesses whose day is
+-- due is store_operator_manifest_daily_pending, across tenants.
+SELECT pg_temp.tenant_wall('manifest_daily', 'tenant_id');
+GRANT SELECT, INSERT, UPDATE ON manifest_daily TO postroom_app;
+GRANT SELECT (tenant_id, enabled, at_minute, working_days, last_day) ON manifest_daily
+    TO postroom_operator;
+SELECT pg_temp.cross_tenant('manifest_daily', 'postroom_operator', 'SELECT');
+
+-- 016: the orders list's counts, kept by triggers on orders that run as the
+-- app under the order's tenant.
+SELECT pg_temp.tenant_wall('order_counts', 'tenant_id');
+GRANT SELECT, INSERT, UPDATE ON order_counts TO postroom_app;
 
 -- tenant_id 0 is "every tenant": such a row belongs to no business, so the
 -- tenant wall shows it to none. The switches are set, cleared and listed
@@ -294,7 +330,16 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
     WHERE p.token_hash = p_hash AND p.expires_at > p_now
 $$;
 
+-- Whether any business's user signs in with that address (case folded, as
+-- SQLite's COLLATE NOCASE): the users page's check before adding one.
+CREATE OR REPLACE FUNCTION postroom_dir_login_taken(p_email text)
+RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT EXISTS (SELECT 1 FROM logins WHERE lower(email) = lower(p_email))
+$$;
+
 ALTER FUNCTION postroom_dir_apikey(bytea) OWNER TO postroom_directory;
+ALTER FUNCTION postroom_dir_login_taken(text) OWNER TO postroom_directory;
 ALTER FUNCTION postroom_dir_signin_pending(bytea, bigint) OWNER TO postroom_directory;
 ALTER FUNCTION postroom_dir_login(text) OWNER TO postroom_directory;
 ALTER FUNCTION postroom_dir_session(bytea, bigint, bigint) OWNER TO postroom_directory;
@@ -302,7 +347,7 @@ ALTER FUNCTION postroom_dir_session_delete(bytea) OWNER TO postroom_directory;
 REVOKE CREATE ON SCHEMA public FROM postroom_directory;
 REVOKE ALL ON FUNCTION postroom_dir_apikey(bytea), postroom_dir_login(text),
     postroom_dir_session(bytea, bigint, bigint), postroom_dir_session_delete(bytea),
-    postroom_dir_signin_pending(bytea, bigint) FROM PUBLIC;
+    postroom_dir_signin_pending(bytea, bigint), postroom_dir_login_taken(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION postroom_dir_apikey(bytea), postroom_dir_login(text),
     postroom_dir_session(bytea, bigint, bigint), postroom_dir_session_delete(bytea),
-    postroom_dir_signin_pending(bytea, bigint) TO postroom_app;
+    postroom_dir_signin_pending(bytea, bigint), postroom_dir_login_taken(text) TO postroom_app;

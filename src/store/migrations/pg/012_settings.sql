@@ -1,5 +1,5 @@
 -- 012 (PostgreSQL): what the administrators' settings pages show and keep
--- (issue 11), as ../012_settings.sql (branch h-settings).
+-- (issue 11), as ../012_settings.sql.
 
 -- When each user last signed in: set by the database as the session is
 -- made. The trigger runs as the role inserting the session (the app, with

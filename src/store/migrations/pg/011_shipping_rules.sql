@@ -1,5 +1,5 @@
 -- 011 (PostgreSQL): shipping rules (issue 11), as ../011_shipping_rules.sql
--- (branch h-rules). enabled stays an INTEGER (0/1), as the code binds it.
+--. enabled stays an INTEGER (0/1), as the code binds it.
 CREATE TABLE shipping_rules (
     tenant_id      BIGINT NOT NULL REFERENCES tenants(tenant_id),
     rule_id        BIGINT NOT NULL, -- per tenant, from 1

@@ -1,5 +1,5 @@
 -- 016 (PostgreSQL): what the web app's orders list sorts and searches by,
--- as ../016_order_list.sql (branch h-orders). PostgreSQL 15 has STORED
+-- as ../016_order_list.sql. PostgreSQL 15 has STORED
 -- generated columns only (SQLite's are VIRTUAL): the values are kept in the
 -- row, still computed by the database from doc, never written by the code.
 -- doc is TEXT holding JSON; #>> reads the path as text.

@@ -1,5 +1,5 @@
 -- 014 (PostgreSQL): the automatic daily manifest (issue 11), as
--- ../014_manifest_daily.sql (branch h-manifests). last_day is claimed with
+-- ../014_manifest_daily.sql. last_day is claimed with
 -- one conditional UPDATE, so a second server never runs a day twice; here
 -- that UPDATE runs under READ COMMITTED, where the second server's UPDATE
 -- waits for the first and then re-checks the condition: it finds the day
