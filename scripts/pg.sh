@@ -1,0 +1,186 @@
+#!/bin/sh
+# A private, throwaway PostgreSQL 15 cluster for postroom's tests (issue 12).
+#
+# Usage: scripts/pg.sh start DIR        initdb (once) and start; prints the URLs
+#        scripts/pg.sh env DIR          prints the URLs of a started cluster
+#        scripts/pg.sh db DIR NAME      creates database NAME (owned by the
+#                                       owner role) and prints its URLs
+#        scripts/pg.sh stop DIR         stops it (nothing to do if not running)
+#        scripts/pg.sh run DIR CMD...   start, run CMD with the URLs in its
+#                                       environment, stop even when CMD fails
+#
+# DIR (in the build tree) holds the data directory (DIR/data), the unix
+# socket (DIR/sock, mode 0700, the only way in: listen_addresses is empty, so
+# no TCP port is opened) and the server log (DIR/log). Durability is off
+# (fsync, full_page_writes, synchronous_commit): the cluster is for tests and
+# is thrown away.
+#
+# PostgreSQL refuses to run as root, so as root (CI) the server runs as the
+# system user postroom-pg (created if missing) and DIR is handed to it; as
+# anyone else it runs as that user. Inside the cluster, local connections are
+# trusted: the socket directory's permissions are the wall (only its user,
+# and root, can reach the socket).
+#
+# Roles (cluster-wide; the migrations in src/store/migrations/pg grant to
+# these names):
+#   postroom_owner      LOGIN; owns the database, the tables, runs migrations
+#   postroom_app        LOGIN NOSUPERUSER NOBYPASSRLS, owns nothing: what the
+#                       server's business requests run as, under RLS
+#   postroom_operator   LOGIN NOBYPASSRLS: the store_operator_* paths that cross
+#                       tenants, each through a policy naming this role
+#   postroom_directory  NOLOGIN: owns the SECURITY DEFINER functions that find
+#                       a credential before any tenant is known
+# The printed lines are shell assignments:
+#   POSTROOM_PG_OWNER='postgres://postroom_owner@/postroom?host=DIR/sock&port=N'
+#   POSTROOM_PG_APP=...  POSTROOM_PG_OPERATOR=...  POSTROOM_PG_SUPER=...
+#   POSTROOM_PG_SOCKET=DIR/sock  POSTROOM_PG_PORT=N
+set -eu
+
+PGBIN=${POSTROOM_PGBIN:-/usr/lib/postgresql/15/bin}
+PGUSER_SYS=postroom-pg
+
+die() { echo "pg.sh: $*" >&2; exit 1; }
+
+[ $# -ge 2 ] || die "usage: pg.sh start|env|db|stop|run DIR [...]"
+cmd=$1
+dir=$2
+shift 2
+[ -x "$PGBIN/initdb" ] || die "no PostgreSQL 15 in $PGBIN (scripts/deps.sh test installs postgresql)"
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+
+# as_pg CMD...: runs CMD as the user the server runs as.
+if [ "$(id -u)" = 0 ]; then
+  if ! id -u "$PGUSER_SYS" >/dev/null 2>&1; then
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+      "$PGUSER_SYS" || die "cannot create the system user $PGUSER_SYS"
+  fi
+  as_pg() { runuser -u "$PGUSER_SYS" -- "$@"; }
+  super=$PGUSER_SYS
+else
+  as_pg() { "$@"; }
+  super=$(id -un)
+fi
+
+data=$dir/data
+sock=$dir/sock
+log=$dir/log
+
+port_of() { cat "$dir/port" 2>/dev/null || true; }
+
+# A port number nobody uses: it only names the socket (.s.PGSQL.PORT), but
+# a free one keeps the name unique should anyone share the socket directory
+# or turn TCP on.
+free_port() {
+  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+psql_super() {
+  db=$1
+  shift
+  PGOPTIONS="-c client_min_messages=warning" as_pg "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$(port_of)" -U "$super" -d "$db" "$@"
+}
+
+urls() {
+  db=${1:-postroom}
+  port=$(port_of)
+  q="host=$sock&port=$port"
+  # Single-quoted, so `eval "$(scripts/pg.sh env DIR)"` takes the & as text.
+  echo "POSTROOM_PG_SOCKET='$sock'"
+  echo "POSTROOM_PG_PORT='$port'"
+  echo "POSTROOM_PG_OWNER='postgres://postroom_owner@/$db?$q'"
+  echo "POSTROOM_PG_APP='postgres://postroom_app@/$db?$q'"
+  echo "POSTROOM_PG_OPERATOR='postgres://postroom_operator@/$db?$q'"
+  echo "POSTROOM_PG_SUPER='postgres://$super@/$db?$q'"
+}
+
+running() { [ -f "$data/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$data" status >/dev/null 2>&1; }
+
+make_db() {
+  name=$1
+  exists=$(psql_super postgres -At -c "SELECT 1 FROM pg_database WHERE datname = '$name'")
+  [ "$exists" = 1 ] || psql_super postgres -c "CREATE DATABASE \"$name\" OWNER postroom_owner"
+  # Nobody but the roles below reaches it; nobody but the owner creates in it.
+  psql_super "$name" <<EOF
+REVOKE ALL ON DATABASE "$name" FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE "$name" TO postroom_app, postroom_operator;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+EOF
+}
+
+start() {
+  if [ ! -f "$data/PG_VERSION" ]; then
+    rm -rf "$data" "$sock"
+    mkdir -p "$data" "$sock"
+    free_port >"$dir/port"
+    [ "$(id -u)" = 0 ] && chown -R "$PGUSER_SYS" "$dir"
+    as_pg test -w "$dir" ||
+      die "$PGUSER_SYS cannot reach $dir (a parent directory is closed to others): build elsewhere"
+    chmod 0700 "$data" "$sock"
+    as_pg "$PGBIN/initdb" -D "$data" -U "$super" --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
+      >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+    cat >>"$data/postgresql.conf" <<EOF
+# postroom test cluster (scripts/pg.sh): socket only, durability off.
+listen_addresses = ''
+unix_socket_directories = '$sock'
+unix_socket_permissions = 0700
+port = $(port_of)
+fsync = off
+full_page_writes = off
+synchronous_commit = off
+max_connections = 200
+shared_buffers = 64MB
+EOF
+  fi
+  if ! running; then
+    as_pg "$PGBIN/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null ||
+      { tail -n 20 "$log" >&2; die "pg_ctl start failed (log: $log)"; }
+  fi
+  # The roles, idempotently (CREATE ROLE has no IF NOT EXISTS).
+  psql_super postgres <<'EOF'
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'postroom_owner') THEN
+    CREATE ROLE postroom_owner LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'postroom_app') THEN
+    CREATE ROLE postroom_app LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'postroom_operator') THEN
+    CREATE ROLE postroom_operator LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'postroom_directory') THEN
+    CREATE ROLE postroom_directory NOLOGIN NOSUPERUSER NOBYPASSRLS;
+  END IF;
+END
+$$;
+-- The owner hands the directory functions to postroom_directory (ALTER
+-- FUNCTION ... OWNER TO needs membership); the app roles are members of
+-- nothing.
+GRANT postroom_directory TO postroom_owner;
+EOF
+  make_db postroom
+}
+
+stop() {
+  if running; then
+    as_pg "$PGBIN/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null
+  fi
+}
+
+case "$cmd" in
+  start) start; urls ;;
+  env) running || die "no cluster running in $dir"; urls ;;
+  db) [ $# -ge 1 ] || die "usage: pg.sh db DIR NAME"
+      running || die "no cluster running in $dir"
+      case "$1" in *[!a-z0-9_]*|'') die "database names are [a-z0-9_]+" ;; esac
+      make_db "$1"; urls "$1" ;;
+  stop) stop ;;
+  run) [ $# -ge 1 ] || die "usage: pg.sh run DIR CMD..."
+       trap stop EXIT
+       trap 'exit 130' INT TERM
+       start >/dev/null
+       eval "$(urls | sed 's/^/export /')"
+       "$@" ;;
+  *) die "unknown command $cmd (start|env|db|stop|run)" ;;
+esac
