@@ -9,7 +9,7 @@
 #        scripts/pg.sh run DIR CMD...   start, run CMD with the URLs in its
 #                                       environment, stop even when CMD fails
 #
-# DIR (in the build tree) holds the data directory (DIR/data), the unix
+# DIR (in the build tree, or see "base" below) holds the data directory (DIR/data), the unix
 # socket (DIR/sock, mode 0700, the only way in: listen_addresses is empty, so
 # no TCP port is opened) and the server log (DIR/log). Durability is off
 # (fsync, full_page_writes, synchronous_commit): the cluster is for tests and
@@ -62,9 +62,23 @@ else
   super=$(id -un)
 fi
 
-data=$dir/data
-sock=$dir/sock
-log=$dir/log
+# Where the cluster's files live: DIR itself, unless the server's user cannot
+# reach it (as root, a clone under /root or in a `mktemp -d` has a parent
+# closed to others). Then they go to a directory of their own under /tmp,
+# 0700 and the server user's, named in DIR/cluster so every later command
+# finds the same one.
+base=$dir
+if [ "$(id -u)" = 0 ] && ! as_pg sh -c 'cd "$1"' sh "$dir" 2>/dev/null; then
+  base=$(cat "$dir/cluster" 2>/dev/null || true)
+  if [ -z "$base" ] || [ ! -d "$base" ]; then
+    base=$(mktemp -d /tmp/postroom-pg.XXXXXX)
+    chown "$PGUSER_SYS" "$base"
+    echo "$base" >"$dir/cluster"
+  fi
+fi
+data=$base/data
+sock=$base/sock
+log=$base/log
 
 port_of() { cat "$dir/port" 2>/dev/null || true; }
 
@@ -113,9 +127,8 @@ start() {
     rm -rf "$data" "$sock"
     mkdir -p "$data" "$sock"
     free_port >"$dir/port"
-    [ "$(id -u)" = 0 ] && chown -R "$PGUSER_SYS" "$dir"
-    as_pg test -w "$dir" ||
-      die "$PGUSER_SYS cannot reach $dir (a parent directory is closed to others): build elsewhere"
+    [ "$(id -u)" = 0 ] && chown -R "$PGUSER_SYS" "$base"
+    as_pg test -w "$base" || die "$PGUSER_SYS cannot write to $base"
     chmod 0700 "$data" "$sock"
     as_pg "$PGBIN/initdb" -D "$data" -U "$super" --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
       >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
@@ -165,6 +178,11 @@ EOF
 stop() {
   if running; then
     as_pg "$PGBIN/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null
+  fi
+  # a cluster kept outside DIR (see base) is thrown away with its stop, so
+  # /tmp does not fill with old ones
+  if [ "$base" != "$dir" ]; then
+    rm -rf "$base" "$dir/cluster"
   fi
 }
 
