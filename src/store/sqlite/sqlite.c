@@ -106,6 +106,29 @@ static int sq_tx(struct sqlite_store *s, enum stmt_id id)
     return sq_exec(s, stmt(s, id), "transaction");
 }
 
+sqlite3_stmt *sq_prepare(struct sqlite_store *s, const char *what, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        char where[64];
+        snprintf(where, sizeof where, "%s prepare", what);
+        sq_fail(s, where);
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+int sq_run(struct sqlite_store *s, sqlite3_stmt *st, const char *where, int64_t *changed)
+{
+    if (!st) return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (changed) *changed = sqlite3_changes64(s->db);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return STORE_OK;
+    return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_CONFLICT : sq_fail(s, where);
+}
+
 int sq_tx_begin(struct sqlite_store *s, bool write)
 {
     if (s->depth == SQ_MAX_LEVELS || (s->depth && sqlite3_get_autocommit(s->db))) {

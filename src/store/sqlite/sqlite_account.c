@@ -8,33 +8,10 @@
 
 #include <string.h>
 
-static sqlite3_stmt *prep(struct sqlite_store *s, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        sq_fail(s, "account prepare");
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
-/* Steps a statement that returns no rows and finalizes it; *changes gets
- * the rows it changed (may be NULL). */
-static int run(struct sqlite_store *s, sqlite3_stmt *st, const char *where, int64_t *changes)
-{
-    if (!st) return STORE_ERROR;
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (changes) *changes = sqlite3_changes64(s->db);
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return STORE_OK;
-    return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_CONFLICT : sq_fail(s, where);
-}
-
 static sqlite3_stmt *prep_user(struct sqlite_store *s, const char *sql, int64_t tenant_id,
                                int64_t user_id)
 {
-    sqlite3_stmt *st = prep(s, sql);
+    sqlite3_stmt *st = sq_prepare(s, "account", sql);
     if (st) {
         sqlite3_bind_int64(st, 1, tenant_id);
         sqlite3_bind_int64(st, 2, user_id);
@@ -79,7 +56,7 @@ static int sq_password_set(struct store *base, int64_t tenant_id, int64_t user_i
         prep_user(s, "UPDATE users SET pw_hash = ?3 WHERE tenant_id = ?1 AND user_id = ?2",
                   tenant_id, user_id);
     if (st) sqlite3_bind_text(st, 3, pw_hash, -1, SQLITE_STATIC);
-    int rc = run(s, st, "account_password", &n);
+    int rc = sq_run(s, st, "account_password", &n);
     if (rc == STORE_OK && n == 0) rc = STORE_NOTFOUND;
     if (rc == STORE_OK) {
         /* sessions_by_user leads with (tenant_id, user_id) */
@@ -93,12 +70,12 @@ static int sq_password_set(struct store *base, int64_t tenant_id, int64_t user_i
             else
                 sqlite3_bind_null(st, 3);
         }
-        rc = run(s, st, "account_sessions_end", ended);
+        rc = sq_run(s, st, "account_sessions_end", ended);
     }
     if (rc == STORE_OK) {
         st = prep_user(s, "DELETE FROM signin_pending WHERE tenant_id = ?1 AND user_id = ?2",
                        tenant_id, user_id);
-        rc = run(s, st, "account_pending_end", NULL);
+        rc = sq_run(s, st, "account_pending_end", NULL);
     }
     rc = sq_tx_end(s, rc);
     if (rc != STORE_OK) *ended = 0;
@@ -122,7 +99,7 @@ static int sq_totp_setup(struct store *base, int64_t tenant_id, int64_t user_id,
         sqlite3_bind_int64(st, 4, now);
     }
     int64_t n = 0;
-    int rc = run(s, st, "totp_setup", &n);
+    int rc = sq_run(s, st, "totp_setup", &n);
     return rc == STORE_OK && n == 0 ? STORE_CONFLICT : rc;
 }
 
@@ -141,7 +118,7 @@ static int sq_totp_enable(struct store *base, int64_t tenant_id, int64_t user_id
         sqlite3_bind_int64(st, 5, step);
     }
     int64_t n = 0;
-    int rc = run(s, st, "totp_enable", &n);
+    int rc = sq_run(s, st, "totp_enable", &n);
     return rc == STORE_OK && n == 0 ? STORE_NOTFOUND : rc;
 }
 
@@ -154,7 +131,7 @@ static int sq_totp_disable(struct store *base, int64_t tenant_id, int64_t user_i
                                  tenant_id, user_id);
     if (st) sqlite3_bind_int64(st, 3, step);
     int64_t n = 0;
-    int rc = run(s, st, "totp_disable", &n);
+    int rc = sq_run(s, st, "totp_disable", &n);
     return rc == STORE_OK && n == 0 ? STORE_NOTFOUND : rc;
 }
 
@@ -178,9 +155,10 @@ static int sq_pending_create(struct store *base, const unsigned char *hash, int6
     struct sqlite_store *s = S(base);
     if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
     /* the expired ones go as new ones come */
-    sqlite3_stmt *st = prep(s, "DELETE FROM signin_pending WHERE expires_at <= ?1");
+    sqlite3_stmt *st =
+        sq_prepare(s, "account", "DELETE FROM signin_pending WHERE expires_at <= ?1");
     if (st) sqlite3_bind_int64(st, 1, now);
-    int rc = run(s, st, "pending_prune", NULL);
+    int rc = sq_run(s, st, "pending_prune", NULL);
     if (rc == STORE_OK) {
         st = prep_user(s,
                        "INSERT INTO signin_pending(tenant_id, user_id, token_hash, created_at, "
@@ -191,7 +169,7 @@ static int sq_pending_create(struct store *base, const unsigned char *hash, int6
             sqlite3_bind_int64(st, 4, now);
             sqlite3_bind_int64(st, 5, expires);
         }
-        rc = run(s, st, "pending_create", NULL);
+        rc = sq_run(s, st, "pending_create", NULL);
     }
     return sq_tx_end(s, rc);
 }
@@ -201,12 +179,13 @@ static int sq_pending(struct store *base, const unsigned char *hash, int64_t now
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st =
-        prep(s, "SELECT p.tenant_id, p.user_id, u.role, u.email, t.secret, "
-                "t.last_step FROM signin_pending p "
-                "JOIN users u ON u.tenant_id = p.tenant_id AND u.user_id = p.user_id "
-                "JOIN user_totp t ON t.tenant_id = p.tenant_id "
-                "AND t.user_id = p.user_id AND t.enabled_at IS NOT NULL "
-                "WHERE p.token_hash = ?1 AND p.expires_at > ?2");
+        sq_prepare(s, "account",
+                   "SELECT p.tenant_id, p.user_id, u.role, u.email, t.secret, "
+                   "t.last_step FROM signin_pending p "
+                   "JOIN users u ON u.tenant_id = p.tenant_id AND u.user_id = p.user_id "
+                   "JOIN user_totp t ON t.tenant_id = p.tenant_id "
+                   "AND t.user_id = p.user_id AND t.enabled_at IS NOT NULL "
+                   "WHERE p.token_hash = ?1 AND p.expires_at > ?2");
     if (!st) return STORE_ERROR;
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now);
@@ -239,7 +218,7 @@ static int sq_complete(struct store *base, const unsigned char *pending, int64_t
         sqlite3_bind_blob(st, 3, pending, 32, SQLITE_STATIC);
         sqlite3_bind_int64(st, 4, now);
     }
-    int rc = run(s, st, "pending_end", &n);
+    int rc = sq_run(s, st, "pending_end", &n);
     if (rc == STORE_OK && n == 0) rc = STORE_NOTFOUND;
     if (rc == STORE_OK) {
         st = prep_user(s,
@@ -247,7 +226,7 @@ static int sq_complete(struct store *base, const unsigned char *pending, int64_t
                        "user_id = ?2 AND enabled_at IS NOT NULL AND last_step < ?3",
                        tenant_id, user_id);
         if (st) sqlite3_bind_int64(st, 3, step);
-        rc = run(s, st, "totp_step", &n);
+        rc = sq_run(s, st, "totp_step", &n);
         if (rc == STORE_OK && n == 0) rc = STORE_CONFLICT;
     }
     if (rc == STORE_OK) {
@@ -261,7 +240,7 @@ static int sq_complete(struct store *base, const unsigned char *pending, int64_t
             sqlite3_bind_int64(st, 5, now);
             sqlite3_bind_int64(st, 6, expires);
         }
-        rc = run(s, st, "session_create", NULL);
+        rc = sq_run(s, st, "session_create", NULL);
     }
     return sq_tx_end(s, rc);
 }

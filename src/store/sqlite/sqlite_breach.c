@@ -7,27 +7,6 @@
 
 #include <string.h>
 
-static sqlite3_stmt *prep(struct sqlite_store *s, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        sq_fail(s, "breach prepare");
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
-/* Steps a statement that returns no rows, then finalizes it. */
-static int run(struct sqlite_store *s, sqlite3_stmt *st, const char *where)
-{
-    if (!st) return STORE_ERROR;
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return STORE_OK;
-    return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_CONFLICT : sq_fail(s, where);
-}
-
 static void bind_time_opt(sqlite3_stmt *st, int i, int64_t v)
 {
     if (v)
@@ -56,9 +35,10 @@ static void *push(struct arena *a, void **arr, size_t *n, size_t *cap, size_t el
 static int sq_event_add(struct store *base, const struct security_event_row *e)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "INSERT INTO security_events(time, kind, request_id, route, "
-                               "principal_tenant, principal_id, exposed_tenant, records) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    sqlite3_stmt *st = sq_prepare(s, "breach",
+                                  "INSERT INTO security_events(time, kind, request_id, route, "
+                                  "principal_tenant, principal_id, exposed_tenant, records) "
+                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, e->time);
     sqlite3_bind_text(st, 2, e->kind, -1, SQLITE_STATIC);
@@ -68,7 +48,7 @@ static int sq_event_add(struct store *base, const struct security_event_row *e)
     sqlite3_bind_text(st, 6, e->principal_id ? e->principal_id : "", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 7, e->exposed_tenant);
     sqlite3_bind_text(st, 8, e->records ? e->records : "", -1, SQLITE_STATIC);
-    return run(s, st, "security_event_add");
+    return sq_run(s, st, "security_event_add", NULL);
 }
 
 static int collect_events(struct sqlite_store *s, sqlite3_stmt *st, bool withheld, struct arena *a,
@@ -98,10 +78,11 @@ static int sq_exposure_events(struct store *base, int64_t from, int64_t to, stru
     struct sqlite_store *s = S(base);
     if (sq_tx_begin(s, false) != STORE_OK) return STORE_ERROR;
     size_t cap = 0;
-    sqlite3_stmt *st = prep(s, "SELECT time, request_id, principal_tenant, principal_id, "
-                               "data_tenant, action, objects FROM audit "
-                               "WHERE principal_tenant != data_tenant AND time >= ?1 AND "
-                               "time <= ?2 ORDER BY time, seq");
+    sqlite3_stmt *st = sq_prepare(s, "breach",
+                                  "SELECT time, request_id, principal_tenant, principal_id, "
+                                  "data_tenant, action, objects FROM audit "
+                                  "WHERE principal_tenant != data_tenant AND time >= ?1 AND "
+                                  "time <= ?2 ORDER BY time, seq");
     int rc = STORE_ERROR;
     if (st) {
         sqlite3_bind_int64(st, 1, from);
@@ -109,9 +90,10 @@ static int sq_exposure_events(struct store *base, int64_t from, int64_t to, stru
         rc = collect_events(s, st, false, a, ev, n, &cap);
     }
     if (rc == STORE_OK) {
-        st = prep(s, "SELECT time, request_id, principal_tenant, principal_id, exposed_tenant, "
-                     "'egress.withheld', records FROM security_events "
-                     "WHERE time >= ?1 AND time <= ?2 ORDER BY time, id");
+        st = sq_prepare(s, "breach",
+                        "SELECT time, request_id, principal_tenant, principal_id, exposed_tenant, "
+                        "'egress.withheld', records FROM security_events "
+                        "WHERE time >= ?1 AND time <= ?2 ORDER BY time, id");
         rc = STORE_ERROR;
         if (st) {
             sqlite3_bind_int64(st, 1, from);
@@ -163,10 +145,11 @@ static void bind_count_opt(sqlite3_stmt *st, int i, int64_t v)
 
 static int insert_breach(struct sqlite_store *s, const struct breach *b, int64_t *id)
 {
-    sqlite3_stmt *st = prep(
-        s, "INSERT INTO breaches(opened_at, opened_by, window_from, window_to, aware_at, "
-           "nature, subjects, record_kinds, approx_people, approx_records, consequences, "
-           "measures, contact) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+    sqlite3_stmt *st = sq_prepare(
+        s, "breach",
+        "INSERT INTO breaches(opened_at, opened_by, window_from, window_to, aware_at, "
+        "nature, subjects, record_kinds, approx_people, approx_records, consequences, "
+        "measures, contact) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, b->opened_at);
     sqlite3_bind_text(st, 2, b->opened_by, -1, SQLITE_STATIC);
@@ -181,7 +164,7 @@ static int insert_breach(struct sqlite_store *s, const struct breach *b, int64_t
     sqlite3_bind_text(st, 11, b->consequences, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 12, b->measures, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 13, b->contact, -1, SQLITE_STATIC);
-    int rc = run(s, st, "breach_open");
+    int rc = sq_run(s, st, "breach_open", NULL);
     if (rc == STORE_OK) *id = sqlite3_last_insert_rowid(s->db);
     return rc;
 }
@@ -197,7 +180,8 @@ static int sq_breach_open(struct store *base, const struct breach *b, int64_t *i
  * so what an entry already holds is not counted again in the next. */
 static int insert_fresh(struct sqlite_store *s, const struct breach *b, int64_t *id)
 {
-    sqlite3_stmt *st = prep(s, "SELECT MAX(window_to) FROM breaches WHERE closed_at IS NOT NULL");
+    sqlite3_stmt *st =
+        sq_prepare(s, "breach", "SELECT MAX(window_to) FROM breaches WHERE closed_at IS NOT NULL");
     if (!st) return STORE_ERROR;
     int step = sqlite3_step(st);
     int64_t last_end = step == SQLITE_ROW ? col_time(st, 0) : 0;
@@ -213,8 +197,9 @@ static int sq_breach_open_or_join(struct store *base, const struct breach *b, in
 {
     struct sqlite_store *s = S(base);
     if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
-    sqlite3_stmt *st = prep(s, "SELECT id FROM breaches WHERE closed_at IS NULL AND "
-                               "opened_by = 'tripwire' ORDER BY id DESC LIMIT 1");
+    sqlite3_stmt *st = sq_prepare(s, "breach",
+                                  "SELECT id FROM breaches WHERE closed_at IS NULL AND "
+                                  "opened_by = 'tripwire' ORDER BY id DESC LIMIT 1");
     int rc = STORE_ERROR;
     if (st) {
         int step = sqlite3_step(st);
@@ -235,7 +220,8 @@ static int sq_breach_open_or_join(struct store *base, const struct breach *b, in
 static int sq_breach_get(struct store *base, int64_t id, struct arena *a, struct breach *b)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "SELECT " BREACH_COLS " FROM breaches WHERE id = ?1");
+    sqlite3_stmt *st =
+        sq_prepare(s, "breach", "SELECT " BREACH_COLS " FROM breaches WHERE id = ?1");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);
@@ -247,7 +233,8 @@ static int sq_breach_get(struct store *base, int64_t id, struct arena *a, struct
 static int sq_breach_list(struct store *base, struct arena *a, struct breach **rows, size_t *n)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "SELECT " BREACH_COLS " FROM breaches ORDER BY id DESC");
+    sqlite3_stmt *st =
+        sq_prepare(s, "breach", "SELECT " BREACH_COLS " FROM breaches ORDER BY id DESC");
     if (!st) return STORE_ERROR;
     size_t cap = 0;
     int rc;
@@ -261,8 +248,9 @@ static int sq_breach_updates(struct store *base, int64_t id, struct arena *a,
                              struct breach_update **rows, size_t *n)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "SELECT time, author, note FROM breach_updates "
-                               "WHERE breach_id = ?1 ORDER BY seq");
+    sqlite3_stmt *st = sq_prepare(s, "breach",
+                                  "SELECT time, author, note FROM breach_updates "
+                                  "WHERE breach_id = ?1 ORDER BY seq");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
     size_t cap = 0;
@@ -307,8 +295,9 @@ static int sq_breach_radius(struct store *base, int64_t id, struct arena *a, str
                             size_t *n)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "SELECT " RECORD_COLS " FROM breach_records WHERE breach_id = ?1 "
-                               "ORDER BY data_tenant, object, principal_tenant, principal_id");
+    sqlite3_stmt *st = sq_prepare(s, "breach",
+                                  "SELECT " RECORD_COLS " FROM breach_records WHERE breach_id = ?1 "
+                                  "ORDER BY data_tenant, object, principal_tenant, principal_id");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
     return collect_records(s, st, a, rows, n);
@@ -318,8 +307,10 @@ static int sq_breach_notices(struct store *base, int64_t tenant_id, struct arena
                              struct exposure **rows, size_t *n)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "SELECT " RECORD_COLS " FROM breach_records WHERE data_tenant = ?1 "
-                               "ORDER BY breach_id DESC, first_at, object");
+    sqlite3_stmt *st =
+        sq_prepare(s, "breach",
+                   "SELECT " RECORD_COLS " FROM breach_records WHERE data_tenant = ?1 "
+                   "ORDER BY breach_id DESC, first_at, object");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, tenant_id);
     return collect_records(s, st, a, rows, n);
@@ -328,7 +319,7 @@ static int sq_breach_notices(struct store *base, int64_t tenant_id, struct arena
 /* An UPDATE of one breach by id: STORE_NOTFOUND when it changed no row. */
 static int update_one(struct sqlite_store *s, sqlite3_stmt *st, const char *where)
 {
-    int rc = run(s, st, where);
+    int rc = sq_run(s, st, where, NULL);
     if (rc == STORE_OK && sqlite3_changes(s->db) == 0) rc = STORE_NOTFOUND;
     return rc;
 }
@@ -338,9 +329,11 @@ static int sq_breach_note(struct store *base, int64_t id, const char *author, co
 {
     struct sqlite_store *s = S(base);
     if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
-    sqlite3_stmt *st = prep(s, "INSERT INTO breach_updates(breach_id, seq, time, author, note) "
-                               "SELECT id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM breach_updates "
-                               "WHERE breach_id = ?1), ?2, ?3, ?4 FROM breaches WHERE id = ?1");
+    sqlite3_stmt *st =
+        sq_prepare(s, "breach",
+                   "INSERT INTO breach_updates(breach_id, seq, time, author, note) "
+                   "SELECT id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM breach_updates "
+                   "WHERE breach_id = ?1), ?2, ?3, ?4 FROM breaches WHERE id = ?1");
     int rc = STORE_ERROR;
     if (st) {
         sqlite3_bind_int64(st, 1, id);
@@ -356,9 +349,10 @@ static int sq_breach_decide(struct store *base, int64_t id, const char *decision
                             const char *reason, const char *by, int64_t now, int64_t notified_at)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "UPDATE breaches SET decision = ?2, decision_reason = ?3, "
-                               "decided_by = ?4, decided_at = ?5, "
-                               "notified_at = COALESCE(?6, notified_at) WHERE id = ?1");
+    sqlite3_stmt *st = sq_prepare(s, "breach",
+                                  "UPDATE breaches SET decision = ?2, decision_reason = ?3, "
+                                  "decided_by = ?4, decided_at = ?5, "
+                                  "notified_at = COALESCE(?6, notified_at) WHERE id = ?1");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, decision, -1, SQLITE_STATIC);
@@ -371,8 +365,9 @@ static int sq_breach_decide(struct store *base, int64_t id, const char *decision
 
 static int insert_record(struct sqlite_store *s, int64_t id, const struct exposure *x)
 {
-    sqlite3_stmt *st = prep(s, "INSERT INTO breach_records(" RECORD_COLS ") "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    sqlite3_stmt *st = sq_prepare(s, "breach",
+                                  "INSERT INTO breach_records(" RECORD_COLS ") "
+                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, x->data_tenant);
@@ -384,7 +379,7 @@ static int insert_record(struct sqlite_store *s, int64_t id, const struct exposu
     sqlite3_bind_int64(st, 8, x->last_at);
     sqlite3_bind_int64(st, 9, x->times);
     sqlite3_bind_int64(st, 10, x->withheld);
-    return run(s, st, "breach_record");
+    return sq_run(s, st, "breach_record", NULL);
 }
 
 static int sq_breach_set_radius(struct store *base, int64_t id, int64_t window_to,
@@ -392,8 +387,9 @@ static int sq_breach_set_radius(struct store *base, int64_t id, int64_t window_t
 {
     struct sqlite_store *s = S(base);
     if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
-    sqlite3_stmt *st = prep(s, "UPDATE breaches SET window_to = COALESCE(?2, window_to) "
-                               "WHERE id = ?1");
+    sqlite3_stmt *st = sq_prepare(s, "breach",
+                                  "UPDATE breaches SET window_to = COALESCE(?2, window_to) "
+                                  "WHERE id = ?1");
     int rc = STORE_ERROR;
     if (st) {
         sqlite3_bind_int64(st, 1, id);
@@ -401,9 +397,9 @@ static int sq_breach_set_radius(struct store *base, int64_t id, int64_t window_t
         rc = update_one(s, st, "breach_window");
     }
     if (rc == STORE_OK) {
-        st = prep(s, "DELETE FROM breach_records WHERE breach_id = ?1");
+        st = sq_prepare(s, "breach", "DELETE FROM breach_records WHERE breach_id = ?1");
         if (st) sqlite3_bind_int64(st, 1, id);
-        rc = run(s, st, "breach_records_clear");
+        rc = sq_run(s, st, "breach_records_clear", NULL);
     }
     for (size_t i = 0; rc == STORE_OK && i < n; i++)
         rc = insert_record(s, id, &x[i]);
@@ -413,7 +409,8 @@ static int sq_breach_set_radius(struct store *base, int64_t id, int64_t window_t
 static int sq_breach_set_incident(struct store *base, int64_t id, int64_t incident)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "UPDATE breaches SET status_incident = ?2 WHERE id = ?1");
+    sqlite3_stmt *st =
+        sq_prepare(s, "breach", "UPDATE breaches SET status_incident = ?2 WHERE id = ?1");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, incident);
@@ -424,8 +421,9 @@ static int sq_breach_close(struct store *base, int64_t id, int64_t now)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st =
-        prep(s, "UPDATE breaches SET closed_at = ?2, window_to = COALESCE(window_to, ?2) "
-                "WHERE id = ?1 AND closed_at IS NULL");
+        sq_prepare(s, "breach",
+                   "UPDATE breaches SET closed_at = ?2, window_to = COALESCE(window_to, ?2) "
+                   "WHERE id = ?1 AND closed_at IS NULL");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, now);
@@ -436,20 +434,22 @@ static int sq_post_set(struct store *base, const char *subject, int64_t incident
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st =
-        prep(s, "INSERT INTO status_posts(subject, incident_id, posted_at) "
-                "VALUES (?1, ?2, ?3) ON CONFLICT(subject) DO UPDATE SET "
-                "incident_id = excluded.incident_id, posted_at = excluded.posted_at");
+        sq_prepare(s, "breach",
+                   "INSERT INTO status_posts(subject, incident_id, posted_at) "
+                   "VALUES (?1, ?2, ?3) ON CONFLICT(subject) DO UPDATE SET "
+                   "incident_id = excluded.incident_id, posted_at = excluded.posted_at");
     if (!st) return STORE_ERROR;
     sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, incident);
     sqlite3_bind_int64(st, 3, now);
-    return run(s, st, "status_post_set");
+    return sq_run(s, st, "status_post_set", NULL);
 }
 
 static int sq_post_get(struct store *base, const char *subject, int64_t *incident)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "SELECT incident_id FROM status_posts WHERE subject = ?1");
+    sqlite3_stmt *st =
+        sq_prepare(s, "breach", "SELECT incident_id FROM status_posts WHERE subject = ?1");
     if (!st) return STORE_ERROR;
     sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
@@ -463,10 +463,10 @@ static int sq_post_get(struct store *base, const char *subject, int64_t *inciden
 static int sq_post_clear(struct store *base, const char *subject)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "DELETE FROM status_posts WHERE subject = ?1");
+    sqlite3_stmt *st = sq_prepare(s, "breach", "DELETE FROM status_posts WHERE subject = ?1");
     if (!st) return STORE_ERROR;
     sqlite3_bind_text(st, 1, subject, -1, SQLITE_STATIC);
-    return run(s, st, "status_post_clear");
+    return sq_run(s, st, "status_post_clear", NULL);
 }
 
 const struct store_breach_ops sq_breach_ops = {

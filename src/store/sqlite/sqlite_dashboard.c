@@ -9,22 +9,12 @@
 
 #include <string.h>
 
-static sqlite3_stmt *prep(struct sqlite_store *s, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        sq_fail(s, "dashboard prepare");
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
 static int counts(struct sqlite_store *s, const struct scope *sc, struct arena *a,
                   struct dashboard_read *out)
 {
-    sqlite3_stmt *st = prep(s, "SELECT status, manifest_no IS NOT NULL, COUNT(*) FROM orders "
-                               "WHERE tenant_id = ?1 GROUP BY 1, 2 ORDER BY 1, 2");
+    sqlite3_stmt *st = sq_prepare(s, "dashboard",
+                                  "SELECT status, manifest_no IS NOT NULL, COUNT(*) FROM orders "
+                                  "WHERE tenant_id = ?1 GROUP BY 1, 2 ORDER BY 1, 2");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     size_t cap = 0;
@@ -73,13 +63,15 @@ static int sq_dashboard_read(struct store *base, const struct scope *sc, const i
     int rc = counts(s, sc, a, out);
     if (rc == STORE_OK)
         rc = per_day(s,
-                     prep(s, "SELECT COUNT(*) FROM orders WHERE tenant_id = ?1 "
-                             "AND created_on >= ?2 AND created_on < ?3"),
+                     sq_prepare(s, "dashboard",
+                                "SELECT COUNT(*) FROM orders WHERE tenant_id = ?1 "
+                                "AND created_on >= ?2 AND created_on < ?3"),
                      sc, bounds, ndays, out->orders, "dashboard_orders");
     if (rc == STORE_OK)
         rc = per_day(s,
-                     prep(s, "SELECT COALESCE(SUM(amount_pence), 0) FROM postage_ledger "
-                             "WHERE tenant_id = ?1 AND at >= ?2 AND at < ?3"),
+                     sq_prepare(s, "dashboard",
+                                "SELECT COALESCE(SUM(amount_pence), 0) FROM postage_ledger "
+                                "WHERE tenant_id = ?1 AND at >= ?2 AND at < ?3"),
                      sc, bounds, ndays, out->pence, "dashboard_spend");
     return sq_tx_end(s, rc);
 }

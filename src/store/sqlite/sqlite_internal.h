@@ -128,6 +128,15 @@ static inline struct sqlite_store *S(struct store *s)
 int sq_fail(struct sqlite_store *s, const char *where);
 /* The statement for id, prepared from sql on first use, reset and unbound. */
 sqlite3_stmt *sq_stmt(struct sqlite_store *s, enum stmt_id id, const char *sql);
+/* A one-off statement, for calls not hot enough to keep a prepared copy:
+ * NULL, with the failure recorded as "WHAT prepare", when it does not
+ * prepare. */
+sqlite3_stmt *sq_prepare(struct sqlite_store *s, const char *what, const char *sql);
+/* Steps a one-off statement once (a change, or a row not wanted) and
+ * finalizes it; *changed (when not NULL) gets the rows it changed.
+ * STORE_CONFLICT when a constraint refused it, else STORE_OK or the failure
+ * recorded under where. A NULL statement (sq_prepare failed) is STORE_ERROR. */
+int sq_run(struct sqlite_store *s, sqlite3_stmt *st, const char *where, int64_t *changed);
 /* Steps a statement whose rows are not needed; STORE_CONFLICT on a constraint. */
 int sq_exec(struct sqlite_store *s, sqlite3_stmt *st, const char *where);
 /* Opens a level of transaction around a call (or a scoped transaction):

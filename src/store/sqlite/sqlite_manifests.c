@@ -11,29 +11,6 @@
 /* What store_manifest_create takes (sqlite_postage.c, Q_MANIFEST_ASSIGN). */
 #define ELIGIBLE "status IN ('labelGenerated', 'despatched') AND manifest_no IS NULL"
 
-static sqlite3_stmt *prep(struct sqlite_store *s, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        sq_fail(s, "manifests prepare");
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
-/* Steps a statement that returns no rows, then finalizes it; *changed gets
- * the rows it changed. */
-static int run(struct sqlite_store *s, sqlite3_stmt *st, const char *where, int *changed)
-{
-    if (!st) return STORE_ERROR;
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (changed) *changed = sqlite3_changes(s->db);
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return STORE_OK;
-    return sq_fail(s, where);
-}
-
 static int64_t col_int_opt(sqlite3_stmt *st, int i)
 {
     return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, i);
@@ -41,7 +18,8 @@ static int64_t col_int_opt(sqlite3_stmt *st, int i)
 
 static int eligible_count(struct sqlite_store *s, const struct scope *sc, int64_t *total)
 {
-    sqlite3_stmt *st = prep(s, "SELECT COUNT(*) FROM orders WHERE tenant_id = ?1 AND " ELIGIBLE);
+    sqlite3_stmt *st = sq_prepare(s, "manifests",
+                                  "SELECT COUNT(*) FROM orders WHERE tenant_id = ?1 AND " ELIGIBLE);
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     int rc = sqlite3_step(st);
@@ -58,8 +36,9 @@ static int sq_eligible(struct store *base, const struct scope *sc, size_t limit,
     int rc = eligible_count(s, sc, total);
     sqlite3_stmt *st = NULL;
     if (rc == STORE_OK)
-        st = prep(s, "SELECT " ORDER_COLS " FROM orders WHERE tenant_id = ?1 AND " ELIGIBLE
-                     " ORDER BY order_id LIMIT ?2");
+        st = sq_prepare(s, "manifests",
+                        "SELECT " ORDER_COLS " FROM orders WHERE tenant_id = ?1 AND " ELIGIBLE
+                        " ORDER BY order_id LIMIT ?2");
     if (rc == STORE_OK && !st) rc = STORE_ERROR;
     if (st) {
         sqlite3_bind_int64(st, 1, sc->tenant_id);
@@ -75,9 +54,10 @@ static int sq_list(struct store *base, const struct scope *sc, size_t limit, str
                    struct manifest_summary **rows, size_t *n)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "SELECT tenant_id, manifest_no, created_at, order_count "
-                               "FROM manifests WHERE tenant_id = ?1 "
-                               "ORDER BY manifest_no DESC LIMIT ?2");
+    sqlite3_stmt *st = sq_prepare(s, "manifests",
+                                  "SELECT tenant_id, manifest_no, created_at, order_count "
+                                  "FROM manifests WHERE tenant_id = ?1 "
+                                  "ORDER BY manifest_no DESC LIMIT ?2");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
@@ -110,7 +90,8 @@ static int sq_daily_get(struct store *base, const struct scope *sc, struct arena
     struct sqlite_store *s = S(base);
     *out = (struct manifest_daily){
         .tenant_id = sc->tenant_id, .minute = MANIFEST_DAILY_DEFAULT_MINUTE, .working_days = true};
-    sqlite3_stmt *st = prep(s, "SELECT " DAILY_COLS " FROM manifest_daily WHERE tenant_id = ?1");
+    sqlite3_stmt *st = sq_prepare(s, "manifests",
+                                  "SELECT " DAILY_COLS " FROM manifest_daily WHERE tenant_id = ?1");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     int rc = sqlite3_step(st);
@@ -124,17 +105,18 @@ static int sq_daily_set(struct store *base, const struct scope *sc, bool enabled
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st =
-        prep(s, "INSERT INTO manifest_daily(tenant_id, enabled, at_minute, working_days, "
-                "updated_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(tenant_id) DO UPDATE SET "
-                "enabled = excluded.enabled, at_minute = excluded.at_minute, "
-                "working_days = excluded.working_days, updated_at = excluded.updated_at");
+        sq_prepare(s, "manifests",
+                   "INSERT INTO manifest_daily(tenant_id, enabled, at_minute, working_days, "
+                   "updated_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(tenant_id) DO UPDATE SET "
+                   "enabled = excluded.enabled, at_minute = excluded.at_minute, "
+                   "working_days = excluded.working_days, updated_at = excluded.updated_at");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     sqlite3_bind_int(st, 2, enabled);
     sqlite3_bind_int(st, 3, minute);
     sqlite3_bind_int(st, 4, working_days);
     sqlite3_bind_int64(st, 5, now);
-    return run(s, st, "manifest_daily_set", NULL);
+    return sq_run(s, st, "manifest_daily_set", NULL);
 }
 
 /* The claim: the one UPDATE that decides which claimant makes the day's
@@ -145,16 +127,18 @@ static int sq_daily_claim(struct store *base, const struct scope *sc, const char
 {
     struct sqlite_store *s = S(base);
     if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
-    sqlite3_stmt *st = prep(s, "UPDATE manifest_daily SET last_day = ?2, last_at = ?4, "
-                               "last_manifest = NULL WHERE tenant_id = ?1 AND enabled = 1 "
-                               "AND at_minute = ?3 AND (last_day IS NULL OR last_day < ?2)");
-    int changed = 0, rc = STORE_ERROR;
+    sqlite3_stmt *st = sq_prepare(s, "manifests",
+                                  "UPDATE manifest_daily SET last_day = ?2, last_at = ?4, "
+                                  "last_manifest = NULL WHERE tenant_id = ?1 AND enabled = 1 "
+                                  "AND at_minute = ?3 AND (last_day IS NULL OR last_day < ?2)");
+    int64_t changed = 0;
+    int rc = STORE_ERROR;
     if (st) {
         sqlite3_bind_int64(st, 1, sc->tenant_id);
         sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 3, minute);
         sqlite3_bind_int64(st, 4, now);
-        rc = run(s, st, "manifest_daily_claim", &changed);
+        rc = sq_run(s, st, "manifest_daily_claim", &changed);
     }
     if (rc == STORE_OK && changed == 0) rc = STORE_NOTFOUND;
     return sq_tx_end(s, rc);
@@ -163,23 +147,25 @@ static int sq_daily_claim(struct store *base, const struct scope *sc, const char
 static int sq_daily_made(struct store *base, const struct scope *sc, int64_t manifest_no)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "UPDATE manifest_daily SET last_manifest = ?2 WHERE tenant_id = ?1");
+    sqlite3_stmt *st = sq_prepare(
+        s, "manifests", "UPDATE manifest_daily SET last_manifest = ?2 WHERE tenant_id = ?1");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     if (manifest_no)
         sqlite3_bind_int64(st, 2, manifest_no);
     else
         sqlite3_bind_null(st, 2);
-    return run(s, st, "manifest_daily_made", NULL);
+    return sq_run(s, st, "manifest_daily_made", NULL);
 }
 
 static int sq_daily_pending(struct store *base, const char *day, size_t limit, struct arena *a,
                             struct manifest_daily **rows, size_t *n)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "SELECT " DAILY_COLS " FROM manifest_daily WHERE enabled = 1 "
-                               "AND (last_day IS NULL OR last_day < ?1) "
-                               "ORDER BY tenant_id LIMIT ?2");
+    sqlite3_stmt *st = sq_prepare(s, "manifests",
+                                  "SELECT " DAILY_COLS " FROM manifest_daily WHERE enabled = 1 "
+                                  "AND (last_day IS NULL OR last_day < ?1) "
+                                  "ORDER BY tenant_id LIMIT ?2");
     if (!st) return STORE_ERROR;
     sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);

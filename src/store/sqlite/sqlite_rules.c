@@ -12,29 +12,6 @@
     "tenant_id, rule_id, priority, name, enabled, countries, zone, min_grams, max_grams, "         \
     "min_pence, max_pence, value_of, channel, service_code, package_format"
 
-static sqlite3_stmt *prep(struct sqlite_store *s, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        sq_fail(s, "rules prepare");
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
-/* Steps a statement that returns no rows, then finalizes it; *changed gets
- * how many rows it changed (when not NULL). */
-static int run(struct sqlite_store *s, sqlite3_stmt *st, const char *where, int *changed)
-{
-    if (!st) return STORE_ERROR;
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (changed) *changed = sqlite3_changes(s->db);
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return STORE_OK;
-    return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_CONFLICT : sq_fail(s, where);
-}
-
 static void bind_bound(sqlite3_stmt *st, int i, int64_t v)
 {
     if (v == RULE_NO_BOUND)
@@ -98,8 +75,9 @@ static int sq_rules_list(struct store *base, const struct scope *sc, struct aren
                          struct shipping_rule **rows, size_t *n)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "SELECT " RULE_COLS " FROM shipping_rules WHERE tenant_id = ?1 "
-                               "ORDER BY priority");
+    sqlite3_stmt *st = sq_prepare(s, "rules",
+                                  "SELECT " RULE_COLS " FROM shipping_rules WHERE tenant_id = ?1 "
+                                  "ORDER BY priority");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     size_t k = 0, cap = 0;
@@ -120,8 +98,9 @@ static int sq_rule_get(struct store *base, const struct scope *sc, int64_t rule_
                        struct shipping_rule *out)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "SELECT " RULE_COLS " FROM shipping_rules WHERE tenant_id = ?1 "
-                               "AND rule_id = ?2");
+    sqlite3_stmt *st = sq_prepare(s, "rules",
+                                  "SELECT " RULE_COLS " FROM shipping_rules WHERE tenant_id = ?1 "
+                                  "AND rule_id = ?2");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     sqlite3_bind_int64(st, 2, rule_id);
@@ -137,12 +116,13 @@ static int sq_rule_add(struct store *base, const struct scope *sc, const struct 
 {
     struct sqlite_store *s = S(base);
     if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
-    sqlite3_stmt *st = prep(
-        s, "INSERT INTO shipping_rules(tenant_id, rule_id, priority, name, enabled, countries, "
-           "zone, min_grams, max_grams, min_pence, max_pence, value_of, channel, service_code, "
-           "package_format, created_on, updated_on) SELECT ?1, COALESCE(MAX(rule_id), 0) + 1, "
-           "COALESCE(MAX(priority), 0) + 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-           "?15, ?15 FROM shipping_rules WHERE tenant_id = ?1 RETURNING rule_id");
+    sqlite3_stmt *st = sq_prepare(
+        s, "rules",
+        "INSERT INTO shipping_rules(tenant_id, rule_id, priority, name, enabled, countries, "
+        "zone, min_grams, max_grams, min_pence, max_pence, value_of, channel, service_code, "
+        "package_format, created_on, updated_on) SELECT ?1, COALESCE(MAX(rule_id), 0) + 1, "
+        "COALESCE(MAX(priority), 0) + 1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+        "?15, ?15 FROM shipping_rules WHERE tenant_id = ?1 RETURNING rule_id");
     int rc = STORE_ERROR;
     if (st) {
         sqlite3_bind_int64(st, 1, sc->tenant_id);
@@ -161,27 +141,31 @@ static int sq_rule_update(struct store *base, const struct scope *sc, const stru
                           int64_t now)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st =
-        prep(s, "UPDATE shipping_rules SET name = ?3, enabled = ?4, countries = ?5, zone = ?6, "
-                "min_grams = ?7, max_grams = ?8, min_pence = ?9, max_pence = ?10, value_of = ?11, "
-                "channel = ?12, service_code = ?13, package_format = ?14, updated_on = ?15 "
-                "WHERE tenant_id = ?1 AND rule_id = ?2");
+    sqlite3_stmt *st = sq_prepare(
+        s, "rules",
+        "UPDATE shipping_rules SET name = ?3, enabled = ?4, countries = ?5, zone = ?6, "
+        "min_grams = ?7, max_grams = ?8, min_pence = ?9, max_pence = ?10, value_of = ?11, "
+        "channel = ?12, service_code = ?13, package_format = ?14, updated_on = ?15 "
+        "WHERE tenant_id = ?1 AND rule_id = ?2");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     sqlite3_bind_int64(st, 2, r->rule_id);
     bind_rule(st, r, now);
-    int changed = 0, rc = run(s, st, "rule_update", &changed);
+    int64_t changed = 0;
+    int rc = sq_run(s, st, "rule_update", &changed);
     return rc == STORE_OK && !changed ? STORE_NOTFOUND : rc;
 }
 
 static int sq_rule_delete(struct store *base, const struct scope *sc, int64_t rule_id)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "DELETE FROM shipping_rules WHERE tenant_id = ?1 AND rule_id = ?2");
+    sqlite3_stmt *st =
+        sq_prepare(s, "rules", "DELETE FROM shipping_rules WHERE tenant_id = ?1 AND rule_id = ?2");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     sqlite3_bind_int64(st, 2, rule_id);
-    int changed = 0, rc = run(s, st, "rule_delete", &changed);
+    int64_t changed = 0;
+    int rc = sq_run(s, st, "rule_delete", &changed);
     return rc == STORE_OK && !changed ? STORE_NOTFOUND : rc;
 }
 
@@ -189,14 +173,16 @@ static int sq_rule_set_enabled(struct store *base, const struct scope *sc, int64
                                bool enabled, int64_t now)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "UPDATE shipping_rules SET enabled = ?3, updated_on = ?4 "
-                               "WHERE tenant_id = ?1 AND rule_id = ?2");
+    sqlite3_stmt *st = sq_prepare(s, "rules",
+                                  "UPDATE shipping_rules SET enabled = ?3, updated_on = ?4 "
+                                  "WHERE tenant_id = ?1 AND rule_id = ?2");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     sqlite3_bind_int64(st, 2, rule_id);
     sqlite3_bind_int(st, 3, enabled);
     sqlite3_bind_int64(st, 4, now);
-    int changed = 0, rc = run(s, st, "rule_enable", &changed);
+    int64_t changed = 0;
+    int rc = sq_run(s, st, "rule_enable", &changed);
     return rc == STORE_OK && !changed ? STORE_NOTFOUND : rc;
 }
 
@@ -206,14 +192,15 @@ static int neighbour(struct sqlite_store *s, const struct scope *sc, int64_t rul
                      int64_t *prio, int64_t *other, int64_t *other_prio)
 {
     sqlite3_stmt *st =
-        prep(s, up ? "SELECT r.priority, n.rule_id, n.priority FROM shipping_rules r "
-                     "LEFT JOIN shipping_rules n ON n.tenant_id = r.tenant_id AND n.priority = "
-                     "(SELECT MAX(priority) FROM shipping_rules WHERE tenant_id = ?1 AND "
-                     "priority < r.priority) WHERE r.tenant_id = ?1 AND r.rule_id = ?2"
-                   : "SELECT r.priority, n.rule_id, n.priority FROM shipping_rules r "
-                     "LEFT JOIN shipping_rules n ON n.tenant_id = r.tenant_id AND n.priority = "
-                     "(SELECT MIN(priority) FROM shipping_rules WHERE tenant_id = ?1 AND "
-                     "priority > r.priority) WHERE r.tenant_id = ?1 AND r.rule_id = ?2");
+        sq_prepare(s, "rules",
+                   up ? "SELECT r.priority, n.rule_id, n.priority FROM shipping_rules r "
+                        "LEFT JOIN shipping_rules n ON n.tenant_id = r.tenant_id AND n.priority = "
+                        "(SELECT MAX(priority) FROM shipping_rules WHERE tenant_id = ?1 AND "
+                        "priority < r.priority) WHERE r.tenant_id = ?1 AND r.rule_id = ?2"
+                      : "SELECT r.priority, n.rule_id, n.priority FROM shipping_rules r "
+                        "LEFT JOIN shipping_rules n ON n.tenant_id = r.tenant_id AND n.priority = "
+                        "(SELECT MIN(priority) FROM shipping_rules WHERE tenant_id = ?1 AND "
+                        "priority > r.priority) WHERE r.tenant_id = ?1 AND r.rule_id = ?2");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     sqlite3_bind_int64(st, 2, rule_id);
@@ -231,14 +218,15 @@ static int neighbour(struct sqlite_store *s, const struct scope *sc, int64_t rul
 static int set_priority(struct sqlite_store *s, const struct scope *sc, int64_t rule_id,
                         int64_t prio, int64_t now)
 {
-    sqlite3_stmt *st = prep(s, "UPDATE shipping_rules SET priority = ?3, updated_on = ?4 "
-                               "WHERE tenant_id = ?1 AND rule_id = ?2");
+    sqlite3_stmt *st = sq_prepare(s, "rules",
+                                  "UPDATE shipping_rules SET priority = ?3, updated_on = ?4 "
+                                  "WHERE tenant_id = ?1 AND rule_id = ?2");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     sqlite3_bind_int64(st, 2, rule_id);
     sqlite3_bind_int64(st, 3, prio);
     sqlite3_bind_int64(st, 4, now);
-    return run(s, st, "rule_priority", NULL);
+    return sq_run(s, st, "rule_priority", NULL);
 }
 
 /* A swap through a priority no rule holds (priorities start at 1), so the
@@ -263,7 +251,8 @@ static int sq_history_add(struct store *base, const struct scope *sc, int64_t or
 {
     struct sqlite_store *s = S(base);
     if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
-    sqlite3_stmt *st = prep(s, "SELECT 1 FROM orders WHERE tenant_id = ?1 AND order_id = ?2");
+    sqlite3_stmt *st =
+        sq_prepare(s, "rules", "SELECT 1 FROM orders WHERE tenant_id = ?1 AND order_id = ?2");
     int rc = STORE_ERROR;
     if (st) {
         sqlite3_bind_int64(st, 1, sc->tenant_id);
@@ -275,9 +264,10 @@ static int sq_history_add(struct store *base, const struct scope *sc, int64_t or
                                    : sq_fail(s, "history_order");
     }
     if (rc == STORE_OK) {
-        st = prep(s, "INSERT INTO order_history(tenant_id, order_id, event_id, at, kind, text) "
-                     "SELECT ?1, ?2, COALESCE(MAX(event_id), 0) + 1, ?3, ?4, ?5 "
-                     "FROM order_history WHERE tenant_id = ?1 AND order_id = ?2");
+        st = sq_prepare(s, "rules",
+                        "INSERT INTO order_history(tenant_id, order_id, event_id, at, kind, text) "
+                        "SELECT ?1, ?2, COALESCE(MAX(event_id), 0) + 1, ?3, ?4, ?5 "
+                        "FROM order_history WHERE tenant_id = ?1 AND order_id = ?2");
         if (st) {
             sqlite3_bind_int64(st, 1, sc->tenant_id);
             sqlite3_bind_int64(st, 2, order_id);
@@ -285,7 +275,7 @@ static int sq_history_add(struct store *base, const struct scope *sc, int64_t or
             sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
         }
-        rc = run(s, st, "history_line", NULL);
+        rc = sq_run(s, st, "history_line", NULL);
     }
     return sq_tx_end(s, rc);
 }

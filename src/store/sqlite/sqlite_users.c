@@ -9,29 +9,6 @@
 
 #include <string.h>
 
-static sqlite3_stmt *prep(struct sqlite_store *s, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        sq_fail(s, "settings prepare");
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
-/* Steps a statement that returns no rows, then finalizes it; *changed
- * (when not NULL) gets how many rows it changed. */
-static int run(struct sqlite_store *s, sqlite3_stmt *st, const char *where, int64_t *changed)
-{
-    if (!st) return STORE_ERROR;
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (changed) *changed = sqlite3_changes64(s->db);
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return STORE_OK;
-    return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_CONFLICT : sq_fail(s, where);
-}
-
 /* The first column of a one-row query as an integer (0 when NULL). */
 static int one_int(struct sqlite_store *s, sqlite3_stmt *st, const char *where, int64_t *out)
 {
@@ -63,8 +40,10 @@ static int sq_users_list(struct store *base, const struct scope *sc, struct aren
                          struct user_row **rows, size_t *n)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "SELECT tenant_id, user_id, email, role, created_at, "
-                               "last_signin_at FROM users WHERE tenant_id = ?1 ORDER BY user_id");
+    sqlite3_stmt *st =
+        sq_prepare(s, "settings",
+                   "SELECT tenant_id, user_id, email, role, created_at, "
+                   "last_signin_at FROM users WHERE tenant_id = ?1 ORDER BY user_id");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     size_t cap = 0;
@@ -86,7 +65,8 @@ static int sq_users_list(struct store *base, const struct scope *sc, struct aren
  * case (logins is the global directory). */
 static int email_taken(struct sqlite_store *s, const char *email, bool *taken)
 {
-    sqlite3_stmt *st = prep(s, "SELECT COUNT(*) FROM logins WHERE email = ?1 COLLATE NOCASE");
+    sqlite3_stmt *st =
+        sq_prepare(s, "settings", "SELECT COUNT(*) FROM logins WHERE email = ?1 COLLATE NOCASE");
     if (!st) return STORE_ERROR;
     sqlite3_bind_text(st, 1, email, -1, SQLITE_STATIC);
     int64_t count = 0;
@@ -98,14 +78,15 @@ static int email_taken(struct sqlite_store *s, const char *email, bool *taken)
 static int insert_user(struct sqlite_store *s, const struct scope *sc, const char *email,
                        const char *pw_hash, int role, int64_t now, int64_t *user_id)
 {
-    sqlite3_stmt *st =
-        prep(s, "SELECT COALESCE(MAX(user_id), 0) + 1 FROM users WHERE tenant_id = ?1");
+    sqlite3_stmt *st = sq_prepare(
+        s, "settings", "SELECT COALESCE(MAX(user_id), 0) + 1 FROM users WHERE tenant_id = ?1");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     int64_t uid = 0;
     if (one_int(s, st, "user_next_id", &uid) != STORE_OK) return STORE_ERROR;
-    st = prep(s, "INSERT INTO users(tenant_id, user_id, email, pw_hash, role, created_at) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    st = sq_prepare(s, "settings",
+                    "INSERT INTO users(tenant_id, user_id, email, pw_hash, role, created_at) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     sqlite3_bind_int64(st, 2, uid);
@@ -113,14 +94,15 @@ static int insert_user(struct sqlite_store *s, const struct scope *sc, const cha
     sqlite3_bind_text(st, 4, pw_hash, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 5, role);
     sqlite3_bind_int64(st, 6, now);
-    int rc = run(s, st, "user_create", NULL);
+    int rc = sq_run(s, st, "user_create", NULL);
     if (rc != STORE_OK) return rc;
-    st = prep(s, "INSERT INTO logins(email, tenant_id, user_id) VALUES (?3, ?1, ?2)");
+    st = sq_prepare(s, "settings",
+                    "INSERT INTO logins(email, tenant_id, user_id) VALUES (?3, ?1, ?2)");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     sqlite3_bind_int64(st, 2, uid);
     sqlite3_bind_text(st, 3, email, -1, SQLITE_STATIC);
-    rc = run(s, st, "login_create", NULL);
+    rc = sq_run(s, st, "login_create", NULL);
     if (rc == STORE_OK) *user_id = uid;
     return rc;
 }
@@ -143,13 +125,16 @@ static int sq_user_create(struct store *base, const struct scope *sc, const char
 static int role_and_admins(struct sqlite_store *s, const struct scope *sc, int64_t user_id,
                            int64_t *role, int64_t *others)
 {
-    sqlite3_stmt *st = prep(s, "SELECT role FROM users WHERE tenant_id = ?1 AND user_id = ?2");
+    sqlite3_stmt *st =
+        sq_prepare(s, "settings", "SELECT role FROM users WHERE tenant_id = ?1 AND user_id = ?2");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     sqlite3_bind_int64(st, 2, user_id);
     int rc = one_int(s, st, "user_role", role);
     if (rc != STORE_OK) return rc;
-    st = prep(s, "SELECT COUNT(*) FROM users WHERE tenant_id = ?1 AND role = 2 AND user_id <> ?2");
+    st = sq_prepare(
+        s, "settings",
+        "SELECT COUNT(*) FROM users WHERE tenant_id = ?1 AND role = 2 AND user_id <> ?2");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     sqlite3_bind_int64(st, 2, user_id);
@@ -167,14 +152,14 @@ static int sq_user_set_role(struct store *base, const struct scope *sc, int64_t 
     if (rc == STORE_OK && was == STORED_ADMIN && role != STORED_ADMIN && others == 0)
         rc = STORE_CONFLICT;
     if (rc == STORE_OK) {
-        sqlite3_stmt *st =
-            prep(s, "UPDATE users SET role = ?3 WHERE tenant_id = ?1 AND user_id = ?2");
+        sqlite3_stmt *st = sq_prepare(
+            s, "settings", "UPDATE users SET role = ?3 WHERE tenant_id = ?1 AND user_id = ?2");
         if (st) {
             sqlite3_bind_int64(st, 1, sc->tenant_id);
             sqlite3_bind_int64(st, 2, user_id);
             sqlite3_bind_int(st, 3, role);
         }
-        rc = run(s, st, "user_set_role", NULL);
+        rc = sq_run(s, st, "user_set_role", NULL);
     }
     return sq_tx_end(s, rc);
 }
@@ -190,12 +175,13 @@ static int sq_user_remove(struct store *base, const struct scope *sc, int64_t us
     int rc = role_and_admins(s, sc, user_id, &was, &others);
     if (rc == STORE_OK && was == STORED_ADMIN && others == 0) rc = STORE_CONFLICT;
     if (rc == STORE_OK) {
-        sqlite3_stmt *st = prep(s, "DELETE FROM users WHERE tenant_id = ?1 AND user_id = ?2");
+        sqlite3_stmt *st =
+            sq_prepare(s, "settings", "DELETE FROM users WHERE tenant_id = ?1 AND user_id = ?2");
         if (st) {
             sqlite3_bind_int64(st, 1, sc->tenant_id);
             sqlite3_bind_int64(st, 2, user_id);
         }
-        rc = run(s, st, "user_remove", NULL);
+        rc = sq_run(s, st, "user_remove", NULL);
     }
     return sq_tx_end(s, rc);
 }
@@ -204,8 +190,9 @@ static int sq_apikeys_list(struct store *base, const struct scope *sc, struct ar
                            struct apikey_row **rows, size_t *n)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "SELECT tenant_id, key_id, name, created_at, last_used_at, "
-                               "revoked_at FROM api_keys WHERE tenant_id = ?1 ORDER BY key_id");
+    sqlite3_stmt *st = sq_prepare(s, "settings",
+                                  "SELECT tenant_id, key_id, name, created_at, last_used_at, "
+                                  "revoked_at FROM api_keys WHERE tenant_id = ?1 ORDER BY key_id");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     size_t cap = 0;
@@ -228,8 +215,8 @@ static int sq_apikey_create(struct store *base, const struct scope *sc, const un
 {
     struct sqlite_store *s = S(base);
     if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
-    sqlite3_stmt *st =
-        prep(s, "SELECT COALESCE(MAX(key_id), 0) + 1 FROM api_keys WHERE tenant_id = ?1");
+    sqlite3_stmt *st = sq_prepare(
+        s, "settings", "SELECT COALESCE(MAX(key_id), 0) + 1 FROM api_keys WHERE tenant_id = ?1");
     int64_t kid = 0;
     int rc = STORE_ERROR;
     if (st) {
@@ -237,8 +224,9 @@ static int sq_apikey_create(struct store *base, const struct scope *sc, const un
         rc = one_int(s, st, "key_next_id", &kid);
     }
     if (rc == STORE_OK) {
-        st = prep(s, "INSERT INTO api_keys(tenant_id, key_id, key_hash, name, created_at) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5)");
+        st = sq_prepare(s, "settings",
+                        "INSERT INTO api_keys(tenant_id, key_id, key_hash, name, created_at) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5)");
         if (st) {
             sqlite3_bind_int64(st, 1, sc->tenant_id);
             sqlite3_bind_int64(st, 2, kid);
@@ -246,7 +234,7 @@ static int sq_apikey_create(struct store *base, const struct scope *sc, const un
             sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC);
             sqlite3_bind_int64(st, 5, now);
         }
-        rc = run(s, st, "key_create", NULL);
+        rc = sq_run(s, st, "key_create", NULL);
     }
     rc = sq_tx_end(s, rc);
     if (rc == STORE_OK) *key_id = kid;
@@ -256,27 +244,29 @@ static int sq_apikey_create(struct store *base, const struct scope *sc, const un
 static int sq_apikey_revoke(struct store *base, const struct scope *sc, int64_t key_id, int64_t now)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "UPDATE api_keys SET revoked_at = ?3 "
-                               "WHERE tenant_id = ?1 AND key_id = ?2 AND revoked_at IS NULL");
+    sqlite3_stmt *st = sq_prepare(s, "settings",
+                                  "UPDATE api_keys SET revoked_at = ?3 "
+                                  "WHERE tenant_id = ?1 AND key_id = ?2 AND revoked_at IS NULL");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     sqlite3_bind_int64(st, 2, key_id);
     sqlite3_bind_int64(st, 3, now);
     int64_t changed = 0;
-    int rc = run(s, st, "key_revoke", &changed);
+    int rc = sq_run(s, st, "key_revoke", &changed);
     return rc == STORE_OK && changed == 0 ? STORE_NOTFOUND : rc;
 }
 
 static int sq_apikey_used(struct store *base, int64_t tenant_id, int64_t key_id, int64_t at)
 {
     struct sqlite_store *s = S(base);
-    sqlite3_stmt *st = prep(s, "UPDATE api_keys SET last_used_at = ?3 WHERE tenant_id = ?1 AND "
-                               "key_id = ?2 AND (last_used_at IS NULL OR last_used_at < ?3)");
+    sqlite3_stmt *st = sq_prepare(s, "settings",
+                                  "UPDATE api_keys SET last_used_at = ?3 WHERE tenant_id = ?1 AND "
+                                  "key_id = ?2 AND (last_used_at IS NULL OR last_used_at < ?3)");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, tenant_id);
     sqlite3_bind_int64(st, 2, key_id);
     sqlite3_bind_int64(st, 3, at);
-    return run(s, st, "key_used", NULL);
+    return sq_run(s, st, "key_used", NULL);
 }
 
 static int sq_label_settings(struct store *base, const struct scope *sc, struct arena *a,
@@ -285,9 +275,10 @@ static int sq_label_settings(struct store *base, const struct scope *sc, struct 
     struct sqlite_store *s = S(base);
     memset(out, 0, sizeof *out);
     out->label_layout = "6x4";
-    sqlite3_stmt *st = prep(s, "SELECT (SELECT label_layout FROM tenant_settings "
-                               "WHERE tenant_id = ?1), category, origin_country FROM "
-                               "(SELECT 1) LEFT JOIN customs_defaults ON tenant_id = ?1");
+    sqlite3_stmt *st = sq_prepare(s, "settings",
+                                  "SELECT (SELECT label_layout FROM tenant_settings "
+                                  "WHERE tenant_id = ?1), category, origin_country FROM "
+                                  "(SELECT 1) LEFT JOIN customs_defaults ON tenant_id = ?1");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     int rc = sqlite3_step(st);
@@ -309,24 +300,26 @@ static int sq_label_settings_set(struct store *base, const struct scope *sc,
 {
     struct sqlite_store *s = S(base);
     if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
-    sqlite3_stmt *st = prep(s, "INSERT INTO tenant_settings(tenant_id, label_layout) "
-                               "VALUES (?1, ?2) ON CONFLICT(tenant_id) DO UPDATE SET "
-                               "label_layout = excluded.label_layout");
+    sqlite3_stmt *st = sq_prepare(s, "settings",
+                                  "INSERT INTO tenant_settings(tenant_id, label_layout) "
+                                  "VALUES (?1, ?2) ON CONFLICT(tenant_id) DO UPDATE SET "
+                                  "label_layout = excluded.label_layout");
     if (st) {
         sqlite3_bind_int64(st, 1, sc->tenant_id);
         sqlite3_bind_text(st, 2, in->label_layout, -1, SQLITE_STATIC);
     }
-    int rc = run(s, st, "label_layout_set", NULL);
+    int rc = sq_run(s, st, "label_layout_set", NULL);
     if (rc == STORE_OK) {
-        st = prep(s, "INSERT INTO customs_defaults(tenant_id, category, origin_country) "
-                     "VALUES (?1, ?2, ?3) ON CONFLICT(tenant_id) DO UPDATE SET "
-                     "category = excluded.category, origin_country = excluded.origin_country");
+        st = sq_prepare(s, "settings",
+                        "INSERT INTO customs_defaults(tenant_id, category, origin_country) "
+                        "VALUES (?1, ?2, ?3) ON CONFLICT(tenant_id) DO UPDATE SET "
+                        "category = excluded.category, origin_country = excluded.origin_country");
         if (st) {
             sqlite3_bind_int64(st, 1, sc->tenant_id);
             sq_bind_text_opt(st, 2, in->customs_category);
             sq_bind_text_opt(st, 3, in->customs_origin);
         }
-        rc = run(s, st, "customs_defaults_set", NULL);
+        rc = sq_run(s, st, "customs_defaults_set", NULL);
     }
     return sq_tx_end(s, rc);
 }
