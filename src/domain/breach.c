@@ -14,49 +14,16 @@ int64_t breach_deadline(int64_t aware_at)
     return aware_at + BREACH_DEADLINE_MS; /* elapsed hours: clock changes do not move it */
 }
 
-/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
 static int64_t floor_div(int64_t a, int64_t b)
 {
     return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
-/* 01:00 UTC on the last Sunday of month (31 days long: March, October). */
-static int64_t last_sunday_0100(int64_t year, unsigned month)
-{
-    int64_t last = days_from_civil(year, month, 31);
-    int64_t weekday = ((last % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday; Sunday 0 */
-    return (last - weekday) * DAY_MS + HOUR_MS;
-}
-
+/* The zone rule is util/timefmt.c's (time_london_offset_ms), the one the
+ * pages' dates use too. */
 bool breach_london_is_bst(int64_t unix_ms)
 {
-    int64_t y;
-    unsigned m, d;
-    civil_from_days(floor_div(unix_ms, DAY_MS), &y, &m, &d);
-    return unix_ms >= last_sunday_0100(y, 3) && unix_ms < last_sunday_0100(y, 10);
+    return time_london_offset_ms(unix_ms) != 0;
 }
 
 void breach_format_london(int64_t unix_ms, char *out, size_t n)
@@ -64,10 +31,9 @@ void breach_format_london(int64_t unix_ms, char *out, size_t n)
     bool bst = breach_london_is_bst(unix_ms);
     int64_t local = unix_ms + (bst ? HOUR_MS : 0);
     int64_t days = floor_div(local, DAY_MS), in_day = local - days * DAY_MS;
-    int64_t y;
-    unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
-    snprintf(out, n, "%04lld-%02u-%02u %02d:%02d %s", (long long)y, m, d, (int)(in_day / HOUR_MS),
+    int y, m, d;
+    time_civil_from_days(days, &y, &m, &d);
+    snprintf(out, n, "%04d-%02d-%02d %02d:%02d %s", y, m, d, (int)(in_day / HOUR_MS),
              (int)(in_day % HOUR_MS / 60000), bst ? "BST" : "GMT");
 }
 

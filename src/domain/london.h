@@ -2,8 +2,8 @@
  * sees by its own clock (the dashboard's days, the daily manifest's time).
  *
  * A London day is named by its number of days since 1970-01-01; the zone
- * rule is the one domain/breach.c applies (GMT, BST from 01:00 UTC on the
- * last Sunday of March to 01:00 UTC on the last Sunday of October). */
+ * rule is util/timefmt.c's time_london_offset_ms (GMT, BST from 01:00 UTC
+ * on the last Sunday of March to 01:00 UTC on the last Sunday of October). */
 #ifndef POSTROOM_LONDON_H
 #define POSTROOM_LONDON_H
 #include <stddef.h>

@@ -6,7 +6,7 @@
 #include <time.h>
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t time_days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -16,7 +16,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
+void time_civil_from_days(int64_t z, int *y, int *m, int *d)
 {
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -137,7 +137,7 @@ bool time_parse_rfc3339(const char *s, int64_t *unix_ms)
         if (sec == 60) sec = 59; /* leap second: clamp rather than reject */
         if (!parse_zone(p, &off)) return false;
     }
-    int64_t days = days_from_civil(Y, M, D);
+    int64_t days = time_days_from_civil(Y, M, D);
     int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - (int64_t)off * 60;
     /* an offset can carry the instant out of the years that print back
      * (1900-9999 in UTC): such a date could be stored but never answered */
@@ -153,7 +153,7 @@ void time_format_rfc3339(int64_t unix_ms, char *out, size_t n)
     int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
     int rem = (int)(secs - days * 86400);
     int y, m, d;
-    civil_from_days(days, &y, &m, &d);
+    time_civil_from_days(days, &y, &m, &d);
     if (y < 0 || y > 9999) {
         snprintf(out, n, "invalid");
         return;
@@ -186,21 +186,10 @@ void time_format_rfc3339(int64_t unix_ms, char *out, size_t n)
 #define LONDON_DAY_MS 86400000LL
 #define LONDON_HOUR_MS 3600000LL
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static int64_t days_of(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* The last Sunday of a month of 31 days (March, October) at 01:00 UTC. */
 static int64_t last_sunday_1am(int64_t y, int m)
 {
-    int64_t day = days_of(y, m, 31);
+    int64_t day = time_days_from_civil(y, m, 31);
     int64_t wd = ((day % 7) + 11) % 7; /* 0 = Sunday; 1970-01-01 was a Thursday */
     return (day - wd) * LONDON_DAY_MS + LONDON_HOUR_MS;
 }
@@ -209,11 +198,8 @@ int64_t time_london_offset_ms(int64_t utc_ms)
 {
     int64_t day =
         utc_ms >= 0 ? utc_ms / LONDON_DAY_MS : (utc_ms - LONDON_DAY_MS + 1) / LONDON_DAY_MS;
-    int64_t y = 1970 + day / 366;
-    while (days_of(y + 1, 1, 1) <= day)
-        y++;
-    while (days_of(y, 1, 1) > day)
-        y--;
+    int y, m, d;
+    time_civil_from_days(day, &y, &m, &d);
     return utc_ms >= last_sunday_1am(y, 3) && utc_ms < last_sunday_1am(y, 10) ? LONDON_HOUR_MS : 0;
 }
 

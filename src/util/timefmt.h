@@ -26,6 +26,10 @@ void time_format_rfc3339(int64_t unix_ms, char *out, size_t n);
  * Summer Time from the last Sunday of March to the last Sunday of October,
  * both at 01:00 UTC (the rule since 1996), else 0. The pages' dates. */
 int64_t time_london_offset_ms(int64_t utc_ms);
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
+ * Hinnant's algorithms): the one calendar every module's dates use. */
+int64_t time_days_from_civil(int64_t y, int m, int d);
+void time_civil_from_days(int64_t days, int *y, int *m, int *d);
 int64_t time_now_ms(void);
 double time_mono_s(void);
 

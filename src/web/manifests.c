@@ -6,7 +6,6 @@
  * the API's GET /manifests/{n} gives; POST /manifests/daily sets the daily
  * manifest. Another business's manifest number is a 404 like any number
  * the business has not used. */
-#include "domain/breach.h"
 #include "domain/london.h"
 #include "domain/manifest_daily.h"
 #include "domain/status.h"
@@ -52,7 +51,7 @@ static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 static void london(struct request *r, int64_t ms)
 {
     int64_t day = london_day(ms);
-    int64_t local = ms + (breach_london_is_bst(ms) ? 3600000 : 0) - day * LONDON_DAY_MS;
+    int64_t local = ms + time_london_offset_ms(ms) - day * LONDON_DAY_MS;
     char iso[11];
     london_date(day, iso, sizeof iso);
     buf_printf(&r->out, "%d %s %.4s, %02d:%02d", atoi(iso + 8), months[(atoi(iso + 5) + 11) % 12],
