@@ -1,6 +1,7 @@
 /* pdfdraw: the drawing helpers documents are made of: cleaned text that
  * fits its box, lines and boxes, and the small formatters for weights,
  * money, dates and addresses. */
+#include "domain/package_format.h"
 #include "documents/doc_impl.h"
 #include "util/utf8.h"
 
@@ -282,16 +283,7 @@ void pd_date(char *out, size_t n, int64_t ms, bool with_time)
 
 const char *pd_format_name(const char *format)
 {
-    static const char *const names[][2] = {{"letter", "Letter"},
-                                           {"largeLetter", "Large letter"},
-                                           {"smallParcel", "Small parcel"},
-                                           {"mediumParcel", "Medium parcel"},
-                                           {"largeParcel", "Large parcel"},
-                                           {"parcel", "Parcel"},
-                                           {"documents", "Documents"}};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (format && strcmp(format, names[i][0]) == 0) return names[i][1];
-    return pd_s(format);
+    return format ? package_format_words(format) : pd_s(format);
 }
 
 const char *pd_country(const struct doc_address *a)

@@ -2,6 +2,7 @@
  * header). */
 #include "domain/shipping_rule.h"
 #include "domain/country.h"
+#include "domain/package_format.h"
 #include "util/buf.h"
 
 #include <ctype.h>
@@ -486,20 +487,13 @@ const char *shipping_rule_conditions_words(const struct shipping_rule *r, struct
     return s;
 }
 
-static const char *format_words(const char *f)
+/* A format in the rule's sentence: the table's words, in lower case. */
+static const char *format_words(struct arena *a, const char *f)
 {
-    static const char *const names[][2] = {
-        {"letter", "letter"},
-        {"largeLetter", "large letter"},
-        {"smallParcel", "small parcel"},
-        {"mediumParcel", "medium parcel"},
-        {"largeParcel", "large parcel"},
-        {"parcel", "parcel"},
-        {"documents", "documents"},
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!strcmp(f, names[i][0])) return names[i][1];
-    return f;
+    const char *w = package_format_words(f);
+    char *out = arena_strdup(a, w);
+    if (out[0] >= 'A' && out[0] <= 'Z') out[0] = (char)(out[0] - 'A' + 'a');
+    return out;
 }
 
 const char *shipping_rule_action_words(const struct shipping_rule *r, const struct tariff *t,
@@ -508,7 +502,7 @@ const char *shipping_rule_action_words(const struct shipping_rule *r, const stru
     const struct tariff_service *s = t ? tariff_service(t, r->service_code) : NULL;
     const char *name = s ? s->name : r->service_code;
     if (!r->package_format || !*r->package_format) return name;
-    return arena_printf(a, "%s (%s)", name, format_words(r->package_format));
+    return arena_printf(a, "%s (%s)", name, format_words(a, r->package_format));
 }
 
 const char *shipping_rule_words(const struct shipping_rule *r, const struct tariff *t,

@@ -12,6 +12,7 @@
  * field the form does not show (billing, tags, totals, further packages). */
 #include "service/order_batch.h"
 #include "service/order_edit.h"
+#include "domain/package_format.h"
 #include "domain/status.h"
 #include "domain/tariff.h"
 #include "http/server.h"
@@ -91,16 +92,6 @@ static const struct field item_fields[] = {
 #define ROWS_SHOWN 3
 #define COUNT(a) (sizeof(a) / sizeof(a)[0])
 
-static const char *const formats[][2] = {
-    {"letter", "Letter"},
-    {"largeLetter", "Large letter"},
-    {"smallParcel", "Small parcel"},
-    {"mediumParcel", "Medium parcel"},
-    {"largeParcel", "Large parcel"},
-    {"parcel", "Parcel"},
-    {"documents", "Documents"},
-};
-
 /* What the form shows: typed text per field, and the rows of contents
  * (those with anything in them, in order). */
 struct values {
@@ -179,11 +170,11 @@ static void select_options(struct request *r, const struct field *f, const char 
     struct buf *b = &r->out;
     if (f->kind == K_FORMAT) {
         buf_adds(b, "<option value=\"\">Choose</option>");
-        for (size_t i = 0; i < COUNT(formats); i++) {
+        for (size_t i = 0; i < package_formats_count; i++) {
             buf_adds(b, "<option");
-            attr(r, "value", formats[i][0]);
-            buf_adds(b, strcmp(cur, formats[i][0]) ? ">" : " selected>");
-            buf_adds(b, formats[i][1]);
+            attr(r, "value", package_formats[i].id);
+            buf_adds(b, strcmp(cur, package_formats[i].id) ? ">" : " selected>");
+            buf_adds(b, package_formats[i].words);
             buf_adds(b, "</option>");
         }
     } else if (f->kind == K_SERVICE) {

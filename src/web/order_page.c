@@ -12,6 +12,7 @@
  * 404 page. Reading it is audited as GET /orders/{ids} audits it. */
 #include "service/labels.h"
 #include "service/paper.h"
+#include "domain/package_format.h"
 #include "domain/status.h"
 #include "domain/tariff.h"
 #include "http/server.h"
@@ -207,24 +208,6 @@ static void td(struct request *r, const char *cls, const char *text)
     buf_adds(&r->out, "</td>");
 }
 
-/* A package format in words ("Small parcel" for smallParcel). */
-static const char *format_words(const char *f)
-{
-    static const char *const words[][2] = {
-        {"letter", "Letter"},
-        {"largeLetter", "Large letter"},
-        {"smallParcel", "Small parcel"},
-        {"mediumParcel", "Medium parcel"},
-        {"largeParcel", "Large parcel"},
-        {"parcel", "Parcel"},
-        {"documents", "Documents"},
-        {"undefined", "Not given"},
-    };
-    for (size_t i = 0; f && i < sizeof words / sizeof words[0]; i++)
-        if (!strcmp(f, words[i][0])) return words[i][1];
-    return f;
-}
-
 static void packages_table(struct request *r, const json_t *doc)
 {
     const json_t *packages = json_object_get(doc, "packages");
@@ -243,7 +226,7 @@ static void packages_table(struct request *r, const json_t *doc)
     {
         const json_t *d = json_object_get(pkg, "dimensions");
         buf_printf(&r->out, "<tr><td>%zu</td>", i + 1);
-        td(r, NULL, format_words(str_at(pkg, "packageFormatIdentifier")));
+        td(r, NULL, package_format_words(str_at(pkg, "packageFormatIdentifier")));
         td(r, "num", int_text(r, json_object_get(pkg, "weightInGrams")));
         td(r, NULL,
            d ? arena_printf(&r->arena, "%s × %s × %s",

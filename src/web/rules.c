@@ -9,6 +9,7 @@
  * message at each field at fault (domain/shipping_rule's checks), 422, and
  * nothing stored. A rule id in the URL is looked up in the business's own
  * scope: another business's rule is a 404, and nothing changes. */
+#include "domain/package_format.h"
 #include "domain/shipping_rule.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -20,18 +21,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The formats a rule may give packages that name none, in the tariff's
- * order, with what a person calls them. */
-static const char *const formats[][2] = {
-    {"letter", "Letter"},
-    {"largeLetter", "Large letter"},
-    {"smallParcel", "Small parcel"},
-    {"mediumParcel", "Medium parcel"},
-    {"largeParcel", "Large parcel"},
-    {"parcel", "Parcel"},
-    {"documents", "Documents"},
-};
 
 static const char *const zones[][2] = {
     {"", "Any destination zone"},
@@ -340,8 +329,8 @@ static void action_fields(struct request *r, const struct form_state *st)
     select_close(r, RULE_F_SERVICE, st);
     select_open(r, RULE_F_FORMAT, st, "Package format for packages without one");
     option(b, "", "Keep the packages' own", st->v[RULE_F_FORMAT]);
-    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-        option(b, formats[i][0], formats[i][1], st->v[RULE_F_FORMAT]);
+    for (size_t i = 0; i < package_formats_count; i++)
+        option(b, package_formats[i].id, package_formats[i].words, st->v[RULE_F_FORMAT]);
     select_close(r, RULE_F_FORMAT, st);
     buf_adds(b, "</fieldset>");
 }

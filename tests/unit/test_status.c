@@ -30,8 +30,20 @@ static void test_status(void)
     CHECK(status_deletable("new"));
 }
 
+/* The words the pages use, and an unknown status as it is. */
+static void test_status_words(void)
+{
+    CHECK_STR(status_words("postageApplied"), "Postage applied");
+    CHECK_STR(status_words("despatchedByOtherCourier"), "Despatched by other courier");
+    CHECK_STR(status_words("onHold"), "On hold");
+    CHECK_STR(status_words("new"), "New");
+    CHECK_STR(status_words("somethingElse"), "somethingElse");
+    CHECK_STR(status_words(NULL), "");
+}
+
 int main(void)
 {
     test_status();
+    test_status_words();
     return check_report("test_status");
 }
