@@ -12,7 +12,8 @@ static enum service_rc draw(const struct service_ctx *c, const struct doc_fonts 
 {
     struct tenant_settings ts;
     const char *name;
-    if (service_letterhead(c, &ts, &name) != STORE_OK) return SERVICE_STORE_ERROR;
+    /* the business's default sender, as its labels without a chosen one */
+    if (service_letterhead_for(c, NULL, &ts, &name) != STORE_OK) return SERVICE_STORE_ERROR;
     struct doc_manifest m;
     if (!paperwork_manifest(c->scope.tenant_id, out->number, out->created, out->rows, out->n, &ts,
                             name, c->tariff, c->arena, &m))

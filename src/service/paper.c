@@ -50,6 +50,17 @@ struct tenant_settings service_sender_of(const struct tenant_settings *ts,
     return out;
 }
 
+int service_letterhead_for(const struct service_ctx *c, const char *doc, struct tenant_settings *ts,
+                           const char **name)
+{
+    int rc = service_letterhead(c, ts, name);
+    struct sender_row *senders = NULL;
+    size_t n = 0;
+    if (rc == STORE_OK) rc = store_senders_list(c->store, &c->scope, c->arena, &senders, &n);
+    if (rc == STORE_OK) *ts = service_sender_of(ts, senders, n, doc);
+    return rc;
+}
+
 enum doc_layout service_layout(const struct tenant_settings *ts)
 {
     return ts->label_layout && !strcmp(ts->label_layout, "A4") ? DOC_LAYOUT_A4 : DOC_LAYOUT_6X4;

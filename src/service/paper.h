@@ -21,6 +21,12 @@ struct sender_row;
 struct tenant_settings service_sender_of(const struct tenant_settings *ts,
                                          const struct sender_row *senders, size_t n,
                                          const char *doc);
+/* service_letterhead with the address of the sender an order ships from
+ * (its document's senderId, else the default sender, else the account's):
+ * for a document about one order, or doc NULL for the business as a whole
+ * (a manifest). */
+int service_letterhead_for(const struct service_ctx *c, const char *doc, struct tenant_settings *ts,
+                           const char **name);
 /* The label layout the business chose (6x4 unless A4). */
 enum doc_layout service_layout(const struct tenant_settings *ts);
 /* SERVICE_OK, SERVICE_FOREIGN_RECORD or SERVICE_DRAW_FAILED. */

@@ -47,8 +47,10 @@ static enum service_rc draw(const struct service_ctx *c, const struct doc_fonts 
 {
     struct tenant_settings ts;
     const char *name;
-    if (service_letterhead(c, &ts, &name) != STORE_OK) return SERVICE_STORE_ERROR;
     const struct order_row *order = out->order;
+    /* a return goes back to the sender its order shipped from */
+    if (service_letterhead_for(c, order ? order->doc : NULL, &ts, &name) != STORE_OK)
+        return SERVICE_STORE_ERROR;
     struct doc_shipment s;
     return_shipment(rq, order ? order->tenant_id : c->scope.tenant_id, order ? order->order_id : 0,
                     &ts, name, tracking, c->arena, &s);
