@@ -8,6 +8,7 @@
 #include "store/store.h"
 #include "util/buf.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Validation hook: quotes postage for orders that name a service. */
@@ -34,6 +35,7 @@ void order_batch_check(const struct service_ctx *c, const json_t *const *items, 
     b->ids = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->ids);
     b->tenants = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->tenants);
     b->history = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->history);
+    b->held = arena_alloc(c->arena, (n ? n : 1) * sizeof *b->held);
     for (size_t i = 0; i < n; i++) {
         struct quote_ctx qc = {c->tariff, c->arena, &b->quotes[b->nvalid]};
         if (order_validate_with(items[i], c->arena, &b->valid[b->nvalid], &b->errs[i],
@@ -126,13 +128,78 @@ static int rule_history(const struct service_ctx *c, const struct order_batch *b
     return rc;
 }
 
+/* Held orders sorted by reference, the oldest first among equals. */
+static int held_cmp(const void *x, const void *y)
+{
+    const struct order_row *a = x, *b = y;
+    int d = strcmp(a->reference ? a->reference : "", b->reference ? b->reference : "");
+    return d ? d : (a->order_id > b->order_id) - (a->order_id < b->order_id);
+}
+
+static const struct order_row *held_find(const struct order_row *rows, size_t n, const char *ref)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) { /* the first row whose reference is not below ref */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(rows[mid].reference ? rows[mid].reference : "", ref) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && rows[lo].reference && !strcmp(rows[lo].reference, ref) ? &rows[lo] : NULL;
+}
+
+/* skip_existing, run inside the write transaction: reads which of the
+ * batch's references the business holds now (the write lock taken, so an
+ * upload racing this one has either committed its orders, and they are
+ * seen here, or waits for this one) and takes those orders out of valid,
+ * keeping the rest in item order. Their S10 serials stay unused. */
+static int leave_out_held(const struct service_ctx *c, struct order_batch *b)
+{
+    struct order_key *keys = arena_alloc(c->arena, (b->nvalid ? b->nvalid : 1) * sizeof *keys);
+    size_t nkeys = 0;
+    for (size_t i = 0; i < b->nvalid; i++)
+        if (b->valid[i].reference)
+            keys[nkeys++] = (struct order_key){.reference = b->valid[i].reference};
+    struct order_row *rows = NULL;
+    size_t nrows = 0;
+    if (nkeys) {
+        int rc = store_orders_get(c->store, &c->scope, keys, nkeys, c->arena, &rows, &nrows);
+        if (rc != STORE_OK) return rc;
+    }
+    if (!nrows) return STORE_OK;
+    qsort(rows, nrows, sizeof *rows, held_cmp);
+    size_t kept = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        size_t k = b->slot[i];
+        if (k == ORDER_BATCH_FAILED || k == ORDER_BATCH_HELD) continue;
+        const struct order_row *h =
+            b->valid[k].reference ? held_find(rows, nrows, b->valid[k].reference) : NULL;
+        if (h) {
+            b->held[i] = (struct order_held){h->order_id, h->tenant_id};
+            b->slot[i] = ORDER_BATCH_HELD;
+            b->nheld++;
+            continue;
+        }
+        b->valid[kept] = b->valid[k];
+        b->quotes[kept] = b->quotes[k];
+        b->history[kept] = b->history[k];
+        b->slot[i] = kept++;
+    }
+    b->nvalid = kept;
+    return STORE_OK;
+}
+
 /* The insert, its history lines and its audit record in one transaction:
  * an order is never created unrecorded, nor recorded uncreated. */
 static int insert_audited(const struct service_ctx *c, struct order_batch *b)
 {
     if (store_tx_begin(c->store, &c->scope, STORE_TX_WRITE) != STORE_OK) return STORE_ERROR;
-    int rc =
-        store_orders_insert(c->store, &c->scope, b->valid, b->nvalid, b->now, b->ids, b->tenants);
+    int rc = b->skip_existing ? leave_out_held(c, b) : STORE_OK;
+    if (rc == STORE_OK && !b->nvalid) return store_tx_commit(c->store);
+    if (rc == STORE_OK)
+        rc = store_orders_insert(c->store, &c->scope, b->valid, b->nvalid, b->now, b->ids,
+                                 b->tenants);
     if (rc == STORE_OK) rc = rule_history(c, b);
     if (rc == STORE_OK && c->actor) {
         struct audit_record rec = audit_record_of(c->actor, c->now, c->scope.tenant_id,
@@ -150,7 +217,7 @@ int order_batch_insert(const struct service_ctx *c, struct order_batch *b)
     int rc = apply_rules(c, b);
     if (rc == STORE_OK) rc = assign_tracking(c, b);
     if (rc != STORE_OK) return rc;
-    if (c->actor || b->nruled) return insert_audited(c, b);
+    if (c->actor || b->nruled || b->skip_existing) return insert_audited(c, b);
     return store_orders_insert(c->store, &c->scope, b->valid, b->nvalid, b->now, b->ids,
                                b->tenants);
 }

@@ -19,6 +19,9 @@
 #include <stddef.h>
 
 #define ORDER_BATCH_FAILED ((size_t)-1)
+/* slot of an item left out because the business already held its reference
+ * (skip_existing); held[item] names that order */
+#define ORDER_BATCH_HELD ((size_t)-2)
 
 struct order_batch {
     size_t n;                     /* items handed in */
@@ -33,6 +36,16 @@ struct order_batch {
     int64_t now;               /* createdOn of every order in the batch (c->now) */
     const char **history;      /* per valid order: the rule's history line, or NULL */
     size_t nruled;             /* how many took postage from a rule */
+    /* Set by a door before the insert (the import's "skip orders already in
+     * postroom"): a valid order whose reference the business already holds
+     * is left out, decided inside the insert's write transaction, so two
+     * uploads of one file racing each other create each order once. The
+     * API never sets it: there a reference may repeat. */
+    bool skip_existing;
+    struct order_held {
+        int64_t order_id, tenant_id; /* 0 unless the item's slot is ORDER_BATCH_HELD */
+    } * held;                        /* per item */
+    size_t nheld;
 };
 
 /* Validates and quotes every item (allocating from the request's arena). */
@@ -41,9 +54,12 @@ void order_batch_check(const struct service_ctx *c, const json_t *const *items, 
 /* Applies the business's shipping rules to the valid orders that name no
  * service, then inserts the valid orders in one transaction, S10 numbers
  * first; a store return code (STORE_OK, or an error after which nothing
- * was inserted). */
+ * was inserted). With skip_existing, the orders whose reference the
+ * business holds by then are left out (slot ORDER_BATCH_HELD, nvalid
+ * counting only those created). */
 int order_batch_insert(const struct service_ctx *c, struct order_batch *b);
-/* The order_row a just-created order reads back as, without a store call.
+/* The order_row a just-created order reads back as, without a store call
+ * (an item whose slot is an index into valid).
  * Its tenant id is the one the store reported writing, never the caller's
  * scope, so the face's egress claim compares two independent answers. */
 struct order_row order_batch_row(const struct service_ctx *c, const struct order_batch *b,

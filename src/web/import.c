@@ -15,6 +15,7 @@
 #include "web/frame.h"
 #include "web/web.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define IMPORT_ERRORS_SHOWN 100
@@ -200,10 +201,11 @@ static void imported(struct request *r, const struct service_ctx *c, const struc
                ob->nvalid == 1 ? "" : "s", article(ib->format_name));
     html_text(&r->out, ib->format_name);
     buf_adds(&r->out, " file.</p>");
-    if (ob->n) {
+    if (ob->nvalid) {
         buf_adds(&r->out, "<table><thead><tr><th>Line</th><th>Order</th><th>Reference</th>"
                           "<th>Status</th><th>Tracking number</th></tr></thead><tbody>");
         for (size_t i = 0; i < ob->n; i++) {
+            if (ob->slot[i] == ORDER_BATCH_HELD) continue; /* in the skipped table */
             struct order_row row = order_batch_row(c, ob, i);
             http_egress_claim(r, row.tenant_id, row.order_id);
             buf_printf(&r->out, "<tr><td>%zu</td><td><a href=\"/orders/%lld\">%lld</a></td><td>",
@@ -268,6 +270,27 @@ static bool plan_import(struct request *r, const struct import_batch *ib, bool s
     return true;
 }
 
+static int skipped_cmp(const void *x, const void *y)
+{
+    const struct skipped *a = x, *b = y;
+    return (a->line > b->line) - (a->line < b->line);
+}
+
+/* The orders the insert itself left out, because by the time it held the
+ * write lock the business had them (another upload of the same file got
+ * there first), join those the plan skipped, all in line order. */
+static void plan_add_held(struct request *r, struct import_plan *plan, const struct order_batch *ob)
+{
+    for (size_t i = 0; i < ob->n; i++) {
+        if (ob->slot[i] != ORDER_BATCH_HELD) continue;
+        http_egress_claim(r, ob->held[i].tenant_id, ob->held[i].order_id);
+        plan->skipped[plan->nskipped++] = (struct skipped){
+            plan->lines[i], json_string_value(json_object_get(plan->items[i], "orderReference")),
+            ob->held[i].order_id};
+    }
+    if (ob->nheld) qsort(plan->skipped, plan->nskipped, sizeof *plan->skipped, skipped_cmp);
+}
+
 /* The default parcel the form gives; NULL, or why it is refused. */
 static const char *read_defaults(struct request *r, struct import_defaults *d)
 {
@@ -330,7 +353,8 @@ void web_import(struct request *r)
         return;
     }
     struct import_plan plan = {0};
-    if (!plan_import(r, &ib, http_form(r, "skip_existing") != NULL, &plan)) {
+    bool skip_existing = http_form(r, "skip_existing") != NULL;
+    if (!plan_import(r, &ib, skip_existing, &plan)) {
         import_batch_free(&ib);
         refuse(r, 503, "The import could not be checked; try again shortly.");
         return;
@@ -339,6 +363,7 @@ void web_import(struct request *r)
     struct service_ctx c = {r->store,       scope_of(&r->principal), &r->arena,
                             r->cfg->tariff, time_now_ms(),           http_audit_actor(r)};
     order_batch_check(&c, plan.items, plan.n, &ob);
+    ob.skip_existing = skip_existing;
     const char *channel = ib.format == IMPORT_CLICKANDDROP ? "Spreadsheet import" : ib.format_name;
     for (size_t i = 0; i < ob.nvalid; i++)
         ob.valid[i].channel = channel;
@@ -347,6 +372,7 @@ void web_import(struct request *r)
     } else if (order_batch_insert(&c, &ob) != STORE_OK) {
         refuse(r, 503, "The import could not be saved; try again shortly.");
     } else {
+        plan_add_held(r, &plan, &ob);
         imported(r, &c, &ib, &plan, &ob);
     }
     import_batch_free(&ib);

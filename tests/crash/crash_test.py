@@ -243,6 +243,8 @@ class Trial:
                 "Content-Disposition: form-data; name=\"file\"; filename=\"crash.csv\"\r\n"
                 "Content-Type: text/csv\r\n\r\n%s\r\n--%s--\r\n"
                 % (boundary, t.csrf, boundary, "\r\n".join(rows) + "\r\n", boundary))
+        if rng.random() < 0.5:  # skip_existing: the duplicate check inside the insert's transaction
+            body = ("--%s\r\nContent-Disposition: form-data; name=\"skip_existing\"\r\n\r\n1\r\n" % boundary) + body
         entry = t.expect_batch(refs, nums)
         self.count("imports")
         r = conn.request("POST", "/import", [("Cookie", t.cookie),
