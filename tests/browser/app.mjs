@@ -107,9 +107,20 @@ export async function startApp(name, chromium, fail, { serveArgs = [] } = {}) {
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 
+  // Every page of every context reports what the CSP refused (Chromium logs
+  // "Refused to ... because it violates the following Content Security
+  // Policy directive"): the app must need no inline script or style.
+  const cspViolations = [];
+  function watchCsp(page) {
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) cspViolations.push(`${page.url()}: ${msg.text()}`);
+    });
+  }
+
   // A fresh browser context signed in through the form as user.
   async function signIn(user, { viewport = { width: 1280, height: 800 } } = {}) {
     const context = await browser.newContext({ viewport });
+    context.on('page', watchCsp);
     const page = await context.newPage();
     await page.goto(base + '/login');
     await page.getByLabel('E-mail').fill(user.email);
@@ -164,7 +175,7 @@ export async function startApp(name, chromium, fail, { serveArgs = [] } = {}) {
   // sanitizer's report, a forbidden string, an unclean exit).
   async function stop(forbidden = FORBIDDEN_IN_LOG) {
     await browser.close();
-    const problems = [];
+    const problems = cspViolations.slice(0, 5).map((v) => `CSP violation: ${v}`);
     if (!exited) {
       proc.kill('SIGTERM');
       const deadline = Date.now() + 30000;
