@@ -159,6 +159,35 @@ class ExportStream(unittest.TestCase):
         status, body, whole = export(self.server, self.ua, "/export.csv?to=2000-01-01")
         self.assertEqual((status, whole, len(rows_of(body))), (200, True, 0))
 
+    def test_3_a_streamed_export_imports_back_unchanged(self):
+        # two pages (the importer takes 1,000 at most): the file streams, and reads back as the orders it holds
+        c = self.server.new_tenant("Stream C Ltd")
+        d = self.server.new_tenant("Stream D Ltd")
+        uc = harness.WebUser(self.server, c, "ops@stream-c.example", PASSWORD)
+        ud = harness.WebUser(self.server, d, "ops@stream-d.example", PASSWORD)
+        c.create_orders([harness.order("RT-%d" % i, specialInstructions="Round, \"trip\" %d" % i)
+                         for i in range(PAGE + 300)])
+        status, exported, whole = export(self.server, uc)
+        self.assertEqual((status, whole), (200, True))
+        boundary = "----postroomExportStream0123456789"
+        body = harness.multipart({"csrf": ud.csrf}, {"file": ("export.csv", exported, "text/csv")}, boundary)
+        r = ud.post_multipart("/import", body, boundary)
+        self.assertEqual(r.status, 200, r.short(2000))
+        self.assertIn("%d orders imported" % (PAGE + 300), r.text())
+        keep = ("orderReference", "shippingInfo", "subtotal", "shippingCostCharged", "total", "weightInGrams",
+                "packageSize", "currencyCode", "specialInstructions", "orderLines")
+        before, _ = c.all_pages("/api/v1/orders/full")
+        after, _ = d.all_pages("/api/v1/orders/full")
+        key = lambda o: o["orderReference"]
+        self.assertEqual(sorted(({k: o.get(k) for k in keep} for o in after), key=key),
+                         sorted(({k: o.get(k) for k in keep} for o in before), key=key))
+        # and D's export carries the same import columns, row for row
+        _, again, whole = export(self.server, ud)
+        self.assertTrue(whole)
+        own = ("Order number", "Status", "Tracking number", "Channel", "Created on")
+        strip = lambda rows: [{k: v for k, v in row.items() if k not in own} for row in rows]
+        self.assertEqual(strip(rows_of(again)), strip(rows_of(exported)))
+
 
 def fault_binary():
     path = os.path.join(os.path.dirname(harness.binary_path()), "postroom-fault")
