@@ -14,11 +14,6 @@
 
 #include <stdbool.h>
 
-/* At most this many orders per file: what the importer takes back in one go
- * is smaller (IMPORT_MAX_ORDERS), but a spreadsheet of this size still opens
- * comfortably, and the response is built in memory. */
-#define EXPORT_MAX_ORDERS 20000
-
 /* A UTF-8 byte order mark (so Excel reads the file as UTF-8) and the header
  * row. */
 void export_header(struct buf *b);

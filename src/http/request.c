@@ -116,6 +116,13 @@ void http_reply(struct request *r, int status, const char *content_type)
     r->content_type = content_type;
 }
 
+void http_reply_stream(struct request *r, const char *content_type, http_stream_fn next, void *ctx)
+{
+    http_reply(r, 200, content_type);
+    r->stream_next = next;
+    r->stream_ctx = ctx;
+}
+
 void http_reply_json(struct request *r, int status)
 {
     http_reply(r, status, "application/json");
@@ -134,6 +141,7 @@ static bool wants_page(struct request *r)
  * as a page for a browser. */
 void http_error(struct request *r, int status, const char *code, const char *message)
 {
+    r->stream_next = NULL; /* an error replaces a streamed answer too */
     if (wants_page(r)) {
         buf_init(&r->out, &r->arena);
         r->cfg->error_page(r, status, message);

@@ -27,6 +27,12 @@ struct http_field {
     const char *name, *value;
 };
 
+struct request;
+/* The producer of a streamed answer (http_reply_stream): writes the next
+ * chunk into r->out and says whether more follow. */
+enum http_stream_step { HTTP_STREAM_FAILED = -1, HTTP_STREAM_DONE = 0, HTTP_STREAM_MORE = 1 };
+typedef enum http_stream_step (*http_stream_fn)(struct request *r, void *ctx);
+
 #define REQ_MAX_HEADERS_OUT 12
 #define REQ_MAX_PARAMS 4
 
@@ -73,6 +79,13 @@ struct request {
     int nhdr;
     bool sent;
     bool close_connection; /* answer with Connection: close */
+    /* a streamed answer (http_reply_stream, server.c): the producer of the
+     * chunks after r->out, the arena the current chunk lives in, how much of
+     * r->out has left and how many bytes went out before it */
+    http_stream_fn stream_next;
+    void *stream_ctx;
+    struct arena stream_arena;
+    size_t stream_off, stream_sent;
     bool egress_violation;
     int64_t egress_foreign_tenant;
     /* the foreign records claimed (the first EGRESS_MAX_FOREIGN), for the
@@ -132,6 +145,17 @@ const struct multipart *http_multipart(struct request *r);
 void http_add_header(struct request *r, const char *name, const char *value);
 void http_reply(struct request *r, int status, const char *content_type);
 void http_reply_json(struct request *r, int status); /* body already in r->out */
+/* A 200 whose body is r->out (the first chunk, checked and audited like any
+ * answer) followed by the chunks next(r, ctx) writes, one per call, into
+ * r->out, until it returns HTTP_STREAM_DONE. While a chunk is made, the
+ * request's arena is that chunk's own (freed before the next), so memory
+ * stays bounded by a chunk: ctx and whatever outlives a chunk must be
+ * allocated before. Each chunk's claims are checked and its audit records
+ * written before any of its bytes leave; a foreign record, a failed audit
+ * write or HTTP_STREAM_FAILED cuts the connection instead, since the status
+ * line is already out (server.c). An error (http_error) before the answer
+ * leaves cancels the stream. */
+void http_reply_stream(struct request *r, const char *content_type, http_stream_fn next, void *ctx);
 /* ErrorResponse {"code":..,"message":..}; replaces any body. */
 void http_error(struct request *r, int status, const char *code, const char *message);
 

@@ -8,6 +8,7 @@
 #include "http/server.h"
 #include "auth/apikey_usage.h"
 #include "http/audit_journal.h"
+#include "http/egress.h"
 #include "http/handle.h"
 #include "http/killswitch.h"
 #include "http/metrics.h"
@@ -288,11 +289,77 @@ static void add_standard_headers(struct request *r, struct MHD_Response *resp)
         MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 }
 
+/* --- streamed answers (http_reply_stream) ---------------------------------
+ * libmicrohttpd asks for the body block by block (chunked on HTTP/1.1, up
+ * to the close on 1.0), always on the thread that serves the connection, so
+ * the thread's store connection is the one the producer uses, between
+ * other requests' turns: a producer holds no snapshot across chunks. */
+#define STREAM_BLOCK (64u << 10)
+
+/* Makes the next chunk. Its claims and audit records are settled before any
+ * of its bytes leave. False cuts the connection: the status line and the
+ * chunks before are already out, so a failure can no longer become a 500,
+ * only an answer that visibly ends short (no last chunk). A foreign record
+ * raises the same security event and tripwire as any answer's
+ * (egress_enforce), whose 500 is never sent. */
+static bool stream_chunk(struct request *r)
+{
+    r->stream_sent += r->out.len;
+    r->stream_off = 0;
+    /* the request's arena is the chunk's own while it is made (request.h) */
+    struct arena keep = r->arena;
+    r->arena = r->stream_arena;
+    arena_free(&r->arena); /* the previous chunk */
+    buf_init(&r->out, &r->arena);
+    r->audit = NULL, r->naudit = r->audit_cap = 0;
+    r->store = store_for_thread(r->cfg);
+    enum http_stream_step step = r->store ? r->stream_next(r, r->stream_ctx) : HTTP_STREAM_FAILED;
+    /* with the connection still at hand: the tripwire records through it */
+    bool ok = !egress_enforce(r, http_route_name(r)) && step != HTTP_STREAM_FAILED;
+    if (ok && r->naudit)
+        ok = audit_j ? audit_journal_write(audit_j, &r->arena, r->audit, r->naudit)
+                     : http_audit_flush(r);
+    r->audit = NULL, r->naudit = r->audit_cap = 0;
+    if (r->store && store_is_broken(r->store)) {
+        store_discard(r->store);
+        ok = false;
+    }
+    r->store = NULL; /* the thread's, not this request's, between chunks */
+    if (step == HTTP_STREAM_DONE) r->stream_next = NULL;
+    r->stream_arena = r->arena;
+    r->arena = keep;
+    if (!ok) {
+        r->stream_next = NULL;
+        r->out.len = 0;
+        r->status = 500; /* what the log and metrics say: the answer failed */
+    }
+    return ok;
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *dst, size_t max)
+{
+    (void)pos;
+    struct request *r = cls;
+    while (r->stream_off == r->out.len) {
+        if (!r->stream_next) return MHD_CONTENT_READER_END_OF_STREAM;
+        if (!stream_chunk(r)) return MHD_CONTENT_READER_END_WITH_ERROR;
+    }
+    size_t n = r->out.len - r->stream_off;
+    if (n > max) n = max;
+    memcpy(dst, r->out.data + r->stream_off, n);
+    r->stream_off += n;
+    return (ssize_t)n;
+}
+
 static enum MHD_Result send_reply(struct MHD_Connection *conn, struct request *r)
 {
     r->sent = true;
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
-        r->out.len, r->out.len ? r->out.data : (void *)"", MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp =
+        r->stream_next
+            ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, stream_read, r,
+                                                NULL)
+            : MHD_create_response_from_buffer(r->out.len, r->out.len ? r->out.data : (void *)"",
+                                              MHD_RESPMEM_PERSISTENT);
     if (!resp) return MHD_NO;
     add_standard_headers(r, resp);
     for (int i = 0; i < r->nhdr; i++)
@@ -395,7 +462,7 @@ static void log_request(struct request *r, double secs)
     ms[n] = 0;
     jw_key(&w, "ms");
     jw_raw(&w, ms);
-    jw_kint(&w, "bytes", (int64_t)r->out.len);
+    jw_kint(&w, "bytes", (int64_t)(r->stream_sent + r->out.len));
     jw_obj_close(&w);
     log_write_line_batched(b.data, b.len);
 }
@@ -410,6 +477,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!r->status) r->status = 499; /* client went away before an answer */
     log_request(r, secs);
     metrics_record(r->route, r->status, secs);
+    arena_free(&r->stream_arena);
     arena_free(&r->arena);
     free(r);
     *con_cls = NULL;

@@ -2,8 +2,9 @@
  *
  * A signed-in business downloads its orders as a spreadsheet in Click &
  * Drop's import layout (domain/export), optionally only those created
- * between two dates. The file is read in one snapshot, page by page, every
- * row claimed for the egress check like any API answer. */
+ * between two dates. Any number of orders: the file streams, page by page,
+ * each page read in its own snapshot and every row claimed for the egress
+ * check before it leaves, like any API answer. */
 #include "formats/export.h"
 #include "store/store.h"
 #include "util/timefmt.h"
@@ -60,69 +61,74 @@ static const char *read_range(struct request *r, struct order_page_query *q)
     return NULL;
 }
 
-/* The ids the file carries, for its order.export records. */
-struct exported {
-    int64_t *ids;
-    size_t n, cap;
+/* Where the export has got to, for the chunks after the first. */
+struct export_stream {
+    struct order_page_query q;
 };
 
-/* Writes every order in range; -1 after a store failure, -2 when there are
- * more than EXPORT_MAX_ORDERS, else the count. */
-static long write_orders(struct request *r, struct order_page_query *q, struct exported *x)
+/* One page of orders (the next after q->after_id), read in its own short
+ * snapshot and written as rows, each claimed before its row is written,
+ * and its order.export records (at most AUDIT_IDS_PER_RECORD ids each)
+ * asked for. A page at a time, so memory is bounded by a page however many
+ * orders the file holds; paging by id, the file has every order that exists
+ * throughout the export exactly once, in id order. */
+static enum http_stream_step write_page(struct request *r, struct order_page_query *q)
 {
     struct scope sc = scope_of(&r->principal);
-    long count = 0;
-    q->limit = EXPORT_PAGE;
-    for (;;) {
-        struct order_row *rows;
-        size_t n;
-        if (store_orders_page(r->store, &sc, q, &r->arena, &rows, &n) != STORE_OK) return -1;
-        for (size_t i = 0; i < n; i++) {
-            if (++count > EXPORT_MAX_ORDERS) return -2;
+    struct order_row *rows;
+    size_t n = 0;
+    if (store_snapshot_begin(r->store) != STORE_OK) return HTTP_STREAM_FAILED;
+    int rc = store_orders_page(r->store, &sc, q, &r->arena, &rows, &n);
+    if (store_snapshot_end(r->store) != STORE_OK || rc != STORE_OK) return HTTP_STREAM_FAILED;
+    int64_t *ids = arena_alloc(&r->arena, (n ? n : 1) * sizeof *ids);
+    for (size_t i = 0; i < n; i++) {
 #ifdef POSTROOM_PLANT_LEAK
-            /* the deliberate leak's second half (sqlite_orders.c): another
-             * tenant's row goes out unclaimed, past the egress wall */
-            if (rows[i].tenant_id == r->principal.tenant_id)
+        /* the deliberate leak's second half (sqlite_orders.c): another
+         * tenant's row goes out unclaimed, past the egress wall */
+        if (rows[i].tenant_id == r->principal.tenant_id)
 #endif
-                http_egress_claim(r, rows[i].tenant_id, rows[i].order_id);
-            if (!export_row(&r->out, &rows[i], &r->arena)) return -1;
-            x->ids = arena_grow(&r->arena, x->ids, x->n, &x->cap, sizeof *x->ids, 512);
-            x->ids[x->n++] = rows[i].order_id;
-        }
-        if (n < EXPORT_PAGE) return count;
-        q->after_id = rows[n - 1].order_id;
+            http_egress_claim(r, rows[i].tenant_id, rows[i].order_id);
+        if (!export_row(&r->out, &rows[i], &r->arena)) return HTTP_STREAM_FAILED;
+        ids[i] = rows[i].order_id;
     }
+    http_audit_ids(r, r->principal.tenant_id, "order.export", "order", ids, n);
+    if (n < (size_t)q->limit) return HTTP_STREAM_DONE;
+    q->after_id = rows[n - 1].order_id;
+    return HTTP_STREAM_MORE;
+}
+
+static enum http_stream_step next_page(struct request *r, void *ctx)
+{
+    struct export_stream *x = ctx;
+    return write_page(r, &x->q);
 }
 
 void web_export_csv(struct request *r)
 {
-    struct order_page_query q = {0};
-    const char *why = read_range(r, &q);
+    struct export_stream *x = arena_alloc(&r->arena, sizeof *x);
+    const char *why = read_range(r, &x->q);
     if (why) {
         export_page(r, 400, why);
         return;
     }
+    x->q.limit = EXPORT_PAGE;
     buf_init(&r->out, &r->arena);
     export_header(&r->out);
-    /* one snapshot for every page, so the file is the orders at one moment */
-    struct exported x = {0};
-    long count = store_snapshot_begin(r->store) == STORE_OK ? write_orders(r, &q, &x) : -1;
-    if (store_snapshot_end(r->store) != STORE_OK) count = -1;
-    if (count == -1) {
+    /* The first page is read before anything is sent, so that a store that
+     * cannot answer still gets the page saying so, and a file of one page is
+     * an ordinary answer; the rest streams (http_reply_stream). */
+    enum http_stream_step step = write_page(r, &x->q);
+    if (step == HTTP_STREAM_FAILED) {
         export_page(r, 503, "The export is unavailable right now. Try again shortly.");
         return;
     }
-    if (count == -2) {
-        export_page(r, 422, "More than 20,000 orders match: choose a shorter range of dates.");
-        return;
-    }
-    /* order.export, in records of at most AUDIT_IDS_PER_RECORD ids each,
-     * appended before the file leaves */
-    http_audit_ids(r, r->principal.tenant_id, "order.export", "order", x.ids, x.n);
     char day[40];
     time_format_rfc3339(time_now_ms(), day, sizeof day);
     http_add_header(
         r, "Content-Disposition",
         arena_printf(&r->arena, "attachment; filename=\"postroom-orders-%.10s.csv\"", day));
-    http_reply(r, 200, "text/csv; charset=utf-8");
+    if (step == HTTP_STREAM_DONE)
+        http_reply(r, 200, "text/csv; charset=utf-8");
+    else
+        http_reply_stream(r, "text/csv; charset=utf-8", next_page, x);
 }

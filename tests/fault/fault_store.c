@@ -1,9 +1,12 @@
 /* fault_store: the fault the tripwire must catch, for postroom-fault only
- * (tests/fault/CMakeLists.txt links it with --wrap=sq_orders_get). With
- * POSTROOM_FAULT=foreign-row, a lookup of one order by id that finds none
- * in the scope's tenant hands back the order of that id of another tenant,
- * as a store that lost its tenant condition would. Anything else, or the
- * variable unset, is the real lookup. */
+ * (tests/fault/CMakeLists.txt links it with --wrap=sq_orders_get and
+ * --wrap=sq_orders_page). With POSTROOM_FAULT=foreign-row, a lookup of one
+ * order by id that finds none in the scope's tenant hands back the order of
+ * that id of another tenant, as a store that lost its tenant condition
+ * would. With POSTROOM_FAULT=foreign-page, a page of orders after the first
+ * (after_id set: a later page of a list or a streamed export) is read in the
+ * scope of the tenant owning the next order of another tenant. Anything
+ * else, or the variable unset, is the real lookup. */
 #include "store/sqlite/sqlite_internal.h"
 
 #include <stdlib.h>
@@ -43,4 +46,41 @@ int __wrap_sq_orders_get(struct store *base, const struct scope *sc, const struc
     if (!owner) return rc;
     struct scope wrong = {owner}; /* THE FAULT: another tenant's row for this scope */
     return __real_sq_orders_get(base, &wrong, keys, nkeys, a, rows, nrows);
+}
+
+int __real_sq_orders_page(struct store *base, const struct scope *sc,
+                          const struct order_page_query *q, struct arena *a,
+                          struct order_row **rows, size_t *nrows);
+int __wrap_sq_orders_page(struct store *base, const struct scope *sc,
+                          const struct order_page_query *q, struct arena *a,
+                          struct order_row **rows, size_t *nrows);
+
+/* The tenant of the first order after after_id that is not tenant_id's. */
+static int64_t next_other_owner(struct store *base, int64_t tenant_id, int64_t after_id)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t owner = 0;
+    if (sqlite3_prepare_v2(S(base)->db,
+                           "SELECT tenant_id FROM orders WHERE order_id > ?1 AND tenant_id != ?2 "
+                           "ORDER BY order_id LIMIT 1",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, after_id);
+        sqlite3_bind_int64(st, 2, tenant_id);
+        if (sqlite3_step(st) == SQLITE_ROW) owner = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return owner;
+}
+
+int __wrap_sq_orders_page(struct store *base, const struct scope *sc,
+                          const struct order_page_query *q, struct arena *a,
+                          struct order_row **rows, size_t *nrows)
+{
+    const char *fault = getenv("POSTROOM_FAULT");
+    int64_t owner = 0;
+    if (q->after_id > 0 && fault && !strcmp(fault, "foreign-page"))
+        owner = next_other_owner(base, sc->tenant_id, q->after_id);
+    if (!owner) return __real_sq_orders_page(base, sc, q, a, rows, nrows);
+    struct scope wrong = {owner}; /* THE FAULT: another tenant's page for this scope */
+    return __real_sq_orders_page(base, &wrong, q, a, rows, nrows);
 }
