@@ -13,6 +13,7 @@
 #include "http/killswitch.h"
 #include "http/metrics.h"
 #include "http/request.h"
+#include "http/router.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/timefmt.h"
@@ -313,7 +314,15 @@ static bool stream_chunk(struct request *r)
     buf_init(&r->out, &r->arena);
     r->audit = NULL, r->naudit = r->audit_cap = 0;
     r->store = store_for_thread(r->cfg);
-    enum http_stream_step step = r->store ? r->stream_next(r, r->stream_ctx) : HTTP_STREAM_FAILED;
+    /* a kill switch turned on while the answer streams stops it at the next
+     * chunk (the table in memory, refreshed within a second: no store call) */
+    const char *reason = NULL;
+    bool stopped = killswitch_stops(router_route(r), r->principal.tenant_id, &r->arena, &reason);
+    if (stopped)
+        log_json("warn", "stream stopped by a kill switch",
+                 arena_printf(&r->arena, "\"request_id\":\"%s\"", r->id));
+    enum http_stream_step step =
+        r->store && !stopped ? r->stream_next(r, r->stream_ctx) : HTTP_STREAM_FAILED;
     /* with the connection still at hand: the tripwire records through it */
     bool ok = !egress_enforce(r, http_route_name(r)) && step != HTTP_STREAM_FAILED;
     if (ok && r->naudit)
