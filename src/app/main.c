@@ -49,6 +49,7 @@ static const char *usage_main =
     "  tenant set TENANT --option VALUE sender address and label layout\n"
     "  user add TENANT EMAIL --role admin|standard   (password on stdin)\n"
     "  apikey create TENANT [--name LABEL]           print a new API key, once\n"
+    "  apikey revoke TENANT --name LABEL | --all     revoke a business's keys\n"
     "  demo                             ensure the demo business; print its login and key\n"
     "  killswitch on|off|status ...     suspend service (incident response)\n"
     "  sessions revoke [--tenant ID]    sign every browser out at once\n"
@@ -247,15 +248,47 @@ static int cmd_user(const char *db, int argc, char **argv)
     return unrecorded;
 }
 
+/* `apikey revoke TENANT --name LABEL | --all`: a leaked key, or all of a
+ * business's keys at once (incident response); each fails on its next
+ * request on every server. */
+static int apikey_revoke(const char *db, int argc, char **argv)
+{
+    int64_t tenant;
+    bool all = argc == 3 && !strcmp(argv[2], "--all");
+    bool named = argc == 4 && !strcmp(argv[2], "--name");
+    if (!all && !named) return cli_fail("usage: apikey revoke TENANT --name LABEL | --all");
+    if (!parse_id(argv[1], &tenant)) return cli_fail("TENANT must be a tenant id");
+    struct store *s;
+    if (cli_open_migrated(db, &s)) return 1;
+    int64_t revoked = 0, now = time_now_ms();
+    int rc = store_operator_tenant_exists(s, tenant);
+    if (rc == STORE_OK && all) rc = store_operator_apikey_revoke_all(s, tenant, now, &revoked);
+    if (rc == STORE_OK && named) rc = store_operator_apikey_revoke_named(s, tenant, argv[3], now);
+    char obj[64];
+    snprintf(obj, sizeof obj, "tenant:%lld,keys:%s", (long long)tenant, all ? "all" : "named");
+    int unrecorded = rc == STORE_OK ? cli_audit_told(s, tenant, "apikey.revoke", obj) : 0;
+    store_close(s);
+    if (rc == STORE_NOTFOUND) return cli_fail("no such tenant");
+    if (rc != STORE_OK) return cli_fail("cannot revoke the keys");
+    if (all)
+        printf("%lld key%s revoked\n", (long long)revoked, revoked == 1 ? "" : "s");
+    else
+        printf("keys named %s revoked\n", argv[3]);
+    return unrecorded;
+}
+
 static int cmd_apikey(const char *db, int argc, char **argv)
 {
     if (wants_help(argc, argv)) {
         printf("usage: postroom [--db PATH] apikey create TENANT [--name LABEL]\n"
-               "Prints a new %d-character API key alone on stdout. It is shown only this once;\n"
-               "postroom keeps just its hash.\n",
+               "       postroom [--db PATH] apikey revoke TENANT --name LABEL | --all\n"
+               "create prints a new %d-character API key alone on stdout. It is shown only\n"
+               "this once; postroom keeps just its hash. revoke ends the keys of that name,\n"
+               "or every key of the business, at once: each fails on its next request.\n",
                APIKEY_LEN);
         return 0;
     }
+    if (argc >= 1 && !strcmp(argv[0], "revoke")) return apikey_revoke(db, argc, argv);
     if ((argc != 2 && argc != 4) || strcmp(argv[0], "create") ||
         (argc == 4 && strcmp(argv[2], "--name")))
         return cli_fail("usage: apikey create TENANT [--name LABEL]");

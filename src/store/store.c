@@ -190,6 +190,14 @@ int store_operator_tenant_exists(struct store *s, int64_t tenant_id)
     return done(s, s->ops->tenant_exists(s, tenant_id));
 }
 
+int store_operator_apikey_revoke_all(struct store *s, int64_t tenant_id, int64_t now,
+                                     int64_t *revoked)
+{
+    *revoked = 0;
+    if (!tenant_ok(s, tenant_id)) return STORE_ERROR;
+    return done(s, s->ops->apikey_revoke_all(s, tenant_id, now, revoked));
+}
+
 int store_operator_tenant_find(struct store *s, const char *name, int64_t *tenant_id)
 {
     if (!usable(s)) return STORE_ERROR;

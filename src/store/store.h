@@ -106,6 +106,10 @@ int store_operator_apikey_add(struct store *s, int64_t tenant_id, const unsigned
                               const char *name, int64_t now, int64_t *key_id);
 int store_operator_apikey_revoke_named(struct store *s, int64_t tenant_id, const char *name,
                                        int64_t now);
+/* Every live key of a business at once (a leak of its keys): *revoked gets
+ * how many. Each fails on its next request, on every server. */
+int store_operator_apikey_revoke_all(struct store *s, int64_t tenant_id, int64_t now,
+                                     int64_t *revoked);
 
 /* The kill switch (sqlite_killswitch.c): operator calls, since a switch
  * may cover every tenant. A switch is keyed by tenant_id (0: every tenant)
@@ -409,6 +413,7 @@ struct store_ops {
     int (*apikey_add)(struct store *, int64_t, const unsigned char *, const char *, int64_t,
                       int64_t *);
     int (*apikey_revoke_named)(struct store *, int64_t, const char *, int64_t);
+    int (*apikey_revoke_all)(struct store *, int64_t, int64_t, int64_t *);
     int (*dir_apikey)(struct store *, const unsigned char *, struct credential *);
     int (*dir_login)(struct store *, const char *, struct arena *, struct credential *,
                      const char **);

@@ -41,6 +41,8 @@ static const char *const sql_text[Q_COUNT] = {
                   "VALUES (?1, ?2, ?3, ?4, ?5)",
     [Q_KEY_REVOKE_NAMED] = "UPDATE api_keys SET revoked_at = ?3 "
                            "WHERE tenant_id = ?1 AND name = ?2 AND revoked_at IS NULL",
+    [Q_KEY_REVOKE_ALL] = "UPDATE api_keys SET revoked_at = ?2 "
+                         "WHERE tenant_id = ?1 AND revoked_at IS NULL",
     [Q_DIR_KEY] =
         "SELECT tenant_id, key_id FROM api_keys WHERE key_hash = ?1 AND revoked_at IS NULL",
     [Q_DIR_LOGIN] = "SELECT u.tenant_id, u.user_id, u.role, u.pw_hash FROM logins l "
@@ -509,6 +511,18 @@ static int s_apikey_revoke_named(struct store *base, int64_t tenant_id, const ch
     return sq_exec(s, st, "apikey_revoke");
 }
 
+static int s_apikey_revoke_all(struct store *base, int64_t tenant_id, int64_t now, int64_t *revoked)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = stmt(s, Q_KEY_REVOKE_ALL);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, tenant_id);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = sq_exec(s, st, "apikey_revoke_all");
+    if (rc == STORE_OK) *revoked = sqlite3_changes64(s->db);
+    return rc;
+}
+
 static int s_dir_apikey(struct store *base, const unsigned char *hash, struct credential *out)
 {
     struct sqlite_store *s = S(base);
@@ -647,6 +661,7 @@ static const struct store_ops sqlite_ops = {
     .user_set_password = s_user_set_password,
     .apikey_add = s_apikey_add,
     .apikey_revoke_named = s_apikey_revoke_named,
+    .apikey_revoke_all = s_apikey_revoke_all,
     .dir_apikey = s_dir_apikey,
     .dir_login = s_dir_login,
     .dir_session = s_dir_session,

@@ -28,6 +28,7 @@ enum stmt_id {
     Q_KEY_NEXT_ID,
     Q_KEY_ADD,
     Q_KEY_REVOKE_NAMED,
+    Q_KEY_REVOKE_ALL,
     Q_DIR_KEY,
     Q_DIR_LOGIN,
     Q_DIR_SESSION,
