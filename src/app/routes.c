@@ -266,6 +266,8 @@ static const struct route routes[] = {
      ops_killswitch_off, WRITES, FEATURE_NONE},
     {"POST", "/ops/reports/{}/handled", "POST /ops/reports/{n}/handled", AUTH_OPERATOR, ROLE_ADMIN,
      NO_QUERY, ops_report_handled, WRITES, FEATURE_NONE},
+    {"POST", "/ops/apikeys/revoke", "POST /ops/apikeys/revoke", AUTH_OPERATOR, ROLE_ADMIN, NO_QUERY,
+     ops_apikeys_revoke, WRITES, FEATURE_NONE},
     {"GET", "/ops/breaches", "GET /ops/breaches", AUTH_OPERATOR, ROLE_ADMIN, NO_QUERY, ops_breaches,
      WRITES, FEATURE_NONE},
     {"GET", "/ops/breaches/{}", "GET /ops/breaches/{n}", AUTH_OPERATOR, ROLE_ADMIN, NO_QUERY,

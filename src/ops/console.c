@@ -153,7 +153,14 @@ static void switches_section(struct request *r, const struct console *c)
              "</select></label><label>Reason (public: no names, nothing secret) <input "
              "name=\"reason\" maxlength=\"500\" required></label><label><input type=\"checkbox\" "
              "name=\"revoke\" value=\"1\"> End the sessions it covers</label>"
-             "<button type=\"submit\">Switch on</button></form>");
+             "<button type=\"submit\">Switch on</button></form>"
+             "<h3>API keys</h3><p>Every API key of one business ends at once (a leak of its "
+             "keys): each fails on its next request. Its users' sessions are not keys: end "
+             "them with a switch above.</p><form method=\"post\" action=\"/ops/apikeys/revoke\">");
+    csrf_field(r);
+    buf_adds(&r->out, "<label>Business id <input name=\"tenant\" inputmode=\"numeric\" "
+                      "required></label><button type=\"submit\">Revoke all its API keys</button>"
+                      "</form>");
 }
 
 /* How many breaches are open, and the nearest ICO deadline among those the
@@ -441,6 +448,29 @@ void ops_killswitch_off(struct request *r)
     }
     if (!posted(r, tenant, feature, false, NULL)) {
         ops_error(r, 502, "The kill switch is off, but the status site could not be told.");
+        return;
+    }
+    ops_redirect(r, "/ops/");
+}
+
+void ops_apikeys_revoke(struct request *r)
+{
+    int64_t tenant, revoked = 0;
+    if (!form_tenant(r, &tenant) || tenant < 1) {
+        ops_error(r, 400, "Name one business by its id.");
+        return;
+    }
+    int rc = store_operator_tenant_exists(r->store, tenant);
+    if (rc == STORE_NOTFOUND) {
+        ops_error(r, 404, "There is no business with that id.");
+        return;
+    }
+    if (rc == STORE_OK)
+        rc = store_operator_apikey_revoke_all(r->store, tenant, time_now_ms(), &revoked);
+    if (rc != STORE_OK ||
+        !ops_audit(r, tenant, "apikey.revoke",
+                   arena_printf(&r->arena, "tenant:%lld,keys:all", (long long)tenant))) {
+        ops_error(r, 503, "The keys could not be revoked and recorded. Try again.");
         return;
     }
     ops_redirect(r, "/ops/");

@@ -22,6 +22,8 @@ void ops_console(struct request *r);
 void ops_killswitch_on(struct request *r);
 void ops_killswitch_off(struct request *r);
 void ops_report_handled(struct request *r);
+/* POST /ops/apikeys/revoke: every API key of one business (console.c) */
+void ops_apikeys_revoke(struct request *r);
 
 /* breaches.c: the breach register and the blast radius */
 void ops_breaches(struct request *r);

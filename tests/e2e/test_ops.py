@@ -163,7 +163,8 @@ def tearDownModule():
 
 def ops_routes():
     return [("GET", "/ops/"), ("POST", "/ops/logout"), ("POST", "/ops/killswitch/on"),
-            ("POST", "/ops/killswitch/off"), ("POST", "/ops/reports/1/handled")]
+            ("POST", "/ops/killswitch/off"), ("POST", "/ops/reports/1/handled"),
+            ("POST", "/ops/apikeys/revoke")]
 
 
 def assert_nothing(test, r, method):
@@ -397,6 +398,23 @@ class Console(unittest.TestCase):
         r = OP.post("/ops/killswitch/off", {"tenant": TB.id, "feature": "exports"})
         self.assertEqual(r.status, 303, r.short())
         self.assertEqual(switches(), before)
+
+    def test_console_revokes_every_key_of_one_business(self):
+        t = S.new_tenant("Ops Leaked Keys Ltd")
+        second = S.apikey_create(t.id, "second")
+        for k in (t.key, second, TA.key):
+            self.assertEqual(S.request("GET", "/api/v1/orders",
+                                       headers={"Authorization": "Bearer " + k}).status, 200)
+        self.assertIn('action="/ops/apikeys/revoke"', OP.get("/ops/").text())
+        r = OP.post("/ops/apikeys/revoke", {"tenant": t.id})
+        self.assertEqual(r.status, 303, r.short())
+        for k in (t.key, second):
+            self.assertEqual(S.request("GET", "/api/v1/orders",
+                                       headers={"Authorization": "Bearer " + k}).status, 401)
+        self.assertEqual(S.request("GET", "/api/v1/orders",
+                                   headers={"Authorization": "Bearer " + TA.key}).status, 200)
+        self.assertEqual(OP.post("/ops/apikeys/revoke", {"tenant": "999999"}).status, 404)
+        self.assertEqual(OP.post("/ops/apikeys/revoke", {"tenant": ""}).status, 400)
 
     def test_kill_switch_on_and_off_from_the_console(self):
         self.assertEqual(self.api_status(), 200)

@@ -1144,7 +1144,7 @@ class Worker:
             ("GET", "/ops/"), ("GET", "/ops/breaches"), ("GET", "/ops/breaches/1"),
             ("GET", "/ops/breaches/1/draft"), ("GET", "/ops/blast-radius?from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z"),
             ("POST", "/ops/killswitch/on"), ("POST", "/ops/killswitch/off"), ("POST", "/ops/logout"),
-            ("POST", "/ops/reports/1/handled"), ("POST", "/ops/breaches/1/note"),
+            ("POST", "/ops/reports/1/handled"), ("POST", "/ops/breaches/1/note"), ("POST", "/ops/apikeys/revoke"),
             ("POST", "/ops/breaches/1/decide"), ("POST", "/ops/breaches/1/close")])
         hdr = rng.choice([[], [("Cookie", "%s=%s" % (SESSION_COOKIE, t.cookie))], self.auth(t),
                           self.auth(t) + [("Cookie", "%s=%s" % (SESSION_COOKIE, V.cookie))],
