@@ -989,13 +989,48 @@ class Worker:
     WEB_PAGES = ("/", "/manifests", "/rules", "/rules/new", "/settings", "/settings/users",
                  "/settings/keys", "/settings/labels", "/settings/senders", "/account", "/orders/new")
 
+    # every form the web app posts to ({} an order, rule or sender number)
+    WEB_POSTS = ("/manifests", "/manifests/daily", "/account/password", "/account/totp/setup",
+                 "/account/totp/enable", "/account/totp/disable", "/orders/new", "/orders/{}/edit",
+                 "/settings/senders", "/settings/senders/{}/edit", "/settings/senders/{}/default",
+                 "/settings/senders/{}/remove", "/settings/users", "/settings/users/role",
+                 "/settings/users/remove", "/settings/keys", "/settings/keys/revoke",
+                 "/settings/labels", "/rules/new", "/rules/{}/edit", "/rules/{}/delete", "/rules/{}/up",
+                 "/rules/{}/down", "/rules/{}/enable", "/rules/{}/disable", "/orders/bulk/postage",
+                 "/orders/bulk/labels", "/orders/bulk/despatch-notes", "/orders/bulk/despatched",
+                 "/orders/bulk/hold", "/orders/bulk/release", "/orders/bulk/cancel",
+                 "/orders/bulk/delete")
+
+    def p_web_nobody(self, V):
+        """Nobody (no cookie, a forged or reversed one, or only V's API key) at
+        a page or a form of the web app: a GET is sent to /login, a POST is
+        refused, and nothing is changed or shown."""
+        rng = self.rng
+        hdr = rng.choice([[], [("Cookie", "%s=%s" % (SESSION_COOKIE, V.cookie[::-1]))],
+                          [("Authorization", "Bearer " + V.key)], [("X-Tenant-Id", V.id)],
+                          [("Cookie", "%s=%s" % (SESSION_COOKIE, "A" * 43))]])
+        n = rng.choice(sorted(V.frozen))
+        if rng.random() < 0.5:
+            path = rng.choice(self.WEB_PAGES + ("/orders", "/orders/%d" % n, "/orders/%d/edit" % n,
+                                                "/orders/%d/label.pdf" % n, "/manifests/1.pdf"))
+            self.send(Probe("web_nobody", None, "GET", path, hdr + [("Accept", "text/html")],
+                            statuses={303}))
+        else:
+            path = rng.choice(self.WEB_POSTS).replace("{}", str(rng.randint(1, 30)))
+            body = "csrf=%s&id=%d&id=%d&tenant=%s" % (V.csrf, n, n + 1, V.id)
+            self.send(Probe("web_nobody", None, "POST", path,
+                            hdr + [("Content-Type", "application/x-www-form-urlencoded")], body,
+                            statuses={403}))
+
     def p_webpages(self, t):
         rng = self.rng
         V = t
         W = self.other_tenant(V)
         cookie = [("Cookie", "%s=%s" % (SESSION_COOKIE, V.cookie)), ("Accept", "text/html")]
         x = rng.random()
-        if x < 0.45:
+        if x < 0.2:
+            self.p_web_nobody(V)
+        elif x < 0.45:
             self.send(Probe("web_app_pages", V, "GET", rng.choice(self.WEB_PAGES), cookie, statuses={200}))
         elif x < 0.85:
             n = rng.choice([rng.choice(sorted(V.frozen)), W.max_id, V.max_id + rng.randint(1, 60),
