@@ -11,4 +11,10 @@ struct migration {
 extern const struct migration migrations[];
 extern const int migrations_count;
 
+/* The PostgreSQL backend's, from migrations/pg/NNN_name.sql, and the wall
+ * applied after them (migrations/pg/rls.sql, README.md there). */
+extern const struct migration pg_migrations[];
+extern const int pg_migrations_count;
+extern const char pg_rls_sql[];
+
 #endif

@@ -12,8 +12,17 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A postgres:// or postgresql:// URL opens PostgreSQL; anything else is a
+ * SQLite file path. */
+bool store_is_postgres(const char *path)
+{
+    return path &&
+           (strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0);
+}
+
 int store_open(const char *path, struct store **out)
 {
+    if (store_is_postgres(path)) return store_pg_open(path, out);
     return store_sqlite_open(path, out);
 }
 

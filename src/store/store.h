@@ -37,8 +37,11 @@ struct store_rules_ops;
 struct store_manifests_ops;
 struct store_dashboard_ops;
 
-/* Opening and schema. path is a SQLite file path. */
+/* Opening and schema. path is a SQLite file path, or a postgres:// URL
+ * (the PostgreSQL backend connects as its own roles whatever user the URL
+ * names: src/store/pg/pg_internal.h). */
 int store_open(const char *path, struct store **out);
+bool store_is_postgres(const char *path);
 void store_close(struct store *s);
 /* True once a call on this connection returned STORE_ERROR (or broke an
  * invariant of the interface, such as a scope other than the
@@ -524,5 +527,6 @@ struct store {
 
 /* Backends. */
 int store_sqlite_open(const char *path, struct store **out);
+int store_pg_open(const char *url, struct store **out);
 
 #endif

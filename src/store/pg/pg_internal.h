@@ -1,0 +1,177 @@
+/* pg_internal: what the PostgreSQL backend's files share: the connections,
+ * the transaction levels and the helpers around libpq.
+ *
+ * One struct pg_store holds up to two connections, each opened on first use:
+ *   app  as postroom_app: every business's call, under row-level security
+ *        (each transaction sets app.tenant_id, local to it), and the
+ *        directory's lookups before a tenant is known (postroom_dir_*
+ *        SECURITY DEFINER functions);
+ *   op   as postroom_operator: the store_operator_* calls that cross
+ *        tenants, each through a policy naming that role.
+ * Migrations run on a third, short-lived connection as postroom_owner.
+ *
+ * Every statement is sent unnamed (PQsendQueryParams): no server-side
+ * prepared statement outlives a transaction, so a connection can sit behind
+ * pgbouncer in transaction pooling mode. What a transaction must say before
+ * its first query (BEGIN, set_config of the tenant, the tenant's write lock)
+ * is queued and sent in one pipeline with that query: isolation costs no
+ * round trip of its own. */
+#ifndef POSTROOM_PG_INTERNAL_H
+#define POSTROOM_PG_INTERNAL_H
+#include "store/store.h"
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* How one level of transaction was opened (as sqlite_internal.h's). */
+enum pg_level { PG_OWN, PG_SAVEPOINT, PG_JOINED };
+#define PG_MAX_LEVELS 4
+#define PG_MAX_PENDING 12
+
+/* What a connection's transaction holds: put back as it was when a level
+ * ends before anything it queued was sent. */
+struct pg_txstate {
+    int npending;
+    bool in_tx;     /* a BEGIN is open (or queued) on this connection */
+    int64_t tenant; /* app.tenant_id in the open transaction (0: none) */
+    int64_t locked; /* the last write lock the transaction took */
+};
+
+struct pg_conn {
+    PGconn *c;
+    const char *role; /* the role it connects as (names it in logs) */
+    struct pg_txstate now;
+    struct {
+        enum pg_level lv;
+        struct pg_txstate before;
+    } level[PG_MAX_LEVELS];
+    int depth;
+    bool snapshot; /* store_snapshot_begin's transaction is open */
+    struct pg_txstate before_snapshot;
+    /* Queued statements, each with at most one parameter (a tenant id or a
+     * lock key), sent ahead of the next query in the same pipeline. */
+    struct {
+        const char *sql;
+        char arg[24];
+    } pending[PG_MAX_PENDING];
+};
+
+struct pg_store {
+    struct store base;
+    char *url; /* the connection string or URL, without a user */
+    struct pg_conn app, op;
+};
+
+static inline struct pg_store *P(struct store *s)
+{
+    return (struct pg_store *)s;
+}
+
+/* Advisory lock keys (pg_advisory_xact_lock(bigint)). A business's writes
+ * take the key of its tenant id (>= 1), as SQLite's BEGIN IMMEDIATE takes
+ * the database's one write lock: a read-then-write inside cannot lose a
+ * race, but two businesses never wait for each other. The others are below
+ * zero. */
+#define PG_LOCK_AUDIT (-1)   /* the audit chain's head: one append at a time */
+#define PG_LOCK_MIGRATE (-2) /* one server migrates at a time */
+#define PG_LOCK_GLOBAL (-3)  /* an unscoped write that needs it (S10, meta) */
+
+/* Parameters of one statement: text, except bytes (binary). */
+#define PG_MAX_ARGS 32
+struct pg_args {
+    int n;
+    const char *v[PG_MAX_ARGS];
+    int len[PG_MAX_ARGS];
+    int fmt[PG_MAX_ARGS];
+    char num[PG_MAX_ARGS][24];
+};
+void pg_arg_int(struct pg_args *a, int64_t v);
+/* NULL binds SQL NULL. The text must outlive the query. */
+void pg_arg_text(struct pg_args *a, const char *v);
+void pg_arg_bytes(struct pg_args *a, const void *v, size_t n);
+/* A bool as the text 'true' / 'false'. */
+void pg_arg_bool(struct pg_args *a, bool v);
+
+/* The connections, opened on first use; NULL (logged) when one cannot be
+ * made. */
+struct pg_conn *pg_app(struct pg_store *p);
+struct pg_conn *pg_op(struct pg_store *p);
+/* A connection as the owner, for migrations; the caller PQfinish()es it. */
+PGconn *pg_owner_connect(struct pg_store *p);
+
+/* Opens a level of transaction on c for a call: at the outermost level a
+ * BEGIN (queued); for tenant > 0 on the app connection, set_config of
+ * app.tenant_id (queued, again whenever the transaction's tenant changes);
+ * for a write, the write lock of lock_key (0: none; a tenant id, or a
+ * PG_LOCK_* key), taken once per transaction. Inside an open transaction a
+ * write takes a savepoint, so that the call stays all or nothing within it
+ * (a failed statement in PostgreSQL aborts the whole transaction
+ * otherwise), and a read joins it. */
+int pg_tx_begin(struct pg_conn *c, int64_t tenant, int64_t lock_key, bool write);
+/* Ends the innermost level with the call's result (as sq_tx_end). */
+int pg_tx_end(struct pg_conn *c, int rc);
+/* A read snapshot around a whole request: the outermost transaction, which
+ * every level opened inside joins (a write takes a savepoint). */
+int pg_snapshot_begin(struct pg_conn *c);
+int pg_snapshot_end(struct pg_conn *c);
+
+/* The usual openings: a business's call (app, its tenant, its write lock),
+ * a directory call (app, no tenant, lock 0) and an operator's call (op; a
+ * write that changes one business's numbering passes its tenant id as
+ * lock_key). NULL when the connection cannot be had or the level cannot be
+ * opened. */
+struct pg_conn *pg_scoped(struct pg_store *p, const struct scope *sc, bool write);
+struct pg_conn *pg_directory(struct pg_store *p, bool write);
+struct pg_conn *pg_operator(struct pg_store *p, int64_t lock_key, bool write);
+
+/* Runs one statement (with the queued prefix, in one pipeline). The result
+ * when it succeeded (PGRES_TUPLES_OK or PGRES_COMMAND_OK), else NULL with
+ * the failure logged by SQLSTATE only (messages can quote data) and *rc (if
+ * not NULL) set: STORE_CONFLICT for an integrity violation (SQLSTATE class
+ * 23), else STORE_ERROR. The caller PQclear()s it. */
+PGresult *pg_query(struct pg_conn *c, const char *where, const char *sql, const struct pg_args *a,
+                   int *rc);
+/* A statement whose rows are not wanted: STORE_OK, STORE_CONFLICT or
+ * STORE_ERROR; *changed (if not NULL) gets the rows it changed. */
+int pg_exec(struct pg_conn *c, const char *where, const char *sql, const struct pg_args *a,
+            int64_t *changed);
+/* The same with the parameters as arrays (text when fmt is NULL), for a
+ * statement of more than PG_MAX_ARGS (a multi-row insert). */
+PGresult *pg_query_v(struct pg_conn *c, const char *where, const char *sql, int nargs,
+                     const char *const *v, const int *len, const int *fmt, int *rc);
+int pg_exec_many(struct pg_conn *c, const char *where, const char *sql, int nargs,
+                 const char *const *v, int64_t *changed);
+/* Logs a failure without a result (what, where). */
+int pg_fail(struct pg_conn *c, const char *where);
+
+/* Reading text results. */
+int64_t pg_int(const PGresult *r, int row, int col);
+bool pg_isnull(const PGresult *r, int row, int col);
+/* The value copied into the arena; NULL for SQL NULL. */
+const char *pg_text(struct arena *a, const PGresult *r, int row, int col);
+/* A bytea column of exactly n bytes into out: false if NULL or another size. */
+bool pg_bytes(const PGresult *r, int row, int col, unsigned char *out, size_t n);
+/* A bytea column of any size, into the arena. */
+unsigned char *pg_bytes_any(struct arena *a, const PGresult *r, int row, int col, size_t *n);
+/* A boolean column ('t'). */
+bool pg_bool(const PGresult *r, int row, int col);
+
+/* The calls of the other files, as in sqlite_internal.h. */
+
+/* pg_incident.c */
+int pg_killswitch_set(struct store *, int64_t, const char *, const char *, const char *, int64_t);
+int pg_killswitch_clear(struct store *, int64_t, const char *, int64_t);
+int pg_killswitch_list(struct store *, struct arena *, struct killswitch_row **, size_t *);
+int pg_sessions_revoke(struct store *, int64_t, int64_t *);
+int pg_killswitch_set_revoking(struct store *, int64_t, const char *, const char *, const char *,
+                               int64_t, int64_t *);
+int pg_audit_append(struct store *, const struct audit_record *, size_t);
+int pg_audit_head(struct store *, int64_t *, char *);
+int pg_audit_append_journal(struct store *, const struct audit_record *, size_t, const char *,
+                            int64_t);
+int pg_audit_journal_offset(struct store *, const char *, int64_t *);
+int pg_audit_journal_forget(struct store *, const char *);
+int pg_audit_range(struct store *, int64_t, size_t, struct arena *, struct audit_record **,
+                   size_t *);
+#endif
