@@ -45,7 +45,8 @@ static const char *usage_audit =
 
 static void path_of(char *out, size_t cap, const char *db, const char *suffix)
 {
-    snprintf(out, cap, "%s.%s", db, suffix);
+    const char *base = store_local_base(db);
+    snprintf(out, cap, "%s.%s", base ? base : db, suffix); /* main.c refuses a URL without one */
 }
 
 static bool read_exact(const char *path, unsigned char *buf, size_t n)

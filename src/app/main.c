@@ -61,6 +61,8 @@ static const char *usage_main =
     "  breach blast-radius|open|list|show|update|decide|close|export   the breach register\n"
     "\n"
     "The database is --db PATH, else $POSTROOM_DB, else " DEFAULT_DB ".\n"
+    "PATH may be a postgres:// URL (PostgreSQL 15; docs/scaling.md), with\n"
+    "$POSTROOM_STATE_DIR for the files a SQLite database keeps beside it.\n"
     "Each command takes --help.\n";
 
 static bool wants_help(int argc, char **argv)
@@ -839,6 +841,11 @@ int main(int argc, char **argv)
         }
     }
     if (!db || !*db) db = DEFAULT_DB;
+    /* The audit journal, key and checkpoints are files the server keeps
+     * beside a SQLite database; a PostgreSQL URL names no directory. */
+    if (store_is_postgres(db) && !store_local_base(db))
+        return cli_fail("a postgres:// database needs POSTROOM_STATE_DIR, the directory for the "
+                        "audit journal, key and checkpoints");
     if (i >= argc) {
         fputs(usage_main, stderr);
         return 2;

@@ -70,7 +70,8 @@ struct audit_journal {
 
 char *audit_journal_dir(struct arena *a, const char *db_path)
 {
-    return db_path ? arena_printf(a, "%s.audit-journal", db_path) : NULL;
+    const char *base = db_path ? store_local_base(db_path) : NULL;
+    return base ? arena_printf(a, "%s.audit-journal", base) : NULL;
 }
 
 /* A connection that works, reopened after a failure broke it. */

@@ -10,6 +10,7 @@
 #include "util/log.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A postgres:// or postgresql:// URL opens PostgreSQL; anything else is a
@@ -18,6 +19,16 @@ bool store_is_postgres(const char *path)
 {
     return path &&
            (strncmp(path, "postgres://", 11) == 0 || strncmp(path, "postgresql://", 13) == 0);
+}
+
+const char *store_local_base(const char *path)
+{
+    if (!store_is_postgres(path)) return path;
+    const char *dir = getenv("POSTROOM_STATE_DIR");
+    if (!dir || !*dir) return NULL;
+    static _Thread_local char base[4096];
+    snprintf(base, sizeof base, "%s/postroom", dir);
+    return base;
 }
 
 int store_open(const char *path, struct store **out)

@@ -42,6 +42,11 @@ struct store_dashboard_ops;
  * names: src/store/pg/pg_internal.h). */
 int store_open(const char *path, struct store **out);
 bool store_is_postgres(const char *path);
+/* What the files a server keeps beside its database (the audit journal,
+ * the audit key and checkpoints) are named from: the SQLite file itself,
+ * or for PostgreSQL $POSTROOM_STATE_DIR/postroom (NULL when that is not
+ * set: a URL names no local directory). */
+const char *store_local_base(const char *path);
 void store_close(struct store *s);
 /* True once a call on this connection returned STORE_ERROR (or broke an
  * invariant of the interface, such as a scope other than the

@@ -49,6 +49,68 @@ SANITIZER_MARKERS = ("AddressSanitizer", "LeakSanitizer", "runtime error", "Unde
                      "ThreadSanitizer")
 
 
+# PostgreSQL (issue 12): with $POSTROOM_TEST_PG naming a cluster started by
+# scripts/pg.sh (CTest's e2e_pg_* tests start one), every server gets a
+# fresh database of its own in it instead of a SQLite file, and
+# $POSTROOM_STATE_DIR (its temporary directory) for the files a SQLite
+# database keeps beside it.
+PG_CLUSTER = os.environ.get("POSTROOM_TEST_PG") or None
+SOURCE_DIR = os.environ.get("POSTROOM_SOURCE_DIR") or os.path.dirname(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PGSH = os.path.join(SOURCE_DIR, "scripts", "pg.sh")
+
+
+def pg_database(prefix="e2e"):
+    """A new database in the test cluster: (app URL for --db, superuser URL)."""
+    name = "%s_%d_%s" % (prefix, os.getpid(), os.urandom(4).hex())
+    out = subprocess.run([PGSH, "db", PG_CLUSTER, name], capture_output=True, text=True, timeout=120)
+    if out.returncode != 0:
+        raise RuntimeError("scripts/pg.sh db failed: %s" % out.stderr)
+    env = dict(re.findall(r"^(\w+)='([^']*)'$", out.stdout, re.M))
+    q = "host=%s&port=%s" % (env["POSTROOM_PG_SOCKET"], env["POSTROOM_PG_PORT"])
+    return "postgres:///%s?%s" % (name, q), env["POSTROOM_PG_SUPER"]
+
+
+class _PgConnection:
+    """What the tests use of a sqlite3 connection, on PostgreSQL: execute()
+    with ? placeholders, commit(), close(), and use as a context manager.
+    Connected as the superuser, so the tests read every tenant's rows (as
+    they read the SQLite file) whatever the row-level security."""
+
+    def __init__(self, url):
+        import psycopg2
+        self.c = psycopg2.connect(url)
+
+    def execute(self, sql, params=()):
+        cur = self.c.cursor()
+        cur.execute(sql.replace("%", "%%").replace("?", "%s"), tuple(params))
+        return cur
+
+    def executemany(self, sql, seq):
+        cur = self.c.cursor()
+        cur.executemany(sql.replace("%", "%%").replace("?", "%s"), [tuple(p) for p in seq])
+        return cur
+
+    def commit(self):
+        self.c.commit()
+
+    def rollback(self):
+        self.c.rollback()
+
+    def close(self):
+        self.c.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, tb):
+        if kind is None:
+            self.c.commit()
+        else:
+            self.c.rollback()
+        return False
+
+
 def binary_path():
     """The postroom binary under test (argv[1] is moved to $POSTROOM_BIN by main())."""
     path = os.environ.get("POSTROOM_BIN")
@@ -137,7 +199,15 @@ class Server:
         self.rate_limit = rate_limit
         self.extra_serve_args = list(extra_serve_args)
         self.dir = tempfile.mkdtemp(prefix="postroom-e2e-")
-        self.db = os.path.join(self.dir, "postroom.db")
+        self.env = dict(os.environ)
+        if PG_CLUSTER:
+            self.db, self.db_super = pg_database()
+            self.env["POSTROOM_STATE_DIR"] = self.dir
+            self.state_base = os.path.join(self.dir, "postroom")
+        else:
+            self.db = os.path.join(self.dir, "postroom.db")
+            self.db_super = None
+            self.state_base = self.db  # the audit journal and key sit beside the file
         self.stderr_path = os.path.join(self.dir, "server.stderr")
         self.stdout_path = os.path.join(self.dir, "server.stdout")
         self.proc = None
@@ -152,7 +222,8 @@ class Server:
 
     def cli(self, *args, input_text=None, timeout=60):
         cmd = [self.binary, "--db", self.db] + [str(a) for a in args]
-        p = subprocess.run(cmd, input=input_text, capture_output=True, text=True, timeout=timeout)
+        p = subprocess.run(cmd, input=input_text, capture_output=True, text=True, timeout=timeout,
+                           env=self.env)
         if p.returncode != 0:
             raise ServerError("command %r failed with %d\nstdout: %s\nstderr: %s"
                               % (cmd, p.returncode, p.stdout, p.stderr))
@@ -207,7 +278,7 @@ class Server:
             cmd = [self.binary, "--db", self.db, "serve", "--listen", "%s:%d" % (HOST, self.port),
                    "--rate-limit", str(self.rate_limit)] + self.extra_serve_args
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._stdout_f,
-                                         stderr=self._stderr_f)
+                                         stderr=self._stderr_f, env=self.env)
             deadline = time.monotonic() + self.start_timeout
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
@@ -228,6 +299,13 @@ class Server:
             last = "exited with %s" % self.proc.returncode
             # maybe the port was taken between free_port() and bind: try another one
         raise ServerError("server failed to start: %s\nstderr:\n%s" % (last, self.stderr_text()[-4000:]))
+
+    def db_connect(self, timeout=30):
+        """A connection to the server's database that reads every tenant's
+        rows (sqlite3's, or _PgConnection's for PostgreSQL)."""
+        if self.db_super:
+            return _PgConnection(self.db_super)
+        return sqlite3.connect(self.db, timeout=timeout)
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
@@ -625,7 +703,9 @@ def audit_settle(db, deadline=10.0):
     flusher appended it, within some 20 ms): in every journal file, nothing
     is written after the offset its row in audit_journal says is appended
     (the file ends there, or the zeros it is allocated with begin there)."""
-    d = db + ".audit-journal"
+    server = db if isinstance(db, Server) else None  # a Server (either backend), or a file
+    base = server.state_base if server else db
+    d = base + ".audit-journal"
     end = time.monotonic() + deadline
 
     def written_after(path, offset):
@@ -637,9 +717,9 @@ def audit_settle(db, deadline=10.0):
             return False
 
     while True:
-        c = sqlite3.connect(db)
+        c = server.db_connect() if server else sqlite3.connect(db)
         try:
-            done = dict(c.execute("SELECT name, offset FROM audit_journal").fetchall())
+            done = dict(c.execute('SELECT name, "offset" FROM audit_journal').fetchall())
         finally:
             c.close()
         names = os.listdir(d) if os.path.isdir(d) else []
