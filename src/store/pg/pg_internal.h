@@ -174,4 +174,76 @@ int pg_audit_journal_offset(struct store *, const char *, int64_t *);
 int pg_audit_journal_forget(struct store *, const char *);
 int pg_audit_range(struct store *, int64_t, size_t, struct arena *, struct audit_record **,
                    size_t *);
+
+/* orders, postage, S10, manifests of orders, returns, history, the orders list, editing:
+ * pg_orders.c, pg_postage.c, pg_returns.c, pg_orderlist.c, pg_order_edit.c */
+int pg_orders_insert(struct store *, const struct scope *, const struct order_new *, size_t,
+                     int64_t, int64_t *, int64_t *);
+int pg_orders_get(struct store *, const struct scope *, const struct order_key *, size_t,
+                  struct arena *, struct order_row **, size_t *);
+int pg_orders_page(struct store *, const struct scope *, const struct order_page_query *,
+                   struct arena *, struct order_row **, size_t *);
+int pg_order_delete(struct store *, const struct scope *, int64_t, int64_t);
+int pg_order_set_status(struct store *, const struct scope *, int64_t,
+                        const struct order_status_change *);
+int pg_tenant_settings(struct store *, const struct scope *, struct arena *,
+                       struct tenant_settings *);
+int pg_tenant_settings_set(struct store *, int64_t, const struct tenant_settings *);
+int pg_s10_reserve(struct store *, const char *, int, int64_t *);
+int pg_order_apply_postage(struct store *, const struct scope *, int64_t, const char *,
+                           const struct postage *, int64_t);
+int pg_orders_mark_printed(struct store *, const struct scope *, const int64_t *, size_t, int64_t);
+int pg_manifest_create(struct store *, const struct scope *, int64_t, struct arena *, int64_t *,
+                       struct order_row **, size_t *);
+int pg_manifest_get(struct store *, const struct scope *, int64_t, struct arena *, int64_t *,
+                    struct order_row **, size_t *);
+int pg_return_insert(struct store *, const struct scope *, const struct return_new *, int64_t,
+                     int64_t *, int64_t *);
+int pg_return_get(struct store *, const struct scope *, const char *, struct arena *,
+                  struct return_row *);
+int pg_order_history(struct store *, const struct scope *, int64_t, struct arena *,
+                     struct order_event **, size_t *);
+int pg_carriers(struct store *, const struct scope *, size_t, struct arena *, struct carrier_row **,
+                size_t *);
+int pg_order_edit(struct store *, const struct scope *, int64_t, const struct order_new *, int64_t,
+                  const char *);
+int pg_orders_find(struct store *, const struct scope *, const struct order_find *, struct arena *,
+                   struct order_row **, size_t *);
+int pg_order_status_counts(struct store *, const struct scope *, struct arena *,
+                           struct order_count_row **, size_t *);
+
+/* senders, rules, manifests (daily), dashboard, account, users: pg_senders.c, pg_rules.c,
+ * pg_manifests.c, pg_dashboard.c, pg_account.c, pg_users.c */
+int pg_senders_list(struct store *, const struct scope *, struct arena *, struct sender_row **,
+                    size_t *);
+int pg_sender_get(struct store *, const struct scope *, int64_t, struct arena *,
+                  struct sender_row *);
+int pg_sender_save(struct store *, const struct scope *, const struct sender_row *, int64_t,
+                   int64_t *);
+int pg_sender_set_default(struct store *, const struct scope *, int64_t);
+int pg_sender_remove(struct store *, const struct scope *, int64_t, int64_t);
+extern const struct store_account_ops pg_account_ops;
+extern const struct store_users_ops pg_users_ops;
+extern const struct store_rules_ops pg_rules_ops;
+extern const struct store_manifests_ops pg_manifests_ops;
+extern const struct store_dashboard_ops pg_dashboard_ops;
+
+/* operators, data reports, the breach register: pg_operators.c, pg_breach.c */
+int pg_op_account_add(struct store *, const char *, const char *, const char *, int64_t, int64_t *);
+int pg_op_account_list(struct store *, struct arena *, struct operator_row **, size_t *);
+int pg_op_account_disable(struct store *, const char *, int64_t, int64_t *);
+int pg_op_login(struct store *, const char *, struct arena *, struct operator_row *);
+int pg_op_step(struct store *, int64_t, int64_t);
+int pg_op_session_create(struct store *, const unsigned char *, int64_t, const char *, int64_t,
+                         int64_t);
+int pg_op_session(struct store *, const unsigned char *, int64_t, int64_t, int64_t *, const char **,
+                  struct arena *);
+int pg_op_session_delete(struct store *, const unsigned char *);
+int pg_op_order_counts(struct store *, struct arena *, struct tenant_count_row **, size_t *);
+int pg_data_report_add(struct store *, const struct scope *, int64_t, const char *, const char *,
+                       const char *, int64_t, int64_t *);
+int pg_op_data_reports(struct store *, size_t, struct arena *, struct data_report_row **, size_t *);
+int pg_op_data_report_handle(struct store *, int64_t, int64_t, int64_t);
+extern const struct store_breach_ops pg_breach_ops;
+
 #endif
