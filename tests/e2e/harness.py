@@ -194,13 +194,17 @@ class ServerError(AssertionError):
 class Server:
     """One postroom process with its own database in a temporary directory."""
 
-    def __init__(self, binary=None, rate_limit=0, extra_serve_args=()):
+    def __init__(self, binary=None, rate_limit=0, extra_serve_args=(), database=None):
         self.binary = binary or binary_path()
         self.rate_limit = rate_limit
         self.extra_serve_args = list(extra_serve_args)
         self.dir = tempfile.mkdtemp(prefix="postroom-e2e-")
         self.env = dict(os.environ)
-        if PG_CLUSTER:
+        if database is not None:  # sibling(): the same database as another server
+            self.db, self.db_super = database.db, database.db_super
+            self.env = dict(database.env)
+            self.state_base = database.state_base
+        elif PG_CLUSTER:
             self.db, self.db_super = pg_database()
             self.env["POSTROOM_STATE_DIR"] = self.dir
             self.state_base = os.path.join(self.dir, "postroom")
@@ -256,6 +260,14 @@ class Server:
         tid = self.tenant_create(name)
         key = self.apikey_create(tid, "e2e-" + name)
         return Tenant(self, name, tid, key)
+
+    def sibling(self):
+        """Another server process on this one's database (and, on
+        PostgreSQL, its state directory), not yet started: several servers
+        behind one load balancer. Its logs go to a directory of its own."""
+        s = Server(binary=self.binary, rate_limit=self.rate_limit, extra_serve_args=self.extra_serve_args,
+                   database=self)
+        return s
 
     # -- process
 
