@@ -156,11 +156,16 @@ bool import_file_headers(const char *data, size_t len, size_t rows, struct arena
     out->line = t.rows[h].line;
     out->n = t.rows[h].n;
     out->text = arena_alloc(a, out->n * sizeof *out->text);
-    for (size_t i = 0; i < out->n; i++)
+    out->first = arena_alloc(a, out->n * sizeof *out->first);
+    for (size_t i = 0; i < out->n; i++) {
         out->text[i] = map_trim(a, t.rows[h].cells[i]);
+        out->first[i] = "";
+    }
     size_t kept = 0, next = t.nrows;
     for (size_t i = h + 1; i < t.nrows; i++) {
         if (map_row_empty(&t.rows[i])) continue;
+        for (size_t c = 0; out->nrows == 0 && c < out->n && c < t.rows[i].n; c++)
+            out->first[c] = map_trim(a, t.rows[i].cells[c]);
         out->nrows++;
         if (kept == rows && next == t.nrows) next = i;
         if (kept < rows) kept++;

@@ -84,6 +84,7 @@ struct import_mapping {
 /* The header row of a file, trimmed: what the mapping page offers. */
 struct import_headers {
     const char **text;
+    const char **first; /* per header, the first data row's cell (trimmed), "" when none */
     size_t n;
     size_t line;       /* its physical line */
     size_t nrows;      /* data rows below it (blank ones not counted) */

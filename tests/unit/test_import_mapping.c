@@ -285,6 +285,8 @@ static void test_first_rows(void)
     CHECK_INT(h.line, 2);
     CHECK_INT(h.n, 4);
     CHECK_STR(h.text[3], "Town");
+    CHECK_STR(h.first[2], "two\nlines");
+    CHECK_STR(h.first[0], "1");
     CHECK_INT(h.nrows, 4);
     const char *want_end = strstr(file, "3,C");
     CHECK_INT(h.prefix_len, want_end - file);
