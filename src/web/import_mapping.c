@@ -16,6 +16,7 @@
  * They are the business's own upload and are never logged nor stored;
  * reading and changing mappings touches no personal data, so nothing here
  * is audited. */
+#include "formats/csv.h"
 #include "formats/import.h"
 #include "formats/import_mapping.h"
 #include "http/server.h"
@@ -134,25 +135,50 @@ static void defaults_of(const struct mform *f, struct import_defaults *d)
 
 /* ---- the mapping page ---- */
 
+/* The fields in the groups the page shows them in, the required first. */
+static const struct {
+    const char *legend;
+    enum import_field fields[16];
+    size_t n;
+} groups[] = {
+    {"Recipient",
+     {IMPORT_F_FULLNAME, IMPORT_F_FIRST, IMPORT_F_LAST, IMPORT_F_COMPANY, IMPORT_F_ADDR1,
+      IMPORT_F_ADDR2, IMPORT_F_ADDR3, IMPORT_F_CITY, IMPORT_F_COUNTY, IMPORT_F_POSTCODE,
+      IMPORT_F_COUNTRY, IMPORT_F_EMAIL, IMPORT_F_PHONE, IMPORT_F_BUSINESS},
+     14},
+    {"Order",
+     {IMPORT_F_REFERENCE, IMPORT_F_KEY, IMPORT_F_DATE, IMPORT_F_INSTRUCTIONS, IMPORT_F_SUBTOTAL,
+      IMPORT_F_SHIPPING, IMPORT_F_TOTAL, IMPORT_F_CURRENCY},
+     8},
+    {"Parcel and postage",
+     {IMPORT_F_WEIGHT, IMPORT_F_PACKAGE, IMPORT_F_SERVICE, IMPORT_F_REGISTER, IMPORT_F_SAFEPLACE,
+      IMPORT_F_SIGNATURE},
+     6},
+    {"Items in the parcel",
+     {IMPORT_F_ITEM_NAME, IMPORT_F_SKU, IMPORT_F_QUANTITY, IMPORT_F_UNIT_PRICE,
+      IMPORT_F_UNIT_WEIGHT, IMPORT_F_CUSTOMS_DESC, IMPORT_F_HS_CODE, IMPORT_F_ORIGIN,
+      IMPORT_F_SHIPS},
+     9},
+};
+
 static void field_select(struct request *r, const struct mform *f, int fi)
 {
     const struct import_field_info *info = import_field_info((enum import_field)fi);
     const char *id = arena_printf(&r->arena, "m-%s", info->key);
-    buf_adds(&r->out, "<tr><th scope=\"row\"><label");
+    buf_adds(&r->out,
+             f->err[fi] ? "<div class=\"cell invalid\"><label" : "<div class=\"cell\"><label");
     attr(r, "for", id);
     buf_adds(&r->out, ">");
     html_text(&r->out, info->label);
-    buf_adds(&r->out, "</label>");
     if (fi == IMPORT_F_ADDR1 || fi == IMPORT_F_CITY)
         buf_adds(&r->out, " <span class=\"req\">(required)</span>");
-    if (fi == IMPORT_F_FULLNAME)
-        buf_adds(&r->out, " <span class=\"req\">(this or First name)</span>");
+    if (fi == IMPORT_F_FULLNAME) buf_adds(&r->out, " <span class=\"req\">(or First name)</span>");
     if (info->hint) {
-        buf_adds(&r->out, "<span class=\"muted hint\">");
+        buf_adds(&r->out, "<span class=\"hint\">");
         html_text(&r->out, info->hint);
         buf_adds(&r->out, "</span>");
     }
-    buf_adds(&r->out, "</th><td><select");
+    buf_adds(&r->out, "</label><select");
     attr(r, "id", id);
     attr(r, "name", arena_printf(&r->arena, "f_%s", info->key));
     if (f->err[fi]) {
@@ -173,10 +199,14 @@ static void field_select(struct request *r, const struct mform *f, int fi)
     }
     buf_adds(&r->out, "</select>");
     settings_field_error(r, id, f->err[fi]);
-    buf_adds(&r->out, "</td></tr>");
+    buf_adds(&r->out, "</div>");
 }
 
-static void mapping_form(struct request *r, const struct mform *f)
+static void preview(struct request *r, const struct mform *f);
+
+/* The form: the fields by group, the dates, then (when asked) the preview,
+ * then the name to save it under. */
+static void mapping_form(struct request *r, const struct mform *f, bool show_preview)
 {
     struct buf *b = &r->out;
     buf_adds(b, "<form method=\"post\" action=\"/import/mapping\" class=\"mapping-form\" "
@@ -190,38 +220,47 @@ static void mapping_form(struct request *r, const struct mform *f)
     attr(r, "value", f->weight);
     buf_adds(b, "><input type=\"hidden\" name=\"package\"");
     attr(r, "value", f->package);
-    buf_adds(b, "><fieldset class=\"grid\"><legend>The mapping</legend><div class=\"cell\">"
-                "<label for=\"m-name\">Save it as <span class=\"req\">(a name you will "
-                "recognise, e.g. the shop it comes from)</span></label><input id=\"m-name\" "
-                "name=\"name\" maxlength=\"60\" autocomplete=\"off\"");
+    buf_adds(b, ">");
+    for (size_t g = 0; g < sizeof groups / sizeof *groups; g++) {
+        buf_adds(b, "<fieldset class=\"grid\"><legend>");
+        buf_adds(b, groups[g].legend);
+        buf_adds(b, "</legend>");
+        for (size_t k = 0; k < groups[g].n; k++)
+            field_select(r, f, groups[g].fields[k]);
+        if (g == 1) {
+            buf_adds(b, "<div class=\"cell\"><label for=\"m-dates\">Its dates are written</label>"
+                        "<select id=\"m-dates\" name=\"dates\"");
+            if (f->dates_error)
+                buf_adds(b, " aria-invalid=\"true\" aria-describedby=\"m-dates-error\"");
+            buf_adds(b, ">");
+            for (int d = 0; d < IMPORT_MAP_NDATES; d++) {
+                buf_adds(b, "<option");
+                attr(r, "value", import_mapping_dates_key((enum import_mapping_dates)d));
+                if (f->m.dates == (enum import_mapping_dates)d) buf_adds(b, " selected");
+                buf_adds(b, ">");
+                html_text(b, import_mapping_dates_label((enum import_mapping_dates)d));
+                buf_adds(b, "</option>");
+            }
+            buf_adds(b, "</select>");
+            settings_field_error(r, "m-dates", f->dates_error);
+            buf_adds(b, "</div>");
+        }
+        buf_adds(b, "</fieldset>");
+    }
+    buf_adds(b, "<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"preview\" "
+                "class=\"secondary\">Preview</button><span class=\"muted\">the first rows as they "
+                "would import</span></div>");
+    if (show_preview) preview(r, f);
+    buf_adds(b, "<fieldset class=\"save\"><legend>Save the mapping</legend><div class=\"cell\">"
+                "<label for=\"m-name\">Name <span class=\"req\">(one you will recognise, e.g. "
+                "the shop the file comes from)</span></label><input id=\"m-name\" name=\"name\" "
+                "maxlength=\"60\" autocomplete=\"off\"");
     attr(r, "value", f->name);
     if (f->name_error) buf_adds(b, " aria-invalid=\"true\" aria-describedby=\"m-name-error\"");
     buf_adds(b, ">");
     settings_field_error(r, "m-name", f->name_error);
-    buf_adds(b, "</div><div class=\"cell\"><label for=\"m-dates\">Its dates are written</label>"
-                "<select id=\"m-dates\" name=\"dates\"");
-    if (f->dates_error) buf_adds(b, " aria-invalid=\"true\" aria-describedby=\"m-dates-error\"");
-    buf_adds(b, ">");
-    for (int d = 0; d < IMPORT_MAP_NDATES; d++) {
-        buf_adds(b, "<option");
-        attr(r, "value", import_mapping_dates_key((enum import_mapping_dates)d));
-        if (f->m.dates == (enum import_mapping_dates)d) buf_adds(b, " selected");
-        buf_adds(b, ">");
-        html_text(b, import_mapping_dates_label((enum import_mapping_dates)d));
-        buf_adds(b, "</option>");
-    }
-    buf_adds(b, "</select>");
-    settings_field_error(r, "m-dates", f->dates_error);
-    buf_adds(b, "</div></fieldset><div class=\"table-wrap\"><table class=\"mapping\"><caption>"
-                "Which column of your file fills each postroom field</caption><thead><tr><th "
-                "scope=\"col\">postroom field</th><th scope=\"col\">Column of your file</th>"
-                "</tr></thead><tbody>");
-    for (int fi = 0; fi < IMPORT_NFIELDS; fi++)
-        field_select(r, f, fi);
-    buf_adds(b, "</tbody></table></div><div class=\"actions\"><button type=\"submit\" "
-                "name=\"action\" value=\"preview\" class=\"secondary\">Preview</button>"
-                "<button type=\"submit\" name=\"action\" value=\"save\">Save mapping</button>"
-                "</div></form>");
+    buf_adds(b, "</div><button type=\"submit\" name=\"action\" value=\"save\">Save mapping</button>"
+                "</fieldset></form>");
 }
 
 /* One line of the preview: an order (item, or NULL for a line whose
@@ -257,24 +296,52 @@ static int problem_cmp(const void *x, const void *y)
     return (a->line > b->line) - (a->line < b->line);
 }
 
-static void preview_row(struct request *r, const struct pline *pl, const struct pproblem *pp)
+/* A mapped field's cell in the file's row, as the file wrote it; NULL
+ * when empty or not mapped. */
+static const char *raw(const struct mform *f, const struct csv_row *row, int fi)
+{
+    int c = f->col[fi];
+    return row && c >= 0 && (size_t)c < row->n && *row->cells[c] ? row->cells[c] : NULL;
+}
+
+static const char *joined(struct request *r, const char *x, const char *sep, const char *y)
+{
+    return x && y ? arena_printf(&r->arena, "%s%s%s", x, sep, y) : x ? x : y;
+}
+
+/* A line of the preview: the order as it would import, or for a line whose
+ * values did not read, the file's own cells. */
+static void preview_row(struct request *r, const struct mform *f, const struct pline *pl,
+                        const struct pproblem *pp, const struct csv_row *row)
 {
     const json_t *o = pl->item;
     buf_printf(&r->out, "<tr%s><td class=\"num\">%zu</td>",
                pl->nproblems ? " class=\"has-problem\"" : "", pl->line);
-    cell(r, jstr(o, "orderReference", NULL, NULL));
-    cell(r, jstr(o, "recipient", "address", "fullName"));
-    const char *l1 = jstr(o, "recipient", "address", "addressLine1");
-    const char *city = jstr(o, "recipient", "address", "city");
-    cell(r, l1 && city ? arena_printf(&r->arena, "%s, %s", l1, city) : l1 ? l1 : city);
-    cell(r, jstr(o, "recipient", "address", "postcode"));
-    cell(r, jstr(o, "recipient", "address", "countryCode"));
-    const json_t *pkg = json_array_get(json_object_get(o, "packages"), 0);
-    const json_t *g = json_object_get(pkg, "weightInGrams");
-    cell(r, g ? arena_printf(&r->arena, "%lld g", (long long)json_integer_value(g)) : NULL);
-    cell(r, jstr(o, "postageDetails", "serviceCode", NULL));
+    if (o) {
+        cell(r, jstr(o, "orderReference", NULL, NULL));
+        cell(r, jstr(o, "recipient", "address", "fullName"));
+        cell(r, joined(r, jstr(o, "recipient", "address", "addressLine1"), ", ",
+                       jstr(o, "recipient", "address", "city")));
+        cell(r, jstr(o, "recipient", "address", "postcode"));
+        cell(r, jstr(o, "recipient", "address", "countryCode"));
+        const json_t *pkg = json_array_get(json_object_get(o, "packages"), 0);
+        const json_t *g = json_object_get(pkg, "weightInGrams");
+        cell(r, g ? arena_printf(&r->arena, "%lld g", (long long)json_integer_value(g)) : NULL);
+        cell(r, jstr(o, "postageDetails", "serviceCode", NULL));
+    } else {
+        const char *name = raw(f, row, IMPORT_F_FULLNAME);
+        cell(r, raw(f, row, IMPORT_F_REFERENCE));
+        cell(r,
+             name ? name : joined(r, raw(f, row, IMPORT_F_FIRST), " ", raw(f, row, IMPORT_F_LAST)));
+        cell(r, joined(r, raw(f, row, IMPORT_F_ADDR1), ", ", raw(f, row, IMPORT_F_CITY)));
+        cell(r, raw(f, row, IMPORT_F_POSTCODE));
+        cell(r, raw(f, row, IMPORT_F_COUNTRY));
+        const char *kg = raw(f, row, IMPORT_F_WEIGHT);
+        cell(r, kg ? arena_printf(&r->arena, "%s kg", kg) : NULL);
+        cell(r, raw(f, row, IMPORT_F_SERVICE));
+    }
     buf_adds(&r->out, "<td>");
-    if (!pl->nproblems) buf_adds(&r->out, "<span class=\"muted\">Ready</span>");
+    if (!pl->nproblems) buf_adds(&r->out, "<span class=\"ready\">Ready</span>");
     for (size_t k = 0; k < pl->nproblems; k++) {
         const struct pproblem *p = &pp[pl->first_problem + k];
         buf_adds(&r->out, "<span class=\"field-error\">");
@@ -367,8 +434,16 @@ static void preview(struct request *r, const struct mform *f)
                       "scope=\"col\">Postcode</th><th scope=\"col\">Country</th><th "
                       "scope=\"col\">Weight</th><th scope=\"col\">Service</th><th "
                       "scope=\"col\">Problems</th></tr></thead><tbody>");
-    for (size_t i = 0; i < nl; i++)
-        preview_row(r, &pl[i], pp);
+    struct csv_table t = {0};
+    size_t eline;
+    const char *emsg;
+    if (!csv_parse(f->data, f->len, &r->arena, &t, &eline, &emsg)) t.nrows = 0;
+    for (size_t i = 0; i < nl; i++) {
+        const struct csv_row *row = NULL;
+        for (size_t k = 0; k < t.nrows && !row; k++)
+            if (t.rows[k].line == pl[i].line) row = &t.rows[k];
+        preview_row(r, f, &pl[i], pp, row);
+    }
     if (!nl)
         buf_adds(&r->out, "<tr><td colspan=\"9\" class=\"empty\">The file has no rows below its "
                           "header.</td></tr>");
@@ -396,8 +471,7 @@ static void mapping_page(struct request *r, const struct mform *f, const char *a
     buf_adds(&r->out, " holds each field, and save the mapping under a name. From then on a "
                       "file with exactly these columns is recognised as it, and you can choose "
                       "it on the import page. <a href=\"/import/mappings\">Saved mappings</a></p>");
-    mapping_form(r, f);
-    if (show_preview) preview(r, f);
+    mapping_form(r, f, show_preview);
     web_page_close(r, status);
 }
 
@@ -433,8 +507,9 @@ bool web_import_mapping_offer(struct request *r, const char *data, size_t len, c
     struct mform f = {
         .filename = filename, .weight = http_form(r, "weight"), .package = http_form(r, "package")};
     if (!take_sample(r, data, len, &f)) return false;
-    const char *alert = arena_printf(&r->arena, "%s%s Nothing was imported.", why,
-                                     why[0] && why[strlen(why) - 1] == '.' ? "" : ".");
+    char *alert = arena_printf(&r->arena, "%s%s Nothing was imported.", why,
+                               why[0] && why[strlen(why) - 1] == '.' ? "" : ".");
+    if (alert[0] >= 'a' && alert[0] <= 'z') alert[0] = (char)(alert[0] - 32);
     if (!is_admin(r)) {
         web_page_open(r, WEB_SECTION_IMPORT, "Import orders");
         buf_adds(&r->out, "<p role=\"alert\" class=\"error\">");
@@ -698,16 +773,16 @@ static void one_page(struct request *r, const struct saved_mapping *sm, const ch
     if (is_admin(r)) {
         long long id = (long long)sm->mapping_id;
         buf_printf(&r->out,
-                   "<h2>Rename or delete</h2><form method=\"post\" class=\"stack\" "
+                   "<h2>Rename or delete</h2><form method=\"post\" class=\"rename\" "
                    "action=\"/import/mappings/%lld/rename\" novalidate>",
                    id);
         web_csrf_field(r);
-        buf_adds(&r->out, "<label for=\"m-name\">Name</label><input id=\"m-name\" name=\"name\" "
+        buf_adds(&r->out, "<label for=\"m-name\">Name<input id=\"m-name\" name=\"name\" "
                           "maxlength=\"60\" autocomplete=\"off\"");
         attr(r, "value", typed ? typed : sm->m.name);
         if (name_error)
             buf_adds(&r->out, " aria-invalid=\"true\" aria-describedby=\"m-name-error\"");
-        buf_adds(&r->out, ">");
+        buf_adds(&r->out, "></label>");
         settings_field_error(r, "m-name", name_error);
         buf_printf(&r->out,
                    "<button type=\"submit\">Rename</button></form><form method=\"post\" "
