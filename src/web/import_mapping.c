@@ -645,8 +645,8 @@ void web_import_mapping_choice(struct request *r)
     struct mapping_row *rows;
     size_t n;
     if (store_mappings_list(r->store, &sc, &r->arena, &rows, &n) != STORE_OK || n == 0) return;
-    buf_adds(&r->out, "<label>Columns <select name=\"mapping\"><option value=\"\">Recognise them "
-                      "from the header row</option>");
+    buf_adds(&r->out, "<label>Read its columns as <select name=\"mapping\"><option value=\"\">"
+                      "Recognised from the header row</option>");
     for (size_t i = 0; i < n; i++) {
         http_egress_claim(r, rows[i].tenant_id, 0);
         buf_printf(&r->out, "<option value=\"%lld\">", (long long)rows[i].mapping_id);

@@ -217,6 +217,10 @@ await check('a Standard user uses the mapping but is offered no change', async (
   const more = path.join(app.dir, 'more.csv');
   fs.writeFileSync(more, HEADER + [['AM-9', 'Dee Fox', '9 End St', 'Bath', 'BA1 1AA', '', '0.2']]
     .map((row) => row.map(q).join(',') + '\r\n').join(''));
+  await page.goto(app.base + '/import');
+  await page.getByLabel('Read its columns as').waitFor();
+  await app.axe(page, 'the import page with a mapping to choose');
+  await app.shots(page, 'mapping-import-choice');
   r = await upload(page, more, String(alphaId));
   assert.equal(r.status(), 200);
   await page.getByText(`1 order imported from a ${NAME} file.`).waitFor();
