@@ -43,6 +43,7 @@ struct mform {
     const char *filename, *weight, *package;
     const char *name, *name_error, *dates_error;
     struct import_headers h;
+    size_t carried; /* data rows in data (h.nrows: in the whole file) */
     struct import_mapping m;
     int col[IMPORT_NFIELDS]; /* the chosen header's index, -1 for none */
     const char *err[IMPORT_NFIELDS];
@@ -214,6 +215,7 @@ static void mapping_form(struct request *r, const struct mform *f, bool show_pre
     web_csrf_field(r);
     buf_adds(b, "<input type=\"hidden\" name=\"sample\"");
     attr(r, "value", hex_of(&r->arena, f->data, f->len));
+    buf_printf(b, "><input type=\"hidden\" name=\"rows\" value=\"%zu\"", f->h.nrows);
     buf_adds(b, "><input type=\"hidden\" name=\"filename\"");
     attr(r, "value", f->filename);
     buf_adds(b, "><input type=\"hidden\" name=\"weight\"");
@@ -415,7 +417,7 @@ static void preview(struct request *r, const struct mform *f)
                "<p class=\"muted\">The first %zu of the file's %zu rows as they would import. "
                "Nothing is imported or kept here: once the mapping is saved, upload the file "
                "on the import page.</p>",
-               f->h.nrows < PREVIEW_ROWS ? f->h.nrows : (size_t)PREVIEW_ROWS, f->h.nrows);
+               f->carried, f->h.nrows);
     if (bad)
         buf_printf(&r->out,
                    "<p class=\"error\" role=\"status\">%zu of these lines %s problems: choose "
@@ -494,6 +496,7 @@ static bool take_sample(struct request *r, const char *data, size_t len, struct 
             if (!import_file_headers(f->data, f->len, PREVIEW_ROWS, &r->arena, &f->h, &line,
                                      &message))
                 return false;
+            f->carried = f->h.nrows;
             f->h.nrows = nrows;
             return true;
         }
@@ -548,6 +551,12 @@ static bool read_posted(struct request *r, struct mform *f)
     if (!unhex(&r->arena, http_form(r, "sample"), &f->data, &f->len) ||
         !import_file_headers(f->data, f->len, PREVIEW_ROWS, &r->arena, &f->h, &line, &message))
         return false;
+    /* the whole file's rows, which the preview names; never fewer than carried */
+    int64_t rows;
+    f->carried = f->h.nrows;
+    if (settings_id(http_form(r, "rows"), &rows) && rows > (int64_t)f->h.nrows &&
+        rows <= CSV_MAX_ROWS)
+        f->h.nrows = (size_t)rows;
     f->filename = http_form(r, "filename");
     f->weight = http_form(r, "weight");
     f->package = http_form(r, "package");

@@ -76,8 +76,8 @@ def sample_of(page):
     return m.group(1) if m else None
 
 
-def form_of(sample, columns, name="", dates="iso", action="save"):
-    f = {"sample": sample, "filename": "shop.csv", "weight": "", "package": "", "name": name, "dates": dates,
+def form_of(sample, columns, name="", dates="iso", action="save", rows="3"):
+    f = {"sample": sample, "rows": rows, "filename": "shop.csv", "weight": "", "package": "", "name": name, "dates": dates,
          "action": action}
     for key, col in columns.items():
         f["f_" + key] = str(col)
@@ -151,6 +151,7 @@ class Mapping(unittest.TestCase):
         self.assertIn("heavy kg", rows[2][2])
         self.assertIn("Kilos: &#39;heavy&#39; is not a weight", rows[2][2].replace("&apos;", "&#39;"))
         self.assertIn("1 of these lines has problems", page)
+        self.assertIn("The first 3 of the file's 3 rows", html.unescape(page))
         self.assertEqual(mapping_count(self.one), 0)
         self.assertEqual(self.refs(self.one), {})
 
@@ -324,6 +325,27 @@ class Mapping(unittest.TestCase):
         self.assertEqual(len(got["7001"]["orderLines"]), 2)
         self.assertEqual(got["7001"]["subtotal"], 17.25)
         self.assertEqual(got["7002"]["weightInGrams"], 500)
+
+    def test_9_a_file_of_long_rows_carries_fewer_of_them(self):
+        # ten rows of 8 KB do not fit the form's 48 KiB: three do, and the preview says so
+        head = "Who,Where,Town,Notes,More\r\n"
+        rows = "".join("Name %d,%d Long Rd,Leeds,%s,%s\r\n" % (i, i, "n" * 4000, "m" * 4000) for i in range(12))
+        r = self.admin1.upload((head + rows).encode(), filename="long.csv")
+        self.assertEqual(r.status, 422)
+        sample = bytes.fromhex(sample_of(r.text())).decode()
+        self.assertEqual(sample, head + "".join(rows.splitlines(True)[:3]))
+        self.assertIn('name="rows" value="12"', r.text())
+        cols = {"full_name": 0, "address_line1": 1, "city": 2}
+        r = self.admin1.post("/import/mapping", form_of(sample_of(r.text()), cols, action="preview", rows="12"))
+        self.assertEqual(r.status, 200, r.short(2000))
+        self.assertIn("The first 3 of the file&#39;s 12 rows".replace("&#39;", "'"),
+                      html.unescape(r.text()))
+        # a header row alone longer than the form carries: refused as before, nothing offered
+        wide = ",".join("Column %d %s" % (i, "h" * 300) for i in range(200)) + "\r\n" + "x\r\n"
+        r = self.admin1.upload(wide.encode(), filename="wide.csv")
+        self.assertEqual(r.status, 422)
+        self.assertNotIn('name="sample"', r.text())
+        self.assertIn("Nothing was imported", r.text())
 
 
 if __name__ == "__main__":
