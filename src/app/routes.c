@@ -129,6 +129,18 @@ static const struct route routes[] = {
      WRITES, FEATURE_WEB},
     {"POST", "/import", "POST /import", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_import, WRITES,
      FEATURE_IMPORTS},
+    /* a business's own column mappings (web/import_mapping.c): Standard
+     * users see and use them, administrators make, rename and delete them */
+    {"POST", "/import/mapping", "POST /import/mapping", AUTH_SESSION, ROLE_ADMIN, NO_QUERY,
+     web_import_mapping, WRITES, FEATURE_IMPORTS},
+    {"GET", "/import/mappings", "GET /import/mappings", AUTH_SESSION, ROLE_STANDARD, DONE,
+     web_import_mappings, WRITES, FEATURE_WEB},
+    {"GET", "/import/mappings/{}", "GET /import/mappings/{n}", AUTH_SESSION, ROLE_STANDARD, DONE,
+     web_import_mapping_page, WRITES, FEATURE_WEB},
+    {"POST", "/import/mappings/{}/rename", "POST /import/mappings/{n}/rename", AUTH_SESSION,
+     ROLE_ADMIN, NO_QUERY, web_import_mapping_rename, WRITES, FEATURE_WEB},
+    {"POST", "/import/mappings/{}/delete", "POST /import/mappings/{n}/delete", AUTH_SESSION,
+     ROLE_ADMIN, NO_QUERY, web_import_mapping_delete, WRITES, FEATURE_WEB},
     {"GET", "/notices", "GET /notices", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_notices, WRITES,
      FEATURE_WEB},
     {"GET", "/export", "GET /export", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_export_form,

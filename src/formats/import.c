@@ -272,7 +272,8 @@ bool import_read_with(const char *data, size_t len, const struct import_defaults
         h++;
     if (h == t.nrows)
         return imp_file_error(r, t.rows[0].line, NULL, "the file has no column headers");
-    if (!imp_detect(r, &t.rows[h])) return false;
+    if (d->mapping ? !import_mapping_apply(r, &t.rows[h], d->mapping) : !imp_detect(r, &t.rows[h]))
+        return false;
     out->columns = r->colname;
     struct imp_groups g = {0};
     if (!imp_group(r, &t, h + 1, &g)) return false;

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct import_mapping;
+
 enum import_format {
     IMPORT_CLICKANDDROP = 1,
     IMPORT_SHOPIFY,
@@ -20,6 +22,7 @@ enum import_format {
     IMPORT_AMAZON,
     IMPORT_ETSY,
     IMPORT_WOOCOMMERCE,
+    IMPORT_MAPPED, /* read through a business's own mapping (import_mapping.h) */
 };
 
 #define IMPORT_MAX_ORDERS 1000
@@ -101,6 +104,10 @@ struct import_defaults {
     int64_t now_ms;             /* the order date of rows that give none */
     int64_t weight_grams;       /* when a row has no Weight and no item weights */
     const char *package_format; /* a packageFormatIdentifier, when no Package size */
+    /* a business's own mapping (import_mapping.h): when set, the file is
+     * read through it instead of a detected layout, and format_name is the
+     * mapping's name */
+    const struct import_mapping *mapping;
 };
 bool import_read_with(const char *data, size_t len, const struct import_defaults *d,
                       struct arena *a, struct import_batch *out);

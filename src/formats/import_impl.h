@@ -112,6 +112,12 @@ void import_leave_out(struct import_reader *r, size_t line, const char *referenc
 /* Maps the rows of one order to a CreateOrderRequest; NULL (with errors
  * added) when a value does not read. */
 json_t *import_map_order(struct import_reader *r, const struct csv_row *const *rows, size_t n);
+/* A business's mapping (import_mapping.h) as the file's layout: finds each
+ * mapped header in the header row; false (with the error) when one is
+ * missing. */
+struct import_mapping;
+bool import_mapping_apply(struct import_reader *r, const struct csv_row *header,
+                          const struct import_mapping *m);
 /* A value quoted for a message: at most ~40 characters, cut at a UTF-8
  * boundary. */
 const char *import_echo(struct arena *a, const char *s);

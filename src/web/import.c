@@ -7,12 +7,15 @@
  * and column so the file can be fixed and uploaded again. */
 #include "service/order_batch.h"
 #include "domain/status.h"
+#include "service/import_mapping.h"
 #include "formats/import.h"
 #include "http/multipart.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "util/timefmt.h"
 #include "web/frame.h"
+#include "web/import_impl.h"
+#include "web/settings.h"
 #include "web/web.h"
 
 #include <stdlib.h>
@@ -39,10 +42,11 @@ static void import_form(struct request *r)
     buf_adds(&r->out, "<form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\">"
                       "<input type=\"hidden\" name=\"csrf\" value=\"");
     html_text(&r->out, r->session_csrf);
+    buf_adds(&r->out, "\"><label>Spreadsheet (CSV or tab separated) "
+                      "<input name=\"file\" type=\"file\" accept=\".csv,.tsv,.txt,text/csv,"
+                      "text/tab-separated-values\" required></label>");
+    web_import_mapping_choice(r);
     buf_adds(&r->out,
-             "\"><label>Spreadsheet (CSV or tab separated) "
-             "<input name=\"file\" type=\"file\" accept=\".csv,.tsv,.txt,text/csv,"
-             "text/tab-separated-values\" required></label>"
              "<fieldset><legend>For orders the file gives no parcel for</legend>"
              "<label>Weight (kg) <input name=\"weight\" inputmode=\"decimal\" "
              "pattern=\"[0-9]{1,2}([.][0-9]{1,3})?\" placeholder=\"0.5\"></label>"
@@ -56,7 +60,9 @@ static void import_form(struct request *r)
              "<button type=\"submit\">Import orders</button></form>"
              "<p>Click &amp; Drop's own layout, or an orders export from Shopify, eBay, "
              "Amazon (unshipped orders report), Etsy or WooCommerce. The first row names the "
-             "columns.</p>");
+             "columns.</p>"
+             "<p>Another layout? Upload it, and map its columns once: "
+             "<a href=\"/import/mappings\">saved column mappings</a>.</p>");
 }
 
 /* "a Shopify file", but "an Amazon file", "an eBay file", "an Etsy file". */
@@ -304,6 +310,38 @@ static const char *read_defaults(struct request *r, struct import_defaults *d)
     return NULL;
 }
 
+/* The saved mapping the form chose, or else the one made from a file with
+ * exactly this file's headers: SERVICE_OK with it, SERVICE_NOTFOUND for
+ * none (the layouts are detected), anything else after answering (a chosen
+ * number the business does not have is a 404, whoever's it is). */
+static int choose_mapping(struct request *r, const struct multipart *m,
+                          const struct multipart_part *file, struct saved_mapping *sm)
+{
+    const struct multipart_part *choice = multipart_get(m, "mapping");
+    struct scope sc = scope_of(&r->principal);
+    int rc;
+    if (choice && choice->len) {
+        int64_t id = 0;
+        bool number = strlen(choice->data) == choice->len && settings_id(choice->data, &id);
+        rc = number ? service_import_mapping_get(r->store, &sc, id, &r->arena, sm)
+                    : SERVICE_NOTFOUND;
+        if (rc == SERVICE_NOTFOUND) {
+            web_import_mapping_not_found(r);
+            return SERVICE_INVALID;
+        }
+    } else {
+        rc = service_import_mapping_match(r->store, &sc, file->data, file->len, &r->arena, sm);
+        if (rc == SERVICE_NOTFOUND) return rc;
+    }
+    if (rc == SERVICE_INVALID)
+        refuse(r, 422,
+               "The saved column mapping cannot be read; an administrator can delete it "
+               "and map the file again.");
+    else if (rc != SERVICE_OK)
+        refuse(r, 503, "The import could not be checked; try again shortly.");
+    return rc;
+}
+
 void web_import(struct request *r)
 {
     const struct multipart *m = http_multipart(r);
@@ -331,8 +369,22 @@ void web_import(struct request *r)
         refuse(r, 400, why);
         return;
     }
+    struct saved_mapping sm;
+    int mrc = choose_mapping(r, m, file, &sm);
+    if (mrc == SERVICE_OK) {
+        http_egress_claim(r, sm.tenant_id, 0);
+        d.mapping = &sm.m;
+    } else if (mrc != SERVICE_NOTFOUND) {
+        return; /* answered */
+    }
     struct import_batch ib;
     bool readable = import_read_with(file->data, file->len, &d, &r->arena, &ib);
+    /* a layout postroom does not know: offer to map its columns */
+    if (!readable && !ib.format && !ib.format_name && ib.nerrors == 1 && !d.mapping &&
+        web_import_mapping_offer(r, file->data, file->len, file->filename, ib.errors[0].message)) {
+        import_batch_free(&ib);
+        return;
+    }
     if (!readable && ib.nerrors <= 1) {
         const struct import_error *e = ib.nerrors ? &ib.errors[0] : NULL;
         refuse(r, 422,

@@ -66,6 +66,13 @@ void web_orders_bulk_postage(struct request *r);
 /* import.c */
 void web_import_form(struct request *r);
 void web_import(struct request *r);
+/* import_mapping.c: a business's own column mappings (issue 13): the
+ * mapping page's post, the saved mappings, one of them, rename, delete */
+void web_import_mapping(struct request *r);
+void web_import_mappings(struct request *r);
+void web_import_mapping_page(struct request *r);
+void web_import_mapping_rename(struct request *r);
+void web_import_mapping_delete(struct request *r);
 
 /* order_page.c, order_form.c: one order, its PDFs, creating and editing
  * (issue 11) */

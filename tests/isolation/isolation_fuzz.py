@@ -160,6 +160,7 @@ class TenantInfo:
         self.info = {}         # identifier -> summary as first read
         self.full = {}         # identifier -> details as first read
         self.max_id = 0
+        self.mappings = {}     # column mapping number -> its name (issue 13)
 
 
 class World:
@@ -253,6 +254,25 @@ class World:
         if r.status != 200 or not m:
             raise SystemExit("isolation: the import page of tenant %s has no form: %s" % (t.L, r.short()))
         t.csrf = m.group(1).decode()
+        self._make_mappings(conn, t)
+
+    def _make_mappings(self, conn, t):
+        """k + 1 column mappings per tenant (numbers 1.., so every other tenant's
+        number is one this tenant has or not), each name and header a canary."""
+        cookie = [("Cookie", "%s=%s" % (SESSION_COOKIE, t.cookie)),
+                  ("Content-Type", "application/x-www-form-urlencoded")]
+        for j in range(t.k + 1):
+            heads = [canary(t.L, "MAPCOL", "%d-%d" % (j, c)) for c in range(4)]
+            sample = (",".join(heads) + "\r\nA,B,C,D\r\n").encode().hex()
+            name = canary(t.L, "MAPPING", j)
+            form = urllib.parse.urlencode({"csrf": t.csrf, "sample": sample, "name": name, "dates": "dmy",
+                                           "action": "save", "f_full_name": "0", "f_address_line1": "1",
+                                           "f_city": "2", "f_postcode": "3"})
+            r = conn.request("POST", "/import/mapping", cookie, form)
+            m = re.match(r"^/import/mappings/(\d+)\?done=saved$", r.header("Location") or "")
+            if r.status != 303 or not m:
+                raise SystemExit("isolation: saving a mapping of tenant %s failed: %s" % (t.L, r.short()))
+            t.mappings[int(m.group(1))] = name
 
 
 # --------------------------------------------------------------------------- checking
@@ -998,7 +1018,8 @@ class Worker:
     # canaries is the check.
 
     WEB_PAGES = ("/", "/manifests", "/rules", "/rules/new", "/settings", "/settings/users",
-                 "/settings/keys", "/settings/labels", "/settings/senders", "/account", "/orders/new")
+                 "/settings/keys", "/settings/labels", "/settings/senders", "/account", "/orders/new",
+                 "/import/mappings")
 
     # every form the web app posts to ({} an order, rule or sender number)
     WEB_POSTS = ("/manifests", "/manifests/daily", "/account/password", "/account/totp/setup",
@@ -1010,7 +1031,8 @@ class Worker:
                  "/rules/{}/down", "/rules/{}/enable", "/rules/{}/disable", "/orders/bulk/postage",
                  "/orders/bulk/labels", "/orders/bulk/despatch-notes", "/orders/bulk/despatched",
                  "/orders/bulk/hold", "/orders/bulk/release", "/orders/bulk/cancel",
-                 "/orders/bulk/delete")
+                 "/orders/bulk/delete", "/import/mapping", "/import/mappings/{}/rename",
+                 "/import/mappings/{}/delete")
 
     def p_web_nobody(self, V):
         """Nobody (no cookie, a forged or reversed one, or only V's API key) at
@@ -1051,8 +1073,44 @@ class Worker:
                             statuses={200, 404, 409}))
         else:
             n = rng.randint(1, 40)
-            path = rng.choice(["/manifests/%d.pdf" % n, "/rules/%d/edit" % n, "/settings/senders/%d/edit" % n])
-            self.send(Probe("web_numbered", V, "GET", path, cookie, statuses={200, 404}))
+            path = rng.choice(["/manifests/%d.pdf" % n, "/rules/%d/edit" % n, "/settings/senders/%d/edit" % n,
+                               "/import/mappings/%d" % n])
+            if rng.random() < 0.3:
+                self.p_mappings_foreign(V, W)
+                return
+            r = self.send(Probe("web_numbered", V, "GET", path, cookie, statuses={200, 404}))
+            # a mapping number is V's own (its page) or none of V's (404), whoever else has it
+            if r is not None and path.startswith("/import/mappings/"):
+                want = 200 if n in V.mappings else 404
+                if r.status != want:
+                    self.stats.note(r.status == 200, "GET %s as tenant %s: %d, want %d" % (path, V.L, r.status, want))
+
+    def p_mappings_foreign(self, V, W):
+        """V's own forms with a column mapping number V does not have (another
+        tenant's, or none's): a rename, a delete, or an upload read through it.
+        Each is the same 404 as an unknown number, and nothing changes."""
+        rng = self.rng
+        theirs = sorted(set(W.mappings) - set(V.mappings)) or [len(V.mappings) + rng.randint(1, 30)]
+        n = rng.choice(theirs + [rng.randint(len(V.mappings) + 1, 1000)])
+        cookie = ("Cookie", "%s=%s" % (SESSION_COOKIE, V.cookie))
+        what = rng.choice(["rename", "delete", "import"])
+        if what == "import":
+            boundary = "isolation%016x" % rng.getrandbits(64)
+            data, _ = self.import_csv(V, 1)
+            body = ("--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+                    "--%s\r\nContent-Disposition: form-data; name=\"mapping\"\r\n\r\n%d\r\n"
+                    "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.csv\"\r\n"
+                    "Content-Type: text/csv\r\n\r\n" % (boundary, V.csrf, boundary, n, boundary)).encode() \
+                + data + ("\r\n--%s--\r\n" % boundary).encode()
+            p = Probe("web_mapping_foreign", V, "POST", "/import",
+                      [cookie, ("Accept", "text/html"),
+                       ("Content-Type", "multipart/form-data; boundary=" + boundary)], body=body, statuses={404})
+        else:
+            body = urllib.parse.urlencode({"csrf": V.csrf, "name": canary(V.L, "MAPPING", "taken")}).encode()
+            p = Probe("web_mapping_foreign", V, "POST", "/import/mappings/%d/%s" % (n, what),
+                      [cookie, ("Accept", "text/html"), ("Content-Type", "application/x-www-form-urlencoded")],
+                      body=body, statuses={404})
+        self.send(p)
 
     # -- probes: spreadsheet import through the web page
 
@@ -1252,6 +1310,14 @@ def final_checks(world, stats):
                     changed = sorted(i for i in set(got) | set(snap) if got.get(i) != snap.get(i))
                     stats.note(True, "tenant %s's orders %s changed during the run (another tenant wrote to them?)"
                                % (t.L, changed[:20]))
+        for t in world.tenants:
+            # the column mappings: each tenant's list names exactly its own, as made
+            r = conn.request("GET", "/import/mappings", [("Cookie", "%s=%s" % (SESSION_COOKIE, t.cookie))])
+            got = set(re.findall(rb'<a href="/import/mappings/(\d+)">([^<]*)</a>', r.body))
+            want = {(str(n).encode(), name.encode()) for n, name in t.mappings.items()}
+            if r.status != 200 or got != want:
+                stats.note(True, "tenant %s's column mappings changed during the run: %s, want %s"
+                           % (t.L, sorted(got)[:5], sorted(want)[:5]))
         events = []
         for port in world.ports:
             with_conn = Conn(harness.HOST, port)

@@ -59,6 +59,8 @@ static void test_query_lists(void)
         {"GET /settings/keys", done},
         {"GET /settings/labels", done},
         {"GET /rules", done},
+        {"GET /import/mappings", done},
+        {"GET /import/mappings/{n}", done},
         {"GET /manifests", manifests},
         {"GET /web/orders", orderlist},
     };
@@ -94,6 +96,7 @@ static void test_features(void)
         {"GET /", FEATURE_WEB},
         {"GET /import", FEATURE_WEB},
         {"POST /import", FEATURE_IMPORTS},
+        {"POST /import/mapping", FEATURE_IMPORTS},
         {"GET /export.csv", FEATURE_EXPORTS},
         {"GET /orders/{n}/label.pdf", FEATURE_LABELS},
         {"GET /orders/{n}/despatch-note.pdf", FEATURE_LABELS},

@@ -253,6 +253,8 @@ extern const struct store_account_ops sq_account_ops;
 extern const struct store_users_ops sq_users_ops;
 /* sqlite_rules.c: shipping rules and order history lines (store_rules.h) */
 extern const struct store_rules_ops sq_rules_ops;
+/* sqlite_mappings.c: import column mappings (store_mappings.h) */
+extern const struct store_mappings_ops sq_mappings_ops;
 /* sqlite_manifests.c, sqlite_dashboard.c (issue 11) */
 extern const struct store_manifests_ops sq_manifests_ops;
 extern const struct store_dashboard_ops sq_dashboard_ops;

@@ -198,6 +198,12 @@ SELECT pg_temp.cross_tenant('signin_pending', 'postroom_directory', 'SELECT');
 SELECT pg_temp.tenant_wall('shipping_rules', 'tenant_id');
 GRANT SELECT, INSERT, UPDATE, DELETE ON shipping_rules TO postroom_app;
 
+-- 019: a business's column mappings for its own spreadsheet layouts: saved
+-- from the import page, read at every import, renamed and deleted by its
+-- administrators. No one else needs them.
+SELECT pg_temp.tenant_wall('import_mappings', 'tenant_id');
+GRANT SELECT, INSERT, UPDATE, DELETE ON import_mappings TO postroom_app;
+
 -- 012: customs defaults are read and saved by the business (the users and
 -- keys pages' grants are with users and api_keys above).
 SELECT pg_temp.tenant_wall('customs_defaults', 'tenant_id');
