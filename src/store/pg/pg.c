@@ -9,6 +9,7 @@
  * pg_*.c files mirror sqlite_*.c one for one. */
 #include "store/migrations.h"
 #include "store/pg/pg_internal.h"
+#include "store/store_mappings.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -652,6 +653,7 @@ static const struct store_ops pg_ops = {
     .rules = &pg_rules_ops,
     .manifests = &pg_manifests_ops,
     .dashboard = &pg_dashboard_ops,
+    .mappings = &pg_mappings_ops,
 };
 
 int store_pg_open(const char *url, struct store **out)

@@ -247,4 +247,7 @@ int pg_op_data_reports(struct store *, size_t, struct arena *, struct data_repor
 int pg_op_data_report_handle(struct store *, int64_t, int64_t, int64_t);
 extern const struct store_breach_ops pg_breach_ops;
 
+/* pg_mappings.c: saved column mappings (store_mappings.h) */
+extern const struct store_mappings_ops pg_mappings_ops;
+
 #endif
