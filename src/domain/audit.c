@@ -165,7 +165,8 @@ static void put_text(struct sha256_ctx *st, const char *s)
     sha256_update(st, len, (const uint8_t *)s);
 }
 
-void audit_hash(const struct audit_record *r, const char *prev_hash, char out[AUDIT_HASH_HEX])
+void audit_hash_bytes(const struct audit_record *r, const char *prev_hash,
+                      unsigned char out[AUDIT_HASH_BYTES])
 {
     struct sha256_ctx st;
     sha256_init(&st);
@@ -179,14 +180,45 @@ void audit_hash(const struct audit_record *r, const char *prev_hash, char out[AU
     put_int(&st, r->data_tenant);
     put_text(&st, r->action);
     put_text(&st, r->objects);
-    uint8_t h[SHA256_DIGEST_SIZE];
-    sha256_digest(&st, sizeof h, h);
+    sha256_digest(&st, AUDIT_HASH_BYTES, out);
+}
+
+void audit_hash_hex(const unsigned char in[AUDIT_HASH_BYTES], char out[AUDIT_HASH_HEX])
+{
     static const char hex[] = "0123456789abcdef";
-    for (size_t i = 0; i < sizeof h; i++) {
-        out[2 * i] = hex[h[i] >> 4];
-        out[2 * i + 1] = hex[h[i] & 15];
+    for (size_t i = 0; i < AUDIT_HASH_BYTES; i++) {
+        out[2 * i] = hex[in[i] >> 4];
+        out[2 * i + 1] = hex[in[i] & 15];
     }
-    out[2 * sizeof h] = 0;
+    out[2 * AUDIT_HASH_BYTES] = 0;
+}
+
+static int nibble(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+bool audit_hash_unhex(const char *hex, size_t len, unsigned char out[AUDIT_HASH_BYTES])
+{
+    unsigned char b[AUDIT_HASH_BYTES];
+    if (!hex || len != 2 * AUDIT_HASH_BYTES) return false;
+    for (size_t i = 0; i < AUDIT_HASH_BYTES; i++) {
+        int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) return false;
+        b[i] = (unsigned char)(hi << 4 | lo);
+    }
+    memcpy(out, b, sizeof b);
+    return true;
+}
+
+void audit_hash(const struct audit_record *r, const char *prev_hash, char out[AUDIT_HASH_HEX])
+{
+    unsigned char h[AUDIT_HASH_BYTES];
+    audit_hash_bytes(r, prev_hash, h);
+    audit_hash_hex(h, out);
 }
 
 /* What the signature covers: the line without its signature. */
