@@ -9,8 +9,8 @@
  * One thread writes N records (default 200,000) as GET /api/v1/orders/1001
  * does, R a second (default 30,000: about what this machine serves; the
  * flusher's batches, and so its cost a record, depend on the rate), while
- * the flusher appends them and a housekeeper thread runs store_maintain
- * every 200 ms as the server's does. The flusher lingers L us (default
+ * the flusher appends them and a housekeeper thread signs checkpoints and
+ * runs store_maintain every 200 ms as the server's does. The flusher lingers L us (default
  * 20,000, the server's) after waking; under valgrind, which runs all of it
  * some 50 times slower, --rate 700 --linger-us 1000000 gives the batches of
  * a real run (some 700 records). Prints one line
@@ -19,8 +19,10 @@
  * own thread, everything else of the process, and the database's bytes a
  * record (the file over the rows: the chain is nearly all of it). CPU time, not the clock: a busy
  * neighbour on a shared machine stretches the clock, much less the CPU a record takes. */
+#include "app/audit_cmd.h"
 #include "domain/audit.h"
 #include "http/audit_journal.h"
+#include "http/server.h"
 #include "store/store.h"
 #include "util/arena.h"
 
@@ -48,11 +50,15 @@ static double now_s(void)
 
 static atomic_bool done;
 
+/* As the server's housekeeper: the signed checkpoints (audit_housekeeping,
+ * at its defaults or $POSTROOM_AUDIT_CHECKPOINT_*), then the WAL's. */
 static void *housekeeper(void *arg)
 {
+    struct server_config c = {.db_path = arg};
     struct store *s;
     if (store_open(arg, &s) != STORE_OK) return NULL;
     while (!atomic_load(&done)) {
+        audit_housekeeping(s, &c);
         store_maintain(s);
         struct timespec ts = {0, 200 * 1000 * 1000};
         nanosleep(&ts, NULL);
