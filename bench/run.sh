@@ -13,7 +13,9 @@
 #              POST /orders/bulk/labels of 100 ticked orders       -> ms, labels/s
 #   audit      orders and get, taking turns on an audited server and one with the
 #              access audit off (serve --audit 0), BENCH_AUDIT_ROUNDS times: what the
-#              audit costs each, from the medians (target <= 10%)
+#              audit costs each, from the medians (target <= 10%), and the server's
+#              CPU a GET each way; then one record's CPU without the network
+#              (bench/audit.c, BENCH_AUDIT_RECORDS records)
 # against a throw-away database in a temp dir. The first server runs as
 # deployed: every read and change recorded in the access audit.
 #
@@ -320,9 +322,26 @@ stop_pid "$server_pid"
 server_pid=""
 AUDIT_ROUNDS="${BENCH_AUDIT_ROUNDS:-3}"
 OPORT="$(free_port $((HPORT + 1)))"
-on_orders=() off_orders=() on_gets=() off_gets=() off_p99s=()
+on_orders=() off_orders=() on_gets=() off_gets=() off_p99s=() on_cpus=() off_cpus=()
+ticks() { # ticks PID: the process's user + system CPU so far, in clock ticks (empty once gone)
+  awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || true
+}
+# stop_ticks PID: stops it as stop_pid does and prints its CPU ticks at the
+# end (read until it is gone: the flusher's drain at the stop counts).
+stop_ticks() {
+  local pid="$1" last="" t _i
+  kill -TERM "$pid" 2>/dev/null || true
+  for _i in $(seq 250); do
+    t="$(ticks "$pid")"
+    [ -n "$t" ] || break
+    last="$t"
+    sleep 0.02
+  done
+  stop_pid "$pid"
+  echo "${last:-0}"
+}
 audit_turn() { # audit_turn on|off ROUND: one server's orders and get runs
-  local mode="$1" round="$2" args=() pid line
+  local mode="$1" round="$2" args=() pid line c0 c1 greq us
   [ "$mode" = off ] && args=(--audit 0)
   "$POSTROOM" --db "$DB" serve --listen "127.0.0.1:$OPORT" --rate-limit 0 "${args[@]}" \
     >>"$tmp/turn.out" 2>>"$tmp/turn.log" &
@@ -337,14 +356,23 @@ audit_turn() { # audit_turn on|off ROUND: one server's orders and get runs
   line="$(grep '^BENCH orders ' "$OUT/orders_audit_${mode}_$round.txt" || true)"
   [ -n "$line" ] && eval "${mode}_orders+=(\"\$(field orders_s \"\$line\")\")"
   warmup "http://127.0.0.1:$OPORT/api/v1/orders/1001" -s "$here/get_order.lua"
+  sleep 0.3 # the warm-up's records appended before the count starts
+  c0="$(ticks "$pid")"
   wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_RUN}s" --latency -s "$here/get_order.lua" \
     "http://127.0.0.1:$OPORT/api/v1/orders/1001" >"$OUT/get_audit_${mode}_$round.txt"
+  c1="$(stop_ticks "$pid")"
   line="$(grep '^BENCH get ' "$OUT/get_audit_${mode}_$round.txt" || true)"
   if [ -n "$line" ]; then
     eval "${mode}_gets+=(\"\$(field req_s \"\$line\")\")"
     [ "$mode" = off ] && off_p99s+=("$(field p99_ms "$line")")
+    # the server's CPU a GET, the stop's drain of the journal included:
+    # what the audit costs the server, which a busy neighbour moves far
+    # less than requests a second
+    greq="$(field requests "$line")"
+    us="$(awk -v t=$((c1 - ${c0:-0})) -v hz="$(getconf CLK_TCK)" -v n="$greq" \
+      'BEGIN { if (n + 0 > 0) printf "%.2f", 1e6 * t / hz / n; else print 0 }')"
+    eval "${mode}_cpus+=(\"\$us\")"
   fi
-  stop_pid "$pid"
 }
 for round in $(seq 1 "$AUDIT_ROUNDS"); do
   audit_turn on "$round"
@@ -353,6 +381,7 @@ done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
 echo "audit rounds, orders/s audited: ${on_orders[*]}; off: ${off_orders[*]}"
 echo "audit rounds, get req/s audited: ${on_gets[*]}; off: ${off_gets[*]}"
+echo "audit rounds, server CPU us a GET audited: ${on_cpus[*]}; off: ${off_cpus[*]}"
 [ "${#off_gets[@]}" -eq "$AUDIT_ROUNDS" ] && [ "${#on_gets[@]}" -eq "$AUDIT_ROUNDS" ] &&
   [ "${#off_orders[@]}" -eq "$AUDIT_ROUNDS" ] && [ "${#on_orders[@]}" -eq "$AUDIT_ROUNDS" ] ||
   failures+=("audit: a round printed no result (see $OUT/*_audit_*)")
@@ -361,6 +390,14 @@ off_orders_s="$(median "${off_orders[@]}")"
 on_get_rps="$(median "${on_gets[@]}")"
 off_get_rps="$(median "${off_gets[@]}")"
 off_get_p99="$(median "${off_p99s[@]}")"
+on_get_cpu="$(median "${on_cpus[@]}")"
+off_get_cpu="$(median "${off_cpus[@]}")"
+# and one record's CPU without the network (bench/audit.c): the request's
+# side, then the flusher's and the checkpoints'
+audit_line="$("$BUILD/bench/bench_audit" --records "${BENCH_AUDIT_RECORDS:-150000}" --dir "$tmp" |
+  tee "$OUT/audit_record.txt" | grep '^BENCH audit ' || true)"
+[ -n "$audit_line" ] || failures+=("audit: bench_audit printed no result (see $OUT/audit_record.txt)")
+echo "${audit_line:-bench_audit: no result}"
 "$POSTROOM" --db "$DB" serve --listen "127.0.0.1:$PORT" --rate-limit 0 \
   >>"$tmp/server.out" 2>>"$tmp/server.log" &
 server_pid=$!
@@ -620,6 +657,12 @@ weasy_verdict="$(verdict "$weasy_x" "${BENCH_WEASY_TARGET_X:-50}")"
   printf '%-10s %-36s %8.0f req/s   p99 %.1f ms  audited %.0f: audit costs %s%% (target <= 10%%)  %s\n' audit \
     "get, median of $AUDIT_ROUNDS turns, off" "${off_get_rps:-0}" "${off_get_p99:-0}" "${on_get_rps:-0}" "$get_cost" \
     "$(awk -v c="$get_cost" 'BEGIN { print ((c + 0 <= 10) ? "PASS" : "ABOVE") }')"
+  printf '%-10s %-36s %8.2f us off, %.2f us audited: +%s%% of the server'"'"'s CPU\n' audit \
+    "server CPU a GET, median of $AUDIT_ROUNDS" "${off_get_cpu:-0}" "${on_get_cpu:-0}" \
+    "$(awk -v on="${on_get_cpu:-0}" -v off="${off_get_cpu:-0}" 'BEGIN { if (off + 0 > 0) printf "%.0f", 100 * (on - off) / off; else print 0 }')"
+  printf '%-10s %-36s %8.2f us a record: %.2f us the request, %.2f us flusher and checkpoints\n' audit \
+    "one record, no network (bench_audit)" "$(field total_us "$audit_line")" \
+    "$(field request_us "$audit_line")" "$(field rest_us "$audit_line")"
   echo "server log: $log_lines lines"
   if [ "$ref_spread" -gt 15 ]; then
     echo "note: the two reference runs differ by ${ref_spread}%: this machine is noisy, compare figures with care"

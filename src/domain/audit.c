@@ -144,49 +144,105 @@ size_t audit_journal_decode(const char *p, size_t len, struct arena *a, struct a
 /* The chain's SHA-256 is nettle's: the same bytes as any SHA-256, but
  * nettle uses the CPU's SHA instructions where there are some (5 times
  * libsodium's portable code here, which mattered: a record is hashed as it
- * is appended, and the appends are most of what an audited read costs). */
-static void put_int(struct sha256_ctx *st, int64_t v)
+ * is appended, and the appends are most of what an audited read costs).
+ * What is hashed is gathered into one buffer first and handed over in one
+ * update (nettle copies small updates into its block buffer one by one). */
+struct hash_input {
+    struct sha256_ctx st;
+    uint8_t b[1024];
+    size_t n;
+};
+
+static void put_bytes(struct hash_input *h, const void *p, size_t len)
+{
+    if (h->n + len > sizeof h->b) { /* a long object list: what is gathered goes first */
+        sha256_update(&h->st, h->n, h->b);
+        h->n = 0;
+        if (len > sizeof h->b) {
+            sha256_update(&h->st, len, p);
+            return;
+        }
+    }
+    memcpy(h->b + h->n, p, len);
+    h->n += len;
+}
+
+static void put_int(struct hash_input *h, int64_t v)
 {
     char b[24];
     size_t n = 0;
     if (v < 0) b[n++] = '-';
     n += fmt_u64(b + n, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
     b[n++] = ',';
-    sha256_update(st, n, (const uint8_t *)b);
+    put_bytes(h, b, n);
 }
 
 /* Length-prefixed, so no choice of field text can make two different
  * records encode alike. */
-static void put_text(struct sha256_ctx *st, const char *s)
+static void put_text(struct hash_input *h, const char *s)
 {
     if (!s) s = "";
     size_t len = strlen(s);
-    put_int(st, (int64_t)len);
-    sha256_update(st, len, (const uint8_t *)s);
+    put_int(h, (int64_t)len);
+    put_bytes(h, s, len);
+}
+
+void audit_hash_bytes(const struct audit_record *r, const char *prev_hash,
+                      unsigned char out[AUDIT_HASH_BYTES])
+{
+    struct hash_input h;
+    sha256_init(&h.st);
+    h.n = 0;
+    put_text(&h, prev_hash);
+    put_int(&h, r->seq);
+    put_int(&h, r->time);
+    put_text(&h, r->server_id);
+    put_text(&h, r->request_id);
+    put_int(&h, r->principal_tenant);
+    put_text(&h, r->principal_id);
+    put_int(&h, r->data_tenant);
+    put_text(&h, r->action);
+    put_text(&h, r->objects);
+    sha256_update(&h.st, h.n, h.b);
+    sha256_digest(&h.st, AUDIT_HASH_BYTES, out);
+}
+
+void audit_hash_hex(const unsigned char in[AUDIT_HASH_BYTES], char out[AUDIT_HASH_HEX])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < AUDIT_HASH_BYTES; i++) {
+        out[2 * i] = hex[in[i] >> 4];
+        out[2 * i + 1] = hex[in[i] & 15];
+    }
+    out[2 * AUDIT_HASH_BYTES] = 0;
+}
+
+static int nibble(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+bool audit_hash_unhex(const char *hex, size_t len, unsigned char out[AUDIT_HASH_BYTES])
+{
+    unsigned char b[AUDIT_HASH_BYTES];
+    if (!hex || len != 2 * AUDIT_HASH_BYTES) return false;
+    for (size_t i = 0; i < AUDIT_HASH_BYTES; i++) {
+        int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) return false;
+        b[i] = (unsigned char)(hi << 4 | lo);
+    }
+    memcpy(out, b, sizeof b);
+    return true;
 }
 
 void audit_hash(const struct audit_record *r, const char *prev_hash, char out[AUDIT_HASH_HEX])
 {
-    struct sha256_ctx st;
-    sha256_init(&st);
-    put_text(&st, prev_hash);
-    put_int(&st, r->seq);
-    put_int(&st, r->time);
-    put_text(&st, r->server_id);
-    put_text(&st, r->request_id);
-    put_int(&st, r->principal_tenant);
-    put_text(&st, r->principal_id);
-    put_int(&st, r->data_tenant);
-    put_text(&st, r->action);
-    put_text(&st, r->objects);
-    uint8_t h[SHA256_DIGEST_SIZE];
-    sha256_digest(&st, sizeof h, h);
-    static const char hex[] = "0123456789abcdef";
-    for (size_t i = 0; i < sizeof h; i++) {
-        out[2 * i] = hex[h[i] >> 4];
-        out[2 * i + 1] = hex[h[i] & 15];
-    }
-    out[2 * sizeof h] = 0;
+    unsigned char h[AUDIT_HASH_BYTES];
+    audit_hash_bytes(r, prev_hash, h);
+    audit_hash_hex(h, out);
 }
 
 /* What the signature covers: the line without its signature. */

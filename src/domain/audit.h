@@ -9,7 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AUDIT_HASH_HEX 65 /* 64 hex digits and the NUL */
+#define AUDIT_HASH_HEX 65   /* 64 hex digits and the NUL */
+#define AUDIT_HASH_BYTES 32 /* the SHA-256 itself, as the store keeps it */
 
 /* One record. Never personal data: ids and action names only. */
 struct audit_record {
@@ -74,6 +75,16 @@ extern const char audit_genesis[AUDIT_HASH_HEX];
 /* SHA-256 hex of prev_hash and the record's fields (its own prev_hash and
  * hash are not read). */
 void audit_hash(const struct audit_record *r, const char *prev_hash, char out[AUDIT_HASH_HEX]);
+/* The same SHA-256 as its 32 bytes (what the store keeps: half the row's
+ * bytes were its two hex hashes). The chain's definition is unchanged:
+ * the previous hash is hashed as its 64 hex digits, as audit_hash does. */
+void audit_hash_bytes(const struct audit_record *r, const char *prev_hash,
+                      unsigned char out[AUDIT_HASH_BYTES]);
+/* 32 bytes as 64 lower-case hex digits and a NUL. */
+void audit_hash_hex(const unsigned char in[AUDIT_HASH_BYTES], char out[AUDIT_HASH_HEX]);
+/* 64 hex digits (either case) as 32 bytes; false, out untouched, when hex
+ * is anything else (shorter, longer, another character). */
+bool audit_hash_unhex(const char *hex, size_t len, unsigned char out[AUDIT_HASH_BYTES]);
 
 /* A checkpoint: after `count` records the head was `head`, at `time`. */
 struct audit_checkpoint {

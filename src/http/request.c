@@ -183,11 +183,14 @@ const struct audit_actor *http_audit_actor(struct request *r)
     if (r->cfg && r->cfg->audit_off) return NULL;
     pthread_once(&server_id_once, server_id_init);
     struct audit_actor *a = arena_alloc(&r->arena, sizeof *a);
+    /* "key:N" or "user:N", without snprintf: every audited request makes one */
     char *pid = arena_alloc(&r->arena, 32);
-    if (r->principal.key_id)
-        snprintf(pid, 32, "key:%lld", (long long)r->principal.key_id);
-    else
-        snprintf(pid, 32, "user:%lld", (long long)r->principal.user_id);
+    int64_t id = r->principal.key_id ? r->principal.key_id : r->principal.user_id;
+    size_t n = r->principal.key_id ? 4 : 5;
+    memcpy(pid, r->principal.key_id ? "key:" : "user:", n);
+    if (id < 0) pid[n++] = '-';
+    n += fmt_u64(pid + n, id < 0 ? (uint64_t)0 - (uint64_t)id : (uint64_t)id);
+    pid[n] = 0;
     *a = (struct audit_actor){server_id, r->id, r->principal.tenant_id, pid};
     return a;
 }

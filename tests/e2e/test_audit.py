@@ -76,7 +76,7 @@ def rows(db):
     c = sqlite3.connect(db)
     try:
         return c.execute("SELECT seq, time, server_id, request_id, principal_tenant, principal_id, "
-                         "data_tenant, action, objects, prev_hash, hash FROM audit ORDER BY seq").fetchall()
+                         "data_tenant, action, objects, lower(hex(prev_hash)), lower(hex(hash)) FROM audit ORDER BY seq").fetchall()
     finally:
         c.close()
 
@@ -175,7 +175,7 @@ class AuditTest(unittest.TestCase):
                 r[8] = "order:1"
             h = chain_hash(prev, r)
             c.execute("UPDATE audit SET objects = ?, prev_hash = ?, hash = ? WHERE seq = ?",
-                      (r[8], prev, h, r[0]))
+                      (r[8], bytes.fromhex(prev), bytes.fromhex(h), r[0]))
             prev = h
         c.commit()
         c.close()

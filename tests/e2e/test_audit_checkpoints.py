@@ -159,7 +159,7 @@ def rows(db):
     c = sqlite3.connect(db)
     try:
         return c.execute("SELECT seq, time, server_id, request_id, principal_tenant, principal_id, "
-                         "data_tenant, action, objects, prev_hash, hash FROM audit "
+                         "data_tenant, action, objects, lower(hex(prev_hash)), lower(hex(hash)) FROM audit "
                          "ORDER BY seq").fetchall()
     finally:
         c.close()
@@ -223,7 +223,7 @@ class CheckpointsTest(unittest.TestCase):
                 r[8] = r[8] + "0"  # the edit the rewrite hides: every head after it differs
             h = chain_hash(prev, r)
             c.execute("UPDATE audit SET objects = ?, prev_hash = ?, hash = ? WHERE seq = ?",
-                      (r[8], prev, h, r[0]))
+                      (r[8], bytes.fromhex(prev), bytes.fromhex(h), r[0]))
             prev = h
         c.commit()
         c.close()

@@ -358,7 +358,7 @@ def audit_row(db, seq, t, principal_tenant, principal_id, data_tenant, action, o
     db.execute("INSERT INTO audit(seq, time, server_id, request_id, principal_tenant, principal_id, "
                "data_tenant, action, objects, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                (seq, t, "host:1", rid, principal_tenant, principal_id, data_tenant, action, objects,
-                "0" * 64, "%064d" % seq))
+                bytes(32), seq.to_bytes(32, "big")))
 
 
 class BlastRadius(unittest.TestCase):

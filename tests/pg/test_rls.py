@@ -548,6 +548,8 @@ def check_mirror(urls):
     else:
         fail("mirror: SQLite has %s, PostgreSQL %s" % (sorted(num(sq_dir)), sorted(num(MIGRATIONS))))
     db = sqlite3.connect(":memory:")
+    # the store's own SQL function (sqlite_audit.c), which migration 017 calls
+    db.create_function("postroom_unhex", 1, bytes.fromhex, deterministic=True)
     for f in sorted(f for f in os.listdir(sq_dir) if re.match(r"^\d{3}_.*\.sql$", f)):
         with open(os.path.join(sq_dir, f)) as fh:
             db.executescript(fh.read())

@@ -3,6 +3,9 @@
 #include "check.h"
 #include "util/buf.h"
 
+#include <stdint.h>
+#include <stdio.h>
+
 static const char *render(struct arena *a, void (*fn)(struct jw *))
 {
     struct buf b;
@@ -85,9 +88,41 @@ static void test_json_writer_utf8(void)
     arena_free(&a);
 }
 
+/* fmt_u64 (two digits a division) against printf, at every length and
+ * around every power of ten; buf_add_i64 with its sign. */
+static void test_fmt_u64(void)
+{
+    char got[24], want[24];
+    uint64_t v = 1;
+    for (int p = 0; p < 20; p++, v *= 10) {
+        uint64_t around[] = {v - 1, v, v + 1, v * 3 + 7};
+        for (int k = 0; k < 4; k++) {
+            size_t n = fmt_u64(got, around[k]);
+            got[n] = 0;
+            snprintf(want, sizeof want, "%llu", (unsigned long long)around[k]);
+            CHECK_STR(got, want);
+        }
+    }
+    size_t n = fmt_u64(got, UINT64_MAX);
+    got[n] = 0;
+    CHECK_STR(got, "18446744073709551615");
+    struct arena a;
+    arena_init(&a);
+    struct buf b;
+    buf_init(&b, &a);
+    buf_add_i64(&b, INT64_MIN);
+    buf_addc(&b, ' ');
+    buf_add_i64(&b, -42);
+    buf_addc(&b, ' ');
+    buf_add_i64(&b, 1796183001356);
+    CHECK_STR(buf_cstr(&b), "-9223372036854775808 -42 1796183001356");
+    arena_free(&a);
+}
+
 int main(void)
 {
     test_json_writer_utf8();
     test_json_writer();
+    test_fmt_u64();
     return check_report("test_buf");
 }

@@ -753,7 +753,8 @@ int store_sqlite_open(const char *path, struct store **out)
     if (sqlite3_exec(s->db,
                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                      " PRAGMA temp_store=MEMORY;",
-                     NULL, NULL, NULL) != SQLITE_OK) {
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sq_audit_functions(s->db) != SQLITE_OK) {
         sq_fail(s, "pragmas");
         s_close(&s->base);
         return STORE_ERROR;

@@ -207,6 +207,9 @@ int sq_audit_journal_offset(struct store *, const char *, int64_t *);
 int sq_audit_journal_forget(struct store *, const char *);
 int sq_audit_range(struct store *, int64_t, size_t, struct arena *, struct audit_record **,
                    size_t *);
+/* postroom_unhex(TEXT) -> BLOB, which migration 017 needs (SQLite 3.40 has
+ * no unhex()); registered on every connection before it migrates. */
+int sq_audit_functions(sqlite3 *db);
 /* sqlite_sessions.c */
 int sq_sessions_revoke(struct store *, int64_t, int64_t *);
 int sq_killswitch_set_revoking(struct store *, int64_t, const char *, const char *, const char *,
