@@ -144,11 +144,13 @@ static int head_in(struct pg_conn *c, int64_t *seq, char hash[AUDIT_HASH_HEX])
     if (!r) return rc;
     rc = STORE_OK;
     if (PQntuples(r) == 1) {
+        unsigned char b[AUDIT_HASH_BYTES];
         *seq = pg_int(r, 0, 0);
-        if (PQgetlength(r, 0, 1) != AUDIT_HASH_HEX - 1)
-            rc = pg_fail(c, "audit_head length");
+        if (!pg_bytes(r, 0, 1, b, sizeof b))
+            rc =
+                pg_fail(c, "audit_head length"); /* nothing is linked onto a head that is no hash */
         else
-            memcpy(hash, PQgetvalue(r, 0, 1), AUDIT_HASH_HEX);
+            audit_hash_hex(b, hash);
     }
     PQclear(r);
     return rc;
@@ -178,8 +180,9 @@ static int insert_rows(struct pg_conn *c, const struct audit_record *r, size_t k
         p[6] = arena_printf(&a, "%lld", (long long)x->data_tenant);
         p[7] = x->action ? x->action : "";
         p[8] = x->objects ? x->objects : "";
-        p[9] = x->prev_hash;
-        p[10] = x->hash;
+        /* the hashes kept as their 32 bytes (migration 017): bytea's hex input */
+        p[9] = arena_printf(&a, "\\x%s", x->prev_hash);
+        p[10] = arena_printf(&a, "\\x%s", x->hash);
         size_t b = i * AUDIT_COLS;
         at += (size_t)sprintf(
             sql + at, "%s($%zu,$%zu,$%zu,$%zu,$%zu,$%zu,$%zu,$%zu,$%zu,$%zu,$%zu)", i ? "," : "",
@@ -271,6 +274,17 @@ int pg_audit_head(struct store *base, int64_t *seq, char *hash)
     return pg_tx_end(c, head_in(c, seq, hash));
 }
 
+/* A hash column as hex, or `bad` (which no hash equals). */
+static void column_hash(const PGresult *r, int row, int col, char out[AUDIT_HASH_HEX],
+                        const char *bad)
+{
+    unsigned char b[AUDIT_HASH_BYTES];
+    if (pg_bytes(r, row, col, b, sizeof b))
+        audit_hash_hex(b, out);
+    else
+        snprintf(out, AUDIT_HASH_HEX, "%s", bad);
+}
+
 int pg_audit_range(struct store *base, int64_t from_seq, size_t limit, struct arena *ar,
                    struct audit_record **rows, size_t *n)
 {
@@ -299,9 +313,10 @@ int pg_audit_range(struct store *base, int64_t from_seq, size_t limit, struct ar
             x->data_tenant = pg_int(r, i, 6);
             x->action = pg_text(ar, r, i, 7);
             x->objects = pg_text(ar, r, i, 8);
-            /* a hash edited to the wrong length reads as one that does not match */
-            snprintf(x->prev_hash, AUDIT_HASH_HEX, "%s", PQgetvalue(r, i, 9));
-            snprintf(x->hash, AUDIT_HASH_HEX, "%s", PQgetvalue(r, i, 10));
+            /* a hash edited into anything but 32 bytes reads as one that matches
+             * nothing, and a bad prev_hash as nothing a bad hash matches either */
+            column_hash(r, i, 9, x->prev_hash, "?prev_hash");
+            column_hash(r, i, 10, x->hash, "?hash");
         }
         *rows = out;
         *n = (size_t)k;
