@@ -7,6 +7,7 @@
  * as hex (before 017) into bytes that still verify. */
 #include "check.h"
 #include "domain/audit.h"
+#include "store/migrations.h"
 #include "store/store.h"
 
 #include <sodium.h>
@@ -167,21 +168,19 @@ static void stored(const char *path)
  * verify, the same hashes. */
 static void migrated(const char *path)
 {
+    /* the schema as 016 left it: the embedded steps up to 016, by hand */
     sqlite3 *db = raw(path);
-    exec(db, "PRAGMA journal_mode=WAL");
-    sqlite3_close(db);
+    exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON");
+    int later = 0;
+    for (int i = 0; i < migrations_count; i++) {
+        if (migrations[i].version > 16) {
+            later++;
+            continue;
+        }
+        exec(db, migrations[i].sql);
+    }
+    exec(db, "PRAGMA user_version = 16");
     struct store *s;
-    CHECK_INT(store_open(path, &s), STORE_OK);
-    CHECK_INT(store_migrate(s, NULL), STORE_OK);
-    store_close(s);
-    /* back to the 016 schema, with a chain of three written as it wrote it */
-    db = raw(path);
-    exec(db, "DROP TABLE audit; CREATE TABLE audit (seq INTEGER PRIMARY KEY, time INTEGER NOT "
-             "NULL, server_id TEXT NOT NULL, request_id TEXT NOT NULL, principal_tenant INTEGER "
-             "NOT NULL, principal_id TEXT NOT NULL, data_tenant INTEGER NOT NULL, action TEXT NOT "
-             "NULL, objects TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL); CREATE "
-             "INDEX audit_cross_tenant ON audit(time) WHERE principal_tenant != data_tenant; "
-             "PRAGMA user_version = 16");
     char prev[AUDIT_HASH_HEX], h[AUDIT_HASH_HEX];
     memcpy(prev, audit_genesis, sizeof prev);
     for (int i = 1; i <= 3; i++) {
@@ -201,7 +200,7 @@ static void migrated(const char *path)
     CHECK_INT(store_open(path, &s), STORE_OK);
     int applied = 0;
     CHECK_INT(store_migrate(s, &applied), STORE_OK);
-    CHECK_INT(applied, 1);
+    CHECK_INT(applied, later); /* 017, and whatever came after it */
     struct arena a;
     arena_init(&a);
     struct audit_record *rows;
