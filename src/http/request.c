@@ -183,11 +183,14 @@ const struct audit_actor *http_audit_actor(struct request *r)
     if (r->cfg && r->cfg->audit_off) return NULL;
     pthread_once(&server_id_once, server_id_init);
     struct audit_actor *a = arena_alloc(&r->arena, sizeof *a);
+    /* "key:ID" or "user:ID", without printf: every audited read comes here */
     char *pid = arena_alloc(&r->arena, 32);
-    if (r->principal.key_id)
-        snprintf(pid, 32, "key:%lld", (long long)r->principal.key_id);
-    else
-        snprintf(pid, 32, "user:%lld", (long long)r->principal.user_id);
+    bool key = r->principal.key_id != 0;
+    memcpy(pid, key ? "key:" : "user:", key ? 4 : 5);
+    int64_t id = key ? r->principal.key_id : r->principal.user_id;
+    char *p = pid + (key ? 4 : 5);
+    if (id < 0) *p++ = '-';
+    p[fmt_u64(p, id < 0 ? (uint64_t)0 - (uint64_t)id : (uint64_t)id)] = 0;
     *a = (struct audit_actor){server_id, r->id, r->principal.tenant_id, pid};
     return a;
 }

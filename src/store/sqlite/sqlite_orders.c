@@ -167,8 +167,10 @@ int sq_orders_get(struct store *base, const struct scope *sc, const struct order
                   size_t nkeys, struct arena *a, struct order_row **rows, size_t *nrows)
 {
     struct sqlite_store *s = S(base);
-    size_t n = 0, cap = 0;
-    *rows = NULL;
+    /* room for one row a key to begin with (a reference can match more):
+     * what a request allocates, it also wipes */
+    size_t n = 0, cap = nkeys ? nkeys : 1;
+    *rows = arena_alloc(a, cap * sizeof **rows);
     /* several keys are read in one transaction so they see one snapshot */
     bool tx = nkeys > 1;
     if (tx && sq_tx_begin(s, false) != STORE_OK) return STORE_ERROR;
