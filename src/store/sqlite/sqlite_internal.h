@@ -104,7 +104,9 @@ enum stmt_id {
     Q_ORDER_EDIT_STATUS,
     Q_ORDER_EDIT_HISTORY,
     Q_ORDER_COUNTS,
-    Q_DATA_VERSION, /* sqlite_stamp.c */
+    Q_DATA_VERSION,     /* sqlite_stamp.c */
+    Q_ORDER_COUNTS_ADD, /* sqlite_orders.c, migration 019 */
+    Q_ORDER_BATCH_IDS,  /* sqlite_orders.c */
     Q_COUNT
 };
 
