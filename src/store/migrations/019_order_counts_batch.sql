@@ -5,4 +5,4 @@
 -- statement journal for each order, most of an order's insert cost. Changes
 -- of status or channel and deletes are still counted by 016's triggers; the
 -- counts are the same as before.
-DROP TRIGGER order_counts_insert;
+DROP TRIGGER IF EXISTS order_counts_insert;

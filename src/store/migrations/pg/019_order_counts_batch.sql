@@ -14,7 +14,7 @@ BEGIN
     RETURN NULL;
 END
 $$;
-DROP TRIGGER order_counts_insert ON orders;
+DROP TRIGGER IF EXISTS order_counts_insert ON orders;
 CREATE TRIGGER order_counts_insert AFTER INSERT ON orders
     REFERENCING NEW TABLE AS new_orders
     FOR EACH STATEMENT EXECUTE FUNCTION order_counts_insert_batch();
