@@ -2,12 +2,25 @@
  * bench/hello.c: the machine's own reference for `make bench`.
  *
  * A bare libmicrohttpd server that answers every request with the constant
- * body "hello\n". It uses the same threading model postroom is expected to
- * use (internal polling threads, epoll, one thread per core), so the figure
- * it reaches under wrk is the ceiling this machine and this libmicrohttpd
- * can give a real handler; postroom's GET figure is reported as a share of it.
+ * body "hello\n" from one persistent response (built once, never copied),
+ * a pool of one thread per core. It is the ceiling this machine and this
+ * libmicrohttpd can give a real handler, so it comes in the ways of running
+ * libmicrohttpd that can be fastest here, and bench/run.sh measures each in
+ * the same minute and keeps the fastest; postroom's GET figure is reported as
+ * a share of that.
  *
- * Usage: bench_hello PORT      (listens on 127.0.0.1:PORT until SIGINT/SIGTERM)
+ *   epoll        MHD_USE_EPOLL_INTERNAL_THREAD (the default)
+ *   epoll-turbo  the same with MHD_USE_TURBO (no shutdown() before close,
+ *                fewer checks on accept)
+ *   poll-turbo   MHD_USE_POLL_INTERNAL_THREAD with MHD_USE_TURBO
+ *   select-turbo MHD_USE_INTERNAL_POLLING_THREAD (select) with MHD_USE_TURBO
+ * each with MHD_OPTION_CONNECTION_LIMIT 4096 as postroom has.
+ * (MHD_create_response_from_buffer_static is 0.9.76's; this machine has
+ * 0.9.75, whose MHD_RESPMEM_PERSISTENT buffer is the same thing.) Answering
+ * on the first call, before the request is complete, is not a variant: on
+ * 0.9.75 it closes every connection (about 12k req/s here).
+ *
+ * Usage: bench_hello PORT [VARIANT]   (127.0.0.1:PORT until SIGINT/SIGTERM)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -63,8 +76,20 @@ static int parse_port(const char *s, unsigned short *out)
 int main(int argc, char **argv)
 {
     unsigned short port;
-    if (argc != 2 || parse_port(argv[1], &port) != 0) {
-        fprintf(stderr, "usage: %s PORT\n", argv[0]);
+    const char *variant = argc == 3 ? argv[2] : "epoll";
+    unsigned flags;
+    if (!strcmp(variant, "epoll"))
+        flags = MHD_USE_EPOLL_INTERNAL_THREAD;
+    else if (!strcmp(variant, "epoll-turbo"))
+        flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO;
+    else if (!strcmp(variant, "poll-turbo"))
+        flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_TURBO;
+    else if (!strcmp(variant, "select-turbo"))
+        flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TURBO;
+    else
+        flags = 0;
+    if (argc < 2 || argc > 3 || parse_port(argv[1], &port) != 0 || !flags) {
+        fprintf(stderr, "usage: %s PORT [epoll|epoll-turbo|poll-turbo|select-turbo]\n", argv[0]);
         return 2;
     }
 
@@ -98,16 +123,17 @@ int main(int argc, char **argv)
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, port, NULL, NULL,
-        handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned int)ncpu, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30, MHD_OPTION_END);
+        flags | MHD_USE_ERROR_LOG, port, NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)ncpu,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned int)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096, MHD_OPTION_END);
     if (d == NULL) {
         fprintf(stderr, "hello: cannot listen on 127.0.0.1:%u\n", (unsigned)port);
         MHD_destroy_response(hello_response);
         return 1;
     }
-    fprintf(stderr, "hello: listening on 127.0.0.1:%u with %ld threads\n", (unsigned)port, ncpu);
+    fprintf(stderr, "hello: listening on 127.0.0.1:%u with %ld threads (%s)\n", (unsigned)port,
+            ncpu, variant);
 
     int sig = 0;
     while (sigwait(&stop, &sig) != 0) {

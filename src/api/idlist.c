@@ -68,7 +68,11 @@ int idlist_parse(struct arena *a, const char *raw, struct order_key **keys, cons
         if (!list) return fail(a, ITEM_RULE, raw, strlen(raw), error, bad_item);
     }
     if (!*list) return fail(a, "No order identifiers were given.", NULL, 0, error, bad_item);
-    struct order_key *k = arena_alloc(a, IDLIST_MAX * sizeof *k);
+    /* no more items than separators and one (fewer if quotes hold some) */
+    size_t most = 1;
+    for (const char *p = list; *p; p++)
+        most += *p == ';';
+    struct order_key *k = arena_alloc(a, (most < IDLIST_MAX ? most : IDLIST_MAX) * sizeof *k);
     int count = 0;
     for (const char *p = list;; p++) {
         size_t n = item_length(p);

@@ -21,45 +21,83 @@ const char *http_route_name(const struct request *r)
     return rt ? rt->name : "unmatched";
 }
 
-static int count_header(const struct request *r, const char *name)
+/* RFC 9110 5.6.2: a header name is a token: visible ASCII but the
+ * separators "(),/:;<=>?@[\\]{} and the double quote. The two words are
+ * that set as bits, characters 0-63 and 64-127. */
+static bool tchar(unsigned char c)
 {
-    int n = 0;
-    for (size_t i = 0; i < r->nheaders; i++)
-        n += strcasecmp(r->headers[i].name, name) == 0;
-    return n;
+    static const uint64_t tchars[2] = {0x03ff6cfa00000000u, 0x57ffffffc7fffffeu};
+    return c < 128 && (tchars[c >> 6] >> (c & 63) & 1);
 }
 
-/* RFC 9110 5.6.2: a header name is a token. */
-static bool is_token(const char *s)
+/* What one pass over the headers finds: the first problem of syntax, how
+ * often each header the checks care about appears, and the bytes sent. */
+struct header_scan {
+    const char *why;
+    int content_length, transfer_encoding, host, authorization, cookie, content_type;
+    const char *host_value;
+    size_t bytes;
+};
+
+static void count_name(struct header_scan *h, const struct http_field *f, size_t len)
 {
-    if (!*s) return false;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c <= 32 || c >= 127 || strchr("\"(),/:;<=>?@[\\]{}", c)) return false;
+    switch (len) {
+    case 4:
+        if (!strcasecmp(f->name, "Host")) h->host++, h->host_value = f->value;
+        break;
+    case 6:
+        h->cookie += !strcasecmp(f->name, "Cookie");
+        break;
+    case 12:
+        h->content_type += !strcasecmp(f->name, "Content-Type");
+        break;
+    case 13:
+        h->authorization += !strcasecmp(f->name, "Authorization");
+        break;
+    case 14:
+        h->content_length += !strcasecmp(f->name, "Content-Length");
+        break;
+    case 17:
+        h->transfer_encoding += !strcasecmp(f->name, "Transfer-Encoding");
+        break;
     }
-    return true;
+}
+
+static void scan_headers(const struct request *r, struct header_scan *h)
+{
+    memset(h, 0, sizeof *h);
+    for (size_t i = 0; i < r->nheaders; i++) {
+        const struct http_field *f = &r->headers[i];
+        size_t nl = 0, vl = 0;
+        bool token = f->name[0] != 0;
+        for (; f->name[nl]; nl++)
+            token = token && tchar((unsigned char)f->name[nl]);
+        bool clean = true;
+        for (; f->value[vl]; vl++) {
+            unsigned char c = (unsigned char)f->value[vl];
+            clean = clean && !((c < 32 && c != '\t') || c == 127);
+        }
+        if (!h->why && !token) h->why = "A header name is not a valid token.";
+        if (!h->why && !clean) h->why = "A header value holds a control character.";
+        count_name(h, f, nl);
+        h->bytes += nl + vl + 4;
+    }
 }
 
 /* Framing and header syntax (RFC 9112 6.3, 3.2; RFC 9110 5.5). A request
  * that fails them is answered 400 and its connection closed, so nothing
  * after it on the same connection (a smuggled request) is ever read. */
-static bool framing_checks(struct request *r)
+static bool framing_checks(struct request *r, const struct header_scan *h)
 {
     const char *why = NULL;
     if (r->nul_in_fields) why = "A header or query value holds a NUL byte.";
-    for (size_t i = 0; !why && i < r->nheaders; i++) {
-        if (!is_token(r->headers[i].name)) why = "A header name is not a valid token.";
-        for (const char *v = r->headers[i].value; !why && *v; v++)
-            if (((unsigned char)*v < 32 && *v != '\t') || *v == 127)
-                why = "A header value holds a control character.";
-    }
-    int cl = count_header(r, "Content-Length"), te = count_header(r, "Transfer-Encoding");
-    int host = count_header(r, "Host");
+    if (!why) why = h->why;
+    int cl = h->content_length, te = h->transfer_encoding, host = h->host;
     if (!why && cl && te) why = "Content-Length and Transfer-Encoding may not both be given.";
     if (!why && (cl > 1 || te > 1)) why = "Content-Length and Transfer-Encoding may appear once.";
     if (!why && (host > 1 || (host == 0 && !r->http10)))
         why = "Exactly one Host header is required.";
-    const char *hv = host == 1 ? http_header(r, "Host") : NULL;
+    const char *hv = host == 1 ? h->host_value : NULL;
     if (!why && hv &&
         (strlen(hv) > 255 || strspn(hv, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                                         "0123456789.-_~:[]%!$&'()*+,;=") != strlen(hv)))
@@ -97,11 +135,11 @@ static void too_large(struct request *r)
  * escape or a NUL is an error, never silently treated as absent. */
 static bool request_checks(struct request *r)
 {
-    if (!framing_checks(r)) return false;
-    size_t header_bytes = 0, query_bytes = 0;
+    struct header_scan h;
+    scan_headers(r, &h);
+    if (!framing_checks(r, &h)) return false;
+    size_t header_bytes = h.bytes, query_bytes = 0;
     bool malformed = false;
-    for (size_t i = 0; i < r->nheaders; i++)
-        header_bytes += strlen(r->headers[i].name) + strlen(r->headers[i].value) + 4;
     for (size_t i = 0; i < r->nquery; i++) {
         const char *k = r->query[i].name, *v = r->query[i].value;
         query_bytes += strlen(k) + strlen(v) + 2;
@@ -118,8 +156,7 @@ static bool request_checks(struct request *r)
         return false;
     }
     /* two credentials in one request: refuse rather than pick one */
-    if (count_header(r, "Authorization") > 1 || count_header(r, "Cookie") > 1 ||
-        count_header(r, "Content-Type") > 1) {
+    if (h.authorization > 1 || h.cookie > 1 || h.content_type > 1) {
         http_error(r, 400, "DuplicateHeader",
                    "Authorization, Cookie and Content-Type may each appear only once.");
         return false;

@@ -461,6 +461,14 @@ int store_directory_apikey(struct store *s, const unsigned char hash[32], struct
     return done(s, s->ops->dir_apikey(s, hash, out));
 }
 
+int store_directory_stamp(struct store *s, struct store_stamp *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!usable(s)) return STORE_ERROR;
+    if (!s->ops->dir_stamp) return STORE_NOTFOUND;
+    return done(s, s->ops->dir_stamp(s, out));
+}
+
 int store_directory_login(struct store *s, const char *email, struct arena *a,
                           struct credential *out, const char **pw_hash)
 {

@@ -274,6 +274,16 @@ int store_directory_session_create(struct store *s, const unsigned char hash[32]
 int store_directory_session_delete(struct store *s, const unsigned char hash[32]);
 int store_directory_failures(struct store *s, const char *subject, int64_t since, int *count);
 int store_directory_failure_add(struct store *s, const char *subject, int64_t now);
+/* A stamp of the database's state as this connection sees it, for a cache
+ * of what the directory answered (auth/apikey.c): two stamps are equal only
+ * if nothing was committed between them, by any connection of any process,
+ * this one included. Inside a snapshot it is the snapshot's (and begins its
+ * read). STORE_NOTFOUND when the backend keeps no such stamp: then nothing
+ * may be cached. */
+struct store_stamp {
+    uint64_t connection, data, own;
+};
+int store_directory_stamp(struct store *s, struct store_stamp *out);
 
 /* Tenant data: orders. Inserting reports, for each order, the identifier
  * and the tenant id the database holds it under (read back from the rows
@@ -433,6 +443,7 @@ struct store_ops {
     int (*dir_session_delete)(struct store *, const unsigned char *);
     int (*dir_failures)(struct store *, const char *, int64_t, int *);
     int (*dir_failure_add)(struct store *, const char *, int64_t);
+    int (*dir_stamp)(struct store *, struct store_stamp *); /* NULL: no stamp, no cache */
     /* operators (sqlite_operators.c) */
     int (*op_account_add)(struct store *, const char *, const char *, const char *, int64_t,
                           int64_t *);

@@ -158,6 +158,11 @@ static void jw_escaped(struct buf *b, const char *s, size_t n)
     buf_addc(b, '"');
 }
 
+void buf_add_json_str(struct buf *b, const char *s)
+{
+    jw_escaped(b, s, strlen(s));
+}
+
 void jw_key(struct jw *w, const char *key)
 {
     jw_sep(w);

@@ -25,6 +25,8 @@ void buf_addc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *buf_cstr(struct buf *b); /* NUL-terminates, returns data */
 void buf_add_i64(struct buf *b, int64_t v);
+/* s as a JSON string, quoted and escaped as the JSON writer escapes. */
+void buf_add_json_str(struct buf *b, const char *s);
 /* Writes v in decimal without a NUL; returns the digits written (<= 20). */
 size_t fmt_u64(char *out, uint64_t v);
 

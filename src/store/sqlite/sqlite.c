@@ -663,6 +663,7 @@ static const struct store_ops sqlite_ops = {
     .apikey_revoke_named = s_apikey_revoke_named,
     .apikey_revoke_all = s_apikey_revoke_all,
     .dir_apikey = s_dir_apikey,
+    .dir_stamp = sq_dir_stamp,
     .dir_login = s_dir_login,
     .dir_session = s_dir_session,
     .dir_session_create = s_dir_session_create,
@@ -741,6 +742,7 @@ int store_sqlite_open(const char *path, struct store **out)
     pthread_once(&sqlite_once, sqlite_configure);
     struct sqlite_store *s = xcalloc(1, sizeof *s);
     s->base.ops = &sqlite_ops;
+    s->serial = sq_stamp_serial();
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
         log_json("error", "cannot open database", NULL);

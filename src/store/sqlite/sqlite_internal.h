@@ -104,6 +104,9 @@ enum stmt_id {
     Q_ORDER_EDIT_STATUS,
     Q_ORDER_EDIT_HISTORY,
     Q_ORDER_COUNTS,
+    Q_DATA_VERSION,     /* sqlite_stamp.c */
+    Q_ORDER_COUNTS_ADD, /* sqlite_orders.c, migration 019 */
+    Q_ORDER_BATCH_IDS,  /* sqlite_orders.c */
     Q_COUNT
 };
 
@@ -118,12 +121,17 @@ struct sqlite_store {
     sqlite3_stmt *stmt[Q_COUNT];        /* prepared once per connection, on first use */
     enum sq_level level[SQ_MAX_LEVELS]; /* the open levels, outermost first */
     int depth;
+    uint64_t serial; /* this connection's number in the process (sqlite_stamp.c) */
 };
 
 static inline struct sqlite_store *S(struct store *s)
 {
     return (struct sqlite_store *)s;
 }
+
+/* A number no other connection of this process had (sqlite_stamp.c). */
+uint64_t sq_stamp_serial(void);
+int sq_dir_stamp(struct store *base, struct store_stamp *out);
 
 /* Logs a failure by SQLite error code only (messages can quote data). */
 int sq_fail(struct sqlite_store *s, const char *where);

@@ -12,7 +12,13 @@ static const char *const sql_text[Q_COUNT] = {
         "order_date, package_count, doc, service_code, postage_pence, tracking_number, "
         "postage_applied_on, channel) VALUES (?1, ?2, ?3, CASE WHEN ?10 IS NULL THEN 'new' ELSE "
         "'postageApplied' END, ?4, ?4, ?5, ?7, ?6, ?8, ?9, ?10, CASE WHEN ?10 IS NULL THEN NULL "
-        "ELSE ?4 END, COALESCE(?11, 'API')) RETURNING tenant_id, order_id",
+        "ELSE ?4 END, COALESCE(?11, 'API'))",
+    /* a batch's rows read back, as the database holds them */
+    [Q_ORDER_BATCH_IDS] = "SELECT tenant_id, order_id FROM orders "
+                          "WHERE tenant_id = ?1 AND order_id >= ?2 AND order_id < ?3",
+    /* order_counts of a batch, one row a status and channel (migration 019) */
+    [Q_ORDER_COUNTS_ADD] = "INSERT INTO order_counts VALUES (?1, ?2, ?3, ?4) "
+                           "ON CONFLICT (tenant_id, status, channel) DO UPDATE SET n = n + ?4",
     [Q_ORDER_BY_ID] = "SELECT " ORDER_COLS " FROM orders WHERE tenant_id = ?1 AND order_id = ?2",
     /* without statistics SQLite prefers the primary key here (to skip the
      * sort) and reads every order of the tenant: the index is named */
@@ -55,16 +61,84 @@ static sqlite3_stmt *stmt(struct sqlite_store *s, enum stmt_id id)
 }
 /* Steps a bound Q_ORDER_INSERT and reads back the key the row was written
  * under (its RETURNING clause). */
-static int insert_returning(struct sqlite_store *s, sqlite3_stmt *st, int64_t *tenant_id,
-                            int64_t *order_id)
+/* Reads the batch's rows back (ids first to first + n - 1): each order's
+ * identifier and tenant id are the ones its row holds. An INSERT ...
+ * RETURNING is a statement with a trigger of its own to SQLite, which then
+ * keeps a statement journal for every order; one read of the batch costs a
+ * fraction of that. Every row must be there. */
+static int batch_read_back(struct sqlite_store *s, const struct scope *sc, int64_t first, size_t n,
+                           int64_t *ids_out, int64_t *tenants_out)
 {
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *tenant_id = sqlite3_column_int64(st, 0);
-        *order_id = sqlite3_column_int64(st, 1);
+    sqlite3_stmt *st = stmt(s, Q_ORDER_BATCH_IDS);
+    if (!st) return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, sc->tenant_id);
+    sqlite3_bind_int64(st, 2, first);
+    sqlite3_bind_int64(st, 3, first + (int64_t)n);
+    for (size_t i = 0; i < n; i++)
+        ids_out[i] = 0;
+    size_t found = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 1);
+        size_t i = (size_t)(id - first);
+        if (id < first || i >= n || ids_out[i]) break;
+        ids_out[i] = id;
+        if (tenants_out) tenants_out[i] = sqlite3_column_int64(st, 0);
+        found++;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? STORE_OK : sq_fail(s, "order_insert");
+    if (rc != SQLITE_DONE || found != n) return sq_fail(s, "order_insert");
+    return STORE_OK;
+}
+
+/* The orders list's counts (order_counts) for a batch, kept here rather
+ * than by a trigger for each row (migration 019): a trigger made every
+ * insert a statement with a statement journal of its own, most of an
+ * order's insert cost. The orders are counted under the status and channel
+ * they are inserted with, exactly as Q_ORDER_INSERT writes them; what
+ * changes them later (postage, status, delete) is still counted by the
+ * update and delete triggers. */
+#define COUNT_GROUPS 8
+struct batch_counts {
+    struct {
+        const char *status, *channel;
+        int64_t n;
+    } g[COUNT_GROUPS];
+    int ng;
+};
+
+static int counts_flush(struct sqlite_store *s, const struct scope *sc, struct batch_counts *c)
+{
+    for (int i = 0; i < c->ng; i++) {
+        sqlite3_stmt *st = stmt(s, Q_ORDER_COUNTS_ADD);
+        if (!st) return STORE_ERROR;
+        sqlite3_bind_int64(st, 1, sc->tenant_id);
+        sqlite3_bind_text(st, 2, c->g[i].status, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, c->g[i].channel, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, c->g[i].n);
+        if (sq_exec(s, st, "order_counts_add") != STORE_OK) return STORE_ERROR;
+    }
+    c->ng = 0;
+    return STORE_OK;
+}
+
+static int counts_add(struct sqlite_store *s, const struct scope *sc, struct batch_counts *c,
+                      const struct order_new *o)
+{
+    /* as Q_ORDER_INSERT: postageApplied with a tracking number, and the
+     * channel or API */
+    const char *status = o->postage && o->postage->tracking_number ? "postageApplied" : "new";
+    const char *channel = o->channel ? o->channel : "API";
+    for (int i = 0; i < c->ng; i++)
+        if (!strcmp(c->g[i].status, status) && !strcmp(c->g[i].channel, channel)) {
+            c->g[i].n++;
+            return STORE_OK;
+        }
+    if (c->ng == COUNT_GROUPS && counts_flush(s, sc, c) != STORE_OK) return STORE_ERROR;
+    c->g[c->ng].status = status;
+    c->g[c->ng].channel = channel;
+    c->g[c->ng++].n = 1;
+    return STORE_OK;
 }
 
 /* Inserts a batch in one transaction: identifiers are allocated in one step
@@ -78,6 +152,7 @@ int sq_orders_insert(struct store *base, const struct scope *sc, const struct or
     if (n == 0) return STORE_OK;
     if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
     int rc = STORE_ERROR;
+    struct batch_counts counts = {.ng = 0};
     sqlite3_stmt *st = stmt(s, Q_ORDER_ALLOC);
     int64_t first = 0;
     if (!st) goto done;
@@ -110,11 +185,18 @@ int sq_orders_insert(struct store *base, const struct scope *sc, const struct or
             sqlite3_bind_text(st, 10, p->tracking_number, -1, SQLITE_STATIC);
         }
         sq_bind_text_opt(st, 11, orders[i].channel);
-        int64_t tenant_id = 0;
-        if (insert_returning(s, st, &tenant_id, &ids_out[i]) != STORE_OK) goto done;
-        if (tenants_out) tenants_out[i] = tenant_id;
-        if (p && sq_postage_issue(s, sc, ids_out[i], p, now) != STORE_OK) goto done;
+        int step_rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (step_rc != SQLITE_DONE) {
+            sq_fail(s, "order_insert");
+            goto done;
+        }
+        if (counts_add(s, sc, &counts, &orders[i]) != STORE_OK) goto done;
+        if (p && sq_postage_issue(s, sc, first + (int64_t)i, p, now) != STORE_OK) goto done;
     }
+    if (counts_flush(s, sc, &counts) != STORE_OK ||
+        batch_read_back(s, sc, first, n, ids_out, tenants_out) != STORE_OK)
+        goto done;
     rc = STORE_OK;
 done:
     return sq_tx_end(s, rc);
@@ -167,8 +249,10 @@ int sq_orders_get(struct store *base, const struct scope *sc, const struct order
                   size_t nkeys, struct arena *a, struct order_row **rows, size_t *nrows)
 {
     struct sqlite_store *s = S(base);
-    size_t n = 0, cap = 0;
-    *rows = NULL;
+    /* room for one row a key to begin with (a reference can match more):
+     * what a request allocates, it also wipes */
+    size_t n = 0, cap = nkeys ? nkeys : 1;
+    *rows = arena_alloc(a, cap * sizeof **rows);
     /* several keys are read in one transaction so they see one snapshot */
     bool tx = nkeys > 1;
     if (tx && sq_tx_begin(s, false) != STORE_OK) return STORE_ERROR;
