@@ -56,6 +56,9 @@ struct import_batch {
     size_t nleft_out;
     size_t nlines;              /* physical lines in the file */
     const char *const *columns; /* internal: for import_column_for */
+    /* internal, for import_stream: the cell index of the order number that
+     * groups line-item rows (-1: one row per order) */
+    int key_column;
 };
 
 /* Reads a spreadsheet file: parses it (csv_parse), detects its layout from
@@ -101,6 +104,9 @@ struct import_defaults {
     int64_t now_ms;             /* the order date of rows that give none */
     int64_t weight_grams;       /* when a row has no Weight and no item weights */
     const char *package_format; /* a packageFormatIdentifier, when no Package size */
+    /* The layout the file must be (postroom import --format); 0: whichever
+     * the header row fits best. */
+    enum import_format format;
 };
 bool import_read_with(const char *data, size_t len, const struct import_defaults *d,
                       struct arena *a, struct import_batch *out);

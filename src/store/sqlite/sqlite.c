@@ -724,6 +724,7 @@ static const struct store_ops sqlite_ops = {
     .rules = &sq_rules_ops,
     .manifests = &sq_manifests_ops,
     .dashboard = &sq_dashboard_ops,
+    .import = &sq_import_ops,
 };
 
 /* Process-wide SQLite settings, once, before the library initialises:
