@@ -168,9 +168,20 @@ static int one_chunk(struct run *r, struct import_stream *st, enum import_chunk 
     return rc;
 }
 
+/* A job run again after its first runner stopped says so. */
+static const char *resumed(struct run *r, const char *message)
+{
+    if (r->p.attempts <= 1) return message;
+    return arena_printf(r->c->arena,
+                        "%s (run again from the start: the first run stopped before it "
+                        "finished, and nothing of it was applied)",
+                        message);
+}
+
 static int finish(struct run *r, enum import_job_state state, const char *outcome,
                   const char *message)
 {
+    message = resumed(r, message);
     r->p.state = state;
     r->p.outcome = outcome;
     r->p.message = message;
@@ -209,7 +220,8 @@ static int swap_in(struct run *r)
     r->p.last_order_id = created ? first + created - 1 : 0;
     r->p.state = IMPORT_DONE;
     r->p.outcome = "imported";
-    r->p.message = r->p.problems ? "imported; the bad rows listed were left out" : "imported";
+    r->p.message =
+        resumed(r, r->p.problems ? "imported; the bad rows listed were left out" : "imported");
     if (rc == STORE_OK) rc = store_import_job_finish(c->store, &c->scope, r->job_id, &r->p, c->now);
     if (rc == STORE_OK) return store_tx_commit(c->store);
     return store_tx_rollback(c->store) == STORE_OK ? rc : STORE_ERROR;
