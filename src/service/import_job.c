@@ -1,7 +1,6 @@
 /* import_job: reading, checking, staging and swapping in one import (see
  * the header). */
 #include "service/import_job.h"
-#include "domain/audit.h"
 #include "formats/import_stream.h"
 #include "service/order_batch.h"
 #include "store/store.h"
@@ -197,34 +196,11 @@ static int swap_in(struct run *r)
 {
     struct service_ctx *c = r->c;
     c->now = time_now_ms();
-    int rc = store_tx_begin(c->store, &c->scope, STORE_TX_WRITE);
-    if (rc != STORE_OK) return STORE_ERROR;
-    int64_t first, created, held;
-    rc = store_import_swap(c->store, &c->scope, r->job_id, r->p.skip_existing, c->now, &first,
-                           &created, &held);
-    if (rc == STORE_OK && c->actor && created) {
-        struct arena a;
-        arena_init(&a);
-        int64_t *ids = arena_alloc(&a, (size_t)created * sizeof *ids);
-        for (int64_t i = 0; i < created; i++)
-            ids[i] = first + i;
-        struct audit_record *recs;
-        size_t n = audit_records_of_ids(&a, c->actor, c->now, c->scope.tenant_id, "order.create",
-                                        "order", ids, (size_t)created, &recs);
-        rc = store_audit_append(c->store, recs, n);
-        arena_free(&a);
-    }
-    r->p.orders_created = created;
-    r->p.orders_held = held;
-    r->p.first_order_id = created ? first : 0;
-    r->p.last_order_id = created ? first + created - 1 : 0;
-    r->p.state = IMPORT_DONE;
     r->p.outcome = "imported";
     r->p.message =
         resumed(r, r->p.problems ? "imported; the bad rows listed were left out" : "imported");
-    if (rc == STORE_OK) rc = store_import_job_finish(c->store, &c->scope, r->job_id, &r->p, c->now);
-    if (rc == STORE_OK) return store_tx_commit(c->store);
-    return store_tx_rollback(c->store) == STORE_OK ? rc : STORE_ERROR;
+    return store_import_swap(c->store, &c->scope, r->job_id, r->p.skip_existing, c->now, c->actor,
+                             &r->p);
 }
 
 static int settle(struct run *r, enum import_chunk last, int64_t read)

@@ -94,12 +94,11 @@ int store_import_unstage(struct store *s, const struct scope *sc, int64_t job_id
 }
 
 int store_import_swap(struct store *s, const struct scope *sc, int64_t job_id, bool skip_existing,
-                      int64_t now, int64_t *first, int64_t *created, int64_t *held)
+                      int64_t now, const struct audit_actor *actor, struct import_job_row *p)
 {
-    *first = *created = *held = 0;
-    /* the swap, its audit record and the job's end are one transaction */
-    if (!s->in_tx) return broken(s, "swap outside a transaction", sc ? sc->tenant_id : 0);
-    CALL(swap(s, sc, job_id, skip_existing, now, first, created, held));
+    /* its own transaction: the whole swap is one, never a savepoint */
+    if (s->in_tx) return broken(s, "swap inside a transaction", sc ? sc->tenant_id : 0);
+    CALL(swap(s, sc, job_id, skip_existing, now, actor, p));
 }
 
 int store_import_job_orders(struct store *s, const struct scope *sc, int64_t job_id,

@@ -3,10 +3,9 @@
  * A job is the business's: every call but the workers' list is scoped, and
  * a job id of another business is STORE_NOTFOUND, as an unknown one. A job
  * stages its valid orders chunk by chunk (store_import_stage, each chunk a
- * short write of its own), then store_import_swap moves them into orders in
- * the caller's scoped write transaction (store_tx_begin), with the audit
- * record and the job's end (store_import_job_finish) in the same one: a job
- * is done exactly when its orders exist. Times are Unix ms, the caller's. */
+ * short write of its own), then store_import_swap moves them into orders
+ * with their audit records and the job's end in one transaction: a job is
+ * done exactly when its orders exist. Times are Unix ms, the caller's. */
 #ifndef POSTROOM_STORE_IMPORT_H
 #define POSTROOM_STORE_IMPORT_H
 #include "store/store.h"
@@ -97,14 +96,18 @@ int store_import_stage(struct store *s, const struct scope *sc, int64_t job_id,
                        const struct import_staged_row *rows, size_t n);
 /* Forgets what the job staged (a job that failed). */
 int store_import_unstage(struct store *s, const struct scope *sc, int64_t job_id);
-/* Inside a scoped write transaction: with skip_existing, marks the staged
- * orders whose reference the business holds by now; gives the others dense
- * new order ids in file order, inserts them (their S10 numbers issued and
- * charged, their rule's history line), records what each line made, and
- * empties the staging. *first and *created: the ids created are first ..
- * first + created - 1; *held: how many were left out. */
+/* The job's end when it succeeds, as one transaction of its own (never
+ * inside a scoped one): with skip_existing, marks the staged orders whose
+ * reference the business holds by now; gives the others dense new order
+ * ids in file order, inserts them (their S10 numbers issued and charged,
+ * their rule's history line), records what each line made, empties the
+ * staging, appends the audit records of actor creating them (none
+ * without an actor) and ends the job as done with the counters of p,
+ * whose orders_created, orders_held, first_order_id and last_order_id it
+ * fills in. */
+struct audit_actor;
 int store_import_swap(struct store *s, const struct scope *sc, int64_t job_id, bool skip_existing,
-                      int64_t now, int64_t *first, int64_t *created, int64_t *held);
+                      int64_t now, const struct audit_actor *actor, struct import_job_row *p);
 /* Up to limit lines of what the job made, from line after_line on. */
 int store_import_job_orders(struct store *s, const struct scope *sc, int64_t job_id,
                             int64_t after_line, size_t limit, struct arena *a,
@@ -132,8 +135,8 @@ struct store_import_ops {
     int (*stage)(struct store *, const struct scope *, int64_t, const struct import_staged_row *,
                  size_t);
     int (*unstage)(struct store *, const struct scope *, int64_t);
-    int (*swap)(struct store *, const struct scope *, int64_t, bool, int64_t, int64_t *, int64_t *,
-                int64_t *);
+    int (*swap)(struct store *, const struct scope *, int64_t, bool, int64_t,
+                const struct audit_actor *, struct import_job_row *);
     int (*orders)(struct store *, const struct scope *, int64_t, int64_t, size_t, struct arena *,
                   struct import_job_order_row **, size_t *);
     int (*open)(struct store *, size_t, struct arena *, struct import_job_open **, size_t *);

@@ -42,6 +42,7 @@ static void test_query_lists(void)
                                             "n",       "skipped", NULL};
     static const char *const none[] = {NULL};
     static const char *const manifests[] = {"made", "saved", NULL};
+    static const char *const import_upload[] = {"format", "skipBadRows", NULL};
     static const struct {
         const char *route;
         const char *const *query;
@@ -60,6 +61,7 @@ static void test_query_lists(void)
         {"GET /settings/labels", done},
         {"GET /rules", done},
         {"GET /manifests", manifests},
+        {"POST /api/postroom/imports", import_upload},
         {"GET /web/orders", orderlist},
     };
     for (int i = 0; i < app_routes.count; i++) {

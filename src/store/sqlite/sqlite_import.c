@@ -5,6 +5,9 @@
  * statement cache. */
 #include "store/sqlite/sqlite_internal.h"
 #include "store/store_import.h"
+#include "domain/audit.h"
+
+#include <stdio.h>
 
 #include <string.h>
 
@@ -413,18 +416,62 @@ static int swap_step(struct sqlite_store *s, const struct scope *sc, int64_t job
     return rc == STORE_CONFLICT ? sq_fail(s, "import_swap constraint") : rc;
 }
 
+/* The audit records of the orders the swap created. */
+static int swap_audit(struct store *base, const struct scope *sc, const struct audit_actor *actor,
+                      int64_t now, int64_t first, int64_t created)
+{
+    if (!actor || !created) return STORE_OK;
+    struct arena a;
+    arena_init(&a);
+    int64_t *ids = arena_alloc(&a, (size_t)created * sizeof *ids);
+    for (int64_t i = 0; i < created; i++)
+        ids[i] = first + i;
+    struct audit_record *recs;
+    size_t n = audit_records_of_ids(&a, actor, now, sc->tenant_id, "order.create", "order", ids,
+                                    (size_t)created, &recs);
+    int rc = sq_audit_append(base, recs, n);
+    arena_free(&a);
+    return rc;
+}
+
+/* The swap writes 100,000 orders in one transaction; the statement
+ * journals that let each statement of it fail alone would hold every page
+ * they touch in memory under temp_store=MEMORY (the connection's setting),
+ * so for the swap they go to temporary files, as SQLite spills them. */
+static int temp_store(struct sqlite_store *s, const char *mode)
+{
+    char sql[40];
+    snprintf(sql, sizeof sql, "PRAGMA temp_store=%s", mode);
+    return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? STORE_OK
+                                                                   : sq_fail(s, "temp_store");
+}
+
 static int s_swap(struct store *base, const struct scope *sc, int64_t job_id, bool skip_existing,
-                  int64_t now, int64_t *first, int64_t *created, int64_t *held)
+                  int64_t now, const struct audit_actor *actor, struct import_job_row *p)
 {
     struct sqlite_store *s = S(base);
-    if (sq_tx_begin(s, true) != STORE_OK) return STORE_ERROR;
+    if (temp_store(s, "FILE") != STORE_OK) return STORE_ERROR;
+    if (sq_tx_begin(s, true) != STORE_OK) {
+        temp_store(s, "MEMORY");
+        return STORE_ERROR;
+    }
+    int64_t first = 0, created = 0, held = 0;
     int rc = swap_step(s, sc, job_id, 0, now, skip_existing, 0);
-    if (rc == STORE_OK) rc = swap_count(s, sc, job_id, created, held);
-    if (rc == STORE_OK && *created) rc = swap_alloc(s, sc, *created, first);
+    if (rc == STORE_OK) rc = swap_count(s, sc, job_id, &created, &held);
+    if (rc == STORE_OK && created) rc = swap_alloc(s, sc, created, &first);
     for (size_t i = 1; rc == STORE_OK && i < sizeof swap_sql / sizeof *swap_sql; i++)
-        rc = swap_step(s, sc, job_id, i, now, skip_existing, *first);
+        rc = swap_step(s, sc, job_id, i, now, skip_existing, first);
     if (rc == STORE_OK) rc = s_unstage(base, sc, job_id);
-    return sq_tx_end(s, rc);
+    if (rc == STORE_OK) rc = swap_audit(base, sc, actor, now, first, created);
+    p->state = IMPORT_DONE;
+    p->orders_created = created;
+    p->orders_held = held;
+    p->first_order_id = created ? first : 0;
+    p->last_order_id = created ? first + created - 1 : 0;
+    if (rc == STORE_OK) rc = s_finish(base, sc, job_id, p, now);
+    rc = sq_tx_end(s, rc);
+    if (temp_store(s, "MEMORY") != STORE_OK) return STORE_ERROR;
+    return rc;
 }
 
 static int s_orders(struct store *base, const struct scope *sc, int64_t job_id, int64_t after_line,
