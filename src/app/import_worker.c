@@ -20,18 +20,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static char host[64];
-
-const char *import_runner_id(void)
-{
-    static char id[96];
-    if (!id[0]) {
-        gethostname(host, sizeof host - 1);
-        snprintf(id, sizeof id, "%s:%ld", host, (long)getpid());
-    }
-    return id;
-}
-
 const char *import_spool_dir(const char *db_path)
 {
     static char dir[4096];
@@ -46,7 +34,8 @@ const char *import_spool_dir(const char *db_path)
 static bool runner_gone(const char *runner, int64_t lease_until, int64_t now)
 {
     if (!runner) return true;
-    import_runner_id();
+    char host[64] = "";
+    gethostname(host, sizeof host - 1);
     const char *colon = strrchr(runner, ':');
     if (colon && (size_t)(colon - runner) == strlen(host) && !strncmp(runner, host, strlen(host))) {
         long pid = strtol(colon + 1, NULL, 10);

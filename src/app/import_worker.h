@@ -21,8 +21,6 @@ struct service_ctx;
 struct import_job_row;
 struct import_job_hooks;
 
-/* This process's runner id, "host:pid". */
-const char *import_runner_id(void);
 /* Settles the jobs whose runner is gone (see above): the resumable ones
  * are taken by this runner and run, the others failed. Also runs the
  * queued jobs when run_queued. How many jobs it ran or failed. */

@@ -8,6 +8,7 @@
 #include "app/cli.h"
 #include "app/import_cmd.h"
 #include "app/import_worker.h"
+#include "service/import_job.h"
 #include "app/manifest_daily.h"
 #include "app/operator_cli.h"
 #include "app/breach_cmd.h"
@@ -817,6 +818,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
     c.spool_routes = spooled;
     c.spool_dir = import_spool_dir(db);
     if (!c.spool_dir) return cli_fail("cannot make the import spool directory beside the database");
+    import_runner_id(); /* made once, before any thread asks */
     c.workers_start = import_worker_start;
     c.workers_stop = import_worker_stop;
     if (!app_load_share(&c)) return 1;

@@ -6,7 +6,20 @@
 #include "store/store.h"
 #include "util/timefmt.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+const char *import_runner_id(void)
+{
+    static char id[96];
+    if (!id[0]) {
+        char host[64] = "";
+        gethostname(host, sizeof host - 1);
+        snprintf(id, sizeof id, "%s:%ld", host, (long)getpid());
+    }
+    return id;
+}
 
 static const struct {
     const char *word;

@@ -34,6 +34,10 @@ struct import_job_hooks {
     void (*progress)(void *ctx, const struct import_job_row *p);
 };
 
+/* This process's runner id, "host:pid" (app/import_worker.h says what a
+ * runner is). */
+const char *import_runner_id(void);
+
 /* "auto", "clickanddrop", "shopify", "ebay", "amazon", "etsy",
  * "woocommerce" -> the format (0 for auto); false for another word. */
 bool import_job_format(const char *word, enum import_format *out);

@@ -66,6 +66,8 @@ void web_orders_bulk_postage(struct request *r);
 /* import.c */
 void web_import_form(struct request *r);
 void web_import(struct request *r);
+void web_import_job(struct request *r);        /* GET /import/jobs/{n} */
+void web_import_job_status(struct request *r); /* GET /import/jobs/{n}/status, JSON */
 
 /* order_page.c, order_form.c: one order, its PDFs, creating and editing
  * (issue 11) */
