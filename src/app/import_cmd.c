@@ -155,9 +155,9 @@ static int run(struct store *s, const struct import_args *a, const struct tariff
     struct scope sc = {a->tenant};
     int64_t now = time_now_ms(), job;
     const char *runner = import_runner_id();
-    if (store_import_job_create(s, &sc, &in, now, &job) != STORE_OK ||
-        store_import_job_take(s, &sc, job, NULL, runner, now + IMPORT_JOB_LEASE_MS, now) !=
-            STORE_OK) {
+    in.runner = runner; /* this process's from the start: no server's worker takes it */
+    in.lease_until = now + IMPORT_JOB_LEASE_MS;
+    if (store_import_job_create(s, &sc, &in, now, &job) != STORE_OK) {
         fclose(f);
         return cli_fail("cannot start the import job");
     }

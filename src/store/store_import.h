@@ -64,7 +64,9 @@ struct import_job_open {
     int64_t lease_until;
 };
 
-/* Creates a queued job from in (its ids, state and counters ignored). */
+/* Creates a job from in (its ids, state and counters ignored): queued, or
+ * with in->runner already running under that runner until in->lease_until
+ * (a door that runs the job itself, so no worker takes it first). */
 int store_import_job_create(struct store *s, const struct scope *sc,
                             const struct import_job_row *in, int64_t now, int64_t *job_id);
 int store_import_job_get(struct store *s, const struct scope *sc, int64_t job_id, struct arena *a,

@@ -403,9 +403,6 @@ static int run_inline(struct request *r, int64_t job, const char *path, struct h
     struct scope sc = scope_of(&r->principal);
     int64_t now = time_now_ms();
     const char *runner = import_runner_id();
-    if (store_import_job_take(r->store, &sc, job, NULL, runner, now + IMPORT_JOB_LEASE_MS, now) !=
-        STORE_OK)
-        return SERVICE_STORE_ERROR;
     FILE *f = fopen(path, "rb");
     if (!f) return SERVICE_STORE_ERROR;
     struct service_ctx c = {r->store, sc, &r->arena, r->cfg->tariff, now, http_audit_actor(r)};
@@ -457,6 +454,12 @@ void web_import(struct request *r)
                                 .file_bytes = (int64_t)file->len,
                                 .principal_id = http_audit_actor(r)->principal_id,
                                 .request_id = r->id};
+    /* a small file's job is this request's from the start: no worker takes it */
+    bool inline_run = file->len <= IMPORT_INLINE_BYTES;
+    if (inline_run) {
+        in.runner = import_runner_id();
+        in.lease_until = time_now_ms() + IMPORT_JOB_LEASE_MS;
+    }
     struct scope sc = scope_of(&r->principal);
     int64_t job;
     if (store_import_job_create(r->store, &sc, &in, time_now_ms(), &job) != STORE_OK) {
@@ -465,7 +468,7 @@ void web_import(struct request *r)
         return;
     }
     /* a big file runs in the background, its page showing the progress */
-    if (file->len > IMPORT_INLINE_BYTES) {
+    if (!inline_run) {
         web_redirect(r, arena_printf(&r->arena, "/import/jobs/%lld", (long long)job));
         return;
     }

@@ -63,8 +63,11 @@ static int s_create(struct store *base, const struct scope *sc, const struct imp
     st = sq_prepare(s, "import_job_create",
                     "INSERT INTO import_jobs(tenant_id, job_id, state, source, format, "
                     "skip_bad_rows, skip_existing, default_grams, default_package, file_path, "
-                    "file_bytes, principal_id, request_id, created_at) VALUES (?1, ?2, 'queued', "
-                    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+                    "file_bytes, principal_id, request_id, created_at, runner, lease_until, "
+                    "attempts, started_at) VALUES (?1, ?2, CASE WHEN ?14 IS NULL THEN 'queued' "
+                    "ELSE 'running' END, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                    "CASE WHEN ?14 IS NULL THEN NULL ELSE ?15 END, ?14 IS NOT NULL, "
+                    "CASE WHEN ?14 IS NULL THEN NULL ELSE ?13 END)");
     if (!st) goto done;
     sqlite3_bind_int64(st, 1, sc->tenant_id);
     sqlite3_bind_int64(st, 2, *job_id);
@@ -79,6 +82,8 @@ static int s_create(struct store *base, const struct scope *sc, const struct imp
     sqlite3_bind_text(st, 11, in->principal_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 12, in->request_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 13, now);
+    sq_bind_text_opt(st, 14, in->runner);
+    sqlite3_bind_int64(st, 15, in->lease_until);
     rc = sq_run(s, st, "import_job_create", NULL);
 done:
     return sq_tx_end(s, rc);
