@@ -2,6 +2,7 @@
  * gone (see the header). */
 #include "app/import_worker.h"
 #include "domain/audit.h"
+#include "http/killswitch.h"
 #include "http/server.h"
 #include "service/import_job.h"
 #include "store/store.h"
@@ -93,6 +94,12 @@ static bool settle(struct store *s, const struct server_config *c, const struct 
                         "was imported: run it again");
         return true;
     }
+    /* a kill switch on the business's imports (or its face, or everything)
+     * holds its jobs where they are until it is turned off */
+    struct route rt = {.auth = !strcmp(job.source, "web") ? AUTH_SESSION : AUTH_API_KEY,
+                       .feature = FEATURE_IMPORTS};
+    const char *why;
+    if (c && killswitch_stops(&rt, o->tenant_id, a, &why)) return false;
     if (store_import_job_take(s, &sc, o->job_id, queued ? NULL : o->runner, import_runner_id(),
                               now + IMPORT_JOB_LEASE_MS, now) != STORE_OK)
         return false;

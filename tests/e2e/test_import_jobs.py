@@ -296,6 +296,21 @@ class Jobs(unittest.TestCase):
             self.assertEqual(self.b.get("/api/postroom/imports/" + bad).status, 404)
         self.assertEqual(self.server.request("GET", "/api/postroom/imports/%d" % job["jobId"]).status, 401)
 
+    def test_a_kill_switch_holds_the_business_jobs(self):
+        self.server.cli("killswitch", "on", "--tenant", self.b.id, "--feature", "imports",
+                        "--reason", "import jobs test")
+        try:
+            time.sleep(0.5)  # the server's snapshot of the switches: within 200 ms
+            job = self.upload(self.b, make_file(os.path.join(self.tmp, "held.csv"), 4, "HELD"))
+            time.sleep(1.5)
+            j = self.b.get("/api/postroom/imports/%d" % job).json()
+            self.assertEqual(j["state"], "queued", j)
+            self.assertEqual(self.count(self.b, "HELD"), 0)
+        finally:
+            self.server.cli("killswitch", "off", "--tenant", self.b.id, "--feature", "imports")
+        j = self.wait(self.b, job)
+        self.assertEqual((j["state"], j["ordersCreated"]), ("done", 4))
+
     # -- a server killed mid-import (last: it restarts the server)
 
     def test_z_killed_server_leaves_all_or_nothing_and_says_which(self):
