@@ -10,6 +10,10 @@
 #              draws), WeasyPrint on the same labels,
 #              one label per request
 #   import     a 1,000-order spreadsheet uploaded to /import     -> orders/s
+#   jobs       a 100,000-row Click & Drop file (BENCH_JOB_ROWS) through `postroom import`
+#              and POST /api/postroom/imports, beside the sqlite3 shell's .import of the
+#              same file into a bare table -> rows/s, x of .import, peak RSS
+#              (targets >= 50,000 rows/s, BENCH_JOBS_TARGET, and <= 4x .import)
 #   orderlist  the web app's GET /orders with 10,000 orders, signed in -> req/s, p99;
 #              POST /orders/bulk/labels of 100 ticked orders       -> ms, labels/s
 #   audit      orders and get, taking turns on an audited server and one with the
@@ -553,6 +557,76 @@ for _i in 1 2 3; do
 done
 [ "$import_ms" -gt 0 ] && import_s="$(awk -v m="$import_ms" 'BEGIN { printf "%.0f", 1000 * 1000 / m }')"
 
+# ---- import jobs: 100,000 rows through the CLI and HTTP, beside sqlite3's .import --
+echo
+JOB_ROWS="${BENCH_JOB_ROWS:-100000}"
+echo "-- jobs: a ${JOB_ROWS}-row Click & Drop file: sqlite3 .import into a bare table, then"
+echo "   postroom import (CLI, in process) and POST /api/postroom/imports (the server's worker)"
+bare_s=0 cli_rows_s=0 cli_s=0 cli_rss=0 http_rows_s=0 http_s=0 http_rss=0
+now_s() { date +%s.%N; }
+gen_rows() { # gen_rows PREFIX FILE
+  /usr/bin/python3 - "$1" "$2" "$JOB_ROWS" <<'PY'
+import sys
+prefix, path, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+head = ("First Name,Last Name,Company,Address Line 1,Address Line 2,Address Line 3,City,County,"
+        "Postcode,Country,Phone,Email,Recipient is a business,Order reference,Special instructions,"
+        "Order date,Weight,Package size,Sub-total,Shipping cost,Total,Currency code,Service code,"
+        "Product name,SKU,Quantity,Unit price\r\n")
+with open(path, "w", newline="") as f:
+    f.write(head)
+    for i in range(n):
+        f.write("Ann,Lee%d,,%d High St,,,Leeds,,LS1 1AA,United Kingdom,,,N,%s-%d,,28/11/2026,0.25,"
+                "large letter,10.00,2.50,12.50,GBP,,Mug,MUG-1,2,5.00\r\n" % (i, i, prefix, i))
+PY
+}
+if ! command -v sqlite3 >/dev/null 2>&1; then
+  failures+=("jobs: the sqlite3 shell is not installed (make deps-bench)")
+else
+  gen_rows BJC "$tmp/jobs_cli.csv"
+  gen_rows BJH "$tmp/jobs_http.csv"
+  t0="$(now_s)"
+  sqlite3 "$tmp/bare.db" '.mode csv' ".import $tmp/jobs_cli.csv bare" || failures+=("jobs: sqlite3 .import failed")
+  t1="$(now_s)"
+  bare_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
+  echo "sqlite3 .import: $(sqlite3 "$tmp/bare.db" 'SELECT COUNT(*) FROM bare') rows in ${bare_s} s" | tee "$OUT/jobs.txt"
+  # the CLI, its peak RSS from /usr/bin/time -v (or the process's VmHWM)
+  t0="$(now_s)"
+  if command -v /usr/bin/time >/dev/null 2>&1 && /usr/bin/time -v true >/dev/null 2>&1; then
+    /usr/bin/time -v "$POSTROOM" --db "$DB" import "$tmp/jobs_cli.csv" --tenant "$TID" \
+      >"$tmp/jobs_cli.out" 2>"$tmp/jobs_cli.err" || failures+=("jobs: postroom import failed")
+    cli_rss="$(awk '/Maximum resident set size/ { printf "%.0f", $NF / 1024 }' "$tmp/jobs_cli.err")"
+  else
+    "$POSTROOM" --db "$DB" import "$tmp/jobs_cli.csv" --tenant "$TID" >"$tmp/jobs_cli.out" \
+      2>"$tmp/jobs_cli.err" || failures+=("jobs: postroom import failed")
+  fi
+  t1="$(now_s)"
+  cat "$tmp/jobs_cli.out" | tee -a "$OUT/jobs.txt"
+  grep -q "imported $JOB_ROWS orders" "$tmp/jobs_cli.out" || failures+=("jobs: the CLI did not import every row")
+  cli_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
+  cli_rows_s="$(awk -v s="$cli_s" -v n="$JOB_ROWS" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print 0 }')"
+  # HTTP: from the upload's first byte to the job's end, the server's peak RSS over it
+  echo 5 >"/proc/$server_pid/clear_refs" 2>/dev/null || true
+  rss0="$(awk '/^VmRSS/ { print $2 }' "/proc/$server_pid/status")"
+  t0="$(now_s)"
+  job="$(curl -fsS -H "Authorization: Bearer $KEY" --data-binary @"$tmp/jobs_http.csv" \
+    "$BASE/api/postroom/imports" | sed -n 's/.*"jobId":\([0-9]*\).*/\1/p')"
+  state=""
+  for _i in $(seq 1 6000); do
+    curl -fsS -H "Authorization: Bearer $KEY" "$BASE/api/postroom/imports/${job:-0}" >"$tmp/job.json" || break
+    state="$(sed -n 's/.*"state":"\([a-z]*\)".*/\1/p' "$tmp/job.json")"
+    case "$state" in done|failed) break ;; esac
+    sleep 0.05
+  done
+  t1="$(now_s)"
+  rss1="$(awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status")"
+  http_rss="$(awk -v a="$rss0" -v b="$rss1" 'BEGIN { printf "%.0f", (b - a) / 1024 }')"
+  echo "http job ${job:-?}: $(head -c 400 "$tmp/job.json")" | tee -a "$OUT/jobs.txt"
+  grep -q "\"ordersCreated\":$JOB_ROWS," "$tmp/job.json" || failures+=("jobs: the HTTP job did not import every row ($state)")
+  http_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
+  http_rows_s="$(awk -v s="$http_s" -v n="$JOB_ROWS" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print 0 }')"
+fi
+echo "BENCH jobs rows=$JOB_ROWS bare_s=$bare_s cli_s=$cli_s cli_rows_s=$cli_rows_s cli_peak_rss_mib=$cli_rss http_s=$http_s http_rows_s=$http_rows_s http_rss_growth_mib=$http_rss" | tee -a "$OUT/jobs.txt"
+
 # ---- orders list: the web page with 10,000 orders, and 100 labels from it -------
 echo
 echo "-- orderlist: GET /orders (the web page) with 10,000 orders, signed in (wrk -c$ORDER_CONNS);"
@@ -665,6 +739,17 @@ weasy_verdict="$(verdict "$weasy_x" "${BENCH_WEASY_TARGET_X:-50}")"
     "GET /orders/{id}/label" "$label_rps" "${label_p99:-0}"
   printf '%-10s %-36s %8.0f orders/s  (%s ms per 1,000-order file, best of 3)\n' import \
     "POST /import, Click & Drop CSV" "$import_s" "$import_ms"
+  jobs_x() { awk -v s="$1" -v b="$bare_s" 'BEGIN { if (b + 0 > 0) printf "%.1f", s / b; else print 0 }'; }
+  jobs_verdict() { # rows/s >= target and time <= 4x the bare .import
+    awk -v r="$1" -v t="${BENCH_JOBS_TARGET:-50000}" -v x="$(jobs_x "$2")" \
+      'BEGIN { print ((r + 0 >= t + 0 && x + 0 <= 4) ? "PASS" : "BELOW") }'
+  }
+  printf '%-10s %-36s %8.0f rows/s  %s s = %sx sqlite3 .import (%s s); peak RSS %s MiB (target >= %s rows/s, <= 4x)  %s\n' \
+    importcli "postroom import, $JOB_ROWS rows" "$cli_rows_s" "$cli_s" "$(jobs_x "$cli_s")" "$bare_s" "$cli_rss" \
+    "${BENCH_JOBS_TARGET:-50000}" "$(jobs_verdict "$cli_rows_s" "$cli_s")"
+  printf '%-10s %-36s %8.0f rows/s  %s s = %sx sqlite3 .import; server RSS +%s MiB (target >= %s rows/s, <= 4x)  %s\n' \
+    importapi "POST /api/postroom/imports, $JOB_ROWS" "$http_rows_s" "$http_s" "$(jobs_x "$http_s")" "$http_rss" \
+    "${BENCH_JOBS_TARGET:-50000}" "$(jobs_verdict "$http_rows_s" "$http_s")"
   printf '%-10s %-36s %8.0f req/s   p99 %.1f ms (10,000 orders, session cookie)\n' orderlist \
     "GET /orders, the web page" "$list_rps" "${list_p99:-0}"
   printf '%-10s %-36s %8.0f labels/s  (%s ms for 100 ticked orders, best of 3)\n' bulklabels \

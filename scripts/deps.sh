@@ -9,7 +9,7 @@ case "${1:-build}" in
          # tests/browser run on Node.js: Debian's, unless a node and npm are already there
          command -v node >/dev/null 2>&1 || need="$need nodejs"
          command -v npm >/dev/null 2>&1 || need="$need npm" ;;
-  bench) need="$need wrk libcurl4-openssl-dev weasyprint" ;;
+  bench) need="$need wrk libcurl4-openssl-dev weasyprint sqlite3 time" ;;
 esac
 missing=""
 for p in $need; do

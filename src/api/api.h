@@ -52,6 +52,10 @@ int api_order_keys(struct request *r, struct order_key **keys);
 struct order_row;
 bool api_find_orders(struct request *r, struct order_row **rows, size_t *n);
 
+/* imports.c: postroom's own import jobs (POST and GET /api/postroom/imports) */
+void api_imports_create(struct request *r);
+void api_imports_get(struct request *r);
+
 /* labels.c */
 void api_orders_label(struct request *r);
 

@@ -6,6 +6,9 @@
  * Exit status 0 on success; otherwise non-zero with one line on stderr. */
 #include "app/audit_cmd.h"
 #include "app/cli.h"
+#include "app/import_cmd.h"
+#include "app/import_worker.h"
+#include "service/import_job.h"
 #include "app/manifest_daily.h"
 #include "app/operator_cli.h"
 #include "app/breach_cmd.h"
@@ -59,6 +62,7 @@ static const char *usage_main =
     "  audit verify | checkpoint        check the access audit chain; sign its head\n"
     "  operator add EMAIL | list | disable EMAIL   operators of /ops/ (password on stdin)\n"
     "  breach blast-radius|open|list|show|update|decide|close|export   the breach register\n"
+    "  import FILE --tenant ID [--format F] [--skip-bad-rows]   import a spreadsheet's orders\n"
     "\n"
     "The database is --db PATH, else $POSTROOM_DB, else " DEFAULT_DB ".\n"
     "PATH may be a postgres:// URL (PostgreSQL 15; docs/scaling.md), with\n"
@@ -811,6 +815,14 @@ static int cmd_serve(const char *db, int argc, char **argv)
     c.audit_off = au && !strcmp(au, "0");
     if (c.audit_off) log_json("warn", "access audit off: nothing is recorded", NULL);
     c.routes = &app_routes;
+    /* import jobs: uploads spooled beside the database, run by a worker */
+    static const char *const spooled[] = {"POST /api/postroom/imports", NULL};
+    c.spool_routes = spooled;
+    c.spool_dir = import_spool_dir(db);
+    if (!c.spool_dir) return cli_fail("cannot make the import spool directory beside the database");
+    import_runner_id(); /* made once, before any thread asks */
+    c.workers_start = import_worker_start;
+    c.workers_stop = import_worker_stop;
     if (!app_load_share(&c)) return 1;
     /* before server_run opens the database and starts threads */
     if (!app_start_draw_pool(&c, (int)draw_workers)) {
@@ -867,6 +879,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "audit")) return cmd_audit(db, n, rest);
     if (!strcmp(cmd, "operator")) return cmd_operator(db, n, rest);
     if (!strcmp(cmd, "breach")) return cmd_breach(db, n, rest);
+    if (!strcmp(cmd, "import")) return cmd_import(db, n, rest);
     fprintf(stderr, "postroom: unknown command '%s' (see postroom --help)\n", cmd);
     return 2;
 }

@@ -70,6 +70,9 @@ static const char *const ORDER_LIST[] = {"status",  "q",       "from",  "to",   
                                          "channel", "sort",    "after", "before", "done",
                                          "n",       "skipped", NULL};
 
+/* POST /api/postroom/imports (api/imports.c) */
+static const char *const IMPORT_UPLOAD[] = {"format", "skipBadRows", NULL};
+
 static const struct route routes[] = {
     {"GET", "/healthz", "GET /healthz", AUTH_PUBLIC, ROLE_NONE, NO_QUERY, api_healthz, WRITES,
      FEATURE_NONE},
@@ -94,6 +97,11 @@ static const struct route routes[] = {
     /* printing a label moves the order to labelGenerated: a write */
     {"GET", ORDERS "/{}/label", "GET /orders/{ids}/label", AUTH_API_KEY, ROLE_STANDARD, LABEL,
      api_orders_label, WRITES, FEATURE_LABELS},
+    /* postroom's own import jobs, outside Click & Drop's paths (docs/api.md) */
+    {"POST", "/api/postroom/imports", "POST /api/postroom/imports", AUTH_API_KEY, ROLE_STANDARD,
+     IMPORT_UPLOAD, api_imports_create, WRITES, FEATURE_API},
+    {"GET", "/api/postroom/imports/{}", "GET /api/postroom/imports/{id}", AUTH_API_KEY,
+     ROLE_STANDARD, NO_QUERY, api_imports_get, READS, FEATURE_API},
     {"POST", MANIFESTS, "POST /manifests", AUTH_API_KEY, ROLE_STANDARD, NO_QUERY,
      api_manifests_create, WRITES, FEATURE_API},
     {"GET", MANIFESTS "/{}", "GET /manifests/{n}", AUTH_API_KEY, ROLE_STANDARD, NO_QUERY,
@@ -141,6 +149,10 @@ static const struct route routes[] = {
      ROLE_ADMIN, NO_QUERY, web_import_mapping_rename, WRITES, FEATURE_WEB},
     {"POST", "/import/mappings/{}/delete", "POST /import/mappings/{n}/delete", AUTH_SESSION,
      ROLE_ADMIN, NO_QUERY, web_import_mapping_delete, WRITES, FEATURE_WEB},
+    {"GET", "/import/jobs/{}", "GET /import/jobs/{n}", AUTH_SESSION, ROLE_STANDARD, NO_QUERY,
+     web_import_job, WRITES, FEATURE_IMPORTS},
+    {"GET", "/import/jobs/{}/status", "GET /import/jobs/{n}/status", AUTH_SESSION, ROLE_STANDARD,
+     NO_QUERY, web_import_job_status, WRITES, FEATURE_IMPORTS},
     {"GET", "/notices", "GET /notices", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_notices, WRITES,
      FEATURE_WEB},
     {"GET", "/export", "GET /export", AUTH_SESSION, ROLE_STANDARD, NO_QUERY, web_export_form,

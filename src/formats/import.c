@@ -130,6 +130,7 @@ static bool imp_detect(struct import_reader *r, const struct csv_row *h)
     struct imp_header hd;
     imp_header_init(r->a, h, &hd);
     for (size_t i = 0; i < import_nlayouts; i++) {
+        if (r->defaults.format && import_layouts[i].format != r->defaults.format) continue;
         imp_fit(&import_layouts[i], &hd, &f);
         if (!f.missing && f.score > best.score) {
             best = f;
@@ -147,6 +148,13 @@ static bool imp_detect(struct import_reader *r, const struct csv_row *h)
                                            "this looks like a %s file but it has no \"%s\" column",
                                            near_l->name, near_missing));
     }
+    for (size_t i = 0; !best_l && r->defaults.format && i < import_nlayouts; i++)
+        if (import_layouts[i].format == r->defaults.format)
+            return imp_file_error(
+                r, h->line, NULL,
+                arena_printf(r->a, "the first row does not have the column headers of a%s %s file",
+                             strchr("AEIOUaeiou", import_layouts[i].name[0]) ? "n" : "",
+                             import_layouts[i].name));
     if (!best_l)
         return imp_file_error(
             r, h->line, NULL,
@@ -156,6 +164,7 @@ static bool imp_detect(struct import_reader *r, const struct csv_row *h)
     r->layout = best_l;
     r->out->format = best_l->format;
     r->out->format_name = best_l->name;
+    r->out->key_column = best_l->grouped ? best.col[S_KEY] : -1;
     for (int s = 0; s < S_COUNT; s++) {
         r->col[s] = best.col[s];
         r->colname[s] = best.col[s] >= 0
@@ -256,6 +265,7 @@ bool import_read_with(const char *data, size_t len, const struct import_defaults
                       struct arena *a, struct import_batch *out)
 {
     memset(out, 0, sizeof *out);
+    out->key_column = -1;
     struct import_reader *r = arena_alloc(a, sizeof *r);
     r->a = a;
     r->out = out;

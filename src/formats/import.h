@@ -59,6 +59,9 @@ struct import_batch {
     size_t nleft_out;
     size_t nlines;              /* physical lines in the file */
     const char *const *columns; /* internal: for import_column_for */
+    /* internal, for import_stream: the cell index of the order number that
+     * groups line-item rows (-1: one row per order) */
+    int key_column;
 };
 
 /* Reads a spreadsheet file: parses it (csv_parse), detects its layout from
@@ -108,6 +111,9 @@ struct import_defaults {
      * read through it instead of a detected layout, and format_name is the
      * mapping's name */
     const struct import_mapping *mapping;
+    /* The layout the file must be (postroom import --format); 0: whichever
+     * the header row fits best. */
+    enum import_format format;
 };
 bool import_read_with(const char *data, size_t len, const struct import_defaults *d,
                       struct arena *a, struct import_batch *out);

@@ -58,6 +58,12 @@ struct request {
     struct multipart *form; /* the body's multipart/form-data parts, once parsed */
     const char *form_error; /* why the multipart body did not parse */
     size_t body_seen;       /* bytes received, kept or not */
+    /* A route that spools (server_config.spool_routes): the body went to this file in
+     * server_config.spool_dir instead of body (body_fd open on it). A
+     * handler that keeps the file sets spool_path to NULL; otherwise the
+     * server removes it when the request ends. */
+    char *spool_path;
+    int spool_fd;
     bool body_too_large;
 
     /* routing */

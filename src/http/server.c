@@ -44,6 +44,7 @@ void server_config_defaults(struct server_config *c)
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     c->threads = n > 0 ? (unsigned)n : 2;
     c->max_body = 8u << 20;
+    c->max_upload = (size_t)512 << 20;
     c->max_url = 8u << 10;
     /* Must stay well inside libmicrohttpd's 32 KiB connection buffer (kept at
      * its default: the whole buffer is zeroed for every request, so a larger
@@ -260,6 +261,7 @@ static struct request *request_new(struct MHD_Connection *conn, const struct ser
     r->path = arena_strdup(&r->arena, url);
     buf_init(&r->body, &r->arena);
     buf_init(&r->out, &r->arena);
+    r->spool_fd = -1;
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     char ip[INET6_ADDRSTRLEN] = "?";
@@ -392,6 +394,53 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct request *r
     return ret;
 }
 
+/* --- spooled uploads (server_config.spool_routes) ------------------------------------------
+ * An import's file goes to a file in server_config.spool_dir as it
+ * arrives, so a 100,000-row upload costs the server no more memory than a
+ * small one. The handler takes the file (spool_path NULL) or it is removed
+ * when the request ends. */
+static bool spool_open(struct request *r, const char *method, const char *url)
+{
+    int route;
+    if (!r->cfg->spool_dir || !r->cfg->spool_routes ||
+        router_match(r, method, url, &route) != ROUTE_FOUND)
+        return false;
+    bool spools = false;
+    for (const char *const *n = r->cfg->spool_routes; *n && !spools; n++)
+        spools = !strcmp(*n, r->cfg->routes->routes[route].name);
+    if (!spools) return false;
+    char *path = arena_printf(&r->arena, "%s/upload-%s-XXXXXX", r->cfg->spool_dir, r->id);
+    r->spool_fd = mkstemp(path);
+    if (r->spool_fd < 0) {
+        log_json("error", "cannot spool an upload", NULL);
+        return false;
+    }
+    r->spool_path = path;
+    return true;
+}
+
+static bool spool_write(struct request *r, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(r->spool_fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            log_json("error", "cannot write a spooled upload", NULL);
+            return false;
+        }
+        p += w, n -= (size_t)w;
+    }
+    return true;
+}
+
+static void spool_end(struct request *r)
+{
+    if (r->spool_fd >= 0) close(r->spool_fd);
+    r->spool_fd = -1;
+    if (r->spool_path) unlink(r->spool_path);
+    r->spool_path = NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -411,12 +460,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
          * bound the chunked path keeps too) it is answered at once and the
          * connection closed. */
         unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
-        if (declared > 8ull * cfg->max_body) {
+        size_t limit = spool_open(r, method, url) ? cfg->max_upload : cfg->max_body;
+        if (declared > 8ull * limit) {
             r->close_connection = true;
             http_error(r, 413, "PayloadTooLarge", "The request body is too large.");
             return send_reply(conn, r);
         }
-        if (declared > cfg->max_body) r->body_too_large = true;
+        if (declared > limit) r->body_too_large = true;
         return MHD_YES;
     }
     if (r->sent) {
@@ -428,12 +478,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
          * refuse up front) is discarded and answered 413 once it ends; one
          * that keeps going far beyond gets its connection closed. */
         r->body_seen += *upload_data_size;
-        if (r->body_too_large || r->body_seen > cfg->max_body) {
+        size_t limit = r->spool_path ? cfg->max_upload : cfg->max_body;
+        if (r->body_too_large || r->body_seen > limit) {
             r->body_too_large = true;
             *upload_data_size = 0;
-            return r->body_seen > 8 * cfg->max_body ? MHD_NO : MHD_YES;
+            return r->body_seen > 8 * limit ? MHD_NO : MHD_YES;
         }
-        buf_add(&r->body, upload_data, *upload_data_size);
+        if (r->spool_path) {
+            if (!spool_write(r, upload_data, *upload_data_size)) return MHD_NO;
+        } else {
+            buf_add(&r->body, upload_data, *upload_data_size);
+        }
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -499,6 +554,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)cls, (void)conn, (void)toe;
     struct request *r = *con_cls;
     if (!r) return;
+    spool_end(r);
     double secs = time_mono_s() - r->started;
     if (!r->status) r->status = 499; /* client went away before an answer */
     log_request(r, secs);
@@ -715,6 +771,7 @@ static int serve(struct server_config *c)
     pthread_t hk;
     atomic_store(&stopping, false);
     bool hk_started = pthread_create(&hk, NULL, housekeeper, c) == 0;
+    bool workers = c->db_path && c->workers_start && c->workers_start(c);
     char extra[160];
     snprintf(extra, sizeof extra,
              "\"listen\":\"%s:%u\",\"threads\":%u,\"tls\":%s,\"rate_limit\":%d", c->listen_host,
@@ -725,6 +782,7 @@ static int serve(struct server_config *c)
     }
     log_json("info", "stopping", NULL);
     MHD_stop_daemon(d);
+    if (workers && c->workers_stop) c->workers_stop();
     audit_stop();
     atomic_store(&stopping, true);
     if (hk_started) pthread_join(hk, NULL);

@@ -61,6 +61,17 @@ struct server_config {
      * failed. NULL: nothing is posted. */
     bool (*killswitch_changed)(struct request *r, int64_t tenant_id, const char *feature, bool on,
                                const char *reason);
+    /* Background work started once the database is ready and stopped
+     * before server_run returns: the import jobs' worker thread
+     * (app/import_worker.c). NULL: none. */
+    bool (*workers_start)(const struct server_config *c);
+    void (*workers_stop)(void);
+    /* The routes (by name, NULL-terminated) whose body is written to a
+     * file in spool_dir while it arrives (request.spool_path), up to
+     * max_upload (413 above), not held in memory; NULL spool_dir: none. */
+    const char *const *spool_routes;
+    const char *spool_dir;
+    size_t max_upload;
 };
 
 void server_config_defaults(struct server_config *c);

@@ -210,12 +210,19 @@ static int insert_audited(const struct service_ctx *c, struct order_batch *b)
     return store_tx_rollback(c->store) == STORE_OK ? rc : STORE_ERROR;
 }
 
-int order_batch_insert(const struct service_ctx *c, struct order_batch *b)
+int order_batch_prepare(const struct service_ctx *c, struct order_batch *b)
 {
     b->now = c->now;
     if (!b->nvalid) return STORE_OK;
     int rc = apply_rules(c, b);
-    if (rc == STORE_OK) rc = assign_tracking(c, b);
+    return rc == STORE_OK ? assign_tracking(c, b) : rc;
+}
+
+int order_batch_insert(const struct service_ctx *c, struct order_batch *b)
+{
+    b->now = c->now;
+    if (!b->nvalid) return STORE_OK;
+    int rc = order_batch_prepare(c, b);
     if (rc != STORE_OK) return rc;
     if (c->actor || b->nruled || b->skip_existing) return insert_audited(c, b);
     return store_orders_insert(c->store, &c->scope, b->valid, b->nvalid, b->now, b->ids,

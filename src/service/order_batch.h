@@ -58,6 +58,10 @@ void order_batch_check(const struct service_ctx *c, const json_t *const *items, 
  * business holds by then are left out (slot ORDER_BATCH_HELD, nvalid
  * counting only those created). */
 int order_batch_insert(const struct service_ctx *c, struct order_batch *b);
+/* What order_batch_insert does before it inserts (the shipping rules, then
+ * S10 numbers), for a door that stages the orders and inserts them later
+ * (service/import_job.c): b->history then holds each rule's line. */
+int order_batch_prepare(const struct service_ctx *c, struct order_batch *b);
 /* The order_row a just-created order reads back as, without a store call
  * (an item whose slot is an index into valid).
  * Its tenant id is the one the store reported writing, never the caller's

@@ -35,6 +35,7 @@ struct store_account_ops;
 struct store_users_ops;
 struct store_rules_ops;
 struct store_mappings_ops;
+struct store_import_ops;
 struct store_manifests_ops;
 struct store_dashboard_ops;
 
@@ -531,6 +532,7 @@ struct store_ops {
     const struct store_manifests_ops *manifests; /* store_manifests.h */
     const struct store_dashboard_ops *dashboard; /* store_dashboard.h */
     const struct store_mappings_ops *mappings;   /* store_mappings.h: import mappings */
+    const struct store_import_ops *import;       /* store_import.h: import jobs */
 };
 
 /* What the dispatcher keeps of a connection, whatever the backend (which

@@ -1,41 +1,40 @@
-/* import: the spreadsheet import page, GET and POST /import.
+/* import: the spreadsheet import page, GET and POST /import, and an
+ * import job's page, GET /import/jobs/{n} (and its status as JSON, which
+ * app.js polls for the progress bar).
  *
- * A business uploads a Click & Drop spreadsheet or a marketplace export
- * (domain/import reads and maps it); every order is then checked exactly as
- * POST /orders checks it (api/order_batch). An import is all or nothing: one
- * bad row and nothing is created, and the page lists every problem by line
- * and column so the file can be fixed and uploaded again. */
-#include "service/order_batch.h"
+ * A business uploads a Click & Drop spreadsheet or a marketplace export;
+ * the upload becomes an import job (service/import_job.h), the same the
+ * API and the command line run: every order checked exactly as POST
+ * /orders checks it, all or nothing (one bad row and nothing is created,
+ * and the page lists every problem by line and column so the file can be
+ * fixed and uploaded again). A small file's job runs in the request and
+ * the answer is its result; a bigger one runs in the server's worker and
+ * the answer is its page, with a live progress bar until it ends. */
+#include "service/import_job.h"
 #include "domain/status.h"
 #include "service/import_mapping.h"
 #include "formats/import.h"
 #include "http/multipart.h"
 #include "http/server.h"
 #include "store/store.h"
+#include "store/store_import.h"
+#include "util/buf.h"
 #include "util/timefmt.h"
 #include "web/frame.h"
 #include "web/import_impl.h"
 #include "web/settings.h"
 #include "web/web.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define IMPORT_ERRORS_SHOWN 100
-
-/* The orders of a file that will be created, and those left out because the
- * business already has an order with the same reference. */
-struct import_plan {
-    const json_t **items;
-    size_t *lines; /* per item: its first line in the file */
-    size_t n;
-    struct skipped {
-        size_t line;
-        const char *reference;
-        int64_t existing; /* the order already holding the reference */
-    } * skipped;
-    size_t nskipped;
-};
+#define IMPORT_ROWS_SHOWN 2000 /* lines of a job's orders listed on its result page */
+/* A file up to this size is imported in the request that uploads it; a
+ * bigger one in the background, its page showing a live progress bar. */
+#define IMPORT_INLINE_BYTES (1u << 20)
 
 static void import_form(struct request *r)
 {
@@ -137,166 +136,239 @@ static void problems_close(struct request *r, size_t count)
     page_close(r, 422);
 }
 
-/* The file could not be mapped (bad dates, unknown countries...). */
-static void mapping_problems(struct request *r, const struct import_batch *b)
+/* What the page answering an upload heard while the job ran inline: the
+ * problems as the reader wrote them (they may quote the cell: the
+ * business's own file, shown to the business) and the orders left out. */
+struct heard {
+    struct arena *a;
+    struct heard_problem {
+        size_t line;
+        const char *column, *message;
+    } * problems;
+    size_t nproblems, pcap;
+    struct import_left_out *left_out;
+    size_t nleft_out, lcap;
+};
+
+static void heard_problem(void *ctx, size_t line, const char *column, const char *message)
 {
-    problems_open(r, b->nerrors, b->format_name);
-    for (size_t i = 0; i < b->nerrors && i < IMPORT_ERRORS_SHOWN; i++)
-        problem(r, b->errors[i].line, b->errors[i].column, b->errors[i].message);
-    problems_close(r, b->nerrors);
+    struct heard *h = ctx;
+    if (h->nproblems >= IMPORT_ERRORS_SHOWN) return;
+    h->problems = arena_grow(h->a, h->problems, h->nproblems, &h->pcap, sizeof *h->problems, 16);
+    h->problems[h->nproblems++] = (struct heard_problem){
+        line, column ? arena_strdup(h->a, column) : NULL, arena_strdup(h->a, message)};
 }
 
-/* Orders that mapped but fail the API's own validation, named by column. */
-static void validation_problems(struct request *r, const struct import_batch *ib,
-                                const struct import_plan *plan, const struct order_batch *ob)
+static void heard_left_out(void *ctx, const struct import_left_out *l)
 {
-    size_t count = 0, shown = 0;
-    for (size_t i = 0; i < ob->n; i++)
-        count += ob->slot[i] == ORDER_BATCH_FAILED ? ob->errs[i].n : 0;
-    problems_open(r, count, ib->format_name);
-    for (size_t i = 0; i < ob->n; i++) {
-        if (ob->slot[i] != ORDER_BATCH_FAILED) continue;
-        for (size_t k = 0; k < ob->errs[i].n && shown < IMPORT_ERRORS_SHOWN; k++, shown++) {
-            const struct field_error *fe = &ob->errs[i].items[k];
-            const char *column = import_column_for(ib, fe->field);
-            problem(r, plan->lines[i], column ? column : (*fe->field ? fe->field : NULL),
-                    fe->message);
+    struct heard *h = ctx;
+    h->left_out = arena_grow(h->a, h->left_out, h->nleft_out, &h->lcap, sizeof *h->left_out, 16);
+    h->left_out[h->nleft_out++] =
+        (struct import_left_out){l->line, l->reference ? arena_strdup(h->a, l->reference) : NULL,
+                                 arena_strdup(h->a, l->reason)};
+}
+
+/* The job's problems: as heard, or (a job that ran in the background) as
+ * the store keeps them, quoting no cell. */
+static void list_problems(struct request *r, const struct import_job_row *j, const struct heard *h)
+{
+    if (h) {
+        for (size_t i = 0; i < h->nproblems; i++)
+            problem(r, h->problems[i].line, h->problems[i].column, h->problems[i].message);
+        return;
+    }
+    struct import_problem_row *rows;
+    size_t n;
+    struct scope sc = scope_of(&r->principal);
+    if (store_import_problems(r->store, &sc, j->job_id, 0, IMPORT_ERRORS_SHOWN, &r->arena, &rows,
+                              &n) != STORE_OK)
+        n = 0;
+    for (size_t i = 0; i < n; i++)
+        problem(r, (size_t)rows[i].line, rows[i].column, rows[i].message);
+}
+
+/* A job that ended having imported nothing. */
+static void job_failed(struct request *r, const struct import_job_row *j, const struct heard *h)
+{
+    const char *outcome = j->outcome ? j->outcome : "";
+    if (!strcmp(outcome, "empty")) {
+        refuse(r, 422, "The file has no orders below its header row.");
+        return;
+    }
+    if (!strcmp(outcome, "unreadable") && j->problems == 1) {
+        const struct heard_problem *p = h && h->nproblems ? &h->problems[0] : NULL;
+        if (p) {
+            refuse(r, 422,
+                   p->line ? arena_printf(&r->arena, "Line %zu: %s", p->line, p->message)
+                           : p->message);
+            return;
         }
     }
-    problems_close(r, count);
-}
-
-static void skipped_table(struct request *r, const struct import_plan *plan)
-{
-    buf_printf(&r->out,
-               "<p>%zu order%s skipped: an order with the same reference is already in "
-               "postroom.</p><table><thead><tr><th>Line</th><th>Reference</th>"
-               "<th>Existing order</th></tr></thead><tbody>",
-               plan->nskipped, plan->nskipped == 1 ? "" : "s");
-    for (size_t i = 0; i < plan->nskipped; i++) {
-        buf_printf(&r->out, "<tr><td>%zu</td><td>", plan->skipped[i].line);
-        html_text(&r->out, plan->skipped[i].reference);
-        buf_printf(&r->out, "</td><td>%lld</td></tr>", (long long)plan->skipped[i].existing);
+    if (strcmp(outcome, "rejected") && strcmp(outcome, "unreadable")) {
+        refuse(r, 503, j->message ? j->message : "The import could not be saved; try again.");
+        return;
     }
-    buf_adds(&r->out, "</tbody></table>");
+    problems_open(r, (size_t)j->problems, j->format_name);
+    list_problems(r, j, h);
+    problems_close(r, (size_t)j->problems);
 }
 
-/* Orders of the file that are rightly not imported (nothing in them is
- * posted): named, so that none goes missing without a word. */
-static void left_out_table(struct request *r, const struct import_batch *ib)
+static void order_cells(struct request *r, const struct import_job_order_row *o)
 {
-    buf_printf(&r->out,
-               "<p>%zu order%s left out, not an error:</p><table><thead><tr><th>Line</th>"
-               "<th>Reference</th><th>Why</th></tr></thead><tbody>",
-               ib->nleft_out, ib->nleft_out == 1 ? "" : "s");
-    for (size_t i = 0; i < ib->nleft_out; i++) {
-        buf_printf(&r->out, "<tr><td>%zu</td><td>", ib->left_out[i].line);
-        html_text(&r->out, ib->left_out[i].reference);
-        buf_adds(&r->out, "</td><td>");
-        html_text(&r->out, ib->left_out[i].reason);
-        buf_adds(&r->out, "</td></tr>");
-    }
-    buf_adds(&r->out, "</tbody></table>");
+    buf_adds(&r->out, "<td>");
+    html_text(&r->out, o->order.reference);
+    buf_adds(&r->out, "</td>");
 }
 
-static void imported(struct request *r, const struct service_ctx *c, const struct import_batch *ib,
-                     const struct import_plan *plan, const struct order_batch *ob)
+/* The lines of the job's orders: created (linked), then in a second table
+ * those skipped because the business had their reference already. */
+static void job_orders(struct request *r, const struct import_job_row *j, bool audit)
 {
-    page_open(r, "Orders imported");
-    buf_printf(&r->out, "<p role=\"status\">%zu order%s imported from %s ", ob->nvalid,
-               ob->nvalid == 1 ? "" : "s", article(ib->format_name));
-    html_text(&r->out, ib->format_name);
-    buf_adds(&r->out, " file.</p>");
-    if (ob->nvalid) {
-        buf_adds(&r->out, "<table><thead><tr><th>Line</th><th>Order</th><th>Reference</th>"
-                          "<th>Status</th><th>Tracking number</th></tr></thead><tbody>");
-        for (size_t i = 0; i < ob->n; i++) {
-            if (ob->slot[i] == ORDER_BATCH_HELD) continue; /* in the skipped table */
-            struct order_row row = order_batch_row(c, ob, i);
-            http_egress_claim(r, row.tenant_id, row.order_id);
-            buf_printf(&r->out, "<tr><td>%zu</td><td><a href=\"/orders/%lld\">%lld</a></td><td>",
-                       plan->lines[i], (long long)row.order_id, (long long)row.order_id);
-            html_text(&r->out, row.reference);
-            buf_adds(&r->out, "</td><td><span class=\"badge s-");
-            html_text(&r->out, row.status);
+    struct import_job_order_row *rows;
+    size_t n;
+    struct scope sc = scope_of(&r->principal);
+    if (store_import_job_orders(r->store, &sc, j->job_id, 0, IMPORT_ROWS_SHOWN, &r->arena, &rows,
+                                &n) != STORE_OK)
+        n = 0;
+    int64_t *ids = arena_alloc(&r->arena, (n ? n : 1) * sizeof *ids);
+    size_t nids = 0, made = 0;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].order.tenant_id) {
+            http_egress_claim(r, rows[i].order.tenant_id, rows[i].order.order_id);
+            ids[nids++] = rows[i].order.order_id;
+            made += !rows[i].held;
+        }
+    if (audit && nids) http_audit_ids(r, sc.tenant_id, "order.read", "order", ids, nids);
+    if (made) {
+        buf_adds(&r->out, "<div class=\"table-wrap\"><table><thead><tr><th>Line</th><th>Order</th>"
+                          "<th>Reference</th><th>Status</th><th>Tracking number</th></tr></thead>"
+                          "<tbody>");
+        for (size_t i = 0; i < n; i++) {
+            const struct import_job_order_row *o = &rows[i];
+            if (o->held || !o->order.tenant_id) continue;
+            buf_printf(&r->out, "<tr><td>%lld</td><td><a href=\"/orders/%lld\">%lld</a></td>",
+                       (long long)o->line, (long long)o->order.order_id,
+                       (long long)o->order.order_id);
+            order_cells(r, o);
+            buf_adds(&r->out, "<td><span class=\"badge s-");
+            html_text(&r->out, o->order.status);
             buf_adds(&r->out, "\">");
-            html_text(&r->out, status_words(row.status));
+            html_text(&r->out, status_words(o->order.status));
             buf_adds(&r->out, "</span></td><td>");
-            html_text(&r->out, row.tracking_number);
+            html_text(&r->out, o->order.tracking_number);
             buf_adds(&r->out, "</td></tr>");
         }
-        buf_adds(&r->out, "</tbody></table>");
+        buf_adds(&r->out, "</tbody></table></div>");
+        if (j->orders_created > (int64_t)made)
+            buf_printf(&r->out, "<p class=\"muted\">and %lld more, in Orders.</p>",
+                       (long long)(j->orders_created - (int64_t)made));
     }
-    if (plan->nskipped) skipped_table(r, plan);
-    if (ib->nleft_out) left_out_table(r, ib);
+    if (!j->orders_held) return;
+    buf_printf(&r->out,
+               "<p>%lld order%s skipped: an order with the same reference is already in "
+               "postroom.</p><div class=\"table-wrap\"><table><thead><tr><th>Line</th>"
+               "<th>Reference</th><th>Existing order</th></tr></thead><tbody>",
+               (long long)j->orders_held, j->orders_held == 1 ? "" : "s");
+    for (size_t i = 0; i < n; i++) {
+        const struct import_job_order_row *o = &rows[i];
+        if (!o->held || !o->order.tenant_id) continue;
+        buf_printf(&r->out, "<tr><td>%lld</td>", (long long)o->line);
+        order_cells(r, o);
+        buf_printf(&r->out, "<td>%lld</td></tr>", (long long)o->order.order_id);
+    }
+    buf_adds(&r->out, "</tbody></table></div>");
+}
+
+static void left_out_table(struct request *r, const struct import_job_row *j, const struct heard *h)
+{
+    if (!j->left_out) return;
+    buf_printf(&r->out, "<p>%lld order%s left out, not an error", (long long)j->left_out,
+               j->left_out == 1 ? "" : "s");
+    if (!h || !h->nleft_out) {
+        buf_adds(&r->out, ": nothing in them is posted.</p>");
+        return;
+    }
+    buf_adds(&r->out, ":</p><div class=\"table-wrap\"><table><thead><tr><th>Line</th>"
+                      "<th>Reference</th><th>Why</th></tr></thead><tbody>");
+    for (size_t i = 0; i < h->nleft_out; i++) {
+        buf_printf(&r->out, "<tr><td>%zu</td><td>", h->left_out[i].line);
+        html_text(&r->out, h->left_out[i].reference);
+        buf_adds(&r->out, "</td><td>");
+        html_text(&r->out, h->left_out[i].reason);
+        buf_adds(&r->out, "</td></tr>");
+    }
+    buf_adds(&r->out, "</tbody></table></div>");
+}
+
+static void job_done(struct request *r, const struct import_job_row *j, const struct heard *h,
+                     bool audit)
+{
+    page_open(r, "Orders imported");
+    buf_printf(&r->out, "<p role=\"status\">%lld order%s imported from %s ",
+               (long long)j->orders_created, j->orders_created == 1 ? "" : "s",
+               article(j->format_name));
+    html_text(&r->out, j->format_name);
+    buf_adds(&r->out, " file.</p>");
+    job_orders(r, j, audit);
+    left_out_table(r, j, h);
+    if (j->problems) {
+        buf_printf(&r->out,
+                   "<p class=\"error\">%lld problem%s: the rows named here were left out, the "
+                   "others imported.</p><ul>",
+                   (long long)j->problems, j->problems == 1 ? "" : "s");
+        list_problems(r, j, h);
+        buf_adds(&r->out, "</ul>");
+    }
+    if (j->attempts > 1 && j->message) {
+        buf_adds(&r->out, "<p class=\"muted\">");
+        html_text(&r->out, j->message);
+        buf_adds(&r->out, "</p>");
+    }
     buf_adds(&r->out, "<p>");
-    if (ob->nvalid) buf_adds(&r->out, "<a href=\"/orders\">See them in Orders</a> &middot; ");
+    if (j->orders_created)
+        buf_adds(&r->out, "<a href=\"/orders\">See them in Orders</a> &middot; ");
     buf_adds(&r->out, "<a href=\"/import\">Import another file</a></p>");
     page_close(r, 200);
 }
 
-/* Every order of the file, or with skip_existing those whose reference the
- * business does not have yet. The lookup runs in the principal's scope
- * only: another business's references are never seen, so what is skipped
- * can never tell one business about another's orders. False after a store
- * failure. */
-static bool plan_import(struct request *r, const struct import_batch *ib, bool skip_existing,
-                        struct import_plan *plan)
+static int percent(const struct import_job_row *j)
 {
-    size_t n = ib->norders, cap = n ? n : 1;
-    plan->items = arena_alloc(&r->arena, cap * sizeof *plan->items);
-    plan->lines = arena_alloc(&r->arena, cap * sizeof *plan->lines);
-    plan->skipped = arena_alloc(&r->arena, cap * sizeof *plan->skipped);
-    struct order_key *keys = arena_alloc(&r->arena, cap * sizeof *keys);
-    size_t nkeys = 0;
-    for (size_t i = 0; skip_existing && i < n; i++) {
-        const char *ref = json_string_value(json_object_get(ib->orders[i].item, "orderReference"));
-        if (ref) keys[nkeys++] = (struct order_key){.reference = ref};
-    }
-    struct order_row *found = NULL;
-    size_t nfound = 0;
-    struct scope sc = scope_of(&r->principal);
-    if (nkeys &&
-        store_orders_get(r->store, &sc, keys, nkeys, &r->arena, &found, &nfound) != STORE_OK)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        const char *ref = json_string_value(json_object_get(ib->orders[i].item, "orderReference"));
-        const struct order_row *existing = NULL;
-        for (size_t k = 0; ref && k < nfound && !existing; k++)
-            if (found[k].reference && !strcmp(found[k].reference, ref)) existing = &found[k];
-        if (existing) {
-            http_egress_claim(r, existing->tenant_id, existing->order_id);
-            plan->skipped[plan->nskipped++] =
-                (struct skipped){ib->orders[i].line, ref, existing->order_id};
-        } else {
-            plan->items[plan->n] = ib->orders[i].item;
-            plan->lines[plan->n++] = ib->orders[i].line;
-        }
-    }
-    return true;
+    if (j->state == IMPORT_DONE || j->file_bytes <= 0) return j->state == IMPORT_DONE ? 100 : 0;
+    int64_t p = j->bytes_read * 100 / j->file_bytes;
+    return (int)(p > 99 ? 99 : p);
 }
 
-static int skipped_cmp(const void *x, const void *y)
+/* A job under way: a progress bar app.js keeps live (it polls the job's
+ * status and reloads the page when the job ends); without the script, the
+ * link reloads by hand. */
+static void job_running(struct request *r, const struct import_job_row *j)
 {
-    const struct skipped *a = x, *b = y;
-    return (a->line > b->line) - (a->line < b->line);
+    page_open(r, "Importing orders");
+    char *status = arena_printf(&r->arena, "/import/jobs/%lld/status", (long long)j->job_id);
+    buf_adds(&r->out, "<div class=\"import-progress\" data-import-job=\"");
+    html_text(&r->out, status);
+    buf_printf(&r->out,
+               "\"><p role=\"status\" data-import-text>%s: %lld rows read, %lld orders checked "
+               "so far.</p><progress max=\"100\" value=\"%d\" aria-label=\"Import progress\">%d%%"
+               "</progress></div><p class=\"muted\">The orders are added all at once when the "
+               "whole file has been read. You can leave this page: the import goes on.</p>"
+               "<p><a href=\"/import/jobs/%lld\">Refresh</a></p>",
+               j->state == IMPORT_QUEUED ? "Waiting to start" : "Importing",
+               (long long)j->rows_read, (long long)j->orders_staged, percent(j), percent(j),
+               (long long)j->job_id);
+    page_close(r, 200);
 }
 
-/* The orders the insert itself left out, because by the time it held the
- * write lock the business had them (another upload of the same file got
- * there first), join those the plan skipped, all in line order. */
-static void plan_add_held(struct request *r, struct import_plan *plan, const struct order_batch *ob)
+static void show_job(struct request *r, const struct import_job_row *j, const struct heard *h,
+                     bool audit)
 {
-    for (size_t i = 0; i < ob->n; i++) {
-        if (ob->slot[i] != ORDER_BATCH_HELD) continue;
-        http_egress_claim(r, ob->held[i].tenant_id, ob->held[i].order_id);
-        plan->skipped[plan->nskipped++] = (struct skipped){
-            plan->lines[i], json_string_value(json_object_get(plan->items[i], "orderReference")),
-            ob->held[i].order_id};
-    }
-    if (ob->nheld) qsort(plan->skipped, plan->nskipped, sizeof *plan->skipped, skipped_cmp);
+    if (j->state == IMPORT_DONE)
+        job_done(r, j, h, audit);
+    else if (j->state == IMPORT_FAILED)
+        job_failed(r, j, h);
+    else
+        job_running(r, j);
 }
-
 /* The default parcel the form gives; NULL, or why it is refused. */
 static const char *read_defaults(struct request *r, struct import_defaults *d)
 {
@@ -342,6 +414,43 @@ static int choose_mapping(struct request *r, const struct multipart *m,
     return rc;
 }
 
+/* The upload kept as a file beside the database (the job reads it, and a
+ * server that stops mid-import resumes from it); NULL when it cannot be. */
+static char *spool(struct request *r, const struct multipart_part *file)
+{
+    if (!r->cfg->spool_dir) return NULL;
+    char *path = arena_printf(&r->arena, "%s/web-%s-XXXXXX", r->cfg->spool_dir, r->id);
+    int fd = mkstemp(path);
+    if (fd < 0) return NULL;
+    size_t off = 0;
+    while (off < file->len) {
+        ssize_t w = write(fd, file->data + off, file->len - off);
+        if (w <= 0) break;
+        off += (size_t)w;
+    }
+    bool ok = off == file->len && fdatasync(fd) == 0;
+    close(fd);
+    if (!ok) unlink(path);
+    return ok ? path : NULL;
+}
+
+/* Runs a small file's job in this request, as the worker would. */
+static int run_inline(struct request *r, int64_t job, const char *path, struct heard *h,
+                      struct import_job_row *out)
+{
+    struct scope sc = scope_of(&r->principal);
+    int64_t now = time_now_ms();
+    const char *runner = import_runner_id();
+    FILE *f = fopen(path, "rb");
+    if (!f) return SERVICE_STORE_ERROR;
+    struct service_ctx c = {r->store, sc, &r->arena, r->cfg->tariff, now, http_audit_actor(r)};
+    struct import_job_hooks hooks = {h, heard_problem, heard_left_out, NULL};
+    int rc = import_job_run(&c, job, runner, f, &hooks, out);
+    fclose(f);
+    if (rc == SERVICE_OK) unlink(path);
+    return rc;
+}
+
 void web_import(struct request *r)
 {
     const struct multipart *m = http_multipart(r);
@@ -369,6 +478,9 @@ void web_import(struct request *r)
         refuse(r, 400, why);
         return;
     }
+    /* A saved mapping chosen, or one made from a file with exactly these
+     * headers; else the layouts are detected, and a file of a layout
+     * postroom does not know is offered the mapping page. */
     struct saved_mapping sm;
     int mrc = choose_mapping(r, m, file, &sm);
     if (mrc == SERVICE_OK) {
@@ -376,56 +488,103 @@ void web_import(struct request *r)
         d.mapping = &sm.m;
     } else if (mrc != SERVICE_NOTFOUND) {
         return; /* answered */
-    }
-    struct import_batch ib;
-    bool readable = import_read_with(file->data, file->len, &d, &r->arena, &ib);
-    /* a layout postroom does not know: offer to map its columns */
-    if (!readable && !ib.format && !ib.format_name && ib.nerrors == 1 && !d.mapping &&
-        web_import_mapping_offer(r, file->data, file->len, file->filename, ib.errors[0].message)) {
-        import_batch_free(&ib);
-        return;
-    }
-    if (!readable && ib.nerrors <= 1) {
-        const struct import_error *e = ib.nerrors ? &ib.errors[0] : NULL;
-        refuse(r, 422,
-               !e        ? "The file could not be read as a spreadsheet."
-               : e->line ? arena_printf(&r->arena, "Line %zu: %s", e->line, e->message)
-                         : e->message);
-        import_batch_free(&ib);
-        return;
-    }
-    if (ib.nerrors) {
-        mapping_problems(r, &ib);
-        import_batch_free(&ib);
-        return;
-    }
-    if (ib.norders == 0 && ib.nleft_out == 0) {
-        import_batch_free(&ib);
-        refuse(r, 422, "The file has no orders below its header row.");
-        return;
-    }
-    struct import_plan plan = {0};
-    bool skip_existing = http_form(r, "skip_existing") != NULL;
-    if (!plan_import(r, &ib, skip_existing, &plan)) {
-        import_batch_free(&ib);
-        refuse(r, 503, "The import could not be checked; try again shortly.");
-        return;
-    }
-    struct order_batch ob;
-    struct service_ctx c = {r->store,       scope_of(&r->principal), &r->arena,
-                            r->cfg->tariff, time_now_ms(),           http_audit_actor(r)};
-    order_batch_check(&c, plan.items, plan.n, &ob);
-    ob.skip_existing = skip_existing;
-    const char *channel = ib.format == IMPORT_CLICKANDDROP ? "Spreadsheet import" : ib.format_name;
-    for (size_t i = 0; i < ob.nvalid; i++)
-        ob.valid[i].channel = channel;
-    if (ob.nvalid != ob.n) {
-        validation_problems(r, &ib, &plan, &ob);
-    } else if (order_batch_insert(&c, &ob) != STORE_OK) {
-        refuse(r, 503, "The import could not be saved; try again shortly.");
     } else {
-        plan_add_held(r, &plan, &ob);
-        imported(r, &c, &ib, &plan, &ob);
+        struct import_batch ib;
+        bool readable = import_read_with(file->data, file->len, &d, &r->arena, &ib);
+        bool offered = !readable && !ib.format && !ib.format_name && ib.nerrors == 1 &&
+                       web_import_mapping_offer(r, file->data, file->len, file->filename,
+                                                ib.errors[0].message);
+        import_batch_free(&ib);
+        if (offered) return;
     }
-    import_batch_free(&ib);
+    char *path = spool(r, file);
+    if (!path) {
+        refuse(r, 503, "The file could not be kept for the import; try again shortly.");
+        return;
+    }
+    struct import_job_row in = {
+        .source = "web",
+        .format =
+            d.mapping ? arena_printf(&r->arena, "mapping:%lld", (long long)sm.mapping_id) : "auto",
+        .skip_existing = http_form(r, "skip_existing") != NULL,
+        .default_grams = d.weight_grams,
+        .default_package = d.package_format,
+        .file_path = path,
+        .file_bytes = (int64_t)file->len,
+        .principal_id = http_audit_actor(r)->principal_id,
+        .request_id = r->id};
+    /* a small file's job is this request's from the start: no worker takes it */
+    bool inline_run = file->len <= IMPORT_INLINE_BYTES;
+    if (inline_run) {
+        in.runner = import_runner_id();
+        in.lease_until = time_now_ms() + IMPORT_JOB_LEASE_MS;
+    }
+    struct scope sc = scope_of(&r->principal);
+    int64_t job;
+    if (store_import_job_create(r->store, &sc, &in, time_now_ms(), &job) != STORE_OK) {
+        unlink(path);
+        refuse(r, 503, "The import could not be started; try again shortly.");
+        return;
+    }
+    /* a big file runs in the background, its page showing the progress */
+    if (!inline_run) {
+        web_redirect(r, arena_printf(&r->arena, "/import/jobs/%lld", (long long)job));
+        return;
+    }
+    struct heard h = {.a = &r->arena};
+    struct import_job_row out;
+    int rc = run_inline(r, job, path, &h, &out);
+    if (rc != SERVICE_OK) {
+        refuse(r, 503, "The import could not be saved; try again shortly.");
+        return;
+    }
+    out.job_id = job;
+    show_job(r, &out, &h, false);
+}
+
+/* The job of this business with the path's id; false after answering 404. */
+static bool find_job(struct request *r, struct import_job_row *j)
+{
+    const char *p = r->params[0];
+    char *end;
+    long long id = strtoll(p, &end, 10);
+    struct scope sc = scope_of(&r->principal);
+    int rc = *p && !*end && id > 0 ? store_import_job_get(r->store, &sc, id, &r->arena, j)
+                                   : STORE_NOTFOUND;
+    if (rc == STORE_OK) {
+        http_egress_claim(r, j->tenant_id, 0);
+        return true;
+    }
+    /* another business's job reads exactly as one never made */
+    if (rc == STORE_NOTFOUND)
+        http_error(r, 404, "NotFound", "There is no page at this address.");
+    else
+        http_error(r, 503, "ServiceUnavailable", "The import could not be read; try again.");
+    return false;
+}
+
+void web_import_job(struct request *r)
+{
+    struct import_job_row j;
+    if (find_job(r, &j)) show_job(r, &j, NULL, true);
+}
+
+void web_import_job_status(struct request *r)
+{
+    struct import_job_row j;
+    if (!find_job(r, &j)) return;
+    static const char *const states[] = {[IMPORT_QUEUED] = "queued",
+                                         [IMPORT_RUNNING] = "running",
+                                         [IMPORT_DONE] = "done",
+                                         [IMPORT_FAILED] = "failed"};
+    struct jw w;
+    jw_init(&w, &r->out);
+    jw_obj_open(&w);
+    jw_kstr(&w, "state", states[j.state]);
+    jw_kint(&w, "percent", percent(&j));
+    jw_kint(&w, "rowsRead", j.rows_read);
+    jw_kint(&w, "ordersStaged", j.orders_staged);
+    jw_kint(&w, "problemCount", j.problems);
+    jw_obj_close(&w);
+    http_reply_json(r, 200);
 }

@@ -73,6 +73,8 @@ void web_import_mappings(struct request *r);
 void web_import_mapping_page(struct request *r);
 void web_import_mapping_rename(struct request *r);
 void web_import_mapping_delete(struct request *r);
+void web_import_job(struct request *r);        /* GET /import/jobs/{n} */
+void web_import_job_status(struct request *r); /* GET /import/jobs/{n}/status, JSON */
 
 /* order_page.c, order_form.c: one order, its PDFs, creating and editing
  * (issue 11) */

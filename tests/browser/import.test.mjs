@@ -4,7 +4,8 @@
 // signs in through /login, follows the home page's link to /import, picks a
 // real CSV file in the file input and submits the form. The server then reads
 // the multipart body Chromium itself encoded, which tests/e2e only imitates.
-// Also: a file with one bad row shows "Line N, Column" and creates nothing.
+// Also: a file with one bad row shows "Line N, Column" and creates nothing, and a
+// file over 1 MiB imports in the background behind a live progress bar.
 //
 // Run: node tests/browser/import.test.mjs BUILD/postroom
 // Plain Node.js (18 or later), no test framework. The server's temporary
@@ -180,6 +181,18 @@ fs.writeFileSync(bad, CD_HEADER +
   cdRow({ first: 'Good', last: 'Row', line1: '1 A St', city: 'Leeds', postcode: 'LS1 1AA', ref: 'BRW-BAD-1' }) +
   cdRow({ first: 'No', last: 'Postcode', line1: '2 B St', city: 'Leeds', postcode: '', ref: 'BRW-BAD-2' }));
 
+// More than the 1 MiB the page imports in its own request: a background job, its
+// page showing a progress bar until the job ends.
+const BIG_ROWS = 9000;
+const big = path.join(dir, 'big.csv');
+{
+  const rows = [CD_HEADER];
+  for (let i = 0; i < BIG_ROWS; i++)
+    rows.push(cdRow({ first: 'Bulk', last: 'Buyer' + i, line1: i + ' Long Road', city: 'Leeds',
+                      postcode: 'LS1 1AA', ref: 'BRW-BIG-' + i }));
+  fs.writeFileSync(big, rows.join(''));
+}
+
 let browser;
 let multipartType = '';
 const shotPaths = [];
@@ -266,6 +279,45 @@ try {
     assert.equal(await page.locator('input[type=file][name=file]').count(), 1);
     await screenshot(page, 'import-error.png');
     assert.equal(JSON.stringify(await apiOrders()), before, 'nothing was created');
+  });
+
+  await check('a big file imports in the background behind a live progress bar', async () => {
+    assert.ok(fs.statSync(big).size > (1 << 20), 'the file must be over the page\'s 1 MiB');
+    await page.goto(base + '/import');
+    const polls = [];
+    let firstPage = null;
+    const onResponse = async (r) => {
+      if (/\/import\/jobs\/\d+\/status$/.test(r.url())) polls.push(r.status());
+      else if (/\/import\/jobs\/\d+$/.test(r.url()) && firstPage === null) firstPage = r.text().catch(() => '');
+    };
+    page.on('response', onResponse);
+    const input = page.locator('input[type=file][name=file]');
+    await input.setInputFiles(big);
+    await Promise.all([page.waitForURL(/\/import\/jobs\/\d+$/, { timeout: 120000 }),
+                       page.getByRole('button', { name: 'Import orders' }).click()]);
+    const jobUrl = page.url();
+    // the job's page as the server first drew it: the bar, the rows read, no inline script
+    const first = await firstPage;
+    assert.match(first, /<progress max="100" value="\d+"/, 'the first job page has no progress bar');
+    assert.match(first, /data-import-job="\/import\/jobs\/\d+\/status"/);
+    assert.doesNotMatch(first, /<script>/);
+    if (await page.locator('progress').count()) await screenshot(page, 'import-progress.png');
+    // app.js polls the job and reloads the page once it has ended: the result
+    await page.getByRole('heading', { name: 'Orders imported' }).waitFor({ timeout: 120000 });
+    page.off('response', onResponse);
+    assert.equal(page.url(), jobUrl);
+    assert.ok(polls.length >= 1 && polls.every((s) => s === 200), 'the page polled its job: ' + JSON.stringify(polls));
+    assert.equal((await page.getByRole('status').textContent()).trim(),
+                 `${BIG_ROWS} orders imported from a Click & Drop file.`);
+    const rows = await page.locator('tbody tr').count();
+    assert.equal(rows, 2000, 'the page lists the first 2,000 lines');
+    await page.getByText(`and ${BIG_ROWS - 2000} more, in Orders.`).waitFor();
+    await screenshot(page, 'import-big-result.png');
+    // a job the business does not have: the same 404 as a page that is not there
+    for (const u of ['/import/jobs/999999', '/import/jobs/999999/status', '/import/jobs/x']) {
+      const none = await page.goto(base + u);
+      assert.equal(none.status(), 404, u);
+    }
   });
 } catch (e) {
   results.push({ name: 'browser', ok: false });

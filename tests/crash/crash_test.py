@@ -33,6 +33,13 @@ through a signed-in web session) are trialled like POST batches: one import
 is all or nothing, and an acknowledged one (200 listing its orders) survives
 whole with its content.
 
+Background imports (POST /api/postroom/imports, the same files as the body,
+issue 13) are trialled too: an upload answered 202 is acknowledged, so after
+the restart its job must end done, resumed from the start if the kill came
+mid-import, with every one of its orders (an import job is all or nothing,
+and its final swap one transaction); one in flight at the kill is all or
+nothing like a batch.
+
 Not built yet, so no trials for it: the audit chain (once it exists, verify it
 after every restart in check_after_restart).
 
@@ -114,6 +121,7 @@ class Tenant:
         self.manifests = set()  # acknowledged manifest numbers
         self.manifests_checked = set()
         self.max_acked_id = 0
+        self.jobs = []          # (job id, refs, batch entry): acknowledged background imports
         self.cookie = None      # a signed-in web session, for imports
         self.csrf = None
         self.lock = threading.Lock()
@@ -136,7 +144,7 @@ class Trial:
         self.server, self.tenants, self.trial, self.rng = server, tenants, trial, rng
         self.problems = problems
         self.stop = threading.Event()
-        self.counts = {"batches": 0, "imports": 0, "acked_orders": 0, "status": 0, "labels": 0, "manifests": 0, "unacked": 0}
+        self.counts = {"batches": 0, "imports": 0, "jobs": 0, "acked_orders": 0, "status": 0, "labels": 0, "manifests": 0, "unacked": 0}
         self.clock = threading.Lock()
 
     def count(self, k, n=1):
@@ -151,7 +159,11 @@ class Trial:
         try:
             while not self.stop.is_set():
                 x = rng.random()
-                if 0.45 <= x < 0.55 and t.cookie:
+                if 0.42 <= x < 0.45:
+                    b += 1
+                    if not self.import_job(t, wi, b, rng, conn):
+                        return
+                elif 0.45 <= x < 0.55 and t.cookie:
                     b += 1
                     if not self.import_file(t, wi, b, rng, conn, mine_plain):
                         return
@@ -226,6 +238,31 @@ class Trial:
             self.count("unacked")  # the kill: whatever was in flight is unacknowledged
         finally:
             conn.close()
+
+    def import_rows(self, t, refs, nums):
+        rows = ["First Name,Last Name,Address Line 1,City,Postcode,Country,Order reference,Special instructions,"
+                "Order date,Weight,Package size,Product name,SKU,Quantity,Unit price"]
+        for r, k in zip(refs, nums):
+            rows.append("Crash%s,%s,%d Kill Street,Sigkill-%s,CR%d 1AA,GB,%s,batch content %d,29/11/2026,0.%03d,"
+                        "large letter,item-%s,SKU-%d,%d,1.25" % (t.name, r, k, t.name, k % 10, r, k, 100 + k % 800,
+                                                                   r, k, 1 + k % 5))
+        return "\r\n".join(rows) + "\r\n"
+
+    def import_job(self, t, wi, b, rng, conn):
+        """One background import of 1-200 orders; False after reporting a problem."""
+        n = rng.randint(1, 200)
+        refs = ["C%d-%s-W%d-J%d-%d" % (self.trial, t.name, wi, b, i) for i in range(n)]
+        nums = [rng.randint(0, 10 ** 6) for _ in refs]
+        entry = t.expect_batch(refs, nums)
+        self.count("jobs")
+        r = conn.request("POST", "/api/postroom/imports", t.auth + [("Content-Type", "text/csv")],
+                         self.import_rows(t, refs, nums), retry=False)
+        if r.status != 202:
+            self.problems.append("trial %d: a background import of %d orders answered %s" % (self.trial, n, r.short()))
+            return False
+        with t.lock:
+            t.jobs.append((json.loads(r.body)["jobId"], refs, entry))
+        return True
 
     def import_file(self, t, wi, b, rng, conn, mine_plain):
         """One spreadsheet import of 1-40 orders; False after reporting a problem."""
@@ -330,12 +367,40 @@ def get_full(conn, t, ids):
     return out
 
 
+def settle_jobs(conn, t, trial, problems):
+    """Every acknowledged background import ends done after the restart, with all its
+    orders (resumed from the start when the kill came mid-import): its orders then
+    count as acknowledged."""
+    for jid, refs, entry in t.jobs:
+        deadline = time.monotonic() + 120
+        j = None
+        while time.monotonic() < deadline:
+            r = conn.request("GET", "/api/postroom/imports/%d" % jid, t.auth)
+            j = json.loads(r.body) if r.status == 200 else None
+            if not j or j["state"] in ("done", "failed"):
+                break
+            time.sleep(0.1)
+        if not j or j["state"] != "done" or j["ordersCreated"] != len(refs):
+            problems.append("trial %d: acknowledged background import %d of %s (%d orders) ended %s"
+                            % (trial, jid, t.name, len(refs), json.dumps(j)[:400] if j else "unreadable"))
+            continue
+        first = j["result"]["firstOrderIdentifier"]
+        with t.lock:
+            entry[1] = True
+            for k, ref in enumerate(refs):  # the job's orders are a dense range in file order
+                t.acked[ref] = first + k
+                t.max_acked_id = max(t.max_acked_id, first + k)
+                t.status[first + k] = ("new", set())
+    t.jobs = []
+
+
 def check_after_restart(server, tenants, trial, problems, new_this_trial):
     """Everything acknowledged survived, nothing is half applied, nothing is reused."""
     conn = Conn(harness.HOST, server.port, timeout=60)
     try:
         all_tracking = {}
         for t in tenants:
+            settle_jobs(conn, t, trial, problems)
             orders = all_orders(conn, t)
             present = {}
             for o in orders:
@@ -516,9 +581,11 @@ def trials(a, rng, t0, server, tenants):
         server.proc.wait()
         for k, v in tr.counts.items():
             totals[k] = totals.get(k, 0) + v
-        print("crash: trial %2d killed after %.2fs: %d batches and %d imports (%d orders acknowledged), "
+        print("crash: trial %2d killed after %.2fs: %d batches, %d imports and %d background imports "
+              "(%d orders acknowledged), "
               "%d status updates, %d label and %d manifest calls, %d requests cut off; %s" % (
-                  trial, kill_after, tr.counts["batches"], tr.counts["imports"], tr.counts["acked_orders"],
+                  trial, kill_after, tr.counts["batches"], tr.counts["imports"], tr.counts["jobs"],
+                  tr.counts["acked_orders"],
                   tr.counts["status"],
                   tr.counts["labels"], tr.counts["manifests"], tr.counts["unacked"],
                   "ok" if not problems else "%d problems so far" % len(problems)), flush=True)

@@ -187,6 +187,7 @@ class World:
         self.by_letter = {t.L: t for t in self.tenants}
         self.token_pool = {t.L: [] for t in self.tenants}
         self.manifests = {t.L: [] for t in self.tenants}
+        self.import_jobs = {t.L: [] for t in self.tenants}  # job ids of POST /api/postroom/imports
         self.session_tokens = []
         self.setup_start = time.time()
         conn = Conn(harness.HOST, self.port)
@@ -341,6 +342,7 @@ class Worker:
             (5, self.p_create), (8, self.p_own_write), (3, self.p_documents), (1.5, self.p_label_own),
             (1, self.p_manifest), (1, self.p_returns), (10, self.p_web), (3, self.p_import), (1, self.p_export),
             (4, self.p_nobody), (2, self.p_key_and_cookie), (1, self.p_metrics), (1, self.p_ops), (3, self.p_webapp), (3, self.p_webpages),
+            (2, self.p_import_job),
         ]
         self.total_weight = sum(k for k, _ in self.kinds)
 
@@ -1181,6 +1183,78 @@ class Worker:
                 self.stats.note(False, "%s: imported %s, read back %s" % (q.what(), ids, sorted(got)))
         d = Probe("import_delete", V, "DELETE", ids_path(ids), self.auth(V), statuses={200})
         self.send(d)
+
+    # -- probes: import jobs (POST and GET /api/postroom/imports, issue 13)
+
+    def p_import_job(self, t):
+        """V uploads a file as a background job; its status names no personal data at
+        all, a job id of another business is V's own job of that number or a 404 (job
+        ids count per business), one never issued is a 404, and the orders the job made
+        are V's own. Every file V uploads is as long as k mod 16 (k: V's index, padded
+        with a blank line), so a status with another bytesTotal is another business's."""
+        rng = self.rng
+        V, W = t, self.other_tenant(t)
+        theirs = self.w.import_jobs[W.L]
+        if theirs and rng.random() < 0.5:
+            jid = rng.choice(theirs)
+            p = Probe("import_job_foreign", V, "GET", "/api/postroom/imports/%d" % jid, self.auth(V),
+                      statuses={200, 404}, allow=set())
+            r = self.send(p)
+            if r is not None and r.status == 404 and b"No such import job" not in r.body:
+                self.stats.note(False, "%s: a foreign job's 404 differs from an unknown one's: %s"
+                                % (p.what(), r.short()))
+            if r is not None and r.status == 200:
+                j = self.json_of(p)
+                if j and (j.get("jobId") != jid or j.get("bytesTotal", -1) % 16 != V.k % 16):
+                    self.stats.note(True, "%s: the answer is another business's job: %s" % (p.what(), r.short()))
+            return
+        if rng.random() < 0.1:
+            p = Probe("import_job_unknown", V, "GET", "/api/postroom/imports/%d" % rng.randint(10 ** 6, 10 ** 7),
+                      self.auth(V), statuses={404}, allow=set())
+            self.send(p)
+            return
+        data, refs = self.import_csv(V, rng.randint(1, 3))
+        data += b"\r\n" + b" " * ((V.k - len(data) - 2) % 16)  # a blank line: len(data) = k mod 16
+        p = Probe("import_job", V, "POST", "/api/postroom/imports", self.auth(V) + [("Content-Type", "text/csv")],
+                  body=data, statuses={202}, allow=set())
+        r = self.send(p)
+        if r is None or r.status != 202:
+            return
+        j = self.json_of(p)
+        if not j:
+            return
+        jid = j["jobId"]
+        self.w.import_jobs[V.L].append(jid)
+        status = None
+        for _ in range(100):
+            q = Probe("import_job_status", V, "GET", "/api/postroom/imports/%d" % jid, self.auth(V),
+                      statuses={200}, allow=set())
+            rr = self.send(q)
+            if rr is None or rr.status != 200:
+                return
+            status = self.json_of(q)
+            if status and status.get("bytesTotal", -1) % 16 != V.k % 16:
+                self.stats.note(True, "%s: the answer is another business's job: %s" % (q.what(), rr.short()))
+                return
+            if not status or status["state"] in ("done", "failed"):
+                break
+            time.sleep(0.05)
+        if not status or status["state"] != "done":
+            return  # still running: its orders are read by a later probe's lists, if at all
+        if status["ordersCreated"] != len(refs):
+            self.stats.note(False, "%s: job %d made %s orders, want %d" % (p.what(), jid, status["ordersCreated"],
+                                                                          len(refs)))
+            return
+        q = Probe("import_job_read", V, "GET", ids_path(refs), self.auth(V), statuses={200})
+        rr = self.send(q)
+        if rr is None or rr.status != 200:
+            return
+        got = self.check_orders(q, self.json_of(q), False)
+        first = status["result"]["firstOrderIdentifier"]
+        if got != set(range(first, first + len(refs))):
+            self.stats.note(False, "%s: job %d made %s, read back %s" % (q.what(), jid, first, sorted(got)))
+        if got:
+            self.send(Probe("import_job_delete", V, "DELETE", ids_path(sorted(got)), self.auth(V), statuses={200}))
 
     # -- probes: the orders export (CSV) through the web session
 

@@ -5,8 +5,10 @@
  * the answer of POST /orders and of the import page withheld, as an
  * incident, instead of comparing the principal with itself.
  *
- * The lying store is the real SQLite store with orders_insert wrapped to
- * report another tenant, the way fuzz/fuzz_request.c wraps its ops. */
+ * The lying store is the real SQLite store with orders_insert (and, for
+ * the import page, which shows what its import job made, the job's orders)
+ * wrapped to report another tenant, the way fuzz/fuzz_request.c wraps its
+ * ops. */
 #include "check.h"
 #include "api/api.h"
 #include "http/egress.h"
@@ -14,6 +16,7 @@
 #include "incident/security_event.h"
 #include "service/order_batch.h"
 #include "store/store.h"
+#include "store/store_import.h"
 #include "web/web.h"
 
 #include <sodium.h>
@@ -40,6 +43,20 @@ static int lying_insert(struct store *s, const struct scope *sc, const struct or
     int rc = real_ops->orders_insert(s, sc, o, n, now, ids, tenants);
     for (size_t i = 0; rc == STORE_OK && tenants && i < n; i++)
         tenants[i] = reported_tenant;
+    return rc;
+}
+
+/* The import page reads back what its job made (store_import_job_orders,
+ * issue 13): the same lie there. */
+static struct store_import_ops lying_import_ops;
+
+static int lying_job_orders(struct store *s, const struct scope *sc, int64_t job, int64_t after,
+                            size_t limit, struct arena *a, struct import_job_order_row **rows,
+                            size_t *n)
+{
+    int rc = real_ops->import->orders(s, sc, job, after, limit, a, rows, n);
+    for (size_t i = 0; rc == STORE_OK && i < *n; i++)
+        if ((*rows)[i].order.tenant_id) (*rows)[i].order.tenant_id = reported_tenant;
     return rc;
 }
 
@@ -229,6 +246,13 @@ int main(void)
     real_ops = s->ops;
     lying_ops = *real_ops;
     lying_ops.orders_insert = lying_insert;
+    lying_import_ops = *real_ops->import;
+    lying_import_ops.orders = lying_job_orders;
+    lying_ops.import = &lying_import_ops;
+    /* the import page keeps its upload beside the database, for its job */
+    char spool[] = "/tmp/postroom-test-order-batch-spool-XXXXXX";
+    CHECK(mkdtemp(spool) != NULL);
+    cfg.spool_dir = spool;
     int64_t ta, tb;
     CHECK_INT(store_operator_tenant_create(s, "A", 1, &ta), STORE_OK);
     CHECK_INT(store_operator_tenant_create(s, "B", 1, &tb), STORE_OK);
@@ -239,6 +263,7 @@ int main(void)
     test_post_import(s, ta, tb);
 
     store_close(s);
+    rmdir(spool); /* the jobs removed their uploads when they ended */
     unlink(path);
     char side[64];
     snprintf(side, sizeof side, "%s-wal", path);

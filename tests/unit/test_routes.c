@@ -42,6 +42,7 @@ static void test_query_lists(void)
                                             "n",       "skipped", NULL};
     static const char *const none[] = {NULL};
     static const char *const manifests[] = {"made", "saved", NULL};
+    static const char *const import_upload[] = {"format", "skipBadRows", NULL};
     static const struct {
         const char *route;
         const char *const *query;
@@ -62,6 +63,7 @@ static void test_query_lists(void)
         {"GET /import/mappings", done},
         {"GET /import/mappings/{n}", done},
         {"GET /manifests", manifests},
+        {"POST /api/postroom/imports", import_upload},
         {"GET /web/orders", orderlist},
     };
     for (int i = 0; i < app_routes.count; i++) {

@@ -726,6 +726,7 @@ static const struct store_ops sqlite_ops = {
     .manifests = &sq_manifests_ops,
     .dashboard = &sq_dashboard_ops,
     .mappings = &sq_mappings_ops,
+    .import = &sq_import_ops,
 };
 
 /* Process-wide SQLite settings, once, before the library initialises:

@@ -269,6 +269,8 @@ extern const struct store_mappings_ops sq_mappings_ops;
 /* sqlite_manifests.c, sqlite_dashboard.c (issue 11) */
 extern const struct store_manifests_ops sq_manifests_ops;
 extern const struct store_dashboard_ops sq_dashboard_ops;
+/* sqlite_import.c: import jobs (store_import.h, issue 13) */
+extern const struct store_import_ops sq_import_ops;
 
 /* Reads the order columns (ORDER_COLS) of the current row. */
 void sq_read_order(sqlite3_stmt *st, struct arena *a, struct order_row *r);

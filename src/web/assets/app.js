@@ -45,3 +45,27 @@ document.addEventListener("DOMContentLoaded", function () {
     if (document.querySelector('form[action="/login"]')) sessionStorage.removeItem(key);
   } catch (e) { /* no storage: the page as the server wrote it */ }
 });
+/* an import job's page (web/import.c): its progress bar follows the job,
+   polling its status, and the page reloads (showing the result) once the
+   job has ended */
+document.addEventListener("DOMContentLoaded", function () {
+  var box = document.querySelector("[data-import-job]");
+  if (!box || !window.fetch) return;
+  var url = box.getAttribute("data-import-job");
+  var bar = box.querySelector("progress"), text = box.querySelector("[data-import-text]");
+  function poll() {
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (j) {
+        if (!j) return;
+        if (j.state === "done" || j.state === "failed") { window.location.reload(); return; }
+        bar.value = j.percent;
+        bar.textContent = j.percent + "%";
+        text.textContent = (j.state === "queued" ? "Waiting to start" : "Importing") + ": " +
+          j.rowsRead + " rows read, " + j.ordersStaged + " orders checked so far.";
+        window.setTimeout(poll, 400);
+      })
+      .catch(function () { window.setTimeout(poll, 2000); });
+  }
+  window.setTimeout(poll, 300);
+});

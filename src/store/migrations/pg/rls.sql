@@ -84,7 +84,7 @@ GRANT USAGE ON SCHEMA public TO postroom_app, postroom_operator, postroom_direct
 -- ---- tenant tables: the wall, then who may do what ------------------------
 
 SELECT pg_temp.tenant_wall('tenants', 'tenant_id');
-GRANT SELECT, UPDATE (next_order_id, next_manifest_no) ON tenants TO postroom_app; -- name; numbering
+GRANT SELECT, UPDATE (next_order_id, next_manifest_no, next_import_job_id) ON tenants TO postroom_app; -- name; numbering
 GRANT SELECT, INSERT ON tenants TO postroom_operator;                 -- tenant create/find, counts
 SELECT pg_temp.cross_tenant('tenants', 'postroom_operator', 'SELECT');
 SELECT pg_temp.cross_tenant('tenants', 'postroom_operator', 'INSERT');
@@ -223,6 +223,22 @@ SELECT pg_temp.cross_tenant('manifest_daily', 'postroom_operator', 'SELECT');
 -- app under the order's tenant.
 SELECT pg_temp.tenant_wall('order_counts', 'tenant_id');
 GRANT SELECT, INSERT, UPDATE ON order_counts TO postroom_app;
+
+-- 018: import jobs. The business's job, its problems, its staged orders
+-- and what it made are written and read under its tenant (the worker runs
+-- each job as the job's business); the one look across businesses is the
+-- workers' list of jobs still open (store_operator_import_jobs_open),
+-- which names ids, states and runners only.
+SELECT pg_temp.tenant_wall('import_jobs', 'tenant_id');
+GRANT SELECT, INSERT, UPDATE ON import_jobs TO postroom_app;
+GRANT SELECT (tenant_id, job_id, state, runner, lease_until) ON import_jobs TO postroom_operator;
+SELECT pg_temp.cross_tenant('import_jobs', 'postroom_operator', 'SELECT');
+SELECT pg_temp.tenant_wall('import_problems', 'tenant_id');
+GRANT SELECT, INSERT ON import_problems TO postroom_app;
+SELECT pg_temp.tenant_wall('import_staged', 'tenant_id');
+GRANT SELECT, INSERT, UPDATE, DELETE ON import_staged TO postroom_app;
+SELECT pg_temp.tenant_wall('import_job_orders', 'tenant_id');
+GRANT SELECT, INSERT ON import_job_orders TO postroom_app;
 
 -- tenant_id 0 is "every tenant": such a row belongs to no business, so the
 -- tenant wall shows it to none. The switches are set, cleared and listed
