@@ -770,3 +770,24 @@ class Parallel:
             if t.is_alive():
                 self.errors.append("a thread did not finish in %ss" % timeout)
         return self.errors
+
+
+def refuse_inserts(server, table, on):
+    """Makes a table of the server's database refuse every insert (on) or
+    take them again (off): how a test shows that a change stands only with
+    its audit record. A trigger on either backend (on PostgreSQL made as the
+    superuser, as db_connect connects)."""
+    trigger = "refuse_" + table
+    with server.db_connect() as db:
+        if server.db_super and on:
+            db.execute("CREATE OR REPLACE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql "
+                       "AS $$BEGIN RAISE EXCEPTION 'refused by the test'; END$$")
+            db.execute("CREATE TRIGGER %s BEFORE INSERT ON %s FOR EACH ROW "
+                       "EXECUTE FUNCTION refuse_insert()" % (trigger, table))
+        elif server.db_super:
+            db.execute("DROP TRIGGER %s ON %s" % (trigger, table))
+        elif on:
+            db.execute("CREATE TRIGGER %s BEFORE INSERT ON %s BEGIN "
+                       "SELECT RAISE(ABORT, 'refused by the test'); END" % (trigger, table))
+        else:
+            db.execute("DROP TRIGGER %s" % trigger)

@@ -100,7 +100,7 @@ class AuditJournalTest(unittest.TestCase):
             c.close()
             self.assertEqual(left, 0)
             p = subprocess.run([s.binary, "--db", s.db, "audit", "verify"],
-                               capture_output=True, text=True, timeout=60)
+                               capture_output=True, text=True, timeout=60, env=s.env)
             self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
             self.assertIn("audit journal replayed", s.stderr_text())
         finally:
@@ -114,7 +114,7 @@ class AuditJournalTest(unittest.TestCase):
         try:
             oid, first, held, dead = self.kill_after_reads(s)
             p = subprocess.run([s.binary, "--db", s.db, "audit", "verify"],
-                               capture_output=True, text=True, timeout=60)
+                               capture_output=True, text=True, timeout=60, env=s.env)
             self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
             self.assertIn("appended 1 audit journal a stopped server left", p.stderr)
             self.assertEqual(journal_files(s.db), [])

@@ -180,7 +180,8 @@ class DrawWorkers(unittest.TestCase):
         try:
             for v in ("0", "65", "two", "-1"):
                 p = subprocess.run([server.binary, "--db", server.db, "serve", "--listen", "127.0.0.1:0",
-                                    "--draw-workers", v], capture_output=True, text=True, timeout=30)
+                                    "--draw-workers", v], capture_output=True, text=True, timeout=30,
+                                   env=server.env)
                 self.assertNotEqual(p.returncode, 0, v)
                 self.assertIn("--draw-workers must be 1 to 64", p.stderr)
         finally:

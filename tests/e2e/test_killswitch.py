@@ -161,7 +161,8 @@ class KillSwitch(unittest.TestCase):
 
     def test_cli_refuses_bad_input(self):
         def fails(*args):
-            p = harness.subprocess.run([A.binary, "--db", A.db] + list(args), capture_output=True, text=True)
+            p = harness.subprocess.run([A.binary, "--db", A.db] + list(args), capture_output=True, text=True,
+                                       env=A.env)
             self.assertNotEqual(p.returncode, 0, args)
             self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
             return p.stderr
