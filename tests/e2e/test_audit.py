@@ -15,7 +15,6 @@ Run: /usr/bin/python3 tests/e2e/test_audit.py BUILD/postroom
 import hashlib
 import os
 import shutil
-import sqlite3
 import subprocess
 import time
 import unittest
@@ -52,48 +51,10 @@ def tearDownModule():
     SERVER.stop_and_check()
 
 
-class Copy:
-    """A consistent copy of the live database to tamper with, with its audit
-    key and checkpoints beside it: what verify, rows and tamper take (as
-    they take a Server). On PostgreSQL a fresh database of the cluster,
-    migrated, holding the live chain's records, and a state directory of
-    its own."""
-
-    def __init__(self, name):
-        if not SERVER.db_super:
-            self.db = self.state_base = os.path.join(SERVER.dir, name + ".db")
-            self.env = SERVER.env
-            self.db_super = None
-            src = sqlite3.connect(SERVER.db)
-            out = sqlite3.connect(self.db)
-            src.backup(out)
-            src.close()
-            out.close()
-        else:
-            state = os.path.join(SERVER.dir, name)
-            os.makedirs(state)
-            self.db, self.db_super = harness.pg_database("audit_" + name)
-            self.env = dict(SERVER.env, POSTROOM_STATE_DIR=state)
-            self.state_base = os.path.join(state, "postroom")
-            subprocess.run([SERVER.binary, "--db", self.db, "migrate"], env=self.env, check=True,
-                           capture_output=True, timeout=60)
-            live = SERVER.db_connect()
-            records = live.execute(AUDIT_SELECT).fetchall()
-            live.close()
-            with self.db_connect() as c:
-                c.execute("DELETE FROM audit")
-                c.executemany("INSERT INTO audit(seq, time, server_id, request_id, principal_tenant, "
-                              "principal_id, data_tenant, action, objects, prev_hash, hash) "
-                              "VALUES (?,?,?,?,?,?,?,?,?,?,?)", records)
-        for suffix in (".audit-key", ".audit-key.pub", ".audit-checkpoints"):
-            shutil.copy(SERVER.state_base + suffix, self.state_base + suffix)
-
-    def db_connect(self):
-        return harness._PgConnection(self.db_super) if self.db_super else sqlite3.connect(self.db)
-
-
 def copy_db(name):
-    return Copy(name)
+    """A consistent copy of the live database, with its audit key and
+    checkpoints beside it, to tamper with (harness.DbCopy)."""
+    return harness.DbCopy(SERVER, name, SERVER.dir)
 
 
 AUDIT_SELECT = ("SELECT seq, time, server_id, request_id, principal_tenant, principal_id, "
