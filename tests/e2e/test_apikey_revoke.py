@@ -50,7 +50,7 @@ class Revoke(unittest.TestCase):
         for k in keys:
             self.assertEqual(status(k), 401, "a revoked key still works")
         self.assertEqual(status(b.key), 200, "the other business's key was revoked")
-        with sqlite3.connect(S.db) as db:
+        with S.db_connect() as db:
             rows = db.execute("SELECT data_tenant, objects FROM audit WHERE action = 'apikey.revoke'"
                               ).fetchall()
         self.assertIn((int(a.id), "tenant:%s,keys:all" % a.id), rows)

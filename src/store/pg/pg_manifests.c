@@ -15,39 +15,12 @@
 /* What store_manifest_create takes (pg_postage.c). */
 #define ELIGIBLE "status IN ('labelGenerated', 'despatched') AND manifest_no IS NULL"
 
-/* sqlite_internal.h's ORDER_COLS, with o. before each. */
+/* PG_ORDER_COLS, with o. before each. */
 #define ORDER_COLS_O                                                                               \
     "o.tenant_id, o.order_id, o.order_ref, o.status, o.created_on, o.updated_on, o.order_date, "   \
     "o.postage_applied_on, o.printed_on, o.manifested_on, o.shipped_on, o.other_courier_on, "      \
     "o.tracking_number, o.carrier, o.carrier_service, o.package_count, o.doc, o.service_code, "    \
     "o.postage_pence, o.manifest_no, o.channel"
-
-/* The order columns from column `first` of row i (sq_read_order's). */
-static void read_order(const PGresult *r, int i, int first, struct arena *a, struct order_row *o)
-{
-    int k = first;
-    o->tenant_id = pg_int(r, i, k++);
-    o->order_id = pg_int(r, i, k++);
-    o->reference = pg_text(a, r, i, k++);
-    o->status = pg_text(a, r, i, k++);
-    o->created_on = pg_int(r, i, k++);
-    o->updated_on = pg_int(r, i, k++);
-    o->order_date = pg_int(r, i, k++);
-    o->postage_applied_on = pg_int(r, i, k++);
-    o->printed_on = pg_int(r, i, k++);
-    o->manifested_on = pg_int(r, i, k++);
-    o->shipped_on = pg_int(r, i, k++);
-    o->other_courier_on = pg_int(r, i, k++);
-    o->tracking_number = pg_text(a, r, i, k++);
-    o->carrier = pg_text(a, r, i, k++);
-    o->carrier_service = pg_text(a, r, i, k++);
-    o->package_count = (int)pg_int(r, i, k++);
-    o->doc = pg_text(a, r, i, k++);
-    o->service_code = pg_text(a, r, i, k++);
-    o->postage_pence = pg_int(r, i, k++);
-    o->manifest_no = pg_int(r, i, k++);
-    o->channel = pg_text(a, r, i, k++);
-}
 
 /* The count and the first limit orders in one statement: the count on
  * every row, and one row of NULL orders when there are none. */
@@ -73,7 +46,7 @@ static int pg_manifests_eligible(struct store *base, const struct scope *sc, siz
         if (k == 1 && pg_isnull(r, 0, 2)) k = 0; /* the row of no order */
         struct order_row *out = arena_alloc(a, (size_t)(k ? k : 1) * sizeof *out);
         for (int i = 0; i < k; i++)
-            read_order(r, i, 1, a, &out[i]);
+            pg_read_order(r, i, 1, a, &out[i]);
         *rows = k ? out : NULL;
         *n = (size_t)k;
         rc = STORE_OK;
