@@ -33,7 +33,7 @@ def status(key):
 
 def run(*args):
     return subprocess.run([S.binary, "--db", S.db] + [str(a) for a in args], capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=60, env=S.env)
 
 
 class Revoke(unittest.TestCase):
