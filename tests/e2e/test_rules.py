@@ -60,7 +60,7 @@ def rule_form(**over):
 
 
 def db_rows(sql, *args):
-    c = sqlite3.connect(SERVER.db)
+    c = SERVER.db_connect()
     try:
         return c.execute(sql, args).fetchall()
     finally:

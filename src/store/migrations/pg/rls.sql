@@ -202,6 +202,10 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON shipping_rules TO postroom_app;
 -- keys pages' grants are with users and api_keys above).
 SELECT pg_temp.tenant_wall('customs_defaults', 'tenant_id');
 GRANT SELECT, INSERT, UPDATE ON customs_defaults TO postroom_app;
+-- The labels page saves the business's label layout (store_users_labels_set):
+-- that one column of tenant_settings (its row made when missing), none of
+-- the others, which stay the operator's `tenant set`.
+GRANT INSERT (tenant_id, label_layout), UPDATE (label_layout) ON tenant_settings TO postroom_app;
 GRANT SELECT (last_signin_at) ON users TO postroom_operator;
 
 -- 014: a business sets its daily manifest, and the job claims and records
