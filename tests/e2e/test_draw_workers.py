@@ -118,7 +118,7 @@ class DrawWorkers(unittest.TestCase):
             zygote, workers = self.pool_of(server, 2)
             for p in [zygote] + workers:
                 held = fds(p)
-                self.assertFalse([f for f in held if f.startswith(server.db)],
+                self.assertFalse([f for f in held if f.startswith((server.db, server.state_base))],
                                  "a drawing process holds the database: %r" % held)
                 self.assertEqual(len([f for f in held if f.startswith("socket:")]), 1,
                                  "a drawing process holds its socket alone (not the listener): %r" % held)

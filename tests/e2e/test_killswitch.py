@@ -31,8 +31,7 @@ POLL_S = 0.05
 def setUpModule():
     global A, B, TA, TB, USER
     A = harness.Server.start_new()
-    B = harness.Server()
-    B.db = A.db  # the second process serves the first's database
+    B = A.sibling()  # the second process serves the first's database
     B.start()
     TA = A.new_tenant("Switch A Ltd")
     TB = A.new_tenant("Switch B Ltd")
