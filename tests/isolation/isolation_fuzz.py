@@ -52,9 +52,11 @@ or failed check. The seed makes each thread's sequence of probes repeatable
 
 Usage:
   /usr/bin/python3 tests/isolation/isolation_fuzz.py BIN [--seconds S] [--probes N]
-        [--seed X] [--threads 32] [--tenants 8]
+        [--seed X] [--threads 32] [--tenants 8] [--servers 1]
 BIN is the postroom binary (or $POSTROOM_BIN). The run stops at whichever
-budget comes first; --seconds 0 means no time limit.
+budget comes first; --seconds 0 means no time limit. --pg DIR (or
+$POSTROOM_TEST_PG) runs it on PostgreSQL: every server on one fresh
+database of the cluster scripts/pg.sh started in DIR.
 """
 
 import argparse
@@ -165,12 +167,23 @@ class TenantInfo:
 class World:
     """The server and the tenants, and everything the probes draw from."""
 
-    def __init__(self, binary, n_tenants):
+    def __init__(self, binary, n_tenants, n_servers=1):
         self.server = harness.Server(binary=binary, rate_limit=0)
         SERVERS.append(self.server)
         self.server.migrate()
         self.server.start()
         self.port = self.server.port
+        # --servers N: more processes on the same database, as behind a load
+        # balancer. Everything is set up through the first; the workers are
+        # spread over all, so a session or key made on one is used on the
+        # others from the first probe on.
+        self.servers = [self.server]
+        for _ in range(n_servers - 1):
+            s = self.server.sibling()
+            SERVERS.append(s)
+            s.start()
+            self.servers.append(s)
+        self.ports = [s.port for s in self.servers]
         self.tenants = [TenantInfo(chr(ord("A") + k), k) for k in range(n_tenants)]
         self.by_letter = {t.L: t for t in self.tenants}
         self.token_pool = {t.L: [] for t in self.tenants}
@@ -301,7 +314,7 @@ class Worker:
         self.rng = random.Random("%s-%d" % (seed, index))
         self.stop = stop
         self.budget = budget
-        self.conn = Conn(harness.HOST, world.port, timeout=60)
+        self.conn = Conn(harness.HOST, world.ports[index % len(world.ports)], timeout=60)
         self.own = {t.L: [] for t in world.tenants}   # orders this thread created: dicts
         self.tokens = {t.L: None for t in world.tenants}
         self.seq = 0
@@ -1241,9 +1254,15 @@ def final_checks(world, stats):
                     changed = sorted(i for i in set(got) | set(snap) if got.get(i) != snap.get(i))
                     stats.note(True, "tenant %s's orders %s changed during the run (another tenant wrote to them?)"
                                % (t.L, changed[:20]))
-        r = conn.request("GET", "/metrics")
-        events = [line for line in r.body.decode("utf-8", "replace").splitlines()
-                  if line.startswith("postroom_security_events_total") and float(line.split()[-1]) != 0]
+        events = []
+        for port in world.ports:
+            with_conn = Conn(harness.HOST, port)
+            try:
+                r = with_conn.request("GET", "/metrics")
+            finally:
+                with_conn.close()
+            events += [line for line in r.body.decode("utf-8", "replace").splitlines()
+                       if line.startswith("postroom_security_events_total") and float(line.split()[-1]) != 0]
         if events:
             stats.note(True, "the egress check withheld answers (the store returned another tenant's rows): %s"
                        % events)
@@ -1257,13 +1276,14 @@ def check_server_log(world, stats):
               [re.escape(c.encode()) for c in world.session_tokens] + [rb"CANARY-T"]
     pat = re.compile(b"|".join(secrets))
     lines = 0
-    with open(world.server.stderr_path, "rb") as f:
-        for line in f:
-            lines += 1
-            m = pat.search(line)
-            if m:
-                stats.note(True, "the server log holds personal data or a credential: %s" % line[:300])
-                break
+    for srv in world.servers:
+        with open(srv.stderr_path, "rb") as f:
+            for line in f:
+                lines += 1
+                m = pat.search(line)
+                if m:
+                    stats.note(True, "the server log holds personal data or a credential: %s" % line[:300])
+                    break
     return lines
 
 
@@ -1275,8 +1295,14 @@ def main():
     ap.add_argument("--seed", default=os.environ.get("ISOLATION_SEED", "1"))
     ap.add_argument("--threads", type=int, default=32)
     ap.add_argument("--tenants", type=int, default=8)
+    ap.add_argument("--servers", type=int, default=1,
+                    help="server processes on one database, the workers spread over them")
     ap.add_argument("--progress", type=float, default=0, help="print progress every N seconds")
+    ap.add_argument("--pg", default=os.environ.get("POSTROOM_TEST_PG"),
+                    help="a PostgreSQL cluster (scripts/pg.sh start DIR) to run on instead of SQLite")
     a = ap.parse_args()
+    if a.pg:
+        harness.PG_CLUSTER = os.path.abspath(a.pg)
     if not a.binary:
         ap.error("give the postroom binary (or set POSTROOM_BIN)")
     if not a.seconds and not a.probes:
@@ -1297,10 +1323,10 @@ SERVERS = []
 
 
 def run(a, t0):
-    world = World(a.binary, a.tenants)
+    world = World(a.binary, a.tenants, a.servers)
     nfrozen = sum(len(t.frozen) for t in world.tenants)
-    print("isolation: seed %s, %d tenants (%d orders), %d connections, budget %s%s%s" % (
-        a.seed, a.tenants, nfrozen, a.threads, "%gs" % a.seconds if a.seconds else "",
+    print("isolation: seed %s, %d tenants (%d orders), %d connections to %d server%s, budget %s%s%s" % (
+        a.seed, a.tenants, nfrozen, a.threads, a.servers, "" if a.servers == 1 else "s", "%gs" % a.seconds if a.seconds else "",
         " and " if a.seconds and a.probes else "", "%d probes" % a.probes if a.probes else ""), flush=True)
     stats = Stats()
     budget = Budget(a.probes, stats)
@@ -1326,16 +1352,19 @@ def run(a, t0):
             last = now
             print("isolation: %d probes, %d leaks, %d failures after %.0f s" % (
                 stats.probes, stats.leaks, stats.failures, now - start), flush=True)
-        if not world.server.alive():
+        dead = [srv for srv in world.servers if not srv.alive()]
+        if dead:
             stop.set()
-            stats.note(False, "the server died: %s" % world.server.stderr_text()[-2000:])
+            stats.note(False, "a server died: %s" % dead[0].stderr_text()[-2000:])
             break
     for th in threads:
         th.join(120)
     elapsed = time.time() - start
-    if world.server.alive():
+    if all(srv.alive() for srv in world.servers):
         final_checks(world, stats)
-    problems = world.server.stop()
+    problems = []
+    for srv in reversed(world.servers):
+        problems += srv.stop()
     for pr in problems:
         stats.note(False, pr)
     lines = check_server_log(world, stats)
@@ -1349,7 +1378,8 @@ def run(a, t0):
         print("isolation: %d failed checks (see above)" % stats.failures)
     print("isolation: %d probes, %d leaks" % (stats.probes, stats.leaks), flush=True)
     if not (stats.leaks or stats.failures or problems):
-        shutil.rmtree(world.server.dir, ignore_errors=True)
+        for srv in world.servers:
+            shutil.rmtree(srv.dir, ignore_errors=True)
     else:
         print("isolation: server files kept in %s (seed %s)" % (world.server.dir, a.seed))
     sys.exit(1 if stats.leaks or stats.failures else 0)

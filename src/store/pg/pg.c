@@ -10,6 +10,7 @@
 #include "store/migrations.h"
 #include "store/pg/pg_internal.h"
 #include "util/log.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #include <sodium.h>
@@ -159,7 +160,9 @@ static int p_snapshot_end(struct store *base)
  * operator's (no scope) on the operator connection. */
 static struct pg_conn *tx_conn(struct pg_store *p)
 {
-    return p->base.operator_tx ? &p->op : &p->app;
+    /* store.c clears operator_tx before it calls commit or rollback: then
+     * the operator's is the connection whose level is open. */
+    return p->base.operator_tx || (p->op.depth && !p->app.depth) ? &p->op : &p->app;
 }
 
 static int p_tx_begin(struct store *base, const struct scope *sc, enum store_tx_mode mode)
@@ -456,6 +459,10 @@ static int p_dir_apikey(struct store *base, const unsigned char *hash, struct cr
 static int p_dir_login(struct store *base, const char *email, struct arena *ar,
                        struct credential *out, const char **pw_hash)
 {
+    /* PostgreSQL refuses a text parameter that is not UTF-8 (an error, not
+     * a miss); no stored address is one, so it signs no one in, as on
+     * SQLite: a failed sign-in, counted, not a failure of the store. */
+    if (!utf8_valid(email, strlen(email))) return STORE_NOTFOUND;
     struct pg_conn *c = pg_directory(P(base), false);
     if (!c) return STORE_ERROR;
     struct pg_args a = {0};

@@ -76,6 +76,7 @@ static inline struct pg_store *P(struct store *s)
 #define PG_LOCK_AUDIT (-1)   /* the audit chain's head: one append at a time */
 #define PG_LOCK_MIGRATE (-2) /* one server migrates at a time */
 #define PG_LOCK_GLOBAL (-3)  /* an unscoped write that needs it (S10, meta) */
+#define PG_LOCK_BREACH (-4)  /* the breach register: join-or-open, notes, radius */
 
 /* Parameters of one statement: text, except bytes (binary). */
 #define PG_MAX_ARGS 32
