@@ -6,9 +6,9 @@
  * with none given twice, each insert reports the tenant the rows hold, and
  * a batch is the count of rows the database has.
  *
- * Needs a cluster (scripts/pg.sh start DIR) named by $POSTROOM_TEST_PG;
- * CTest's pg_orders runs it inside one. Without one it says so and passes
- * nothing: ctest's unit_store_pg_orders is then a skip, pg_orders the test. */
+ * Needs a cluster (scripts/pg.sh start DIR) named by $POSTROOM_TEST_PG,
+ * which CTest gives every unit_store_pg_* test (fixture pg_cluster). Run by
+ * hand without one it says so and checks nothing. */
 #include "check.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -93,7 +93,7 @@ int main(void)
     const char *cluster = getenv("POSTROOM_TEST_PG");
     if (!cluster || !*cluster) {
         printf("test_store_pg_orders: skipped: no PostgreSQL cluster ($POSTROOM_TEST_PG); "
-               "ctest -R pg_orders runs it in one\n");
+               "ctest -R unit_store_pg_orders runs it in one\n");
         return 0;
     }
     CHECK(make_database(cluster) == 0);
