@@ -54,7 +54,7 @@ def settle(db=None):
     harness.audit_settle(db or SERVER)
 
 
-def rows(where="1", args=()):
+def rows(where="1 = 1", args=()):
     settle()
     c = SERVER.db_connect()
     try:
