@@ -9,7 +9,6 @@ unknown business is refused and nothing changes.
 
 Run: /usr/bin/python3 tests/e2e/test_apikey_revoke.py BUILD/postroom
 """
-import sqlite3
 import subprocess
 import unittest
 
