@@ -5,7 +5,7 @@
 set -eu
 need="build-essential cmake pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libpq-dev libjansson-dev libgnutls28-dev nettle-dev libcairo2-dev libzint-dev liboath-dev fonts-dejavu-core"
 case "${1:-build}" in
-  test)  need="$need python3 libcurl4-openssl-dev sqlite3 openssl poppler-utils zbar-tools dmtx-utils qpdf clang-14 libclang-rt-14-dev clang-format chromium python3-jsonschema python3-yaml python3-psycopg2 postgresql"
+  test)  need="$need python3 libcurl4-openssl-dev sqlite3 openssl poppler-utils zbar-tools dmtx-utils qpdf clang-14 libclang-rt-14-dev clang-format chromium python3-jsonschema python3-yaml python3-psycopg2 postgresql pgbouncer"
          # tests/browser run on Node.js: Debian's, unless a node and npm are already there
          command -v node >/dev/null 2>&1 || need="$need nodejs"
          command -v npm >/dev/null 2>&1 || need="$need npm" ;;

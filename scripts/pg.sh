@@ -5,7 +5,10 @@
 #        scripts/pg.sh env DIR          prints the URLs of a started cluster
 #        scripts/pg.sh db DIR NAME      creates database NAME (owned by the
 #                                       owner role) and prints its URLs
-#        scripts/pg.sh stop DIR         stops it (nothing to do if not running)
+#        scripts/pg.sh bouncer DIR      starts pgbouncer (transaction pooling) in front
+#                                       of the started cluster; prints its socket and port
+#        scripts/pg.sh stop DIR         stops it, and its pgbouncer (nothing to do if
+#                                       not running)
 #        scripts/pg.sh run DIR CMD...   start, run CMD with the URLs in its
 #                                       environment, stop even when CMD fails
 #
@@ -175,7 +178,57 @@ EOF
   make_db postroom
 }
 
+# pgbouncer in transaction pooling mode, as a deployment of many servers
+# would run it (docs/scaling.md): its own unix socket (DIR/bsock, the same
+# wall as the cluster's), every database of the cluster behind it, trust
+# auth like the cluster's. Pools are small, so transactions of different
+# clients really do share server connections.
+bouncer_running() { [ -f "$base/pgbouncer.pid" ] && as_pg kill -0 "$(cat "$base/pgbouncer.pid")" 2>/dev/null; }
+
+bouncer() {
+  [ -x /usr/sbin/pgbouncer ] || die "no pgbouncer (scripts/deps.sh test installs it)"
+  running || die "no cluster running in $dir"
+  bsock=$base/bsock
+  if ! bouncer_running; then
+    mkdir -p "$bsock"
+    [ -f "$dir/bport" ] || free_port >"$dir/bport"
+    cat >"$base/pgbouncer.ini" <<EOF
+[databases]
+* = host=$sock port=$(port_of)
+[pgbouncer]
+listen_addr =
+unix_socket_dir = $bsock
+unix_socket_mode = 0700
+listen_port = $(cat "$dir/bport")
+auth_type = trust
+auth_file = $base/pgbouncer.users
+pool_mode = transaction
+default_pool_size = 4
+max_client_conn = 400
+server_reset_query =
+logfile = $base/pgbouncer.log
+pidfile = $base/pgbouncer.pid
+EOF
+    # trust still wants each user named (the password is not checked)
+    printf '"%s" ""\n' postroom_owner postroom_app postroom_operator >"$base/pgbouncer.users"
+    [ "$(id -u)" = 0 ] && chown -R "$PGUSER_SYS" "$bsock" "$base/pgbouncer.ini" "$base/pgbouncer.users"
+    chmod 0700 "$bsock"
+    as_pg /usr/sbin/pgbouncer -d "$base/pgbouncer.ini" >/dev/null 2>&1 ||
+      { tail -n 20 "$base/pgbouncer.log" >&2 2>/dev/null; die "pgbouncer did not start"; }
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      [ -S "$bsock/.s.PGSQL.$(cat "$dir/bport")" ] && break
+      sleep 0.2
+    done
+  fi
+  echo "POSTROOM_PG_BOUNCER_SOCKET='$bsock'"
+  echo "POSTROOM_PG_BOUNCER_PORT='$(cat "$dir/bport")'"
+}
+
 stop() {
+  if bouncer_running; then
+    as_pg kill "$(cat "$base/pgbouncer.pid")" 2>/dev/null || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do bouncer_running || break; sleep 0.2; done
+  fi
   if running; then
     as_pg "$PGBIN/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null
   fi
@@ -193,6 +246,7 @@ case "$cmd" in
       running || die "no cluster running in $dir"
       case "$1" in *[!a-z0-9_]*|'') die "database names are [a-z0-9_]+" ;; esac
       make_db "$1"; urls "$1" ;;
+  bouncer) bouncer ;;
   stop) stop ;;
   run) [ $# -ge 1 ] || die "usage: pg.sh run DIR CMD..."
        trap stop EXIT
@@ -200,5 +254,5 @@ case "$cmd" in
        start >/dev/null
        eval "$(urls | sed 's/^/export /')"
        "$@" ;;
-  *) die "unknown command $cmd (start|env|db|stop|run)" ;;
+  *) die "unknown command $cmd (start|env|db|bouncer|stop|run)" ;;
 esac

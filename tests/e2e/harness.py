@@ -68,6 +68,14 @@ def pg_database(prefix="e2e"):
         raise RuntimeError("scripts/pg.sh db failed: %s" % out.stderr)
     env = dict(re.findall(r"^(\w+)='([^']*)'$", out.stdout, re.M))
     q = "host=%s&port=%s" % (env["POSTROOM_PG_SOCKET"], env["POSTROOM_PG_PORT"])
+    if os.environ.get("POSTROOM_TEST_PGBOUNCER"):
+        # the servers through pgbouncer in transaction pooling mode (pg.sh
+        # bouncer, started with the cluster); the tests' own reads direct
+        b = subprocess.run([PGSH, "bouncer", PG_CLUSTER], capture_output=True, text=True, timeout=60)
+        if b.returncode != 0:
+            raise RuntimeError("scripts/pg.sh bouncer failed: %s" % b.stderr)
+        benv = dict(re.findall(r"^(\w+)='([^']*)'$", b.stdout, re.M))
+        q = "host=%s&port=%s" % (benv["POSTROOM_PG_BOUNCER_SOCKET"], benv["POSTROOM_PG_BOUNCER_PORT"])
     return "postgres:///%s?%s" % (name, q), env["POSTROOM_PG_SUPER"]
 
 

@@ -157,30 +157,30 @@ static int p_snapshot_end(struct store *base)
 
 /* A scoped transaction on the app connection (its tenant set and, for a
  * write, its tenant's write lock taken at once, as BEGIN IMMEDIATE); an
- * operator's (no scope) on the operator connection. */
-static struct pg_conn *tx_conn(struct pg_store *p)
-{
-    /* store.c clears operator_tx before it calls commit or rollback: then
-     * the operator's is the connection whose level is open. */
-    return p->base.operator_tx || (p->op.depth && !p->app.depth) ? &p->op : &p->app;
-}
-
+ * operator's (no scope) on the operator connection. The connection is
+ * remembered: the dispatcher clears its own flags before the commit. */
 static int p_tx_begin(struct store *base, const struct scope *sc, enum store_tx_mode mode)
 {
     struct pg_store *p = P(base);
     bool write = mode == STORE_TX_WRITE;
-    if (!sc) return pg_operator(p, 0, write) ? STORE_OK : STORE_ERROR;
-    return pg_scoped(p, sc, write) ? STORE_OK : STORE_ERROR;
+    p->tx = sc ? pg_scoped(p, sc, write) : pg_operator(p, 0, write);
+    return p->tx ? STORE_OK : STORE_ERROR;
 }
 
 static int p_tx_commit(struct store *base)
 {
-    return pg_tx_end(tx_conn(P(base)), STORE_OK);
+    struct pg_store *p = P(base);
+    struct pg_conn *c = p->tx;
+    p->tx = NULL;
+    return pg_tx_end(c, STORE_OK);
 }
 
 static int p_tx_rollback(struct store *base)
 {
-    return pg_tx_end(tx_conn(P(base)), STORE_NOTFOUND) == STORE_NOTFOUND ? STORE_OK : STORE_ERROR;
+    struct pg_store *p = P(base);
+    struct pg_conn *c = p->tx;
+    p->tx = NULL;
+    return pg_tx_end(c, STORE_NOTFOUND) == STORE_NOTFOUND ? STORE_OK : STORE_ERROR;
 }
 
 /* ---- server secrets ----------------------------------------------------------- */

@@ -79,16 +79,25 @@ static bool ok(const PGresult *r)
 
 /* ---- connections -------------------------------------------------------- */
 
+static void ignore_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
 static bool connect_as(struct pg_store *p, struct pg_conn *c, const char *role)
 {
     if (c->c && PQstatus(c->c) == CONNECTION_OK) return true;
     if (c->c) PQfinish(c->c);
     /* Keywords after dbname override the URL's own (expand_dbname), so the
-     * role is always ours whatever user the URL names. Notices (rls.sql's
-     * "does not exist, skipping") are not wanted on stderr. */
-    const char *keys[] = {"dbname", "user", "application_name", "client_encoding", "options", NULL};
-    const char *vals[] = {p->url, role, "postroom", "UTF8", "-c client_min_messages=warning", NULL};
+     * role is always ours whatever user the URL names. No "options": a
+     * pooler (pgbouncer) refuses startup parameters it does not know. */
+    const char *keys[] = {"dbname", "user", "application_name", "client_encoding", NULL};
+    const char *vals[] = {p->url, role, "postroom", "UTF8", NULL};
     c->c = PQconnectdbParams(keys, vals, 1);
+    /* Notices (rls.sql's "does not exist, skipping") are the server's
+     * chatter, and can quote names: not for stderr. */
+    if (c->c) PQsetNoticeProcessor(c->c, ignore_notice, NULL);
     c->role = role;
     c->depth = 0;
     c->now = (struct pg_txstate){0};

@@ -61,6 +61,7 @@ struct pg_store {
     struct store base;
     char *url; /* the connection string or URL, without a user */
     struct pg_conn app, op;
+    struct pg_conn *tx; /* where store_tx_begin's transaction is open */
 };
 
 static inline struct pg_store *P(struct store *s)
