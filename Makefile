@@ -67,7 +67,8 @@ PLANTED_SECONDS   ?= 60
 ISOLATION_SECONDS ?= 15
 CRASH_TRIALS      ?= 20
 
-.PHONY: build-fuzz build-fuzz-planted fuzz fuzz-smoke fuzz-planted isolation-smoke crash-smoke soak
+.PHONY: build-fuzz build-fuzz-planted fuzz fuzz-smoke fuzz-planted isolation-smoke crash-smoke soak \
+        isolation-smoke-pg crash-smoke-pg
 
 # libFuzzer targets (fuzz/fuzz_*.c) under ASan+UBSan, in their own tree built by clang-14.
 build-fuzz: deps-test
@@ -99,6 +100,18 @@ isolation-smoke: deps-test build build-asan
 
 crash-smoke: deps-test build
 	/usr/bin/python3 tests/crash/crash_test.py $(BUILD)/postroom --trials $(CRASH_TRIALS)
+
+# The same two on PostgreSQL (issue 12), each on a private cluster of its own
+# in the build tree that scripts/pg.sh run starts and stops (also on failure).
+# Not yet part of `make test`: they need the orders and web areas of the
+# PostgreSQL store (being ported); add them to `test` above once they pass.
+isolation-smoke-pg: deps-test build
+	scripts/pg.sh run $(BUILD)/pg_isolation /usr/bin/python3 tests/isolation/isolation_fuzz.py \
+	  $(BUILD)/postroom --seconds $(ISOLATION_SECONDS) --pg $(BUILD)/pg_isolation
+
+crash-smoke-pg: deps-test build
+	scripts/pg.sh run $(BUILD)/pg_crash /usr/bin/python3 tests/crash/crash_test.py \
+	  $(BUILD)/postroom --trials $(CRASH_TRIALS) --pg $(BUILD)/pg_crash
 
 # wrk at saturation for 60 s (SOAK_SECONDS), then 1,000,000 isolation probes (SOAK_PROBES).
 soak: deps-test deps-bench build

@@ -51,17 +51,33 @@ export function request(port, method, urlPath, headers = {}, body = null, timeou
   });
 }
 
+// The app's database: a SQLite file in dir, or, with $POSTROOM_TEST_PG naming
+// a cluster scripts/pg.sh started (as tests/e2e/harness.py's pg_database), a
+// fresh PostgreSQL database of its own there, with $POSTROOM_STATE_DIR (dir)
+// for the files a SQLite database keeps beside it. { db: what --db takes, env }.
+function database(name, dir) {
+  const cluster = process.env.POSTROOM_TEST_PG;
+  if (!cluster) return { db: path.join(dir, 'postroom.db'), env: process.env };
+  const source = process.env.POSTROOM_SOURCE_DIR || path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+  const dbName = `${name.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${process.pid}_${Math.random().toString(16).slice(2, 10)}`;
+  const p = spawnSync(path.join(source, 'scripts', 'pg.sh'), ['db', cluster, dbName], { encoding: 'utf8', timeout: 120000 });
+  if (p.status !== 0) throw new Error(`scripts/pg.sh db failed: ${p.stderr}`);
+  const vars = Object.fromEntries([...p.stdout.matchAll(/^(\w+)='([^']*)'$/gm)].map((m) => [m[1], m[2]]));
+  const db = `postgres:///${dbName}?host=${vars.POSTROOM_PG_SOCKET}&port=${vars.POSTROOM_PG_PORT}`;
+  return { db, env: { ...process.env, POSTROOM_STATE_DIR: dir } };
+}
+
 export async function startApp(name, chromium, fail, { serveArgs = [] } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `postroom-${name}-`));
   const shotsDir = process.env.POSTROOM_SCREENSHOTS || fs.mkdtempSync(path.join(os.tmpdir(), `postroom-shots-${name}-`));
   fs.mkdirSync(shotsDir, { recursive: true });
-  const db = path.join(dir, 'postroom.db');
+  const { db, env } = database(name, dir);
   const stderrPath = path.join(dir, 'server.stderr');
   const bin = process.argv[2] ? path.resolve(process.argv[2]) : process.env.POSTROOM_BIN;
 
   function cli(args, input) {
     const cmd = [bin, '--db', db, ...args];
-    const p = spawnSync(cmd[0], cmd.slice(1), { input: input ?? '', encoding: 'utf8', timeout: 120000 });
+    const p = spawnSync(cmd[0], cmd.slice(1), { input: input ?? '', encoding: 'utf8', timeout: 120000, env });
     if (p.status !== 0) fail(`${cmd.join(' ')} exited ${p.status ?? p.signal}\nstdout: ${p.stdout}\nstderr: ${p.stderr}`);
     for (const m of SANITIZER_MARKERS) if (p.stderr.includes(m)) fail(`${cmd.join(' ')} reported ${m}:\n${p.stderr}`);
     return p.stdout.trim();
@@ -83,7 +99,7 @@ export async function startApp(name, chromium, fail, { serveArgs = [] } = {}) {
     port = await freePort();
     const err = fs.openSync(stderrPath, 'a');
     const p = spawn(bin, ['--db', db, 'serve', '--listen', `${HOST}:${port}`, '--rate-limit', '0', ...serveArgs],
-                    { stdio: ['ignore', err, err] });
+                    { stdio: ['ignore', err, err], env });
     fs.closeSync(err);
     exited = null;
     p.on('exit', (code, signal) => { exited = { code, signal }; });

@@ -778,3 +778,64 @@ class Parallel:
             if t.is_alive():
                 self.errors.append("a thread did not finish in %ss" % timeout)
         return self.errors
+
+
+def refuse_inserts(server, table, on):
+    """Makes a table of the server's database refuse every insert (on) or
+    take them again (off): how a test shows that a change stands only with
+    its audit record. A trigger on either backend (on PostgreSQL made as the
+    superuser, as db_connect connects)."""
+    trigger = "refuse_" + table
+    with server.db_connect() as db:
+        if server.db_super and on:
+            db.execute("CREATE OR REPLACE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql "
+                       "AS $$BEGIN RAISE EXCEPTION 'refused by the test'; END$$")
+            db.execute("CREATE TRIGGER %s BEFORE INSERT ON %s FOR EACH ROW "
+                       "EXECUTE FUNCTION refuse_insert()" % (trigger, table))
+        elif server.db_super:
+            db.execute("DROP TRIGGER %s ON %s" % (trigger, table))
+        elif on:
+            db.execute("CREATE TRIGGER %s BEFORE INSERT ON %s BEGIN "
+                       "SELECT RAISE(ABORT, 'refused by the test'); END" % (trigger, table))
+        else:
+            db.execute("DROP TRIGGER %s" % trigger)
+
+
+class DbCopy:
+    """A consistent copy of a server's database with the audit key and
+    checkpoints beside it, to tamper with: db (for --db), env, state_base
+    and db_connect(), as a Server has them. SQLite: a backup into
+    DIR/NAME.db. PostgreSQL: a fresh database of the cluster, migrated,
+    holding the server's audit chain (what verify reads), and a state
+    directory DIR/NAME of its own."""
+
+    def __init__(self, server, name, directory):
+        if not server.db_super:
+            self.db = self.state_base = os.path.join(directory, name + ".db")
+            self.env = server.env
+            self.db_super = None
+            src, out = sqlite3.connect(server.db), sqlite3.connect(self.db)
+            src.backup(out)
+            src.close()
+            out.close()
+        else:
+            state = os.path.join(directory, name)
+            os.makedirs(state)
+            self.db, self.db_super = pg_database("copy")
+            self.env = dict(server.env, POSTROOM_STATE_DIR=state)
+            self.state_base = os.path.join(state, "postroom")
+            subprocess.run([server.binary, "--db", self.db, "migrate"], env=self.env, check=True,
+                           capture_output=True, timeout=60)
+            cols = ("seq, time, server_id, request_id, principal_tenant, principal_id, data_tenant, "
+                    "action, objects, prev_hash, hash")
+            live = server.db_connect()
+            records = live.execute("SELECT %s FROM audit ORDER BY seq" % cols).fetchall()
+            live.close()
+            with self.db_connect() as c:
+                c.execute("DELETE FROM audit")
+                c.executemany("INSERT INTO audit(%s) VALUES (?,?,?,?,?,?,?,?,?,?,?)" % cols, records)
+        for suffix in (".audit-key", ".audit-key.pub", ".audit-checkpoints"):
+            shutil.copy(server.state_base + suffix, self.state_base + suffix)
+
+    def db_connect(self):
+        return _PgConnection(self.db_super) if self.db_super else sqlite3.connect(self.db)

@@ -9,7 +9,6 @@ unknown business is refused and nothing changes.
 
 Run: /usr/bin/python3 tests/e2e/test_apikey_revoke.py BUILD/postroom
 """
-import sqlite3
 import subprocess
 import unittest
 
@@ -33,7 +32,7 @@ def status(key):
 
 def run(*args):
     return subprocess.run([S.binary, "--db", S.db] + [str(a) for a in args], capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=60, env=S.env)
 
 
 class Revoke(unittest.TestCase):
@@ -50,7 +49,7 @@ class Revoke(unittest.TestCase):
         for k in keys:
             self.assertEqual(status(k), 401, "a revoked key still works")
         self.assertEqual(status(b.key), 200, "the other business's key was revoked")
-        with sqlite3.connect(S.db) as db:
+        with S.db_connect() as db:
             rows = db.execute("SELECT data_tenant, objects FROM audit WHERE action = 'apikey.revoke'"
                               ).fetchall()
         self.assertIn((int(a.id), "tenant:%s,keys:all" % a.id), rows)

@@ -15,7 +15,6 @@ Run: /usr/bin/python3 tests/e2e/test_audit.py BUILD/postroom
 import hashlib
 import os
 import shutil
-import sqlite3
 import subprocess
 import time
 import unittest
@@ -44,7 +43,7 @@ def setUpModule():
     r = TA.get("/api/v1/orders/%s/full" % CREATED[1][0])
     assert r.status == 200, r.short()
     READ.append(CREATED[1])
-    harness.audit_settle(SERVER.db)  # the reads' records reach the chain from the journal
+    harness.audit_settle(SERVER)  # the reads' records reach the chain from the journal
     SERVER.cli("audit", "checkpoint")
 
 
@@ -54,29 +53,31 @@ def tearDownModule():
 
 def copy_db(name):
     """A consistent copy of the live database, with its audit key and
-    checkpoints beside it, to tamper with."""
-    dst = os.path.join(SERVER.dir, name + ".db")
-    src = sqlite3.connect(SERVER.db)
-    out = sqlite3.connect(dst)
-    src.backup(out)
-    src.close()
-    out.close()
-    for suffix in (".audit-key", ".audit-key.pub", ".audit-checkpoints"):
-        shutil.copy(SERVER.db + suffix, dst + suffix)
-    return dst
+    checkpoints beside it, to tamper with (harness.DbCopy)."""
+    return harness.DbCopy(SERVER, name, SERVER.dir)
+
+
+AUDIT_SELECT = ("SELECT seq, time, server_id, request_id, principal_tenant, principal_id, "
+                "data_tenant, action, objects, prev_hash, hash FROM audit ORDER BY seq")
+
+
+def as_hex(h):
+    """A hash column as hex (bytes from SQLite, a memoryview from psycopg2)."""
+    return bytes(h).hex() if isinstance(h, (bytes, memoryview)) else h
 
 
 def verify(db):
-    p = subprocess.run([SERVER.binary, "--db", db, "audit", "verify"], capture_output=True,
-                       text=True, timeout=60)
+    """audit verify of a Server or a Copy."""
+    p = subprocess.run([SERVER.binary, "--db", db.db, "audit", "verify"], capture_output=True,
+                       text=True, timeout=60, env=db.env)
     return p.returncode, p.stdout
 
 
 def rows(db):
-    c = sqlite3.connect(db)
+    c = db.db_connect()
     try:
-        return c.execute("SELECT seq, time, server_id, request_id, principal_tenant, principal_id, "
-                         "data_tenant, action, objects, lower(hex(prev_hash)), lower(hex(hash)) FROM audit ORDER BY seq").fetchall()
+        # the hashes are kept as their 32 bytes (migration 017): as hex here
+        return [tuple(r[:9]) + tuple(as_hex(h) for h in r[9:11]) for r in c.execute(AUDIT_SELECT).fetchall()]
     finally:
         c.close()
 
@@ -96,21 +97,21 @@ def chain_hash(prev, r):
 
 
 def tamper(db, *statements):
-    c = sqlite3.connect(db)
-    for s in statements:
-        c.execute(s)
+    c = db.db_connect()
+    for st in statements:
+        c.execute(st)
     c.commit()
     c.close()
 
 
 class AuditTest(unittest.TestCase):
     def test_intact(self):
-        rc, out = verify(SERVER.db)
+        rc, out = verify(SERVER)
         self.assertEqual(rc, 0, out)
-        self.assertIn("intact: %d records, 1 checkpoints" % len(rows(SERVER.db)), out)
+        self.assertIn("intact: %d records, 1 checkpoints" % len(rows(SERVER)), out)
 
     def test_records(self):
-        every = rows(SERVER.db)
+        every = rows(SERVER)
         self.assertEqual([r[0] for r in every], list(range(1, len(every) + 1)))
         rs = [r for r in every if r[7].startswith("order.")]  # the CLI's own are below
         self.assertEqual(len(rs), 5)
@@ -131,7 +132,7 @@ class AuditTest(unittest.TestCase):
             prev = r[10]
 
     def test_no_personal_data(self):
-        text = " ".join(str(v) for r in rows(SERVER.db) for v in r)
+        text = " ".join(str(v) for r in rows(SERVER) for v in r)
         for p in PERSONAL + ["AUD-1"]:
             self.assertNotIn(p, text)
 
@@ -168,7 +169,7 @@ class AuditTest(unittest.TestCase):
     def test_rewritten_whole(self):
         db = copy_db("rewritten")
         prev = "0" * 64
-        c = sqlite3.connect(db)
+        c = db.db_connect()
         for r in rows(db):
             r = list(r)
             if r[0] == 2:
@@ -186,15 +187,15 @@ class AuditTest(unittest.TestCase):
                          ["seq %d: head differs from the signed checkpoint at count %d (log rewritten)"
                           % (n, n)])
         # and the chain alone, without its checkpoints, would have passed
-        os.unlink(db + ".audit-checkpoints")
+        os.unlink(db.state_base + ".audit-checkpoints")
         self.assertEqual(verify(db)[0], 0)
 
     def test_forged_checkpoint(self):
         db = copy_db("forged")
-        with open(db + ".audit-checkpoints") as f:
+        with open(db.state_base + ".audit-checkpoints") as f:
             line = f.readline().split()
         line[0] = "9"  # claims more records than there are, signature kept
-        with open(db + ".audit-checkpoints", "a") as f:
+        with open(db.state_base + ".audit-checkpoints", "a") as f:
             f.write(" ".join(line) + "\n")
         rc, out = verify(db)
         self.assertEqual(rc, 1)
@@ -213,7 +214,7 @@ class AuditTest(unittest.TestCase):
             t = s.new_tenant("Audit N Ltd")
             t.create_orders([harness.order("N-1")])
             t.create_orders([harness.order("N-2")])
-            path = s.db + ".audit-checkpoints"
+            path = s.state_base + ".audit-checkpoints"
             deadline = time.monotonic() + 10
             while not os.path.exists(path) and time.monotonic() < deadline:
                 time.sleep(0.05)
@@ -228,10 +229,10 @@ class AuditTest(unittest.TestCase):
             counts = [int(line.split()[0]) for line in lines]
             self.assertEqual(counts, sorted(counts))
             self.assertGreaterEqual(counts[0], 2)
-            rc, out = verify(s.db)
+            rc, out = verify(s)
             self.assertEqual(rc, 0, out)
-            self.assertIn("intact: %d records, %d checkpoints" % (len(rows(s.db)), len(lines)), out)
-            self.assertEqual(os.stat(s.db + ".audit-key").st_mode & 0o777, 0o600)
+            self.assertIn("intact: %d records, %d checkpoints" % (len(rows(s)), len(lines)), out)
+            self.assertEqual(os.stat(s.state_base + ".audit-key").st_mode & 0o777, 0o600)
         finally:
             s.stop_and_check()
 
@@ -244,7 +245,7 @@ class AuditTest(unittest.TestCase):
             made = t.create_orders([harness.order("OFF-1")])
             r = t.get("/api/v1/orders/%d" % made[0]["orderIdentifier"])
             self.assertEqual(r.status, 200, r.short())
-            actions = [row[7] for row in rows(s.db) if row[7].startswith("order.")]
+            actions = [row[7] for row in rows(s) if row[7].startswith("order.")]
             self.assertEqual(actions, ["order.create"])
         finally:
             s.stop_and_check()
@@ -263,7 +264,7 @@ class AuditTest(unittest.TestCase):
                     + test_import.cd_row("Ann", "Lee", "3 Low Rd", "York", "YO1 7HH", "AI-2")).encode()
             r = b.upload(data)
             self.assertEqual(r.status, 200, r.short(2000))
-            rs = [r for r in rows(s.db) if r[7].startswith("order.")]
+            rs = [r for r in rows(s) if r[7].startswith("order.")]
             self.assertEqual(len(rs), 1)
             self.assertEqual(rs[0][7], "order.create")
             self.assertRegex(rs[0][5], r"^user:[0-9]+$")
@@ -271,16 +272,16 @@ class AuditTest(unittest.TestCase):
             orders, _ = t.all_pages("/api/v1/orders")
             ids = sorted(str(o["orderIdentifier"]) for o in orders)
             self.assertEqual(sorted(rs[0][8][len("order:"):].split(",")), ids)
-            text = " ".join(str(v) for r in rows(s.db) for v in r)
+            text = " ".join(str(v) for r in rows(s) for v in r)
             for p in ("Zoe", "Quill", "High St", "LS1", "Leeds", "imp@audit", "AI-1"):
                 self.assertNotIn(p, text)
-            self.assertEqual(verify(s.db)[0], 0)
+            self.assertEqual(verify(s)[0], 0)
         finally:
             s.stop_and_check()
 
     def test_key_files(self):
-        self.assertEqual(os.stat(SERVER.db + ".audit-key").st_mode & 0o777, 0o600)
-        self.assertEqual(os.path.getsize(SERVER.db + ".audit-key.pub"), 32)
+        self.assertEqual(os.stat(SERVER.state_base + ".audit-key").st_mode & 0o777, 0o600)
+        self.assertEqual(os.path.getsize(SERVER.state_base + ".audit-key.pub"), 32)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ WORK = None
 
 
 def head_count(db):
-    c = sqlite3.connect(db)
+    c = db.db_connect()
     try:
         return c.execute("SELECT count(*) FROM audit").fetchone()[0]
     finally:
@@ -52,7 +52,7 @@ def head_count(db):
 
 def file_lines(db):
     try:
-        with open(db + ".audit-checkpoints") as f:
+        with open(db.state_base + ".audit-checkpoints") as f:
             return f.read().splitlines()
     except FileNotFoundError:
         return []
@@ -78,10 +78,10 @@ def wait_for(what, fn, timeout=15):
 def wait_checkpointed():
     """Until the server's timed checkpoint covers every record so far, in
     the file and on the status site."""
-    n = head_count(APP.db)
+    n = head_count(APP)
 
     def done():
-        lines = file_lines(APP.db)
+        lines = file_lines(APP)
         return (lines and int(lines[-1].split()[0]) == n
                 and lines[-1] in status_lines(SITE.db))
     wait_for("a checkpoint at count %d" % n, done)
@@ -114,7 +114,7 @@ def tearDownModule():
     shutil.rmtree(WORK, ignore_errors=True)
 
 
-def backup(src, dst):
+def backup(src, dst):  # the status site's database (always SQLite)
     a, b = sqlite3.connect(src), sqlite3.connect(dst)
     a.backup(b)
     a.close()
@@ -124,18 +124,15 @@ def backup(src, dst):
 def copy_all(name):
     """Consistent copies of the app's database with its key and checkpoint
     files, and of the status site's database."""
-    db = os.path.join(WORK, name + ".db")
     sdb = os.path.join(WORK, name + "-status.db")
-    backup(APP.db, db)
+    db = harness.DbCopy(APP, name, WORK)
     backup(SITE.db, sdb)
-    for suffix in (".audit-key", ".audit-key.pub", ".audit-checkpoints"):
-        shutil.copy(APP.db + suffix, db + suffix)
     return db, sdb
 
 
 def run(db, *args):
-    p = subprocess.run([APP.binary, "--db", db, "audit"] + list(args), capture_output=True,
-                       text=True, timeout=60, env=dict(os.environ, POSTROOM_STATUS_DB=""))
+    p = subprocess.run([APP.binary, "--db", db.db, "audit"] + list(args), capture_output=True,
+                       text=True, timeout=60, env=dict(db.env, POSTROOM_STATUS_DB=""))
     for m in harness.SANITIZER_MARKERS:
         assert m not in p.stderr, p.stderr
     return p.returncode, p.stdout, p.stderr
@@ -156,7 +153,7 @@ def chain_hash(prev, r):
 
 
 def rows(db):
-    c = sqlite3.connect(db)
+    c = db.db_connect()
     try:
         return c.execute("SELECT seq, time, server_id, request_id, principal_tenant, principal_id, "
                          "data_tenant, action, objects, lower(hex(prev_hash)), lower(hex(hash)) FROM audit "
@@ -176,25 +173,25 @@ def get(path):
 
 class CheckpointsTest(unittest.TestCase):
     def test_both_places_hold_every_line(self):
-        lines = file_lines(APP.db)
+        lines = file_lines(APP)
         counts = [int(line.split()[0]) for line in lines]
         self.assertGreaterEqual(len(set(counts)), 2, lines)  # timed, at two counts at least
         self.assertEqual(counts, sorted(counts))
         self.assertEqual(status_lines(SITE.db), lines)  # each line exactly as in the file
-        with open(APP.db + ".audit-key.pub", "rb") as f:
+        with open(APP.state_base + ".audit-key.pub", "rb") as f:
             key = f.read().hex()
         c = sqlite3.connect(SITE.db)
         keys = {r[0] for r in c.execute("SELECT public_key FROM audit_checkpoints")}
         c.close()
         self.assertEqual(keys, {key})
-        rc, out, err = run(APP.db, "verify", "--status-db", SITE.db)
+        rc, out, err = run(APP, "verify", "--status-db", SITE.db)
         self.assertEqual(rc, 0, out + err)
         self.assertEqual(out, "intact: %d records, %d checkpoints, %d on the status site\n"
-                         % (head_count(APP.db), len(lines), len(lines)))
+                         % (head_count(APP), len(lines), len(lines)))
 
     def test_published(self):
-        lines = file_lines(APP.db)
-        with open(APP.db + ".audit-key.pub", "rb") as f:
+        lines = file_lines(APP)
+        with open(APP.state_base + ".audit-key.pub", "rb") as f:
             key = f.read().hex()
         status, ctype, body = get("/audit/checkpoints.txt")
         self.assertEqual((status, ctype), (200, "text/plain; charset=utf-8"))
@@ -203,7 +200,7 @@ class CheckpointsTest(unittest.TestCase):
         self.assertEqual((status, ctype, body), (200, "text/plain; charset=utf-8", key + "\n"))
         out = os.path.join(WORK, "export")
         p = subprocess.run([APP.binary, "status-export", out, "--status-db", SITE.db],
-                           capture_output=True, text=True, timeout=60)
+                           capture_output=True, text=True, timeout=60, env=APP.env)
         self.assertEqual(p.returncode, 0, p.stderr)
         with open(os.path.join(out, "audit", "checkpoints.txt")) as f:
             self.assertEqual(f.read(), get("/audit/checkpoints.txt")[2])
@@ -216,7 +213,7 @@ class CheckpointsTest(unittest.TestCase):
         db, sdb = copy_all("rewritten")
         old_lines = file_lines(db)
         prev = "0" * 64
-        c = sqlite3.connect(db)
+        c = db.db_connect()
         for r in rows(db):
             r = list(r)
             if r[0] == 1:
@@ -228,7 +225,7 @@ class CheckpointsTest(unittest.TestCase):
         c.commit()
         c.close()
         for suffix in (".audit-key", ".audit-key.pub", ".audit-checkpoints"):
-            os.unlink(db + suffix)
+            os.unlink(db.state_base + suffix)
         rc, out, err = run(db, "checkpoint")  # a new key, made on first use
         self.assertEqual(rc, 0, out + err)
         n = head_count(db)
@@ -259,11 +256,11 @@ class CheckpointsTest(unittest.TestCase):
         keep = int(lines[0].split()[0])
         n = head_count(db)
         self.assertLess(keep, n)
-        c = sqlite3.connect(db)
+        c = db.db_connect()
         c.execute("DELETE FROM audit WHERE seq > ?", (keep,))
         c.commit()
         c.close()
-        with open(db + ".audit-checkpoints", "w") as f:
+        with open(db.state_base + ".audit-checkpoints", "w") as f:
             f.write("".join(line + "\n" for line in lines if int(line.split()[0]) <= keep))
         rc, out, _ = run(db, "verify")
         self.assertEqual(rc, 0, out)  # the file alone no longer knows
@@ -279,8 +276,8 @@ class CheckpointsTest(unittest.TestCase):
     def test_missing_from_the_status_site_until_copied(self):
         db, sdb = copy_all("missing")
         # one more record (the command line's own), then a checkpoint of the file only
-        p = subprocess.run([APP.binary, "--db", db, "tenant", "create", "Late Ltd"],
-                           capture_output=True, text=True, timeout=60)
+        p = subprocess.run([APP.binary, "--db", db.db, "tenant", "create", "Late Ltd"],
+                           capture_output=True, text=True, timeout=60, env=db.env)
         self.assertEqual(p.returncode, 0, p.stderr)
         rc, out, err = run(db, "checkpoint")  # the file only
         self.assertEqual(rc, 0, out + err)
@@ -304,7 +301,7 @@ class CheckpointsTest(unittest.TestCase):
             s.migrate()
             s.tenant_create("Early Ltd")
             s.cli("audit", "checkpoint")
-            lines = file_lines(s.db)
+            lines = file_lines(s)
             self.assertEqual(len(lines), 1)
             s.start()
             def copied():
@@ -313,7 +310,7 @@ class CheckpointsTest(unittest.TestCase):
                 except sqlite3.Error:  # not made yet, or being made
                     return False
             wait_for("the file's line on the status site", copied)
-            rc, out, _ = run(s.db, "verify", "--status-db", sdb)
+            rc, out, _ = run(s, "verify", "--status-db", sdb)
             self.assertEqual(rc, 0, out)
         finally:
             s.stop_and_check()
@@ -325,13 +322,13 @@ class CheckpointsTest(unittest.TestCase):
             with self.assertRaises(sqlite3.DatabaseError):
                 c.execute(sql)
         c.close()
-        self.assertEqual(status_lines(sdb), file_lines(APP.db))
+        self.assertEqual(status_lines(sdb), file_lines(APP))
 
     def test_bad_arguments(self):
-        rc, _, err = run(APP.db, "verify", "--status-db")
+        rc, _, err = run(APP, "verify", "--status-db")
         self.assertEqual(rc, 1)
         self.assertIn("usage", err)
-        rc, _, err = run(APP.db, "verify", "--status-db", os.path.join(WORK, "nowhere.db"))
+        rc, _, err = run(APP, "verify", "--status-db", os.path.join(WORK, "nowhere.db"))
         self.assertEqual(rc, 1)
         self.assertIn("cannot read the status site's audit checkpoints", err)
         self.assertFalse(os.path.exists(os.path.join(WORK, "nowhere.db")))

@@ -10,7 +10,6 @@ Run: /usr/bin/python3 tests/e2e/test_audit_journal.py BUILD/postroom
 """
 import os
 import signal
-import sqlite3
 import subprocess
 import threading
 import unittest
@@ -20,8 +19,8 @@ import harness
 settle = harness.audit_settle
 
 
-def chain_by_request(db):
-    c = sqlite3.connect(db)
+def chain_by_request(server):
+    c = server.db_connect()
     try:
         got = {}
         for rid, action, objects in c.execute(
@@ -32,8 +31,8 @@ def chain_by_request(db):
         c.close()
 
 
-def journal_files(db):
-    d = db + ".audit-journal"
+def journal_files(server):
+    d = server.state_base + ".audit-journal"
     return sorted(os.listdir(d)) if os.path.isdir(d) else []
 
 
@@ -67,21 +66,16 @@ class AuditJournalTest(unittest.TestCase):
         # server dies...
         first = read_many(t, oid, 100)
         # ...and some it certainly has not: the chain refuses them
-        c = sqlite3.connect(s.db)
-        c.execute("CREATE TRIGGER audit_hold BEFORE INSERT ON audit "
-                  "BEGIN SELECT RAISE(ABORT, 'held'); END")
-        c.commit()
+        harness.refuse_inserts(s, "audit", True)
         held = read_many(t, oid, 100)
         s.proc.send_signal(signal.SIGKILL)
         s.proc.wait()
         self.assertEqual(s.proc.returncode, -signal.SIGKILL)
-        dead = journal_files(s.db)
+        dead = journal_files(s)
         self.assertEqual(len(dead), 1, dead)
-        in_chain = chain_by_request(s.db)
+        in_chain = chain_by_request(s)
         self.assertFalse(any(rid in in_chain for rid in held))
-        c.execute("DROP TRIGGER audit_hold")
-        c.commit()
-        c.close()
+        harness.refuse_inserts(s, "audit", False)
         return oid, first, held, dead
 
     def test_sigkill_after_answered_reads_loses_no_record(self):
@@ -89,18 +83,18 @@ class AuditJournalTest(unittest.TestCase):
         try:
             oid, first, held, dead = self.kill_after_reads(s)
             s.start()  # replays the dead server's journal before it listens
-            settle(s.db)
-            self.assertNotIn(dead[0], journal_files(s.db))
-            got = chain_by_request(s.db)
+            settle(s)
+            self.assertNotIn(dead[0], journal_files(s))
+            got = chain_by_request(s)
             for rid in first + held:
                 self.assertEqual(got.get(rid), [("order.read", "order:%d" % oid)], rid)
-            c = sqlite3.connect(s.db)
+            c = s.db_connect()
             left = c.execute("SELECT count(*) FROM audit_journal WHERE name = ?",
                              (dead[0],)).fetchone()[0]
             c.close()
             self.assertEqual(left, 0)
             p = subprocess.run([s.binary, "--db", s.db, "audit", "verify"],
-                               capture_output=True, text=True, timeout=60)
+                               capture_output=True, text=True, timeout=60, env=s.env)
             self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
             self.assertIn("audit journal replayed", s.stderr_text())
         finally:
@@ -114,11 +108,11 @@ class AuditJournalTest(unittest.TestCase):
         try:
             oid, first, held, dead = self.kill_after_reads(s)
             p = subprocess.run([s.binary, "--db", s.db, "audit", "verify"],
-                               capture_output=True, text=True, timeout=60)
+                               capture_output=True, text=True, timeout=60, env=s.env)
             self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
             self.assertIn("appended 1 audit journal a stopped server left", p.stderr)
-            self.assertEqual(journal_files(s.db), [])
-            got = chain_by_request(s.db)
+            self.assertEqual(journal_files(s), [])
+            got = chain_by_request(s)
             for rid in first + held:
                 self.assertEqual(got.get(rid), [("order.read", "order:%d" % oid)], rid)
         finally:
@@ -128,33 +122,25 @@ class AuditJournalTest(unittest.TestCase):
 
     def test_a_second_server_leaves_a_live_journal_alone(self):
         a = harness.Server.start_new()
-        b = harness.Server()
-        b.db, b.dir = a.db, a.dir
-        b.stderr_path = os.path.join(a.dir, "server-b.stderr")
-        b.stdout_path = os.path.join(a.dir, "server-b.stdout")
+        b = a.sibling()  # the same database and journal directory
         try:
             t = a.new_tenant("Two Servers Ltd")
             oid = t.create_orders([harness.order("J-2")])[0]["orderIdentifier"]
-            c = sqlite3.connect(a.db)
-            c.execute("CREATE TRIGGER audit_hold BEFORE INSERT ON audit "
-                      "BEGIN SELECT RAISE(ABORT, 'held'); END")
-            c.commit()
+            harness.refuse_inserts(a, "audit", True)
             held = read_many(t, oid, 40)
             b.start()  # finds a's journal locked: a lives
-            c.execute("DROP TRIGGER audit_hold")
-            c.commit()
-            c.close()
+            harness.refuse_inserts(a, "audit", False)
             self.assertNotIn("audit journal replayed", b.stderr_text())
-            settle(a.db)
-            self.assertEqual(len(journal_files(a.db)), 2)
-            got = chain_by_request(a.db)
+            settle(a)
+            self.assertEqual(len(journal_files(a)), 2)
+            got = chain_by_request(a)
             for rid in held:
                 self.assertEqual(len(got.get(rid, [])), 1, rid)
         finally:
             problems = b.stop() + a.stop()
         self.assertEqual(problems, [])
         # each server removed its own journal once all of it was appended
-        self.assertEqual(journal_files(a.db), [])
+        self.assertEqual(journal_files(a), [])
 
 
 if __name__ == "__main__":

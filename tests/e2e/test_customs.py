@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import tempfile
 import unittest
@@ -178,7 +177,7 @@ class Forms(unittest.TestCase):
         cls.tracking = {o["orderReference"]: o["trackingNumber"] for o in made}
         # Orders that got postage before the rule, or whose stored contents
         # lost a field: written into the store as they would have been.
-        db = sqlite3.connect(SERVER.db, timeout=30)
+        db = SERVER.db_connect()
         try:
             for ref, change in (("F-GONE", cls.drop_contents), ("F-PART", cls.drop_weight)):
                 row = db.execute("SELECT doc FROM orders WHERE tenant_id = ? AND order_id = ?",

@@ -91,7 +91,7 @@ class Dashboard(unittest.TestCase):
         # known days: two of the new orders yesterday (one a minute before midnight in London),
         # one 40 days ago (outside the window); the first postage charge 5 days ago
         cls.yesterday, cls.five_ago = london_day(1), london_day(5)
-        db = sqlite3.connect(SERVER.db, timeout=10)
+        db = SERVER.db_connect(timeout=10)
         with db:
             db.execute("UPDATE orders SET created_on = ? WHERE tenant_id = ? AND order_id = ?",
                        (ms_at(cls.yesterday, 23, 59), cls.a.id, cls.a_new[0]))

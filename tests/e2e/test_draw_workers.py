@@ -118,7 +118,7 @@ class DrawWorkers(unittest.TestCase):
             zygote, workers = self.pool_of(server, 2)
             for p in [zygote] + workers:
                 held = fds(p)
-                self.assertFalse([f for f in held if f.startswith(server.db)],
+                self.assertFalse([f for f in held if f.startswith((server.db, server.state_base))],
                                  "a drawing process holds the database: %r" % held)
                 self.assertEqual(len([f for f in held if f.startswith("socket:")]), 1,
                                  "a drawing process holds its socket alone (not the listener): %r" % held)
@@ -180,7 +180,8 @@ class DrawWorkers(unittest.TestCase):
         try:
             for v in ("0", "65", "two", "-1"):
                 p = subprocess.run([server.binary, "--db", server.db, "serve", "--listen", "127.0.0.1:0",
-                                    "--draw-workers", v], capture_output=True, text=True, timeout=30)
+                                    "--draw-workers", v], capture_output=True, text=True, timeout=30,
+                                   env=server.env)
                 self.assertNotEqual(p.returncode, 0, v)
                 self.assertIn("--draw-workers must be 1 to 64", p.stderr)
         finally:

@@ -22,7 +22,6 @@ import io
 import os
 import re
 import sys
-import sqlite3
 import socket
 import time
 import unittest
@@ -140,9 +139,9 @@ class ExportStream(unittest.TestCase):
         refs = [r["Order reference"] for r in rows]
         self.assertEqual(sorted(refs), sorted("SA-%d" % i for i in range(ORDERS)))  # none of B's
         # the order.export records of the last request name each order once
-        db = sqlite3.connect("file:%s?mode=ro" % self.server.db, uri=True)
+        db = self.server.db_connect()
         try:
-            harness.audit_settle(self.server.db)
+            harness.audit_settle(self.server)
             recs = db.execute("SELECT objects FROM audit WHERE action = 'order.export' "
                               "AND request_id = (SELECT request_id FROM audit WHERE "
                               "action = 'order.export' ORDER BY seq DESC LIMIT 1)").fetchall()

@@ -31,8 +31,7 @@ POLL_S = 0.05
 def setUpModule():
     global A, B, TA, TB, USER
     A = harness.Server.start_new()
-    B = harness.Server()
-    B.db = A.db  # the second process serves the first's database
+    B = A.sibling()  # the second process serves the first's database
     B.start()
     TA = A.new_tenant("Switch A Ltd")
     TB = A.new_tenant("Switch B Ltd")
@@ -161,7 +160,8 @@ class KillSwitch(unittest.TestCase):
 
     def test_cli_refuses_bad_input(self):
         def fails(*args):
-            p = harness.subprocess.run([A.binary, "--db", A.db] + list(args), capture_output=True, text=True)
+            p = harness.subprocess.run([A.binary, "--db", A.db] + list(args), capture_output=True, text=True,
+                                       env=A.env)
             self.assertNotEqual(p.returncode, 0, args)
             self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
             return p.stderr

@@ -9,7 +9,6 @@ is recorded once.
 
 Run: /usr/bin/python3 tests/e2e/test_killswitch_atomic.py BUILD/postroom
 """
-import sqlite3
 import subprocess
 import unittest
 
@@ -31,17 +30,17 @@ def tearDownModule():
 
 def run(*args):
     return subprocess.run([S.binary, "--db", S.db] + list(args), capture_output=True, text=True,
-                          timeout=60)
+                          timeout=60, env=S.env)
 
 
 def audit_actions():
-    with sqlite3.connect(S.db, timeout=30) as db:
+    with S.db_connect() as db:
         return [r[0] for r in db.execute("SELECT action FROM audit WHERE action LIKE 'killswitch.%' "
                                          "OR action = 'sessions.revoke' ORDER BY seq")]
 
 
 def switches():
-    with sqlite3.connect(S.db, timeout=30) as db:
+    with S.db_connect() as db:
         return sorted(db.execute("SELECT tenant_id, feature FROM killswitches WHERE active = 1").fetchall())
 
 
@@ -49,13 +48,10 @@ class Refused:
     """The audit table refuses inserts while inside the block."""
 
     def __enter__(self):
-        with sqlite3.connect(S.db, timeout=30) as db:
-            db.execute("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit "
-                       "BEGIN SELECT RAISE(ABORT, 'audit refused by the test'); END")
+        harness.refuse_inserts(S, "audit", True)
 
     def __exit__(self, *exc):
-        with sqlite3.connect(S.db, timeout=30) as db:
-            db.execute("DROP TRIGGER refuse_audit")
+        harness.refuse_inserts(S, "audit", False)
 
 
 class KillSwitchAtomic(unittest.TestCase):

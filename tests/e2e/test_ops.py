@@ -24,7 +24,6 @@ import hmac
 import json
 import os
 import re
-import sqlite3
 import struct
 import subprocess
 import tempfile
@@ -68,7 +67,7 @@ class TotpSelfCheck(unittest.TestCase):
 def cli_result(*args, input_text=None):
     """A CLI run that may fail: the CompletedProcess."""
     return subprocess.run([S.binary, "--db", S.db] + [str(a) for a in args], input=input_text,
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, env=S.env)
 
 
 def add_operator(email):
@@ -257,7 +256,7 @@ class SignIn(unittest.TestCase):
     def test_disabled_operator_cannot_sign_in_and_its_sessions_end(self):
         op = Operator("leaver@ops.example")
         S.cli("operator", "disable", "leaver@ops.example")
-        c = sqlite3.connect(S.db)
+        c = S.db_connect()
         n = c.execute("SELECT COUNT(*) FROM audit WHERE action = 'operator.disable' AND objects = "
                       "(SELECT 'operator:' || operator_id FROM operators WHERE email = ?)",
                       ("leaver@ops.example",)).fetchone()[0]
@@ -360,18 +359,13 @@ class Console(unittest.TestCase):
         """With the audit table refusing inserts, the console's switch on and
         off fail with 503 and change nothing: the switch and its record are
         one transaction."""
-        import sqlite3
-
         def switches():
-            with sqlite3.connect(S.db, timeout=30) as db:
+            with S.db_connect() as db:
                 return sorted(db.execute("SELECT tenant_id, feature FROM killswitches "
                                          "WHERE active = 1").fetchall())
 
         def refuse(on):
-            with sqlite3.connect(S.db, timeout=30) as db:
-                db.execute("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN "
-                           "SELECT RAISE(ABORT, 'refused by the test'); END" if on
-                           else "DROP TRIGGER refuse_audit")
+            harness.refuse_inserts(S, "audit", on)
 
         before = switches()
         refuse(True)
@@ -497,7 +491,7 @@ class Console(unittest.TestCase):
                       body=urllib.parse.urlencode(body).encode())
         self.assertEqual(r.status, 200, r.short())
         self.assertIn("Report sent", r.text())
-        c = sqlite3.connect(S.db)
+        c = S.db_connect()
         rows = c.execute("SELECT report_id, tenant_id, page, category, details FROM data_reports").fetchall()
         c.close()
         self.assertEqual(len(rows), 1)
@@ -525,7 +519,7 @@ class Audit(unittest.TestCase):
         op.post("/ops/killswitch/off", {"tenant": TA.id, "feature": "labels"})
         op.post("/ops/logout", {})
         opid = re.search(r"operator:(\d+) audited@", S.cli("operator", "list")).group(1)
-        c = sqlite3.connect(S.db)
+        c = S.db_connect()
         rows = c.execute("SELECT principal_tenant, data_tenant, action, objects FROM audit "
                          "WHERE principal_id = ?", ("operator:" + opid,)).fetchall()
         cli = c.execute("SELECT principal_id, principal_tenant, action FROM audit "

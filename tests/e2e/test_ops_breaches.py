@@ -28,7 +28,6 @@ Run: /usr/bin/python3 tests/e2e/test_ops_breaches.py BUILD/postroom
 import html
 import os
 import re
-import sqlite3
 import subprocess
 import time
 import unittest
@@ -102,11 +101,11 @@ class Operator:
 
 def cli_result(*args):
     return subprocess.run([S.binary, "--db", S.db] + [str(a) for a in args],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, env=S.env)
 
 
 def db_rows(sql, *args):
-    c = sqlite3.connect(S.db)
+    c = S.db_connect()
     try:
         return c.execute(sql, args).fetchall()
     finally:

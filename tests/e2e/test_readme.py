@@ -48,7 +48,7 @@ class TestReadme(unittest.TestCase):
         cls.server.migrate()
         cls.server.start()
         cls.addr = "%s:%d" % (harness.HOST, cls.server.port)
-        env = dict(os.environ, POSTROOM_LISTEN=cls.addr)
+        env = dict(cls.server.env, POSTROOM_LISTEN=cls.addr)
         p = subprocess.run([cls.server.binary, "--db", cls.server.db, "demo"], env=env,
                            capture_output=True, text=True, timeout=60)
         if p.returncode != 0:
@@ -69,7 +69,7 @@ class TestReadme(unittest.TestCase):
         line = line.replace(DEFAULT, self.addr)
         script = 'curl() { command curl --fail-with-body -sS "$@"; }\n' + line
         p = subprocess.run(["bash", "-c", script], cwd=self.work, capture_output=True,
-                           env=dict(os.environ, KEY=self.key), timeout=60)
+                           env=dict(self.server.env, KEY=self.key), timeout=60)
         self.assertEqual(p.returncode, 0, "README command failed (%d): %s\nstdout: %s\nstderr: %s"
                          % (p.returncode, line, p.stdout[:600], p.stderr[:600]))
         return p.stdout
@@ -140,7 +140,7 @@ class TestReadme(unittest.TestCase):
         for c in sorted(cmds):
             with self.subTest(command=c):
                 p = subprocess.run([self.server.binary, "--db", self.server.db] + c.split() + ["--help"],
-                                   capture_output=True, text=True, timeout=30)
+                                   capture_output=True, text=True, timeout=30, env=self.server.env)
                 self.assertEqual(p.returncode, 0, "%s --help: %s" % (c, p.stderr))
                 self.assertIn("usage", p.stdout.lower())
 

@@ -17,7 +17,6 @@ import copy
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -100,8 +99,8 @@ def return_request(service="TSN", reference=None, canary=""):
 
 
 def db():
-    """The server's database, read-only (WAL: sees every committed write)."""
-    return sqlite3.connect("file:%s?mode=ro" % SERVER.db, uri=True)
+    """The server's database, on either backend (sees every committed write)."""
+    return SERVER.db_connect()
 
 
 def db_rows(sql, *args):

@@ -185,7 +185,7 @@ class Revoke(unittest.TestCase):
     def test_cli_refuses_bad_input(self):
         def fails(*args):
             p = harness.subprocess.run([S.binary, "--db", S.db] + list(args), capture_output=True,
-                                       text=True)
+                                       text=True, env=S.env)
             self.assertNotEqual(p.returncode, 0, args)
             self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
             return p.stderr

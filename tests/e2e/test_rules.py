@@ -12,7 +12,6 @@ and its rules and orders are never found by id.
 Run: /usr/bin/python3 tests/e2e/test_rules.py BUILD/postroom
 """
 import re
-import sqlite3
 import unittest
 import urllib.parse
 
@@ -60,7 +59,7 @@ def rule_form(**over):
 
 
 def db_rows(sql, *args):
-    c = sqlite3.connect(SERVER.db)
+    c = SERVER.db_connect()
     try:
         return c.execute(sql, args).fetchall()
     finally:

@@ -64,7 +64,7 @@ DOCS = {
 class StatusSite:
     """One `postroom status-serve` on a free port with a fresh status database."""
 
-    def __init__(self, app_db=None, extra=()):
+    def __init__(self, app_db=None, extra=(), env=None):
         self.binary = harness.binary_path()
         self.dir = tempfile.mkdtemp(prefix="postroom-status-")
         self.db = os.path.join(self.dir, "status.db")
@@ -74,7 +74,7 @@ class StatusSite:
         self.proc = subprocess.Popen(
             [self.binary] + pre + ["status-serve", "--listen", "127.0.0.1:%d" % self.port,
                                    "--status-db", self.db] + list(extra),
-            stdout=subprocess.DEVNULL, stderr=self.err)
+            stdout=subprocess.DEVNULL, stderr=self.err, env=env)
         deadline = time.monotonic() + 10
         while True:
             try:
@@ -285,22 +285,50 @@ def harness_iso(s):
     return isinstance(s, str) and bool(ISO.match(s))
 
 
+def drop_database(app):
+    """The app's database gone: its files, or on PostgreSQL the database
+    dropped (from the cluster's own database, as the superuser)."""
+    if not app.db_super:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(app.db + suffix):
+                os.unlink(app.db + suffix)
+        return
+    import psycopg2
+    name = app.db.split("?")[0].rsplit("/", 1)[1]
+    c = psycopg2.connect(app.db_super.replace("/%s?" % name, "/postgres?"))
+    c.autocommit = True
+    c.cursor().execute("DROP DATABASE %s WITH (FORCE)" % name)
+    c.close()
+
+
+def database_exists(app):
+    if not app.db_super:
+        return os.path.exists(app.db)
+    import psycopg2
+    name = app.db.split("?")[0].rsplit("/", 1)[1]
+    c = psycopg2.connect(app.db_super.replace("/%s?" % name, "/postgres?"))
+    try:
+        cur = c.cursor()
+        cur.execute("SELECT count(*) FROM pg_database WHERE datname = %s", (name,))
+        return cur.fetchone()[0] > 0
+    finally:
+        c.close()
+
+
 class StatusOutlivesTheApp(unittest.TestCase):
     def test_serves_with_the_app_database_deleted(self):
         app = harness.Server.start_new()
         try:
-            site = StatusSite(app_db=app.db)  # told the app's database, it must not open it
+            site = StatusSite(app_db=app.db, env=app.env)  # told the app's database, it must not open it
             try:
                 self.assertEqual(app.request("GET", "/healthz").status, 200)
                 app.stop_and_check()
-                for suffix in ("", "-wal", "-shm"):
-                    if os.path.exists(app.db + suffix):
-                        os.unlink(app.db + suffix)
+                drop_database(app)
                 site.cli("component", "set", "Web app", "major_outage")
                 for doc in DOCS:
                     check_doc(self, site, doc)
                 self.assertEqual(site.get("status.json")["status"]["indicator"], "critical")
-                self.assertFalse(os.path.exists(app.db), "the status site opened the app's database")
+                self.assertFalse(database_exists(app), "the status site opened the app's database")
             finally:
                 site.stop()
         finally:

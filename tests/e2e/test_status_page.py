@@ -418,7 +418,7 @@ class ProberTest(unittest.TestCase):
             with open(os.path.join(app.dir, "restart.stderr"), "wb") as err:
                 procs.append(subprocess.Popen(
                     [app.binary, "--db", app.db, "serve", "--listen", "127.0.0.1:%d" % app.port,
-                     "--rate-limit", "0"], stdout=subprocess.DEVNULL, stderr=err))
+                     "--rate-limit", "0"], stdout=subprocess.DEVNULL, stderr=err, env=app.env))
 
             def resolved():
                 incs = site.get("incidents.json")["incidents"]

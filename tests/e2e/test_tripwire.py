@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import tempfile
 import time
@@ -132,7 +131,7 @@ class Rig:
 
     def cli_fails(self, *args):
         p = subprocess.run([self.app.binary, "--db", self.app.db] + [str(a) for a in args],
-                           capture_output=True, text=True, timeout=60)
+                           capture_output=True, text=True, timeout=60, env=self.app.env)
         return p
 
     def page(self, user, path="/"):
@@ -311,7 +310,7 @@ class TripwireLog(unittest.TestCase):
             self.assertEqual(r.header("Location"), "/login")
             # a mode it does not know is refused before serving
             p = subprocess.run([rig.app.binary, "--db", rig.app.db, "serve", "--tripwire=maybe"],
-                               capture_output=True, text=True, timeout=30)
+                               capture_output=True, text=True, timeout=30, env=rig.app.env)
             self.assertNotEqual(p.returncode, 0)
             self.assertIn("--tripwire must be killswitch, tenant or log", p.stderr)
         finally:
@@ -368,7 +367,7 @@ class BlastRadius(unittest.TestCase):
     def setUpClass(cls):
         cls.app = harness.Server()
         cls.app.migrate()
-        db = sqlite3.connect(cls.app.db)
+        db = cls.app.db_connect()
         m = 60000
         audit_row(db, 1, T0 + 1 * m, 2, "key:1", 2, "order.read", "order:1001,1002", "r1")  # own
         audit_row(db, 2, T0 + 2 * m, 2, "key:1", 3, "order.read", "order:1001,1002", "r2")
@@ -426,11 +425,11 @@ class BlastRadius(unittest.TestCase):
                      ["--from", "2026-12-01T11:00:00Z", "--to", "2026-12-01T10:00:00Z"],
                      ["--bogus", "1"]):
             p = subprocess.run([app.binary, "--db", app.db, "breach", "blast-radius"] + args,
-                               capture_output=True, text=True)
+                               capture_output=True, text=True, env=app.env)
             self.assertNotEqual(p.returncode, 0, args)
             self.assertTrue(p.stderr.startswith("postroom: "), p.stderr)
         p = subprocess.run([app.binary, "--db", app.db, "breach", "open", "--nature", "x"],
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, env=app.env)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("the breach register is empty", app.cli("breach", "list"))
 

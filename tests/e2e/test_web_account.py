@@ -109,8 +109,8 @@ class Session:
 
 
 def audit_rows(action):
-    harness.audit_settle(SERVER.db)
-    c = sqlite3.connect(SERVER.db)
+    harness.audit_settle(SERVER)
+    c = SERVER.db_connect()
     try:
         return c.execute("SELECT principal_tenant, principal_id, data_tenant, objects FROM audit "
                          "WHERE action = ?", (action,)).fetchall()
@@ -119,7 +119,7 @@ def audit_rows(action):
 
 
 def user_id(tenant, email):
-    c = sqlite3.connect(SERVER.db)
+    c = SERVER.db_connect()
     try:
         return c.execute("SELECT user_id FROM users WHERE tenant_id = ? AND email = ?",
                          (int(tenant.id), email)).fetchone()[0]
@@ -159,7 +159,7 @@ class SignInPage(unittest.TestCase):
         s = Session("keep@alpha.example")
         self.assertTrue(s.live())
         # idle past the limit: as the clock would, in the database
-        c = sqlite3.connect(SERVER.db)
+        c = SERVER.db_connect()
         c.execute("UPDATE sessions SET seen_at = 0 WHERE tenant_id = ?", (int(A.id),))
         c.commit()
         c.close()
@@ -348,7 +348,7 @@ class TwoFactor(unittest.TestCase):
         uid = user_id(A, "tf@alpha.example")
         for action in ("user.totp_on", "user.totp_off"):
             self.assertIn((int(A.id), "user:%d" % uid, int(A.id), "user:%d" % uid), audit_rows(action))
-        c = sqlite3.connect(SERVER.db)
+        c = SERVER.db_connect()
         audit = " ".join(str(row) for row in c.execute("SELECT * FROM audit"))
         c.close()
         self.assertNotIn(secret, audit)

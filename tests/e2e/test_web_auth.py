@@ -201,7 +201,7 @@ class Tls(unittest.TestCase):
         port = harness.free_port()
         proc = subprocess.Popen([s.binary, "--db", s.db, "serve", "--listen", "127.0.0.1:%d" % port,
                                  "--tls-cert", cert, "--tls-key", key],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=s.env)
         try:
             ctx = ssl.create_default_context(cafile=cert)
             deadline = time.monotonic() + 10

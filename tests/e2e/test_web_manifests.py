@@ -263,13 +263,14 @@ class DailyManifest(unittest.TestCase):
         self.assertEqual(history(admin.get("/manifests").text()), made)
 
     def test_two_servers_on_one_database_make_each_day_once(self):
-        """A second server on the same database, its rounds racing the first's:
-        each business's day is claimed by one of them, once."""
-        port = harness.free_port()
+        """Two more servers on the same database (three in all), their rounds
+        racing the first's: each business's day is claimed by one of them,
+        once."""
         err = open(os.path.join(SERVER.dir, "second.stderr"), "ab")
-        second = subprocess.Popen([SERVER.binary, "--db", SERVER.db, "serve", "--listen",
-                                   "%s:%d" % (harness.HOST, port), "--rate-limit", "0"],
-                                  stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+        others = [subprocess.Popen([SERVER.binary, "--db", SERVER.db, "serve", "--listen",
+                                    "%s:%d" % (harness.HOST, harness.free_port()), "--rate-limit", "0"],
+                                   stdin=subprocess.DEVNULL, stdout=err, stderr=err, env=SERVER.env)
+                  for _ in range(2)]
         try:
             tenants = []
             for i in range(6):
@@ -284,12 +285,14 @@ class DailyManifest(unittest.TestCase):
                 made = wait_for(lambda: history(admin.get("/manifests").text()))
                 self.assertEqual(len(made), 1, made)
                 self.assertEqual(made[0][1], 2)
-            time.sleep(3)  # more rounds of both servers
+            time.sleep(3)  # more rounds of every server
             for admin in tenants:
                 self.assertEqual(len(history(admin.get("/manifests").text())), 1)
         finally:
-            second.terminate()
-            self.assertEqual(second.wait(timeout=20), 0)
+            for other in others:
+                other.terminate()
+            for other in others:
+                self.assertEqual(other.wait(timeout=20), 0)
             err.close()
         with open(os.path.join(SERVER.dir, "second.stderr"), encoding="utf-8", errors="replace") as f:
             log = f.read()

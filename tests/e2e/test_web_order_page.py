@@ -12,7 +12,6 @@ Run: /usr/bin/python3 tests/e2e/test_web_order_page.py BUILD/postroom
 """
 import html
 import re
-import sqlite3
 import subprocess
 import unittest
 import urllib.parse
@@ -48,8 +47,8 @@ def form_name(path):
 
 def audited(tenant_id, action, objects):
     """Whether the access audit holds a record of action on objects of the tenant."""
-    harness.audit_settle(SERVER.db)
-    c = sqlite3.connect(SERVER.db)
+    harness.audit_settle(SERVER)
+    c = SERVER.db_connect()
     try:
         return c.execute("SELECT COUNT(*) FROM audit WHERE data_tenant = ? AND action = ? AND objects = ?",
                          (int(tenant_id), action, objects)).fetchone()[0] > 0

@@ -76,7 +76,7 @@ def one_time_key(page):
 
 
 def db_rows(sql, *args):
-    c = sqlite3.connect(SERVER.db)
+    c = SERVER.db_connect()
     try:
         return c.execute(sql, args).fetchall()
     finally:
@@ -372,7 +372,7 @@ class Settings(unittest.TestCase):
         kid = max(k for (k,) in db_rows("SELECT key_id FROM api_keys WHERE tenant_id = ?", self.b.id))
         self.b_admin.post("/settings/keys/revoke", {"key": kid})
         self.b_admin.post("/settings/labels", {"layout": "6x4", "category": "documents", "origin": ""})
-        harness.audit_settle(SERVER.db)
+        harness.audit_settle(SERVER)
         me = user_ids(self.b_admin.page("/settings/users").text())["admin@beta-set.example"]
         rows = db_rows("SELECT principal_tenant, principal_id, data_tenant, action, objects FROM audit "
                        "WHERE data_tenant = ? AND action IN ('user.create', 'user.role', 'user.remove', "

@@ -54,7 +54,9 @@ Usage:
   /usr/bin/python3 tests/isolation/isolation_fuzz.py BIN [--seconds S] [--probes N]
         [--seed X] [--threads 32] [--tenants 8] [--servers 1]
 BIN is the postroom binary (or $POSTROOM_BIN). The run stops at whichever
-budget comes first; --seconds 0 means no time limit.
+budget comes first; --seconds 0 means no time limit. --pg DIR (or
+$POSTROOM_TEST_PG) runs it on PostgreSQL: every server on one fresh
+database of the cluster scripts/pg.sh started in DIR.
 """
 
 import argparse
@@ -1436,7 +1438,11 @@ def main():
     ap.add_argument("--servers", type=int, default=1,
                     help="server processes on one database, the workers spread over them")
     ap.add_argument("--progress", type=float, default=0, help="print progress every N seconds")
+    ap.add_argument("--pg", default=os.environ.get("POSTROOM_TEST_PG"),
+                    help="a PostgreSQL cluster (scripts/pg.sh start DIR) to run on instead of SQLite")
     a = ap.parse_args()
+    if a.pg:
+        harness.PG_CLUSTER = os.path.abspath(a.pg)
     if not a.binary:
         ap.error("give the postroom binary (or set POSTROOM_BIN)")
     if not a.seconds and not a.probes:

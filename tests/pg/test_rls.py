@@ -450,6 +450,26 @@ def check_untenanted(cat, urls):
         ok("audit: the app cannot read the records, only the head")
     else:
         fail("audit: the app reads records: %s" % (out or err))
+    # The chain is append-only for every role the servers run as: no edit,
+    # no deletion, whatever a request gets the server to send (the rows
+    # exist: a refusal here is the grant's, not an empty table's).
+    sup = urls["POSTROOM_PG_SUPER"]
+    must(sup, "INSERT INTO audit(seq, time, server_id, request_id, principal_tenant, principal_id, "
+              "data_tenant, action, objects, prev_hash, hash) VALUES (900001, 1, 's', 'r', %d, "
+              "'key:1', %d, 'order.read', 'order:7', '', '') ON CONFLICT DO NOTHING;" % (A, A))
+    before = must(sup, "SELECT seq, objects FROM audit ORDER BY seq;")
+    for role in ("POSTROOM_PG_APP", "POSTROOM_PG_OPERATOR"):
+        for sql in ("UPDATE audit SET objects = 'order:1';", "DELETE FROM audit;",
+                    "TRUNCATE audit;"):
+            good, out, err = psql(urls[role], sql)
+            if not good and "permission denied" in err:
+                ok("audit: %s may not run %s" % (role[12:].lower(), sql))
+            else:
+                fail("audit: %s ran %s: %s" % (role[12:].lower(), sql, out or err))
+    if must(sup, "SELECT seq, objects FROM audit ORDER BY seq;") == before:
+        ok("audit: the records are as they were")
+    else:
+        fail("audit: a record changed or went")
 
 
 def check_roles(urls):

@@ -11,6 +11,7 @@
 #include "store/pg/pg_internal.h"
 #include "store/store_mappings.h"
 #include "util/log.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #include <sodium.h>
@@ -459,6 +460,10 @@ static int p_dir_apikey(struct store *base, const unsigned char *hash, struct cr
 static int p_dir_login(struct store *base, const char *email, struct arena *ar,
                        struct credential *out, const char **pw_hash)
 {
+    /* PostgreSQL refuses a text parameter that is not UTF-8 (an error, not
+     * a miss); no stored address is one, so it signs no one in, as on
+     * SQLite: a failed sign-in, counted, not a failure of the store. */
+    if (!utf8_valid(email, strlen(email))) return STORE_NOTFOUND;
     struct pg_conn *c = pg_directory(P(base), false);
     if (!c) return STORE_ERROR;
     struct pg_args a = {0};

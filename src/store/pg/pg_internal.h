@@ -77,6 +77,7 @@ static inline struct pg_store *P(struct store *s)
 #define PG_LOCK_AUDIT (-1)   /* the audit chain's head: one append at a time */
 #define PG_LOCK_MIGRATE (-2) /* one server migrates at a time */
 #define PG_LOCK_GLOBAL (-3)  /* an unscoped write that needs it (S10, meta) */
+#define PG_LOCK_BREACH (-4)  /* the breach register: join-or-open, notes, radius */
 
 /* Parameters of one statement: text, except bytes (binary). */
 #define PG_MAX_ARGS 32
@@ -212,6 +213,32 @@ int pg_orders_find(struct store *, const struct scope *, const struct order_find
                    struct order_row **, size_t *);
 int pg_order_status_counts(struct store *, const struct scope *, struct arena *,
                            struct order_count_row **, size_t *);
+/* What the order files share (pg_orders.c): the columns of an order row,
+ * in sqlite_internal.h's ORDER_COLS order, read from col0 on; the rows of a
+ * result appended to a growing array; and the label's void (its tracking
+ * number void and its postage refunded) as CTEs of one statement, whose
+ * $1, $2, $3 are the tenant, the order and now, and $4 (boolean) whether to
+ * void at all. */
+#define PG_ORDER_COLS                                                                              \
+    "tenant_id, order_id, order_ref, status, created_on, updated_on, order_date, "                 \
+    "postage_applied_on, printed_on, manifested_on, shipped_on, other_courier_on, "                \
+    "tracking_number, carrier, carrier_service, package_count, doc, service_code, "                \
+    "postage_pence, manifest_no, channel"
+#define PG_ORDER_NCOLS 21
+void pg_read_order(const PGresult *r, int row, int col0, struct arena *a, struct order_row *o);
+void pg_collect_orders(const PGresult *r, int col0, struct arena *a, struct order_row **rows,
+                       size_t *n, size_t *cap);
+#define PG_VOID_CTES                                                                               \
+    "live AS (SELECT t.tracking_number, o.postage_pence FROM orders o "                            \
+    "JOIN tracking_numbers t ON t.tracking_number = o.tracking_number "                            \
+    "AND t.tenant_id = o.tenant_id AND t.order_id = o.order_id "                                   \
+    "WHERE o.tenant_id = $1 AND o.order_id = $2 AND t.voided_at IS NULL AND $4::boolean), "        \
+    "voided AS (UPDATE tracking_numbers SET voided_at = $3::bigint WHERE tenant_id = $1 "          \
+    "AND tracking_number IN (SELECT tracking_number FROM live)), "                                 \
+    "refund AS (INSERT INTO postage_ledger(tenant_id, entry_id, order_id, tracking_number, kind, " \
+    "amount_pence, at) SELECT $1, (SELECT COALESCE(MAX(entry_id), 0) + 1 FROM postage_ledger "     \
+    "WHERE tenant_id = $1), $2, tracking_number, 'refund', -COALESCE(postage_pence, 0), $3 "       \
+    "FROM live)"
 
 /* senders, rules, manifests (daily), dashboard, account, users: pg_senders.c, pg_rules.c,
  * pg_manifests.c, pg_dashboard.c, pg_account.c, pg_users.c */

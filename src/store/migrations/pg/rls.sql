@@ -208,6 +208,10 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON import_mappings TO postroom_app;
 -- keys pages' grants are with users and api_keys above).
 SELECT pg_temp.tenant_wall('customs_defaults', 'tenant_id');
 GRANT SELECT, INSERT, UPDATE ON customs_defaults TO postroom_app;
+-- The labels page saves the business's label layout (store_users_labels_set):
+-- that one column of tenant_settings (its row made when missing), none of
+-- the others, which stay the operator's `tenant set`.
+GRANT INSERT (tenant_id, label_layout), UPDATE (label_layout) ON tenant_settings TO postroom_app;
 GRANT SELECT (last_signin_at) ON users TO postroom_operator;
 
 -- 014: a business sets its daily manifest, and the job claims and records
@@ -223,6 +227,10 @@ SELECT pg_temp.cross_tenant('manifest_daily', 'postroom_operator', 'SELECT');
 -- app under the order's tenant.
 SELECT pg_temp.tenant_wall('order_counts', 'tenant_id');
 GRANT SELECT, INSERT, UPDATE ON order_counts TO postroom_app;
+-- The console's counts per business and status (store_operator_order_counts)
+-- read these rows rather than count every business's orders.
+GRANT SELECT ON order_counts TO postroom_operator;
+SELECT pg_temp.cross_tenant('order_counts', 'postroom_operator', 'SELECT');
 
 -- 018: import jobs. The business's job, its problems, its staged orders
 -- and what it made are written and read under its tenant (the worker runs
@@ -250,7 +258,10 @@ SELECT pg_temp.cross_tenant('killswitches', 'postroom_operator', 'INSERT');
 SELECT pg_temp.cross_tenant('killswitches', 'postroom_operator', 'UPDATE');
 
 SELECT pg_temp.tenant_wall('data_reports', 'tenant_id');
-GRANT INSERT (tenant_id, user_id, page, category, details, created_at) ON data_reports TO postroom_app;
+-- A report's id comes back from its insert (RETURNING needs SELECT on the
+-- column): the id alone, under the wall.
+GRANT INSERT (tenant_id, user_id, page, category, details, created_at), SELECT (report_id)
+    ON data_reports TO postroom_app;
 GRANT SELECT, UPDATE (handled_at, handled_by) ON data_reports TO postroom_operator;
 SELECT pg_temp.cross_tenant('data_reports', 'postroom_operator', 'SELECT');
 SELECT pg_temp.cross_tenant('data_reports', 'postroom_operator', 'UPDATE');
