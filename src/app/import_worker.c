@@ -24,8 +24,11 @@
 const char *import_spool_dir(const char *db_path)
 {
     static char dir[4096];
-    if (!db_path || snprintf(dir, sizeof dir, "%s.imports", db_path) >= (int)sizeof dir)
-        return NULL;
+    /* beside a SQLite file; for PostgreSQL in POSTROOM_STATE_DIR. A job's
+     * file is local to the servers sharing that directory: a server
+     * elsewhere cannot resume it (docs/scaling.md). */
+    const char *base = db_path ? store_local_base(db_path) : NULL;
+    if (!base || snprintf(dir, sizeof dir, "%s.imports", base) >= (int)sizeof dir) return NULL;
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) return NULL;
     return dir;
 }
