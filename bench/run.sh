@@ -16,6 +16,8 @@
 #              (targets >= 50,000 rows/s, BENCH_JOBS_TARGET, and <= 4x .import)
 #   orderlist  the web app's GET /orders with 10,000 orders, signed in -> req/s, p99;
 #              POST /orders/bulk/labels of 100 ticked orders       -> ms, labels/s
+#   pg         bench/pg.sh: the same on PostgreSQL, one and three servers, the cost of
+#              RLS, CPU seconds per 1,000 orders (BENCH_PG=0 skips it)
 #   audit      orders and get, taking turns on an audited server and one with the
 #              access audit off (serve --audit 0), BENCH_AUDIT_ROUNDS times: what the
 #              audit costs each, from the medians (target <= 10%), and the server's
@@ -776,5 +778,11 @@ weasy_verdict="$(verdict "$weasy_x" "${BENCH_WEASY_TARGET_X:-50}")"
     printf '  %s\n' "${failures[@]}"
   fi
 } | tee "$OUT/summary.txt"
+
+# ---- PostgreSQL beside SQLite (issue 12): bench/pg.sh, its own cluster -------
+if [ "${BENCH_PG:-1}" != 0 ]; then
+  BENCH_SQLITE_ORDERS="$orders_s" BENCH_SQLITE_GET="$get_rps" "$here/pg.sh" "$BUILD" |
+    tee -a "$OUT/summary.txt" || failures+=("pg: bench/pg.sh had errors")
+fi
 
 [ "${#failures[@]}" -eq 0 ]
