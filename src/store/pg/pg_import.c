@@ -395,10 +395,12 @@ static int p_unstage(struct store *base, const struct scope *sc, int64_t job_id)
  * to hold what the business has by now), every CTE reading the staging and
  * the orders as they were before it (one snapshot, under the write lock: an
  * upload racing this one has committed, or waits):
- *   stg    the staged orders, with held_by (skip_existing) the order that
+ *   held   the staged orders, with held_by (skip_existing) the order that
  *          already has the reference;
- *   src    the others, ranked in file order from 0, as PG_ORDER_INSERT_CTES
- *          reads them;
+ *   stg    each with i, its rank from 0 in file order among those not
+ *          held (a window, not a join: the staging has no statistics yet,
+ *          and a join the planner guesses at one row is quadratic);
+ *   src    those not held, as PG_ORDER_INSERT_CTES reads them;
  *   alloc  their dense ids from the tenant's counter (none when none);
  *   ins, trk, led  the orders, their S10 numbers and charges (pg_orders.c's);
  *   hist   the rule's history line;
@@ -406,14 +408,16 @@ static int p_unstage(struct store *base, const struct scope *sc, int64_t job_id)
  *   gone   the staging emptied.
  * The orders' statement trigger (020) counts them in order_counts. */
 static const char swap_sql[] =
-    "WITH stg AS (SELECT s.seq, s.line, s.order_ref, s.order_date, s.package_count, s.doc, "
+    "WITH held AS (SELECT s.seq, s.line, s.order_ref, s.order_date, s.package_count, s.doc, "
     "s.channel, s.service_code, s.postage_pence, s.tracking_number, s.history, "
     "CASE WHEN $4::boolean AND s.order_ref IS NOT NULL THEN (SELECT MIN(o.order_id) "
     "FROM orders o WHERE o.tenant_id = $1 AND o.order_ref = s.order_ref) END AS held_by "
     "FROM import_staged s WHERE s.tenant_id = $1 AND s.job_id = $2), "
-    "src AS (SELECT seq, history, row_number() OVER (ORDER BY seq) - 1 AS i, order_ref AS ref, "
-    "order_date AS odate, doc, package_count AS pc, service_code AS svc, postage_pence AS pence, "
-    "tracking_number AS tn, channel AS chan FROM stg WHERE held_by IS NULL), "
+    "stg AS (SELECT held.*, CASE WHEN held_by IS NULL THEN count(*) FILTER (WHERE held_by IS "
+    "NULL) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) - 1 END AS i FROM held), "
+    "src AS (SELECT i, history, order_ref AS ref, order_date AS odate, doc, package_count AS pc, "
+    "service_code AS svc, postage_pence AS pence, tracking_number AS tn, channel AS chan "
+    "FROM stg WHERE held_by IS NULL), "
     "cnt AS (SELECT count(*) AS n FROM src), "
     "alloc AS (UPDATE tenants SET next_order_id = next_order_id + cnt.n FROM cnt "
     "WHERE tenants.tenant_id = $1 AND cnt.n > 0 RETURNING next_order_id - cnt.n AS "
@@ -422,9 +426,9 @@ static const char swap_sql[] =
     "SELECT $1, alloc.first + src.i, 1, $3::bigint, 'postageApplied', src.history "
     "FROM src CROSS JOIN alloc WHERE src.history IS NOT NULL), "
     "made AS (INSERT INTO import_job_orders(tenant_id, job_id, line, order_id, held) "
-    "SELECT $1, $2, stg.line, COALESCE(alloc.first + src.i, stg.held_by), "
-    "CASE WHEN stg.held_by IS NULL THEN 0 ELSE 1 END FROM stg LEFT JOIN src ON src.seq = stg.seq "
-    "LEFT JOIN alloc ON true WHERE COALESCE(alloc.first + src.i, stg.held_by) IS NOT NULL), "
+    "SELECT $1, $2, stg.line, COALESCE(alloc.first + stg.i, stg.held_by), "
+    "CASE WHEN stg.held_by IS NULL THEN 0 ELSE 1 END FROM stg LEFT JOIN alloc ON true "
+    "WHERE COALESCE(alloc.first + stg.i, stg.held_by) IS NOT NULL), "
     "gone AS (DELETE FROM import_staged WHERE tenant_id = $1 AND job_id = $2) "
     "SELECT (SELECT n FROM cnt), (SELECT count(held_by) FROM stg), (SELECT first FROM alloc)";
 
