@@ -815,10 +815,11 @@ static int cmd_serve(const char *db, int argc, char **argv)
     c.audit_off = au && !strcmp(au, "0");
     if (c.audit_off) log_json("warn", "access audit off: nothing is recorded", NULL);
     c.routes = &app_routes;
-    /* import jobs: uploads spooled beside the database, run by a worker */
+    /* import jobs: uploads spooled beside the database (a PostgreSQL
+     * server's in its POSTROOM_STATE_DIR, with the journal), run by a worker */
     static const char *const spooled[] = {"POST /api/postroom/imports", NULL};
     c.spool_routes = spooled;
-    c.spool_dir = import_spool_dir(db);
+    c.spool_dir = import_spool_dir(store_local_base(db));
     if (!c.spool_dir) return cli_fail("cannot make the import spool directory beside the database");
     import_runner_id(); /* made once, before any thread asks */
     c.workers_start = import_worker_start;

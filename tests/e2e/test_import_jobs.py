@@ -16,7 +16,6 @@ import os
 import re
 import resource
 import signal
-import sqlite3
 import subprocess
 import tempfile
 import time
@@ -84,7 +83,7 @@ class Jobs(unittest.TestCase):
     # -- helpers
 
     def count(self, tenant, prefix):
-        db = sqlite3.connect(self.server.db, timeout=30)  # read-write: it may have to recover a killed server's WAL
+        db = self.server.db_connect()  # read-write (SQLite): it may have to recover a killed server's WAL
         try:
             return db.execute("SELECT COUNT(*) FROM orders WHERE tenant_id = ? AND order_ref LIKE ?",
                               (int(tenant.id), prefix + "-%")).fetchone()[0]
@@ -116,7 +115,7 @@ class Jobs(unittest.TestCase):
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         p = subprocess.run([self.server.binary, "--db", self.server.db, "import", path,
                             "--tenant", tenant.id] + list(extra), capture_output=True, text=True,
-                           timeout=600)
+                           timeout=600, env=self.server.env)
         for m in harness.SANITIZER_MARKERS:
             self.assertNotIn(m, p.stderr)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
@@ -177,7 +176,7 @@ class Jobs(unittest.TestCase):
         self.assertIn("line 17, Order date:", p.stdout)
         self.assertIn("line 40, Postcode:", p.stdout)
         self.assertEqual(self.count(self.a, "SKIP"), 48)
-        db = sqlite3.connect(self.server.db, timeout=30)
+        db = self.server.db_connect()
         refs = {r[0] for r in db.execute("SELECT order_ref FROM orders WHERE order_ref LIKE 'SKIP-%'")}
         db.close()
         self.assertEqual(refs, {"SKIP-%d" % i for i in range(50)} - {"SKIP-15", "SKIP-38"})
@@ -187,7 +186,7 @@ class Jobs(unittest.TestCase):
         for args, want in ((["--tenant", "999999"], "no such tenant"),
                            (["--tenant", self.a.id, "--format", "xlsx"], "--format must be")):
             p = subprocess.run([self.server.binary, "--db", self.server.db, "import", path] + args,
-                               capture_output=True, text=True)
+                               capture_output=True, text=True, env=self.server.env)
             self.assertNotEqual(p.returncode, 0)
             self.assertIn(want, p.stderr)
         # a Click & Drop file is not a Shopify file
@@ -220,7 +219,7 @@ class Jobs(unittest.TestCase):
         # the status names no personal data
         self.assertNotIn(SECRET, json.dumps(j))
         # the spooled upload is gone once the job ended
-        spool = self.server.db + ".imports"
+        spool = self.server.state_base + ".imports"  # beside the database, or in the state dir
         end = time.monotonic() + 10
         while os.listdir(spool) and time.monotonic() < end:
             time.sleep(0.1)
@@ -239,7 +238,7 @@ class Jobs(unittest.TestCase):
         self.assertEqual(self.count(self.a, "LATE"), before_a)
         self.assertEqual(before_a, 0)
         self.assertEqual(self.b.snapshot(), before_b)
-        db = sqlite3.connect(self.server.db, timeout=30)
+        db = self.server.db_connect()
         self.assertEqual(db.execute("SELECT COUNT(*) FROM import_staged").fetchone()[0], 0)
         db.close()
 
@@ -280,9 +279,9 @@ class Jobs(unittest.TestCase):
         for r in results:
             self.assertEqual(r["ordersCreated"] + r["ordersSkipped"], n)
         self.assertEqual(self.count(self.a, "RACE"), n)
-        db = sqlite3.connect(self.server.db, timeout=30)
+        db = self.server.db_connect()
         dup = db.execute("SELECT COUNT(*) FROM (SELECT order_ref FROM orders WHERE tenant_id = ? "
-                         "AND order_ref LIKE 'RACE-%' GROUP BY order_ref HAVING COUNT(*) > 1)",
+                         "AND order_ref LIKE 'RACE-%' GROUP BY order_ref HAVING COUNT(*) > 1) AS d",
                          (int(self.a.id),)).fetchone()[0]
         db.close()
         self.assertEqual(dup, 0)

@@ -48,7 +48,7 @@ def tearDownModule():
 
 
 def db(sql, *args):
-    c = sqlite3.connect(SERVER.db)
+    c = SERVER.db_connect()
     try:
         return c.execute(sql, args).fetchall()
     finally:

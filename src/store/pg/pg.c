@@ -10,6 +10,7 @@
 #include "store/migrations.h"
 #include "store/pg/pg_internal.h"
 #include "store/store_mappings.h"
+#include "store/store_import.h"
 #include "util/log.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -659,6 +660,7 @@ static const struct store_ops pg_ops = {
     .manifests = &pg_manifests_ops,
     .dashboard = &pg_dashboard_ops,
     .mappings = &pg_mappings_ops,
+    .import = &pg_import_ops,
 };
 
 int store_pg_open(const char *url, struct store **out)

@@ -240,6 +240,30 @@ void pg_collect_orders(const PGresult *r, int col0, struct arena *a, struct orde
     "WHERE tenant_id = $1), $2, tracking_number, 'refund', -COALESCE(postage_pence, 0), $3 "       \
     "FROM live)"
 
+/* Inserting orders in one statement (pg_orders.c's batch, pg_import.c's
+ * swap): given CTEs alloc(first), the first new order id, and src(i, ref,
+ * odate, doc, pc, svc, pence, tn, chan), each order at alloc.first + i, with
+ * $1 the tenant and $3 now: the CTE ins inserts the orders (RETURNING
+ * tenant_id, order_id, tracking_number, postage_pence), trk records their
+ * tracking numbers and led charges them, as sq_postage_issue does. */
+#define PG_ORDER_INSERT_CTES                                                                       \
+    "ins AS (INSERT INTO orders(tenant_id, order_id, order_ref, status, created_on, "              \
+    "updated_on, order_date, package_count, doc, service_code, postage_pence, "                    \
+    "tracking_number, postage_applied_on, channel) SELECT $1, alloc.first + src.i, "               \
+    "src.ref, CASE WHEN src.tn IS NULL THEN 'new' ELSE 'postageApplied' END, $3::bigint, "         \
+    "$3::bigint, src.odate, src.pc, src.doc, src.svc, src.pence, src.tn, "                         \
+    "CASE WHEN src.tn IS NULL THEN NULL ELSE $3::bigint END, COALESCE(src.chan, 'API') "           \
+    "FROM src CROSS JOIN alloc "                                                                   \
+    "RETURNING tenant_id, order_id, tracking_number, postage_pence), "                             \
+    "trk AS (INSERT INTO tracking_numbers(tracking_number, tenant_id, order_id, "                  \
+    "issued_at) SELECT tracking_number, tenant_id, order_id, $3::bigint FROM ins "                 \
+    "WHERE tracking_number IS NOT NULL), "                                                         \
+    "led AS (INSERT INTO postage_ledger(tenant_id, entry_id, order_id, tracking_number, "          \
+    "kind, amount_pence, at) SELECT $1, m.top + row_number() OVER (ORDER BY ins.order_id), "       \
+    "ins.order_id, ins.tracking_number, 'charge', ins.postage_pence, $3::bigint FROM ins "         \
+    "CROSS JOIN (SELECT COALESCE(MAX(entry_id), 0) AS top FROM postage_ledger "                    \
+    "WHERE tenant_id = $1) m WHERE ins.tracking_number IS NOT NULL)"
+
 /* senders, rules, manifests (daily), dashboard, account, users: pg_senders.c, pg_rules.c,
  * pg_manifests.c, pg_dashboard.c, pg_account.c, pg_users.c */
 int pg_senders_list(struct store *, const struct scope *, struct arena *, struct sender_row **,
@@ -276,5 +300,7 @@ extern const struct store_breach_ops pg_breach_ops;
 
 /* pg_mappings.c: saved column mappings (store_mappings.h) */
 extern const struct store_mappings_ops pg_mappings_ops;
+/* pg_import.c: import jobs (store_import.h) */
+extern const struct store_import_ops pg_import_ops;
 
 #endif

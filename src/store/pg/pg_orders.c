@@ -73,26 +73,8 @@ static void insert_sql(struct buf *sql, size_t k)
                    "$%zu::bigint, $%zu::text, $%zu::text)",
                    i ? ", " : "", i, b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7);
     }
-    buf_adds(
-        sql,
-        "), ins AS (INSERT INTO orders(tenant_id, order_id, order_ref, status, created_on, "
-        "updated_on, order_date, package_count, doc, service_code, postage_pence, "
-        "tracking_number, postage_applied_on, channel) SELECT $1, alloc.first + src.i, "
-        "src.ref, CASE WHEN src.tn IS NULL THEN 'new' ELSE 'postageApplied' END, $3::bigint, "
-        "$3::bigint, src.odate, src.pc, src.doc, src.svc, src.pence, src.tn, "
-        "CASE WHEN src.tn IS NULL THEN NULL ELSE $3::bigint END, COALESCE(src.chan, 'API') "
-        "FROM src CROSS JOIN alloc "
-        "RETURNING tenant_id, order_id, tracking_number, postage_pence), "
-        /* what sq_postage_issue records for an order made with postage */
-        "trk AS (INSERT INTO tracking_numbers(tracking_number, tenant_id, order_id, "
-        "issued_at) SELECT tracking_number, tenant_id, order_id, $3::bigint FROM ins "
-        "WHERE tracking_number IS NOT NULL), "
-        "led AS (INSERT INTO postage_ledger(tenant_id, entry_id, order_id, tracking_number, "
-        "kind, amount_pence, at) SELECT $1, m.top + row_number() OVER (ORDER BY ins.order_id), "
-        "ins.order_id, ins.tracking_number, 'charge', ins.postage_pence, $3::bigint FROM ins "
-        "CROSS JOIN (SELECT COALESCE(MAX(entry_id), 0) AS top FROM postage_ledger "
-        "WHERE tenant_id = $1) m WHERE ins.tracking_number IS NOT NULL) "
-        "SELECT tenant_id, order_id FROM ins ORDER BY order_id");
+    buf_adds(sql, "), " PG_ORDER_INSERT_CTES " "
+                  "SELECT tenant_id, order_id FROM ins ORDER BY order_id");
 }
 
 static int insert_chunk(struct pg_conn *c, const struct scope *sc, const struct order_new *orders,

@@ -239,10 +239,14 @@ SELECT pg_temp.cross_tenant('order_counts', 'postroom_operator', 'SELECT');
 -- which names ids, states and runners only.
 SELECT pg_temp.tenant_wall('import_jobs', 'tenant_id');
 GRANT SELECT, INSERT, UPDATE ON import_jobs TO postroom_app;
-GRANT SELECT (tenant_id, job_id, state, runner, lease_until) ON import_jobs TO postroom_operator;
+-- created_at too: the workers take the oldest open job first (it orders
+-- the list, and is no one's data).
+GRANT SELECT (tenant_id, job_id, state, runner, lease_until, created_at) ON import_jobs TO postroom_operator;
 SELECT pg_temp.cross_tenant('import_jobs', 'postroom_operator', 'SELECT');
 SELECT pg_temp.tenant_wall('import_problems', 'tenant_id');
-GRANT SELECT, INSERT ON import_problems TO postroom_app;
+-- A job taken again (its runner gone) starts over: the take forgets the
+-- problems the earlier attempt recorded (store_import_job_take).
+GRANT SELECT, INSERT, DELETE ON import_problems TO postroom_app;
 SELECT pg_temp.tenant_wall('import_staged', 'tenant_id');
 GRANT SELECT, INSERT, UPDATE, DELETE ON import_staged TO postroom_app;
 SELECT pg_temp.tenant_wall('import_job_orders', 'tenant_id');
