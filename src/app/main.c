@@ -819,7 +819,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
      * server's in its POSTROOM_STATE_DIR, with the journal), run by a worker */
     static const char *const spooled[] = {"POST /api/postroom/imports", NULL};
     c.spool_routes = spooled;
-    c.spool_dir = import_spool_dir(store_local_base(db));
+    c.spool_dir = import_spool_dir(db); /* store_local_base: beside it, or the state dir */
     if (!c.spool_dir) return cli_fail("cannot make the import spool directory beside the database");
     import_runner_id(); /* made once, before any thread asks */
     c.workers_start = import_worker_start;

@@ -155,9 +155,12 @@ def chain_hash(prev, r):
 def rows(db):
     c = db.db_connect()
     try:
-        return c.execute("SELECT seq, time, server_id, request_id, principal_tenant, principal_id, "
-                         "data_tenant, action, objects, lower(hex(prev_hash)), lower(hex(hash)) FROM audit "
-                         "ORDER BY seq").fetchall()
+        # the hashes are kept as their 32 bytes (migration 017): as hex here,
+        # the same on either backend (bytes from sqlite3, memoryview from psycopg2)
+        got = c.execute("SELECT seq, time, server_id, request_id, principal_tenant, principal_id, "
+                        "data_tenant, action, objects, prev_hash, hash FROM audit ORDER BY seq").fetchall()
+        return [tuple(r[:9]) + tuple(bytes(h).hex() if isinstance(h, (bytes, memoryview)) else h for h in r[9:11])
+                for r in got]
     finally:
         c.close()
 
