@@ -221,7 +221,7 @@ pgb() { # pgb ROLE: transactions per second of the script as ROLE
 super_user="$(printf '%s' "$POSTROOM_PG_SUPER" | sed -n 's|^postgres://\([^@]*\)@.*|\1|p')"
 rls_app="$(pgb postroom_app)"
 rls_super="$(pgb "$super_user")"
-rls_pct="$(awk -v a="$rls_app" -v s="$rls_super" 'BEGIN { printf "%.1f", s > 0 ? (s - a) / s * 100 : 0 }')"
+rls_pct="$(awk -v a="$rls_app" -v s="$rls_super" 'BEGIN { printf "%.1f", (s > 0 ? (s - a) / s * 100 : 0) }')"
 [ -n "$rls_app" ] && [ -n "$rls_super" ] || failures+=("pg rls: pgbench printed no tps (see $OUT/pg_rls_*.txt)")
 
 verdict() { awk -v ok="$1" 'BEGIN { print (ok ? "PASS" : "BELOW") }'; }
