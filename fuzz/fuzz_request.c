@@ -32,6 +32,8 @@
 #include "documents/document.h"
 #include "domain/order.h"
 #include "domain/tariff.h"
+#include "app/import_worker.h"
+#include "service/import_job.h"
 #include "app/routes.h"
 #include "app/share.h"
 #include "http/handle.h"
@@ -523,6 +525,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     cfg.db_path = db_path;
     cfg.rate_limit = 0;
     cfg.routes = &app_routes;
+    /* as cmd_serve: import uploads are kept in a spool directory beside the
+     * database while their job runs (web/import.c refuses 503 without one) */
+    cfg.spool_dir = import_spool_dir(db_path);
+    if (!cfg.spool_dir) abort();
+    import_runner_id();
     /* what server_run loads before serving: the tariff and the label fonts
      * (without them the document handlers would be fuzzed in a state the
      * server never runs in) */
