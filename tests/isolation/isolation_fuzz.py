@@ -1140,7 +1140,13 @@ class Worker:
                                   "CANARY-T%s-EMAIL-%d@example.com" % (t.L, j), ref, c("INSTRUCTIONS"),
                                   "%02d/%02d/2026" % (1 + j % 28, t.month), "0.%03d" % (100 + j % 800),
                                   "small parcel", c("PRODUCT"), c("SKU"), "1", "1.50"]) + "\r\n")
-        return (head + "".join(rows)).encode(), refs
+        data = (head + "".join(rows)).encode()
+        # Every upload of V's is as long as k mod 16 (a blank line pads it):
+        # web imports run as jobs too, so p_import_job tells V's own job of a
+        # number from another business's by its bytesTotal, whatever door it
+        # came through.
+        data += b"\r\n" + b" " * ((t.k - len(data) - 2) % 16)
+        return data, refs
 
     def p_import(self, t):
         rng = self.rng
