@@ -37,11 +37,6 @@ static void arg_count_opt(struct pg_args *a, int64_t v)
         pg_arg_text(a, NULL);
 }
 
-static void *rows_of(struct arena *a, int k, size_t size)
-{
-    return arena_alloc(a, (size_t)(k ? k : 1) * size);
-}
-
 static struct pg_conn *register_write(struct store *base)
 {
     return pg_operator(P(base), PG_LOCK_BREACH, true);
@@ -101,7 +96,7 @@ static int pg_exposure_events(struct store *base, int64_t from, int64_t to, stru
                            &a, &rc);
     if (r) {
         int k = PQntuples(r);
-        struct exposure_event *out = rows_of(ar, k, sizeof *out);
+        struct exposure_event *out = pg_rows(ar, k, sizeof *out);
         for (int i = 0; i < k; i++)
             out[i] = (struct exposure_event){
                 .withheld = pg_int(r, i, 0) == 1,
@@ -261,7 +256,7 @@ static int pg_breach_list(struct store *base, struct arena *ar, struct breach **
                            "SELECT " BREACH_COLS " FROM breaches ORDER BY id DESC", NULL, &rc);
     if (r) {
         int k = PQntuples(r);
-        struct breach *out = rows_of(ar, k, sizeof *out);
+        struct breach *out = pg_rows(ar, k, sizeof *out);
         for (int i = 0; i < k; i++)
             read_breach(r, i, ar, &out[i]);
         *rows = out;
@@ -286,7 +281,7 @@ static int pg_breach_updates(struct store *base, int64_t id, struct arena *ar,
                            &a, &rc);
     if (r) {
         int k = PQntuples(r);
-        struct breach_update *out = rows_of(ar, k, sizeof *out);
+        struct breach_update *out = pg_rows(ar, k, sizeof *out);
         for (int i = 0; i < k; i++)
             out[i] = (struct breach_update){
                 .time = pg_int(r, i, 0),
@@ -314,7 +309,7 @@ static int read_records(struct pg_conn *c, const char *where, const char *sql,
     PGresult *r = pg_query(c, where, sql, a, &rc);
     if (!r) return rc;
     int k = PQntuples(r);
-    struct exposure *out = rows_of(ar, k, sizeof *out);
+    struct exposure *out = pg_rows(ar, k, sizeof *out);
     for (int i = 0; i < k; i++)
         out[i] = (struct exposure){
             .breach_id = pg_int(r, i, 0),

@@ -413,6 +413,11 @@ const char *pg_text(struct arena *a, const PGresult *r, int row, int col)
     return arena_strndup(a, PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col));
 }
 
+void *pg_rows(struct arena *a, int k, size_t size)
+{
+    return arena_alloc(a, (size_t)(k ? k : 1) * size);
+}
+
 bool pg_bool(const PGresult *r, int row, int col)
 {
     return !PQgetisnull(r, row, col) && PQgetvalue(r, row, col)[0] == 't';

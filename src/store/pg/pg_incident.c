@@ -70,7 +70,7 @@ int pg_killswitch_list(struct store *base, struct arena *ar, struct killswitch_r
                            NULL, &rc);
     if (r) {
         int k = PQntuples(r);
-        struct killswitch_row *out = arena_alloc(ar, (size_t)(k ? k : 1) * sizeof *out);
+        struct killswitch_row *out = pg_rows(ar, k, sizeof *out);
         for (int i = 0; i < k; i++) {
             out[i].tenant_id = pg_int(r, i, 0);
             out[i].feature = pg_text(ar, r, i, 1);
@@ -301,7 +301,7 @@ int pg_audit_range(struct store *base, int64_t from_seq, size_t limit, struct ar
                            &a, &rc);
     if (r) {
         int k = PQntuples(r);
-        struct audit_record *out = arena_alloc(ar, (size_t)(k ? k : 1) * sizeof *out);
+        struct audit_record *out = pg_rows(ar, k, sizeof *out);
         for (int i = 0; i < k; i++) {
             struct audit_record *x = &out[i];
             x->seq = pg_int(r, i, 0);

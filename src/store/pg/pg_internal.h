@@ -156,6 +156,9 @@ const char *pg_text(struct arena *a, const PGresult *r, int row, int col);
 bool pg_bytes(const PGresult *r, int row, int col, unsigned char *out, size_t n);
 /* A bytea column of any size, into the arena. */
 unsigned char *pg_bytes_any(struct arena *a, const PGresult *r, int row, int col, size_t *n);
+/* Room in the arena for k result rows of size bytes (at least one, so
+ * an empty result is a valid pointer too). */
+void *pg_rows(struct arena *a, int k, size_t size);
 /* A boolean column ('t'). */
 bool pg_bool(const PGresult *r, int row, int col);
 

@@ -44,7 +44,7 @@ static int pg_manifests_eligible(struct store *base, const struct scope *sc, siz
         int k = PQntuples(r);
         *total = k ? pg_int(r, 0, 0) : 0;
         if (k == 1 && pg_isnull(r, 0, 2)) k = 0; /* the row of no order */
-        struct order_row *out = arena_alloc(a, (size_t)(k ? k : 1) * sizeof *out);
+        struct order_row *out = pg_rows(a, k, sizeof *out);
         for (int i = 0; i < k; i++)
             pg_read_order(r, i, 1, a, &out[i]);
         *rows = k ? out : NULL;

@@ -33,7 +33,7 @@ static int pg_mappings_list(struct store *base, const struct scope *sc, struct a
                            &args, &rc);
     if (r) {
         int k = PQntuples(r);
-        struct mapping_row *out = arena_alloc(a, (size_t)(k ? k : 1) * sizeof *out);
+        struct mapping_row *out = pg_rows(a, k, sizeof *out);
         for (int i = 0; i < k; i++)
             read_row(a, r, i, &out[i]);
         *rows = out;

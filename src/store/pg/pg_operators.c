@@ -14,11 +14,6 @@
 #include "util/arena.h"
 
 /* Room for k rows of size bytes (at least one, so the pointer is never NULL). */
-static void *rows_of(struct arena *a, int k, size_t size)
-{
-    return arena_alloc(a, (size_t)(k ? k : 1) * size);
-}
-
 int pg_op_account_add(struct store *base, const char *email, const char *pw_hash,
                       const char *totp_secret, int64_t now, int64_t *operator_id)
 {
@@ -53,7 +48,7 @@ int pg_op_account_list(struct store *base, struct arena *ar, struct operator_row
                            NULL, &rc);
     if (r) {
         int k = PQntuples(r);
-        struct operator_row *out = rows_of(ar, k, sizeof *out);
+        struct operator_row *out = pg_rows(ar, k, sizeof *out);
         for (int i = 0; i < k; i++)
             out[i] = (struct operator_row){
                 .operator_id = pg_int(r, i, 0),
@@ -227,7 +222,7 @@ int pg_op_order_counts(struct store *base, struct arena *ar, struct tenant_count
                  NULL, &rc);
     if (r) {
         int k = PQntuples(r);
-        struct tenant_count_row *out = rows_of(ar, k, sizeof *out);
+        struct tenant_count_row *out = pg_rows(ar, k, sizeof *out);
         for (int i = 0; i < k; i++)
             out[i] = (struct tenant_count_row){
                 .tenant_id = pg_int(r, i, 0),
@@ -286,7 +281,7 @@ int pg_op_data_reports(struct store *base, size_t limit, struct arena *ar,
                            &a, &rc);
     if (r) {
         int k = PQntuples(r);
-        struct data_report_row *out = rows_of(ar, k, sizeof *out);
+        struct data_report_row *out = pg_rows(ar, k, sizeof *out);
         for (int i = 0; i < k; i++)
             out[i] = (struct data_report_row){
                 .report_id = pg_int(r, i, 0),

@@ -82,7 +82,7 @@ static int rules_read(struct store *base, const struct scope *sc, const char *sq
     PGresult *r = pg_query(c, "rules_read", sql, &q, &rc);
     if (r) {
         int k = PQntuples(r);
-        struct shipping_rule *out = arena_alloc(a, (size_t)(k ? k : 1) * sizeof *out);
+        struct shipping_rule *out = pg_rows(a, k, sizeof *out);
         for (int i = 0; i < k; i++)
             read_rule(r, i, a, &out[i]);
         *rows = k ? out : NULL;

@@ -44,7 +44,7 @@ int pg_senders_list(struct store *base, const struct scope *sc, struct arena *a,
                            &q, &rc);
     if (r) {
         int k = PQntuples(r);
-        struct sender_row *out = arena_alloc(a, (size_t)(k ? k : 1) * sizeof *out);
+        struct sender_row *out = pg_rows(a, k, sizeof *out);
         for (int i = 0; i < k; i++)
             read_sender(r, i, a, &out[i]);
         *rows = k ? out : NULL;

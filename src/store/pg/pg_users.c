@@ -27,7 +27,7 @@ static int pg_users_list(struct store *base, const struct scope *sc, struct aren
                            &q, &rc);
     if (r) {
         int k = PQntuples(r);
-        struct user_row *out = arena_alloc(a, (size_t)(k ? k : 1) * sizeof *out);
+        struct user_row *out = pg_rows(a, k, sizeof *out);
         for (int i = 0; i < k; i++) {
             out[i].tenant_id = pg_int(r, i, 0);
             out[i].user_id = pg_int(r, i, 1);
@@ -149,7 +149,7 @@ static int pg_users_keys(struct store *base, const struct scope *sc, struct aren
                            &q, &rc);
     if (r) {
         int k = PQntuples(r);
-        struct apikey_row *out = arena_alloc(a, (size_t)(k ? k : 1) * sizeof *out);
+        struct apikey_row *out = pg_rows(a, k, sizeof *out);
         for (int i = 0; i < k; i++) {
             out[i].tenant_id = pg_int(r, i, 0);
             out[i].key_id = pg_int(r, i, 1);
