@@ -17,9 +17,11 @@ import http.client
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import threading
+import time
 import unittest
 import urllib.parse
 
@@ -598,6 +600,322 @@ class TestConcurrent(Base):
         self.assertEqual(errors, [], "reader threads raised")
         self.assertEqual(problems, [], "\n".join(problems))
         self.assert_unchanged(before, "concurrent reads")
+
+
+# --------------------------------------------------------------------------- import jobs and column mappings
+
+# Two more businesses for the import routes, so the orders their jobs make never
+# touch A..D's fixtures: E is the victim ("business A" of the import tests), F the
+# attacker ("business B"). Job numbers count per business: E has jobs 1..4, F jobs
+# 1 and 2, so 1 and 2 are numbers both have and 3 and 4 numbers only E has. A has
+# no job at all. Every canary of E (file names, order references, names, mapping
+# names, column headers) is "CANARY-TE-...", so leaks() finds it wherever it lands.
+CD_HEADER = ("First Name,Last Name,Address Line 1,City,Postcode,Country,Order reference,Order date,Weight,"
+             "Package size\r\n")
+# E's own layout, which postroom does not know: its headers are canaries too (the
+# mapping pages show them, a mapped job's problems name them)
+E_LAYOUT = "CANARY-TE-HDR-REF,CANARY-TE-HDR-NAME,Street,Town,Zip,Land,CANARY-TE-HDR-KILOS,Placed\r\n"
+F_LAYOUT = "Ref F,Who F,Road F,Place F,Code F,Nation F,Mass F,When F\r\n"
+LAYOUT_FIELDS = {"reference": 0, "full_name": 1, "address_line1": 2, "city": 3, "postcode": 4, "country": 5,
+                 "weight": 6, "order_date": 7}
+E_MAPPING_NAMES = ["CANARY-TE-MAPNAME-Private", "CANARY-TE-MAPNAME-Second"]
+BOUNDARY = "----crossTenantImportBoundary5d1"
+HTML = {"Accept": "text/html"}
+# job ids as a client might write them: each read the way the server reads a
+# number (leading zeros and a plus sign are that number: at most the caller's own
+# job), or not a number at all (404)
+ODD_IDS = {"01": 1, "002": 2, "+1": 1, "+3": 3, "003": 3, "1.0": None, "3.0": None, "3e0": None, "0": None,
+           "-0": None, "-3": None, "0x3": None, "99": None, "99999999999999999999": None,
+           "9223372036854775807": None, "9223372036854775808": None, "18446744073709551619": None,
+           "%31": None, "%33": None, "%2B3": None, "3%00": None, "%EF%BC%93": None, "3%20": None,
+           "3;4": None, "3,4": None, "3%2F": None, "%20%33": None, "1%0A": None}
+
+
+def cd_row(L, j, bad=False):
+    """A Click & Drop row of tenant L; bad: an unreadable weight (a problem on that line)."""
+    return "%s,%s,%s,%s,LS1 1AA,United Kingdom,%s,28/11/2026,%s,small parcel\r\n" % (
+        canary(L, "JOBFIRST", j), canary(L, "JOBLAST", j), canary(L, "JOBADDR", j), canary(L, "JOBCITY", j),
+        canary(L, "JOBREF", j), "heavy" if bad else "0.5")
+
+
+def layout_row(L, j, bad=False):
+    return "%s,%s,%s,%s,LS1 1AA,United Kingdom,%s,2026-11-28\r\n" % (
+        canary(L, "MAPREF", j), canary(L, "MAPNAME", j), canary(L, "MAPADDR", j), canary(L, "MAPCITY", j),
+        "heavy" if bad else "0.5")
+
+
+class ImportWeb(harness.WebUser):
+    def page(self, path):
+        return self.server.request("GET", path, headers=dict(HTML, Cookie=self.cookie))
+
+    def post(self, path, fields):
+        body = urllib.parse.urlencode(dict(fields, csrf=self.csrf)).encode()
+        return self.server.request("POST", path, body=body, headers=dict(
+            HTML, Cookie=self.cookie, **{"Content-Type": "application/x-www-form-urlencoded"}))
+
+    def upload(self, data, filename, **fields):
+        body = harness.multipart(dict(fields, csrf=self.csrf), {"file": (filename, data, "text/csv")}, BOUNDARY)
+        return self.server.request("POST", "/import", body=body, headers=dict(
+            HTML, Cookie=self.cookie, **{"Content-Type": "multipart/form-data; boundary=" + BOUNDARY}))
+
+    def save_mapping(self, data, filename, name):
+        """Uploads a file of an unknown layout, then saves LAYOUT_FIELDS as a mapping named name;
+        returns (the redirect's mapping number or None, the answer)."""
+        r = self.upload(data, filename)
+        m = re.search(r'name="sample" value="([0-9a-f]+)"', r.text())
+        if r.status != 422 or not m:
+            raise AssertionError("no mapping page for %s: %s" % (filename, r.short(2000)))
+        form = {"sample": m.group(1), "rows": "3", "filename": filename, "weight": "", "package": "",
+                "name": name, "dates": "iso", "action": "save"}
+        form.update({"f_" + k: str(v) for k, v in LAYOUT_FIELDS.items()})
+        r = self.post("/import/mapping", form)
+        m = re.match(r"^/import/mappings/(\d+)\?done=saved$", r.header("Location") or "")
+        return (int(m.group(1)) if r.status == 303 and m else None), r
+
+
+def mapping_rows(tenant):
+    c = SERVER.db_connect()
+    try:
+        return c.execute("SELECT mapping_id, name, spec, headers FROM import_mappings WHERE tenant_id = ? "
+                         "ORDER BY mapping_id", (int(tenant.id),)).fetchall()
+    finally:
+        c.close()
+
+
+class TestImportRoutes(Base):
+    """GET /import/jobs/{n}[/status], GET /api/postroom/imports/{id}, POST
+    /api/postroom/imports and the column mapping pages, as another business:
+    by numbers the victim has and the caller lacks, by numbers both have, and
+    in odd spellings. The answer is the caller's own job or mapping or a
+    4xx, and never holds the victim's canaries, in its body or its headers."""
+
+    @classmethod
+    def setUpClass(cls):
+        for L in ("E", "F"):
+            T[L] = SERVER.new_tenant("tenant-" + L)
+            ALL_LETTERS.add(L)
+        cls.admin = {L: ImportWeb(SERVER, T[L], "admin-%s@imports.example" % L.lower(), "import routes pw " + L,
+                                  role="admin") for L in ("E", "F", "A")}
+        PERSONAL.extend(canary(L, f, j) for L in ("E", "F") for j in range(1, 40)
+                        for f in ("JOBFIRST", "JOBLAST", "JOBADDR", "JOBCITY", "MAPNAME", "MAPADDR", "MAPCITY"))
+        # E's mappings 1 and 2, F's mapping 1 (a layout of F's own)
+        cls.e_layout = (E_LAYOUT + layout_row("E", 1) + layout_row("E", 2, bad=True)).encode()
+        # (a file with exactly a saved mapping's headers reads through it: the
+        # second mapping is made from a file with one more column)
+        e_layout2 = (E_LAYOUT.replace("\r\n", ",CANARY-TE-HDR-EXTRA\r\n") +
+                     layout_row("E", 3).replace("\r\n", ",x\r\n")).encode()
+        for n, (name, data) in enumerate(zip(E_MAPPING_NAMES, (cls.e_layout, e_layout2)), 1):
+            mid, r = cls.admin["E"].save_mapping(data, "CANARY-TE-FILE-layout.csv", name)
+            assert mid == n, (n, r.short(2000))
+        cls.f_layout = (F_LAYOUT + layout_row("F", 1) + layout_row("F", 2)).encode()
+        mid, r = cls.admin["F"].save_mapping(cls.f_layout, "CANARY-TF-FILE-layout.csv", "F own layout")
+        assert mid == 1, r.short(2000)
+        # E's jobs: 1 (API, skipBadRows: two orders and a problem), 2 (web, through
+        # mapping 1, a bad row: failed, its problems listed), 3 (web, done, orders
+        # listed by reference), 4 (API, done)
+        cls.e_jobs = [
+            cls.api_job("E", CD_HEADER + cd_row("E", 1) + cd_row("E", 2) + cd_row("E", 3, bad=True),
+                        "skipBadRows=true"),
+            cls.web_job("E", cls.e_layout, "CANARY-TE-FILE-mapped.csv", mapping="1"),
+            cls.web_job("E", (CD_HEADER + cd_row("E", 4) + cd_row("E", 5)).encode(), "CANARY-TE-FILE-web.csv"),
+            cls.api_job("E", CD_HEADER + cd_row("E", 6)),
+        ]
+        assert cls.e_jobs == [1, 2, 3, 4], cls.e_jobs
+        cls.f_jobs = [cls.api_job("F", CD_HEADER + cd_row("F", 1) + cd_row("F", 2, bad=True), "skipBadRows=true"),
+                      cls.web_job("F", (CD_HEADER + cd_row("F", 3)).encode(), "CANARY-TF-FILE-web.csv")]
+        assert cls.f_jobs == [1, 2], cls.f_jobs
+        for L, jobs in (("E", cls.e_jobs), ("F", cls.f_jobs)):
+            for n in jobs:
+                cls.wait(L, n)
+        # every business's own answers for its own numbers: what a 200 to an attacker must equal
+        cls.own = {}
+        for L, jobs in (("E", cls.e_jobs), ("F", cls.f_jobs), ("A", [])):
+            for n in jobs:
+                cls.own[(L, "api", n)] = T[L].get("/api/postroom/imports/%d" % n).body
+                cls.own[(L, "web", n)] = cls.admin[L].page("/import/jobs/%d" % n).body
+                cls.own[(L, "status", n)] = cls.admin[L].page("/import/jobs/%d/status" % n).body
+        cls.unknown = T["F"].get("/api/postroom/imports/987654")
+
+    @classmethod
+    def api_job(cls, L, text, query=""):
+        r = T[L].req("POST", "/api/postroom/imports" + ("?" + query if query else ""), body=text.encode(),
+                     headers={"Content-Type": "text/csv"})
+        assert r.status == 202, r.short()
+        return r.json()["jobId"]
+
+    @classmethod
+    def web_job(cls, L, data, filename, **fields):
+        r = cls.admin[L].upload(data, filename, **fields)
+        assert r.status in (200, 422), r.short(2000)
+        # the job is the business's newest (read in the database: the routes under test are not trusted here)
+        c = SERVER.db_connect()
+        try:
+            return c.execute("SELECT MAX(job_id) FROM import_jobs WHERE tenant_id = ?", (int(T[L].id),)).fetchone()[0]
+        finally:
+            c.close()
+
+    @classmethod
+    def wait(cls, L, n):
+        for _ in range(300):
+            r = T[L].get("/api/postroom/imports/%d" % n)
+            assert r.status == 200, "job %d of %s: %s" % (n, L, r.short())
+            j = r.json()
+            if j["state"] in ("done", "failed"):
+                return j
+            time.sleep(0.05)
+        raise AssertionError("job %d of %s did not end" % (n, L))
+
+    def no_leak_anywhere(self, r, me, what, echoes=()):
+        """No other business's canary in the body or in any header."""
+        self.assert_no_leak(r, me, what, echoes)
+        head = "\n".join("%s: %s" % kv for kv in (r.headers.items() if r.headers else [])).encode()
+        self.assertEqual(leaks(head, me, echoes), [], "%s: headers hold another business's data: %s" % (what, head))
+
+    def test_1_victim_sees_its_own_canaries(self):
+        """The probes below can fail: E's own pages do hold what F must never see."""
+        e = {k: v for k, v in self.own.items() if k[0] == "E"}
+        self.assertIn(b"CANARY-TE-JOBREF-4", e[("E", "web", 3)], "job 3's page lists its orders by reference")
+        first = json.loads(e[("E", "api", 4)])["result"]["firstOrderIdentifier"]
+        self.assertIn(b"CANARY-TE-JOBREF-6", T["E"].get("/api/v1/orders/%d/full" % first).body)
+        api1 = json.loads(e[("E", "api", 1)])
+        self.assertEqual((api1["state"], api1["ordersCreated"], api1["problemCount"]), ("done", 2, 1), api1)
+        self.assertEqual(api1["problems"][0]["line"], 4, api1)
+        self.assertIn(b"problem", e[("E", "web", 2)], "job 2 failed, its page lists the problems")
+        self.assertIn(b"CANARY-TE-HDR-KILOS", e[("E", "web", 2)], "a mapped job's problem names the file's column")
+        for n in (1, 2):
+            self.assertIn(E_MAPPING_NAMES[n - 1].encode(), self.admin["E"].page("/import/mappings/%d" % n).body)
+        self.assertIn(b"CANARY-TE-HDR-NAME", self.admin["E"].page("/import/mappings/1").body)
+
+    def check_job_probe(self, L, kind, r, path, n):
+        """r: attacker L's answer to path, which names L's own job n (or no job: n None)."""
+        what = "tenant %s GET %s" % (L, path)
+        self.no_leak_anywhere(r, L, what)
+        own = self.own.get((L, kind, n)) if n else None
+        if own is not None and r.status == 200:
+            if kind == "web":  # the same page, but for the report link naming the address asked for
+                self.assertEqual(re.sub(rb'/report-problem[?]page=[^"]*', b"", r.body),
+                                 re.sub(rb'/report-problem[?]page=[^"]*', b"", own),
+                                 "%s: not %s's own job %d page" % (what, L, n))
+            else:
+                self.assertEqual(json.loads(r.body), json.loads(own), "%s: not %s's own job %d" % (what, L, n))
+            return
+        self.assertTrue(400 <= r.status < 500, "%s: want a 4xx, got %s" % (what, r.short()))
+        if kind == "api":
+            self.assertEqual((r.status, r.body), (self.unknown.status, self.unknown.body),
+                             "%s: not the 404 of an id never issued: %s" % (what, r.short()))
+        elif kind == "status":
+            self.assertTrue(harness.is_json_error(r) or b"<html" in r.body.lower(), r.short())
+        else:
+            self.assertIn(b"<html", r.body.lower(), "%s: a page for a browser: %s" % (what, r.short()))
+
+    def test_2_jobs_by_number_are_the_callers_own_or_404(self):
+        ids = {str(n): n for n in range(1, 8)}
+        ids.update(ODD_IDS)
+        for L, jobs in (("F", self.f_jobs), ("A", [])):
+            for text, n in sorted(ids.items()):
+                mine = n if n in jobs else None
+                for kind, path in (("api", "/api/postroom/imports/%s" % text), ("web", "/import/jobs/%s" % text),
+                                   ("status", "/import/jobs/%s/status" % text)):
+                    with self.subTest(attacker=L, path=path):
+                        if kind == "api":
+                            r = T[L].get(path)
+                        else:
+                            r = self.admin[L].page(path)
+                        self.check_job_probe(L, kind, r, path, mine)
+                        if kind == "status" and r.status == 200:
+                            self.assertEqual(r.header("Content-Type").split(";")[0], "application/json")
+
+    def test_3_jobs_with_the_wrong_credential_give_nothing(self):
+        """A key on the web's job pages, a session cookie on the API's, both at once, nobody."""
+        for n in (1, 3, 4):
+            for path in ("/import/jobs/%d" % n, "/import/jobs/%d/status" % n):
+                for hdr in ({"Authorization": "Bearer " + T["F"].key}, {"Authorization": "Bearer " + T["E"].key},
+                            {}, {"Cookie": "__Host-postroom_session=" + "a" * 64},
+                            {"Cookie": self.admin["F"].cookie, "Authorization": "Bearer " + T["E"].key}):
+                    with self.subTest(path=path, hdr=sorted(hdr)):
+                        r = SERVER.request("GET", path, headers=dict(HTML, **hdr))
+                        who = "F" if "Cookie" in hdr and "a" * 64 not in hdr["Cookie"] else None
+                        self.no_leak_anywhere(r, who, "GET %s with %s" % (path, sorted(hdr)))
+                        if who is None:
+                            self.assertIn(r.status, (303, 401, 403), r.short())
+                        elif n in self.f_jobs:
+                            self.assertEqual(r.status, 200, r.short())
+                        else:
+                            self.assertEqual(r.status, 404, r.short())
+            path = "/api/postroom/imports/%d" % n
+            for hdr in ({"Cookie": self.admin["F"].cookie}, {"Cookie": self.admin["E"].cookie}, {},
+                        {"Authorization": "Bearer " + T["E"].key[:-1]}, {"X-Tenant-Id": T["E"].id}):
+                with self.subTest(path=path, hdr=sorted(hdr)):
+                    r = SERVER.request("GET", path, headers=hdr)
+                    self.assertEqual(r.status, 401, r.short())
+                    self.no_leak_anywhere(r, None, "GET %s with %s" % (path, sorted(hdr)))
+
+    def test_4_mappings_are_the_callers_own(self):
+        before = mapping_rows(T["E"])
+        e_pages = {n: self.admin["E"].page("/import/mappings/%d" % n).body for n in (1, 2)}
+        F = self.admin["F"]
+        # pages: F's 1 is its own, E's 2 (F has none) and odd forms are 404 pages
+        for text in ["1", "2", "3", "01", "+2", "2.0", "%32", "0", "-2", "99999999999999999999", "2%00", "2;1"]:
+            with self.subTest(path="/import/mappings/" + text):
+                r = F.page("/import/mappings/" + text)
+                self.no_leak_anywhere(r, "F", "GET /import/mappings/" + text)
+                if text in ("1", "01"):
+                    self.assertEqual(r.status, 200, r.short())
+                    self.assertIn(b"F own layout", r.body)
+                else:
+                    self.assertEqual(r.status, 404, r.short())
+        for path in ("/import/mappings", "/import/mappings?done=saved", "/import", "/import/mappings/1?done=saved"):
+            with self.subTest(path=path):
+                r = F.page(path)
+                self.assertEqual(r.status, 200, r.short())
+                self.no_leak_anywhere(r, "F", "GET " + path)
+        # use: E's number 2 in F's upload is a 404 and makes no job; F's own 1 reads F's file as F's layout
+        jobs_before = self.f_jobs[-1]
+        r = F.upload(self.f_layout, "f.csv", mapping="2")
+        self.no_leak_anywhere(r, "F", "POST /import mapping=2")
+        self.assertEqual(r.status, 404, r.short())
+        self.assertEqual(T["F"].get("/api/postroom/imports/%d" % (jobs_before + 1)).status, 404, "no job was made")
+        r = F.upload(self.f_layout, "f.csv", mapping="1")
+        self.no_leak_anywhere(r, "F", "POST /import mapping=1")
+        self.assertEqual(r.status, 200, r.short(2000))
+        self.assertIn(b"CANARY-TF-MAPREF-1", r.body)
+        for n in range(jobs_before + 1, jobs_before + 4):
+            j = T["F"].get("/api/postroom/imports/%d" % n)
+            if j.status == 200 and j.json()["format"] == "mapping:1" and j.json()["state"] == "done":
+                break
+        else:
+            self.fail("F's upload through its mapping 1 made no done job of format mapping:1")
+        # the API takes no mapping:N format at all (it is the web's), E's or F's
+        for fmt in ("mapping:1", "mapping:2", "mapping%3A2"):
+            with self.subTest(format=fmt):
+                r = T["F"].req("POST", "/api/postroom/imports?format=" + fmt, body=self.f_layout,
+                               headers={"Content-Type": "text/csv"})
+                self.assertEqual(r.status, 400, r.short())
+                self.no_leak_anywhere(r, "F", "POST imports format=" + fmt)
+        # change: E's 2 cannot be renamed or deleted by F; naming F's own after E's is F's own business
+        for action, fields in (("rename", {"name": "taken over"}), ("delete", {})):
+            for text in ("2", "02", "%32"):
+                with self.subTest(action=action, id=text):
+                    r = F.post("/import/mappings/%s/%s" % (text, action), fields)
+                    self.assertEqual(r.status, 404, r.short())
+                    self.no_leak_anywhere(r, "F", "POST %s %s" % (action, text))
+        r = F.post("/import/mappings/1/rename", {"name": E_MAPPING_NAMES[0]})
+        self.assertEqual(r.status, 303, "E's mapping name is free in F's business: %s" % r.short())
+        f_layout2 = (F_LAYOUT.replace("\r\n", ",Extra F\r\n") + layout_row("F", 5).replace("\r\n", ",x\r\n"))
+        mid, r = F.save_mapping(f_layout2.encode(), "f2.csv", E_MAPPING_NAMES[1])
+        self.assertEqual(mid, 2, "F saves its own mapping under E's name: %s" % r.short())
+        self.no_leak_anywhere(r, "F", "save under E's name", echoes=E_MAPPING_NAMES)
+        r = F.page("/import/mappings/2")
+        self.no_leak_anywhere(r, "F", "F's own 2", echoes=E_MAPPING_NAMES)
+        self.assertNotIn(b"CANARY-TE-HDR", r.body)
+        # and E's mappings are as they were, byte for byte
+        self.assertEqual(mapping_rows(T["E"]), before)
+        for n in (1, 2):
+            self.assertEqual(self.admin["E"].page("/import/mappings/%d" % n).body, e_pages[n])
+        # E's own upload of its layout still reads through E's mapping 1 (exact headers)
+        r = self.admin["E"].upload((E_LAYOUT + layout_row("E", 30)).encode(), "CANARY-TE-FILE-again.csv")
+        self.assertEqual(r.status, 200, r.short(2000))
+        self.assert_no_leak(r, "E", "E's upload again")
 
 
 WILDCARDS = ["%", "%%", "_", "SHARED%", "SHARED-REF-_", "CANARY-T%", "*", "SHARED*", "CANARY-T?-REF-5",
