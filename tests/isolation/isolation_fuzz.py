@@ -30,7 +30,12 @@ data. This attacks it from every side at once, at volume, and counts:
     key and a cookie of different tenants, spreadsheet imports through the
     web page (canary-filled files, the tenant's own CSRF token or another's,
     bad rows; the result page scanned and the orders read
-    back and deleted), the orders export as CSV (with date filters, and with
+    back and deleted), import jobs by number (GET /api/postroom/imports/{id}
+    and the web's /import/jobs/{n} and its status, as numbers both
+    businesses have and numbers only another has, each answer held to the
+    caller's own API's view of its jobs), column mappings by number (pages,
+    rename, delete, uploads through them, and mapping:N refused as an API
+    format), the orders export as CSV (with date filters, and with
     another tenant's API key beside the cookie), and requests as nobody.
   * Every answer is checked: never a 5xx (501 only where the endpoint is not
     built); `Cache-Control: no-store`; no other tenant's canary anywhere in
@@ -344,7 +349,7 @@ class Worker:
             (5, self.p_create), (8, self.p_own_write), (3, self.p_documents), (1.5, self.p_label_own),
             (1, self.p_manifest), (1, self.p_returns), (10, self.p_web), (3, self.p_import), (1, self.p_export),
             (4, self.p_nobody), (2, self.p_key_and_cookie), (1, self.p_metrics), (1, self.p_ops), (3, self.p_webapp), (3, self.p_webpages),
-            (2, self.p_import_job),
+            (2, self.p_import_job), (2, self.p_import_job_pages),
         ]
         self.total_weight = sum(k for k, _ in self.kinds)
 
@@ -1049,7 +1054,8 @@ class Worker:
         n = rng.choice(sorted(V.frozen))
         if rng.random() < 0.5:
             path = rng.choice(self.WEB_PAGES + ("/orders", "/orders/%d" % n, "/orders/%d/edit" % n,
-                                                "/orders/%d/label.pdf" % n, "/manifests/1.pdf"))
+                                                "/orders/%d/label.pdf" % n, "/manifests/1.pdf",
+                                                "/import/jobs/%d" % (n % 7 + 1), "/import/jobs/%d/status" % (n % 7 + 1)))
             self.send(Probe("web_nobody", None, "GET", path, hdr + [("Accept", "text/html")],
                             statuses={303}))
         else:
@@ -1216,6 +1222,15 @@ class Worker:
                 if j and (j.get("jobId") != jid or j.get("bytesTotal", -1) % 16 != V.k % 16):
                     self.stats.note(True, "%s: the answer is another business's job: %s" % (p.what(), r.short()))
             return
+        if rng.random() < 0.05:
+            # a column mapping is the web's (format "mapping:N" of a web job): the API takes
+            # none, V's own number or another business's alike, and makes no job
+            n = rng.choice(sorted(W.mappings) or [1])
+            data, _ = self.import_csv(V, 1)
+            p = Probe("import_job_mapping", V, "POST", "/api/postroom/imports?format=mapping%%3A%d" % n,
+                      self.auth(V) + [("Content-Type", "text/csv")], body=data, statuses={400}, allow=set())
+            self.send(p)
+            return
         if rng.random() < 0.1:
             p = Probe("import_job_unknown", V, "GET", "/api/postroom/imports/%d" % rng.randint(10 ** 6, 10 ** 7),
                       self.auth(V), statuses={404}, allow=set())
@@ -1263,6 +1278,70 @@ class Worker:
             self.stats.note(False, "%s: job %d made %s, read back %s" % (q.what(), jid, first, sorted(got)))
         if got:
             self.send(Probe("import_job_delete", V, "DELETE", ids_path(sorted(got)), self.auth(V), statuses={200}))
+
+    def p_import_job_pages(self, t):
+        """GET /import/jobs/{n} and /import/jobs/{n}/status, signed in as V, for a
+        number of another business's job, of V's own, or of none. Jobs count per
+        business whatever door they came in by (web uploads take numbers too, and
+        the fuzzer does not track those), so whether n is V's is V's own API's
+        word: GET /api/postroom/imports/{n} with V's key, itself held to V's
+        bytesTotal by p_import_job, asked before and after the page. A page for a
+        number V's API did not have even after it is another business's job; a
+        404 for one it had before lost V's own. For a job that had ended before
+        the page was asked, the page's counters must be the API's. Leading zeros
+        and a plus sign name the same number (the server reads it as strtoll)."""
+        rng = self.rng
+        V, W = t, self.other_tenant(t)
+        pool = self.w.import_jobs[W.L] + self.w.import_jobs[V.L]
+        n = rng.choice(pool) if pool and rng.random() < 0.8 else rng.randint(1, 40)
+        spelled = rng.choice(["%d", "%d", "%d", "0%d", "+%d", "00%d"]) % n
+        status_page = rng.random() < 0.5
+        path = "/import/jobs/%s%s" % (spelled, "/status" if status_page else "")
+        api = "/api/postroom/imports/%d" % n
+        a1 = self.send(Probe("import_job_own", V, "GET", api, self.auth(V), statuses={200, 404}, allow=set()))
+        # a failed job's page is its problems, 422 (web/import.c job_failed)
+        p = Probe("web_import_job", V, "GET", path,
+                  [("Cookie", "%s=%s" % (SESSION_COOKIE, V.cookie)), ("Accept", "text/html")],
+                  statuses={200, 404} if status_page else {200, 404, 422},
+                  allow=set() if status_page else None)
+        r = self.send(p)
+        a2 = self.send(Probe("import_job_own", V, "GET", api, self.auth(V), statuses={200, 404}, allow=set()))
+        if a1 is None or r is None or a2 is None:
+            return
+        if r.status not in (200, 404, 422):
+            return  # send() has noted it
+        found = r.status != 404
+        if found and a2.status != 200:
+            self.stats.note(True, "%s: a page for job %d, which tenant %s does not have: %s"
+                            % (p.what(), n, V.L, r.short()))
+            return
+        if not found and a1.status == 200:
+            self.stats.note(False, "%s: 404 for tenant %s's own job %d" % (p.what(), V.L, n))
+            return
+        if not found or a1.status != 200:
+            return
+        try:
+            job = json.loads(a1.body)
+        except ValueError:
+            return
+        if job.get("state") not in ("done", "failed"):
+            return  # still moving: only its existence is compared
+        if status_page:
+            s = self.json_of(p)
+            want = {k: job.get(k) for k in ("state", "rowsRead", "ordersStaged", "problemCount")}
+            got = {k: s.get(k) for k in want} if isinstance(s, dict) else s
+            if got != want:
+                self.stats.note(True, "%s: the status is not tenant %s's job %d: %s, its API says %s"
+                                % (p.what(), V.L, n, got, want))
+            return
+        if (r.status == 200) != (job["state"] == "done"):
+            self.stats.note(True, "%s: HTTP %d for tenant %s's job %d, which is %s" % (
+                p.what(), r.status, V.L, n, job["state"]))
+            return
+        m = re.search(rb"(\d+) orders? imported from", r.body)
+        if r.status == 200 and (not m or int(m.group(1)) != job.get("ordersCreated")):
+            self.stats.note(True, "%s: the page is not tenant %s's job %d (%s orders created): %s" % (
+                p.what(), V.L, n, job.get("ordersCreated"), r.short()))
 
     # -- probes: the orders export (CSV) through the web session
 
