@@ -2,7 +2,8 @@
 # tests/unit_names.sh SOURCE_DIR: every unit test is named after the module
 # it tests (tests/unit/README.md), so the test of a file is found by its
 # name. tests/unit/test_X.c passes when X names a module of src/: a
-# src/*/X.c, a src/*/X.h, or a family src/*/X_*.c (formats/import*.c), or
+# src/*/X.c (or src/*/*/X.c, a backend's file: store/pg/pg_stmt.c), a
+# src/*/X.h, or a family src/*/X_*.c (formats/import*.c), or
 # when X is MODULE_ASPECT for a module whose tests fill more than one file
 # (test_store_postage.c).
 set -u
@@ -13,7 +14,8 @@ exceptions=""
 
 # Whether $1 names a module of src/.
 module() {
-  for f in "$root"/src/*/"$1".c "$root"/src/*/"$1".h "$root"/src/*/"$1"_*.c; do
+  for f in "$root"/src/*/"$1".c "$root"/src/*/"$1".h "$root"/src/*/"$1"_*.c \
+    "$root"/src/*/*/"$1".c; do
     [ -e "$f" ] && return 0
   done
   return 1

@@ -27,6 +27,8 @@ static void p_close(struct store *base)
     struct pg_store *p = P(base);
     if (p->app.c) PQfinish(p->app.c);
     if (p->op.c) PQfinish(p->op.c);
+    pg_stmts_reset(&p->app.stmts);
+    pg_stmts_reset(&p->op.stmts);
     free(p->url);
     free(p);
 }
@@ -668,6 +670,10 @@ int store_pg_open(const char *url, struct store **out)
     struct pg_store *p = xcalloc(1, sizeof *p);
     p->base.ops = &pg_ops;
     p->url = xstrdup(url);
+    /* Behind pgbouncer (before 1.21) in transaction pooling mode a session's
+     * prepared statements do not follow its transactions (pg_stmt.c). */
+    const char *pooling = getenv("POSTROOM_PG_POOLING");
+    p->pooled = pooling && strcmp(pooling, "transaction") == 0;
     /* Connect now, so a wrong URL or a database that is down is an error of
      * opening, not of the first request. */
     if (!pg_app(p)) {

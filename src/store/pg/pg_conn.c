@@ -101,6 +101,8 @@ static bool connect_as(struct pg_store *p, struct pg_conn *c, const char *role)
     c->role = role;
     c->depth = 0;
     c->now = (struct pg_txstate){0};
+    pg_stmts_reset(&c->stmts); /* a new session has none of the old one's */
+    c->stmts.off = c->stmts.off || p->pooled;
     if (!c->c || PQstatus(c->c) != CONNECTION_OK) {
         char extra[96];
         snprintf(extra, sizeof extra, "\"role\":\"%s\"", role);
@@ -146,6 +148,48 @@ static bool queue(struct pg_conn *c, const char *sql, int64_t arg)
     return true;
 }
 
+/* Queues one statement in the pipeline: by name (prepared first, when it
+ * is new to the connection) or unnamed. *sent counts the results to read. */
+static bool send_one(struct pg_conn *c, const char *sql, int nargs, const char *const *v,
+                     const int *len, const int *fmt, int *sent, bool *prepared)
+{
+    char name[PG_STMT_NAME];
+    bool fresh;
+    if (!pg_stmts_name(&c->stmts, sql, name, &fresh)) {
+        if (PQsendQueryParams(c->c, sql, nargs, NULL, v, len, fmt, 0) != 1) return false;
+        (*sent)++;
+        return true;
+    }
+    if (fresh) {
+        *prepared = true;
+        if (PQsendPrepare(c->c, name, sql, 0, NULL) != 1) return false;
+        (*sent)++;
+    }
+    if (PQsendQueryPrepared(c->c, name, nargs, v, len, fmt, 0) != 1) return false;
+    (*sent)++;
+    return true;
+}
+
+/* After a failed pipeline that prepared something: which of its
+ * preparations the server kept is unknown, so the table starts again (new
+ * names; the server's copies are the session's until it ends). A server
+ * that does not know a statement by its name, or already knows a new name
+ * (the tag makes names the connection's own), is a pooler handing this
+ * connection's transactions to other sessions: everything unnamed from now
+ * on. A cached plan whose result changed (a migration by another server)
+ * is planned afresh. */
+static void after_failure(struct pg_conn *c, const PGresult *bad, bool prepared)
+{
+    const char *state = bad ? PQresultErrorField(bad, PG_DIAG_SQLSTATE) : NULL;
+    if (state && (strcmp(state, "26000") == 0 || strcmp(state, "42P05") == 0) && !c->stmts.off) {
+        c->stmts.off = true;
+        log_warn("PostgreSQL lost a prepared statement: a pooler in transaction mode? "
+                 "(POSTROOM_PG_POOLING=transaction); sending statements unnamed");
+        prepared = true;
+    }
+    if (prepared || (state && strcmp(state, "0A000") == 0)) pg_stmts_reset(&c->stmts);
+}
+
 /* Sends the queued statements and then sql, in one pipeline, and reads
  * their results: the last one's is returned (NULL if any failed). */
 static PGresult *send_pipeline(struct pg_conn *c, const char *where, const char *sql, int nargs,
@@ -153,16 +197,15 @@ static PGresult *send_pipeline(struct pg_conn *c, const char *where, const char 
 {
     PGconn *pc = c->c;
     int sent = 0, n = c->now.npending;
+    bool prepared = false;
     bool good = PQenterPipelineMode(pc) == 1;
     for (int i = 0; good && i < n; i++) {
         const char *arg = c->pending[i].arg;
         bool has = strchr(c->pending[i].sql, '$') != NULL;
-        good = PQsendQueryParams(pc, c->pending[i].sql, has ? 1 : 0, NULL, has ? &arg : NULL, NULL,
-                                 NULL, 0) == 1;
-        sent += good;
+        good = send_one(c, c->pending[i].sql, has ? 1 : 0, has ? &arg : NULL, NULL, NULL, &sent,
+                        &prepared);
     }
-    if (good) good = PQsendQueryParams(pc, sql, nargs, NULL, v, len, fmt, 0) == 1;
-    sent += good;
+    if (good) good = send_one(c, sql, nargs, v, len, fmt, &sent, &prepared);
     c->now.npending = 0;
     bool synced = PQpipelineSync(pc) == 1;
     good = good && synced;
@@ -194,6 +237,7 @@ static PGresult *send_pipeline(struct pg_conn *c, const char *where, const char 
     if (PQexitPipelineMode(pc) != 1) good = false;
     if (!good) {
         log_failure(c, where, bad);
+        after_failure(c, bad, prepared);
         if (rcp) *rcp = rc_of(bad);
         PQclear(bad);
         PQclear(last);
@@ -207,7 +251,8 @@ PGresult *pg_query_v(struct pg_conn *c, const char *where, const char *sql, int 
 {
     if (rcp) *rcp = STORE_ERROR;
     if (!c || !c->c) return NULL;
-    if (c->now.npending) return send_pipeline(c, where, sql, nargs, v, len, fmt, rcp);
+    if (c->now.npending || !c->stmts.off)
+        return send_pipeline(c, where, sql, nargs, v, len, fmt, rcp);
     PGresult *r = PQexecParams(c->c, sql, nargs, NULL, v, len, fmt, 0);
     if (ok(r)) return r;
     log_failure(c, where, r);

@@ -10,9 +10,10 @@
  *        tenants, each through a policy naming that role.
  * Migrations run on a third, short-lived connection as postroom_owner.
  *
- * Every statement is sent unnamed (PQsendQueryParams): no server-side
- * prepared statement outlives a transaction, so a connection can sit behind
- * pgbouncer in transaction pooling mode. What a transaction must say before
+ * Statements are prepared once per connection and executed by name
+ * (pg_stmt.c says why), or, behind a pooler in transaction mode
+ * (POSTROOM_PG_POOLING=transaction), sent unnamed (PQsendQueryParams), so
+ * that no server-side statement has to outlive a transaction. What a transaction must say before
  * its first query (BEGIN, set_config of the tenant, the tenant's write lock)
  * is queued and sent in one pipeline with that query: isolation costs no
  * round trip of its own. */
@@ -38,8 +39,25 @@ struct pg_txstate {
     int64_t locked; /* the last write lock the transaction took */
 };
 
+/* A connection's named prepared statements (pg_stmt.c). */
+#define PG_STMT_NAME 32
+struct pg_stmts {
+    struct pg_stmt *slot;
+    unsigned used, next_id;
+    uint64_t tag; /* random, in every name (pg_stmt.c) */
+    bool off;     /* behind a transaction pooler: everything unnamed */
+};
+/* The name to execute sql by: true with *fresh when it must be prepared
+ * first (under that name, in the same pipeline), false when it is to be
+ * sent unnamed (off, too long, table full). */
+bool pg_stmts_name(struct pg_stmts *s, const char *sql, char name[PG_STMT_NAME], bool *fresh);
+/* Forgets every statement (a new connection, or a pipeline that failed
+ * before the server could say which of its preparations it kept). */
+void pg_stmts_reset(struct pg_stmts *s);
+
 struct pg_conn {
     PGconn *c;
+    struct pg_stmts stmts;
     const char *role; /* the role it connects as (names it in logs) */
     struct pg_txstate now;
     struct {
@@ -62,6 +80,7 @@ struct pg_store {
     char *url; /* the connection string or URL, without a user */
     struct pg_conn app, op;
     struct pg_conn *tx; /* where store_tx_begin's transaction is open */
+    bool pooled;        /* POSTROOM_PG_POOLING=transaction: no named statements */
 };
 
 static inline struct pg_store *P(struct store *s)
