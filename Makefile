@@ -55,7 +55,7 @@ test-release: build $(NPM_STAMP)
 # its time on 2 cores.
 test-asan: build-asan $(NPM_STAMP)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS) -E '^(e2e|browser)_pg_'
+	  ctest --output-on-failure -j $(JOBS) -E '^(e2e|browser)_pgb?_'
 
 bench: deps-bench build
 	bench/run.sh $(BUILD)

@@ -55,6 +55,11 @@ SANITIZER_MARKERS = ("AddressSanitizer", "LeakSanitizer", "runtime error", "Unde
 # $POSTROOM_STATE_DIR (its temporary directory) for the files a SQLite
 # database keeps beside it.
 PG_CLUSTER = os.environ.get("POSTROOM_TEST_PG") or None
+if os.environ.get("POSTROOM_TEST_PGBOUNCER"):
+    # pgbouncer 1.18 does not carry a session's prepared statements from one
+    # transaction to the next: every server (and CLI) started from here is
+    # told so, and sends its statements unnamed
+    os.environ["POSTROOM_PG_POOLING"] = "transaction"
 SOURCE_DIR = os.environ.get("POSTROOM_SOURCE_DIR") or os.path.dirname(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PGSH = os.path.join(SOURCE_DIR, "scripts", "pg.sh")
