@@ -205,6 +205,9 @@ auth_file = $base/pgbouncer.users
 pool_mode = transaction
 default_pool_size = 4
 max_client_conn = 400
+# every test has its own database, and so its own pools: server connections
+# left idle go at once, or a whole suite's pools fill max_connections
+server_idle_timeout = 1
 server_reset_query =
 logfile = $base/pgbouncer.log
 pidfile = $base/pgbouncer.pid
