@@ -724,7 +724,8 @@ static int cmd_serve(const char *db, int argc, char **argv)
                "  --listen      default 127.0.0.1:8080, or $POSTROOM_LISTEN\n"
                "  --rate-limit  API requests per second per key, default 5, or\n"
                "                $POSTROOM_RATE_LIMIT; 0 turns the limit off\n"
-               "  --threads     server threads, default the number of cores\n"
+               "  --threads     server threads, default the number of cores (four times\n"
+               "                that on PostgreSQL, where a request mostly waits on it)\n"
                "  --tls-cert/--tls-key  serve HTTPS with this PEM certificate and key\n"
                "  --share DIR   data files (tariff); default $POSTROOM_SHARE, else share/\n"
                "                beside the binary's directory, else ./share\n"
@@ -746,6 +747,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
     }
     struct server_config c;
     server_config_defaults(&c);
+    bool threads_set = false;
     c.error_page = web_error_page; /* browsers get pages, API clients JSON */
     c.db_path = db;
     c.status_url = getenv("POSTROOM_STATUS_URL");
@@ -777,6 +779,7 @@ static int cmd_serve(const char *db, int argc, char **argv)
             int64_t t;
             if (!parse_id(v, &t) || t > 64) return cli_fail("--threads must be 1 to 64");
             c.threads = (unsigned)t;
+            threads_set = true;
         } else if (!strcmp(a, "--tls-cert"))
             c.tls_cert = v;
         else if (!strcmp(a, "--tls-key"))
@@ -814,6 +817,11 @@ static int cmd_serve(const char *db, int argc, char **argv)
     if (au && strcmp(au, "0") && strcmp(au, "1")) return cli_fail("--audit must be 0 or 1");
     c.audit_off = au && !strcmp(au, "0");
     if (c.audit_off) log_json("warn", "access audit off: nothing is recorded", NULL);
+    /* On PostgreSQL a request spends most of its time waiting for the
+     * database's answers (three round trips for a GET), so a thread per core
+     * leaves the cores idle: 8 threads on 2 cores served 17-40% more GETs with
+     * half the p99 (docs/scaling.md). Each thread holds its own connections. */
+    if (!threads_set && store_is_postgres(db)) c.threads = c.threads * 4 > 64 ? 64 : c.threads * 4;
     c.routes = &app_routes;
     /* import jobs: uploads spooled beside the database (a PostgreSQL
      * server's in its POSTROOM_STATE_DIR, with the journal), run by a worker */
