@@ -13,10 +13,10 @@
  * Statements are prepared once per connection and executed by name
  * (pg_stmt.c says why), or, behind a pooler in transaction mode
  * (POSTROOM_PG_POOLING=transaction), sent unnamed (PQsendQueryParams), so
- * that no server-side statement has to outlive a transaction. What a transaction must say before
- * its first query (BEGIN, set_config of the tenant, the tenant's write lock)
- * is queued and sent in one pipeline with that query: isolation costs no
- * round trip of its own. */
+ * that no server-side statement has to outlive a transaction. What a
+ * transaction must say before its first query (BEGIN, set_config of the
+ * tenant, the tenant's write lock) is queued and sent in one pipeline with
+ * that query: isolation costs no round trip of its own. */
 #ifndef POSTROOM_PG_INTERNAL_H
 #define POSTROOM_PG_INTERNAL_H
 #include "store/store.h"

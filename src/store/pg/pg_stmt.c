@@ -65,8 +65,11 @@ bool pg_stmts_name(struct pg_stmts *s, const char *sql, char name[PG_STMT_NAME],
     if (s->off) return false;
     size_t n = strlen(sql);
     if (n > STMT_MAX_TEXT) return false;
-    if (!s->slot) s->slot = xcalloc(STMT_SLOTS, sizeof *s->slot);
-    while (!s->tag && getrandom(&s->tag, sizeof s->tag, 0) != (ssize_t)sizeof s->tag) {
+    if (!s->slot) {
+        s->slot = xcalloc(STMT_SLOTS, sizeof *s->slot);
+        /* once per connection: a reset keeps the tag, as it keeps next_id */
+        while (!s->tag && getrandom(&s->tag, sizeof s->tag, 0) != (ssize_t)sizeof s->tag) {
+        }
     }
     uint64_t h = text_hash(sql, n);
     unsigned i = (unsigned)h & (STMT_SLOTS - 1);
