@@ -145,9 +145,17 @@ export async function startApp(name, chromium, fail, { serveArgs = [] } = {}) {
     return { context, page };
   }
 
+  // Screenshots and axe-core judge the pages' markup, which is the same on
+  // every store and every build: the release build's SQLite run takes them,
+  // and the PostgreSQL and sanitizer runs (POSTROOM_BROWSER_MARKUP=0, set by
+  // tests/CMakeLists.txt) drive the same steps without them, which halves
+  // their time.
+  const markupChecks = process.env.POSTROOM_BROWSER_MARKUP !== '0';
+
   // The page as it is now at desktop width and at phone width (390 px),
   // NAME-desktop.png and NAME-phone.png in the screenshot directory.
   async function shots(page, shotName) {
+    if (!markupChecks) return [];
     const size = page.viewportSize();
     const out = [];
     for (const [label, vp] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]]) {
@@ -164,6 +172,7 @@ export async function startApp(name, chromium, fail, { serveArgs = [] } = {}) {
   // axe-core over the page as it is: no serious or critical violation.
   const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   async function axe(page, what = page.url()) {
+    if (!markupChecks) return;
     // added as a script element by the test driver (CDP), not by the page:
     // the page's CSP allows no script but its own
     await page.evaluate(axeSource);
