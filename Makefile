@@ -53,10 +53,11 @@ test-release: build $(NPM_STAMP)
 # (unit_store_pg_*); the e2e and browser suites
 # run on PostgreSQL in the release build only, which keeps make test within
 # its time on 2 cores. pg_rls runs no C code of ours (psql against the
-# migrations), so it runs once, in the release build.
+# migrations), so it runs once, in the release build; pg_pitr (backups and
+# recovery) is an e2e test on PostgreSQL like the others.
 test-asan: build-asan $(NPM_STAMP)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS) -E '^(e2e|browser)_pgb?_|^pg_rls$$'
+	  ctest --output-on-failure -j $(JOBS) -E '^(e2e|browser)_pgb?_|^pg_(rls|pitr)$$'
 
 bench: deps-bench build
 	bench/run.sh $(BUILD)

@@ -7,6 +7,12 @@
 #                                       owner role) and prints its URLs
 #        scripts/pg.sh bouncer DIR      starts pgbouncer (transaction pooling) in front
 #                                       of the started cluster; prints its socket and port
+#        scripts/pg.sh archive DIR      turns on WAL archiving into the cluster's archive/
+#        scripts/pg.sh wal-flush DIR    closes the WAL segment in use, waits for its copy
+#        scripts/pg.sh basebackup DIR NAME   a base backup (pg_basebackup) named NAME
+#        scripts/pg.sh restore DIR NAME TIME DIR2
+#                                       a new cluster in DIR2 from backup NAME and the
+#                                       archive, recovered to TIME; prints its URLs
 #        scripts/pg.sh stop DIR         stops it, and its pgbouncer (nothing to do if
 #                                       not running)
 #        scripts/pg.sh run DIR CMD...   start, run CMD with the URLs in its
@@ -49,8 +55,6 @@ cmd=$1
 dir=$2
 shift 2
 [ -x "$PGBIN/initdb" ] || die "no PostgreSQL 15 in $PGBIN (scripts/deps.sh test installs postgresql)"
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
 
 # as_pg CMD...: runs CMD as the user the server runs as.
 if [ "$(id -u)" = 0 ]; then
@@ -58,7 +62,9 @@ if [ "$(id -u)" = 0 ]; then
     useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
       "$PGUSER_SYS" || die "cannot create the system user $PGUSER_SYS"
   fi
-  as_pg() { runuser -u "$PGUSER_SYS" -- "$@"; }
+  # from /, which it can enter: the caller's directory may be closed to it
+  # (psql and pg_ctl warn "could not change directory" otherwise)
+  as_pg() { (cd / && runuser -u "$PGUSER_SYS" -- "$@"); }
   super=$PGUSER_SYS
 else
   as_pg() { "$@"; }
@@ -69,19 +75,26 @@ fi
 # reach it (as root, a clone under /root or in a `mktemp -d` has a parent
 # closed to others). Then they go to a directory of their own under /tmp,
 # 0700 and the server user's, named in DIR/cluster so every later command
-# finds the same one.
-base=$dir
-if [ "$(id -u)" = 0 ] && ! as_pg sh -c 'cd "$1"' sh "$dir" 2>/dev/null; then
-  base=$(cat "$dir/cluster" 2>/dev/null || true)
-  if [ -z "$base" ] || [ ! -d "$base" ]; then
-    base=$(mktemp -d /tmp/postroom-pg.XXXXXX)
-    chown "$PGUSER_SYS" "$base"
-    echo "$base" >"$dir/cluster"
+# finds the same one. place DIR sets dir, base, data, sock and log (restore
+# places a second cluster after the first).
+place() {
+  dir=$1
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  base=$dir
+  if [ "$(id -u)" = 0 ] && ! as_pg sh -c 'cd "$1"' sh "$dir" 2>/dev/null; then
+    base=$(cat "$dir/cluster" 2>/dev/null || true)
+    if [ -z "$base" ] || [ ! -d "$base" ]; then
+      base=$(mktemp -d /tmp/postroom-pg.XXXXXX)
+      chown "$PGUSER_SYS" "$base"
+      echo "$base" >"$dir/cluster"
+    fi
   fi
-fi
-data=$base/data
-sock=$base/sock
-log=$base/log
+  data=$base/data
+  sock=$base/sock
+  log=$base/log
+}
+place "$dir"
 
 port_of() { cat "$dir/port" 2>/dev/null || true; }
 
@@ -227,6 +240,106 @@ EOF
   echo "POSTROOM_PG_BOUNCER_PORT='$(cat "$dir/bport")'"
 }
 
+# WAL archiving and point-in-time recovery, as docs/scaling.md describes a
+# deployment's (tests/pg/test_pitr.py runs them): every finished WAL segment
+# is copied to the cluster's archive/ (a deployment's archive_command copies
+# to other storage, or pgBackRest does), base backups are pg_basebackup's,
+# and a restore is a new cluster from a base backup that replays the archive
+# up to a moment and then opens for writing.
+archive_dir() { echo "$base/archive"; }
+
+archive() {
+  running || die "no cluster running in $dir"
+  arch=$(archive_dir)
+  if ! grep -q '^archive_mode = on' "$data/postgresql.conf"; then
+    mkdir -p "$arch"
+    [ "$(id -u)" = 0 ] && chown "$PGUSER_SYS" "$arch"
+    chmod 0700 "$arch"
+    cat >>"$data/postgresql.conf" <<EOF
+# scripts/pg.sh archive: WAL archiving for point-in-time recovery
+wal_level = replica
+archive_mode = on
+archive_command = 'test ! -f $arch/%f && cp %p $arch/%f'
+EOF
+    as_pg "$PGBIN/pg_ctl" -D "$data" -l "$log" -w -t 60 restart >/dev/null ||
+      { tail -n 20 "$log" >&2; die "pg_ctl restart failed (log: $log)"; }
+  fi
+  echo "POSTROOM_PG_ARCHIVE='$arch'"
+}
+
+# The WAL written so far, in the archive: the segment in use is closed and
+# its copy waited for (a deployment's archive_timeout bounds what a lost
+# machine takes with it; here a restore point must be in the archive).
+wal_flush() {
+  running || die "no cluster running in $dir"
+  seg=$(psql_super postgres -At -c "SELECT pg_walfile_name(pg_switch_wal())")
+  for _ in $(seq 1 300); do
+    got=$(psql_super postgres -At -c "SELECT COALESCE(last_archived_wal, '') FROM pg_stat_archiver")
+    # segment names sort in WAL order within a timeline
+    if [ -n "$got" ] && [ "$(printf '%s
+%s
+' "$seg" "$got" | sort | tail -n 1)" = "$got" ]; then
+      echo "POSTROOM_PG_WAL_ARCHIVED='$seg'"
+      return 0
+    fi
+    sleep 0.1
+  done
+  die "WAL segment $seg was not archived within 30 s (log: $log)"
+}
+
+basebackup() {
+  name=$1
+  running || die "no cluster running in $dir"
+  case "$name" in *[!a-z0-9_]*|'') die "backup names are [a-z0-9_]+" ;; esac
+  mkdir -p "$base/backups"
+  [ "$(id -u)" = 0 ] && chown "$PGUSER_SYS" "$base/backups"
+  rm -rf "$base/backups/$name"
+  as_pg "$PGBIN/pg_basebackup" -h "$sock" -p "$(port_of)" -U "$super" -D "$base/backups/$name"     -X stream -c fast --no-sync >/dev/null 2>"$dir/basebackup.log" ||
+    { cat "$dir/basebackup.log" >&2; die "pg_basebackup failed"; }
+  echo "POSTROOM_PG_BACKUP='$base/backups/$name'"
+}
+
+# restore NAME TIME DIR2: a new cluster in DIR2 from backup NAME, with WAL
+# replayed from this cluster's archive up to TIME (recovery_target_time,
+# inclusive) and then promoted; prints its URLs. DIR's cluster may be
+# stopped, or gone but for its archive and backups.
+restore() {
+  name=$1 target=$2
+  backup=$base/backups/$name
+  arch=$(archive_dir)
+  [ -f "$backup/PG_VERSION" ] || die "no base backup $name in $base/backups"
+  place "$3"
+  running && die "a cluster is already running in $dir"
+  rm -rf "$data" "$sock"
+  mkdir -p "$sock"
+  free_port >"$dir/port"
+  cp -a "$backup" "$data"
+  [ "$(id -u)" = 0 ] && chown -R "$PGUSER_SYS" "$base"
+  chmod 0700 "$data" "$sock"
+  # the backup's own settings name the old socket, port and archive: later
+  # lines win
+  cat >>"$data/postgresql.conf" <<EOF
+# scripts/pg.sh restore: recovered from backup $name to $target
+unix_socket_directories = '$sock'
+port = $(port_of)
+archive_mode = off
+restore_command = 'cp $arch/%f %p'
+recovery_target_time = '$target'
+recovery_target_inclusive = on
+recovery_target_action = 'promote'
+EOF
+  as_pg touch "$data/recovery.signal"
+  as_pg "$PGBIN/pg_ctl" -D "$data" -l "$log" -w -t 120 start >/dev/null ||
+    { tail -n 20 "$log" >&2; die "pg_ctl start of the restore failed (log: $log)"; }
+  # pg_ctl returns once reads are served; writes wait for the promotion
+  for _ in $(seq 1 600); do
+    [ "$(psql_super postgres -At -c 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ] && { urls; return 0; }
+    sleep 0.1
+  done
+  tail -n 20 "$log" >&2
+  die "the restored cluster did not leave recovery within 60 s (log: $log)"
+}
+
 stop() {
   if bouncer_running; then
     as_pg kill "$(cat "$base/pgbouncer.pid")" 2>/dev/null || true
@@ -250,6 +363,12 @@ case "$cmd" in
       case "$1" in *[!a-z0-9_]*|'') die "database names are [a-z0-9_]+" ;; esac
       make_db "$1"; urls "$1" ;;
   bouncer) bouncer ;;
+  archive) archive ;;
+  wal-flush) wal_flush ;;
+  basebackup) [ $# -ge 1 ] || die "usage: pg.sh basebackup DIR NAME"
+              basebackup "$1" ;;
+  restore) [ $# -ge 3 ] || die "usage: pg.sh restore DIR NAME TIME DIR2"
+           restore "$1" "$2" "$3" ;;
   stop) stop ;;
   run) [ $# -ge 1 ] || die "usage: pg.sh run DIR CMD..."
        trap stop EXIT
@@ -257,5 +376,5 @@ case "$cmd" in
        start >/dev/null
        eval "$(urls | sed 's/^/export /')"
        "$@" ;;
-  *) die "unknown command $cmd (start|env|db|bouncer|stop|run)" ;;
+  *) die "unknown command $cmd (start|env|db|bouncer|archive|wal-flush|basebackup|restore|stop|run)" ;;
 esac
