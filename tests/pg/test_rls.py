@@ -19,7 +19,8 @@ the app; a scratch database with a tenant table lacking each of these
 proves the check finds it. Tables of no tenant: the app holds exactly the
 privileges listed in APP_UNTENANTED and none on any other. And the
 PostgreSQL migrations mirror the SQLite ones (numbers, tables, columns,
-keys, index names), read with Python's sqlite3 from ../*.sql.
+keys, index names), read with Python's sqlite3 from ../*.sql. And
+docs/scaling.md's Citus plan places every table exactly once.
 
 Usage: test_rls.py [CLUSTER_DIR]   (CTest passes one in the build tree)
 """
@@ -678,6 +679,51 @@ CREATE POLICY everyone ON scratch_open_policy USING (true);
         fail("scratch: the behavioural check passed a table without a policy")
 
 
+def citus_plan():
+    """docs/scaling.md's Citus block: {table: ("distributed", column) |
+    ("reference", None) | ("local", None)}, and the names given twice."""
+    with open(os.path.join(SRC, "docs", "scaling.md")) as fh:
+        doc = fh.read()
+    start = doc.index("## Citus")
+    block = doc[doc.index("```sql", start):doc.index("```", doc.index("```sql", start) + 6)]
+    plan, twice = {}, []
+
+    def put(t, where):
+        if t in plan:
+            twice.append(t)
+        plan[t] = where
+
+    for t, col in re.findall(r"create_distributed_table\('(\w+)',\s*'(\w+)'", block):
+        put(t, ("distributed", col))
+    for t in re.findall(r"create_reference_table\('(\w+)'\)", block):
+        put(t, ("reference", None))
+    local = block[block.index("left on the coordinator"):]
+    for line in local.splitlines()[2:]:
+        for t in re.findall(r"\b([a-z][a-z0-9_]*)\b", line.lstrip("- ")):
+            put(t, ("local", None))
+    return plan, twice
+
+
+def check_citus_plan(cat):
+    """Every table has one place in the Citus plan, a distributed one by its
+    tenant column, and the plan names no table that is not there."""
+    plan, twice = citus_plan()
+    bad = ["%s: named twice" % t for t in twice]
+    for t in cat.tables:
+        where = plan.get(t)
+        if where is None:
+            bad.append("%s: not in the plan" % t)
+        elif where[0] == "distributed" and where[1] != cat.tenant_column(t):
+            bad.append("%s: distributed by %s, its tenant column is %s"
+                       % (t, where[1], cat.tenant_column(t)))
+    bad += ["%s: in the plan, not in the schema" % t for t in sorted(set(plan) - set(cat.tables))]
+    for b in bad:
+        fail("docs/scaling.md Citus plan: " + b)
+    if not bad:
+        ok("docs/scaling.md's Citus plan places all %d tables once (%d distributed by their "
+           "tenant column)" % (len(cat.tables), sum(w[0] == "distributed" for w in plan.values())))
+
+
 def main():
     pg_dir = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
                              os.path.join(SRC, "build", "pg_rls"))
@@ -709,6 +755,7 @@ def main():
         check_untenanted(cat, urls)
         check_directory(cat, urls, rows)
         check_operator(urls)
+        check_citus_plan(cat)
         prove_the_check(pg_dir)
     finally:
         subprocess.run([PGSH, "stop", pg_dir], capture_output=True)
