@@ -15,6 +15,7 @@
 #include "service/import_job.h"
 #include "store/store_import.h"
 #include "util/timefmt.h"
+#include "util/id_parse.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -108,13 +109,12 @@ static void write_problems(struct request *r, struct jw *w, const struct scope *
 
 void api_imports_get(struct request *r)
 {
-    const char *p = r->params[0];
-    char *end;
-    long long id = strtoll(p, &end, 10);
+    int64_t id;
     struct scope sc = scope_of(&r->principal);
     struct import_job_row j;
-    int rc = *p && !*end && id > 0 ? store_import_job_get(r->store, &sc, id, &r->arena, &j)
-                                   : STORE_NOTFOUND;
+    int rc = id_parse(r->params[0], INT64_MAX, &id)
+                 ? store_import_job_get(r->store, &sc, id, &r->arena, &j)
+                 : STORE_NOTFOUND;
     if (rc == STORE_NOTFOUND) {
         http_error(r, 404, "NotFound", "No such import job.");
         return;

@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "http/server.h"
 #include "service/manifests.h"
+#include "util/id_parse.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -18,19 +19,10 @@
 
 static bool manifest_number(struct request *r, int64_t *no)
 {
-    const char *p = r->params[0];
-    if (!p || !*p || strlen(p) > 10 || strspn(p, "0123456789") != strlen(p)) {
-        http_error(r, 400, "InvalidManifestIdentifier",
-                   "The manifest identifier must be a positive integer.");
-        return false;
-    }
-    *no = strtoll(p, NULL, 10);
-    if (*no < 1 || *no > 2147483647) {
-        http_error(r, 400, "InvalidManifestIdentifier",
-                   "The manifest identifier must be a positive integer.");
-        return false;
-    }
-    return true;
+    if (id_parse(r->params[0], 2147483647, no)) return true;
+    http_error(r, 400, "InvalidManifestIdentifier",
+               "The manifest identifier must be a positive integer.");
+    return false;
 }
 
 /* Answers {manifestNumber[, status], documentPdf} for what the use case

@@ -23,6 +23,7 @@
 #include "ops/ops_impl.h"
 #include "store/store_breach.h"
 #include "util/timefmt.h"
+#include "util/id_parse.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -64,10 +65,8 @@ static const char *object_of(struct request *r, int64_t id)
 /* The breach id of the path; 0 when it is not one. */
 static int64_t path_id(struct request *r)
 {
-    char *end;
-    errno = 0;
-    long long id = strtoll(r->params[0], &end, 10);
-    return errno || *end || end == r->params[0] || id < 1 ? 0 : id;
+    int64_t id;
+    return id_parse(r->params[0], INT64_MAX, &id) ? id : 0;
 }
 
 /* "notify", "not notify" or "undecided". */

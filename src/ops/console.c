@@ -20,6 +20,7 @@
 #include "store/store.h"
 #include "store/store_breach.h"
 #include "util/timefmt.h"
+#include "util/id_parse.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -478,10 +479,8 @@ void ops_apikeys_revoke(struct request *r)
 
 void ops_report_handled(struct request *r)
 {
-    char *end;
-    errno = 0;
-    long long id = strtoll(r->params[0], &end, 10);
-    if (errno || *end || id < 1) {
+    int64_t id;
+    if (!id_parse(r->params[0], INT64_MAX, &id)) {
         ops_error(r, 404, "There is no such report.");
         return;
     }
@@ -492,7 +491,7 @@ void ops_report_handled(struct request *r)
         return;
     }
     if (rc != STORE_OK ||
-        !ops_audit(r, 0, "report.handle", arena_printf(&r->arena, "report:%lld", id))) {
+        !ops_audit(r, 0, "report.handle", arena_printf(&r->arena, "report:%lld", (long long)id))) {
         ops_error(r, 503, "The report could not be marked handled. Try again.");
         return;
     }

@@ -24,6 +24,7 @@
 #include "web/import_impl.h"
 #include "web/settings.h"
 #include "web/web.h"
+#include "util/id_parse.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -545,12 +546,11 @@ void web_import(struct request *r)
 /* The job of this business with the path's id; false after answering 404. */
 static bool find_job(struct request *r, struct import_job_row *j)
 {
-    const char *p = r->params[0];
-    char *end;
-    long long id = strtoll(p, &end, 10);
+    int64_t id;
     struct scope sc = scope_of(&r->principal);
-    int rc = *p && !*end && id > 0 ? store_import_job_get(r->store, &sc, id, &r->arena, j)
-                                   : STORE_NOTFOUND;
+    int rc = id_parse(r->params[0], INT64_MAX, &id)
+                 ? store_import_job_get(r->store, &sc, id, &r->arena, j)
+                 : STORE_NOTFOUND;
     if (rc == STORE_OK) {
         http_egress_claim(r, j->tenant_id, 0);
         return true;

@@ -17,6 +17,7 @@
 #include "util/timefmt.h"
 #include "web/frame.h"
 #include "web/web.h"
+#include "util/id_parse.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,13 +34,12 @@ static struct service_ctx ctx(struct request *r)
 /* A number of 1 to 10 digits (a manifest's); 0 for anything else. */
 static int64_t number_of(const char *s, size_t len)
 {
-    if (!s || len == 0 || len > 10) return 0;
-    int64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9') return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v <= 2147483647 ? v : 0;
+    char digits[11];
+    int64_t v;
+    if (!s || len >= sizeof digits) return 0;
+    memcpy(digits, s, len);
+    digits[len] = '\0';
+    return id_parse(digits, 2147483647, &v) ? v : 0;
 }
 
 static const char *const weekdays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",

@@ -21,6 +21,7 @@
 #include "web/frame.h"
 #include "web/orders_impl.h"
 #include "web/web.h"
+#include "util/id_parse.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -39,15 +40,8 @@ static void not_found(struct request *r)
 
 bool web_order_find(struct request *r, struct order_row *row)
 {
-    const char *p = r->params[0];
-    size_t len = p ? strlen(p) : 0;
-    bool ok = len > 0 && len <= 18;
-    int64_t id = 0;
-    for (size_t i = 0; ok && i < len; i++) {
-        ok = p[i] >= '0' && p[i] <= '9';
-        id = id * 10 + (p[i] - '0');
-    }
-    if (!ok || id <= 0) {
+    int64_t id;
+    if (!id_parse(r->params[0], INT64_MAX, &id)) {
         not_found(r);
         return false;
     }

@@ -17,6 +17,7 @@
 #include "util/timefmt.h"
 #include "web/frame.h"
 #include "web/web.h"
+#include "util/id_parse.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -37,10 +38,8 @@ static struct scope scope_r(struct request *r)
 /* The {id} of the URL, 0 when it is not a rule number. */
 static int64_t rule_id_of(struct request *r)
 {
-    char *end;
-    errno = 0;
-    long long id = strtoll(r->params[0], &end, 10);
-    return errno || *end || end == r->params[0] || id < 1 ? 0 : id;
+    int64_t id;
+    return id_parse(r->params[0], INT64_MAX, &id) ? id : 0;
 }
 
 static void not_found(struct request *r)

@@ -15,6 +15,7 @@
 #include "web/frame.h"
 #include "web/orders_impl.h"
 #include "web/web.h"
+#include "util/id_parse.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,13 +255,11 @@ void web_sender_add(struct request *r)
 /* The sender r->params[0] names, in the scope; false after the 404 page. */
 static bool sender_find(struct request *r, struct sender_row *row)
 {
-    const char *p = r->params[0];
-    size_t len = p ? strlen(p) : 0;
-    bool ok = len > 0 && len <= 9;
-    for (size_t i = 0; ok && i < len; i++)
-        ok = p[i] >= '0' && p[i] <= '9';
+    int64_t id;
     struct scope sc = scope_of(&r->principal);
-    int rc = ok ? store_sender_get(r->store, &sc, atoll(p), &r->arena, row) : STORE_NOTFOUND;
+    int rc = id_parse(r->params[0], INT64_MAX, &id)
+                 ? store_sender_get(r->store, &sc, id, &r->arena, row)
+                 : STORE_NOTFOUND;
     if (rc == STORE_OK) {
         http_egress_claim(r, row->tenant_id, 0);
         return true;

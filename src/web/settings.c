@@ -6,6 +6,7 @@
 #include "util/timefmt.h"
 #include "util/utf8.h"
 #include "web/frame.h"
+#include "util/id_parse.h"
 
 #include <string.h>
 
@@ -68,15 +69,7 @@ void settings_when(struct request *r, int64_t ms, const char *if_never)
 
 bool settings_id(const char *v, int64_t *id)
 {
-    size_t n = v ? strlen(v) : 0;
-    if (n == 0 || n > 18) return false;
-    int64_t x = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] < '0' || v[i] > '9') return false;
-        x = x * 10 + (v[i] - '0');
-    }
-    *id = x;
-    return x > 0;
+    return id_parse(v, INT64_MAX, id);
 }
 
 void settings_field_error(struct request *r, const char *id, const char *msg)

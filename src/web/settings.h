@@ -16,7 +16,7 @@ struct service_ctx settings_ctx(struct request *r);
 /* Writes an instant in Europe/London ("2026-12-01 10:00 GMT"), or
  * if_never when ms is 0, as a <time> element. */
 void settings_when(struct request *r, int64_t ms, const char *if_never);
-/* A posted id ("1" .. 18 digits); false for anything else. */
+/* A posted id, as id_parse reads one; false for anything else. */
 bool settings_id(const char *v, int64_t *id);
 /* A field's message under its input (id "ID-error", named by the input's
  * aria-describedby), or nothing when msg is NULL. */

@@ -295,7 +295,7 @@ class Documents(unittest.TestCase):
         g = A.get("/api/v1/manifests/%d" % no)
         text_a2, _ = pdf_text(base64.b64decode(g.json()["documentPdf"]), "manifest-a2")
         self.assertNotIn(CANARY_B, text_a2)
-        for bad in ("abc", "0", "-1", "99999999999"):
+        for bad in ("abc", "0", "-1", "99999999999", "01", "+1", "1.0"):
             r = A.get("/api/v1/manifests/" + bad)
             self.assertIn(r.status, (400, 404), r.short())
             self.assertTrue(r.body.startswith(b"{"), r.short())

@@ -1288,8 +1288,9 @@ class Worker:
         bytesTotal by p_import_job, asked before and after the page. A page for a
         number V's API did not have even after it is another business's job; a
         404 for one it had before lost V's own. For a job that had ended before
-        the page was asked, the page's counters must be the API's. Leading zeros
-        and a plus sign name the same number (the server reads it as strtoll)."""
+        the page was asked, the page's counters must be the API's. A number is
+        read written one way only (util/id_parse): leading zeros and a plus sign
+        name no job at all, not even V's own."""
         rng = self.rng
         V, W = t, self.other_tenant(t)
         pool = self.w.import_jobs[W.L] + self.w.import_jobs[V.L]
@@ -1311,6 +1312,11 @@ class Worker:
         if r.status not in (200, 404, 422):
             return  # send() has noted it
         found = r.status != 404
+        if spelled != str(n):
+            if found:
+                self.stats.note(False, "%s: a page for %r, which is no number as the server "
+                                       "writes them: %s" % (p.what(), spelled, r.short()))
+            return
         if found and a2.status != 200:
             self.stats.note(True, "%s: a page for job %d, which tenant %s does not have: %s"
                             % (p.what(), n, V.L, r.short()))
