@@ -349,6 +349,27 @@ static void route_and_run(struct request *r)
         http_error(r, 500, "InternalError", "The request could not be completed.");
 }
 
+bool http_upload_admitted(struct request *r)
+{
+    if (router_match(r, r->method, r->path, &r->route) != ROUTE_FOUND) return true;
+    const struct route *rt = router_route(r);
+    if (rt->auth == AUTH_PUBLIC) return true;
+    if (!request_checks(r)) return false;
+    if (!r->store) {
+        http_error(r, 503, "Unavailable", "The service is temporarily unavailable.");
+        return false;
+    }
+    if (!authenticate(r, rt)) return false;
+    bool admitted = r->authenticated;
+    if (!admitted) deny_unauthenticated(r, rt);
+    /* nothing of this look is kept: http_handle authenticates afresh */
+    memset(&r->principal, 0, sizeof r->principal);
+    r->authenticated = false;
+    r->session_csrf = NULL;
+    r->session_stale = false;
+    return admitted;
+}
+
 void http_handle(struct request *r)
 {
     route_and_run(r);

@@ -9,6 +9,12 @@
 #include "http/request.h"
 
 void http_handle(struct request *r);
+/* Before an upload's body is read (server.c spools it to disk as it
+ * comes): whether the request's checks and credentials hold for its route.
+ * False after answering as http_handle would (401 for an API key that is
+ * not one), so nobody without credentials can fill the spool. The request
+ * is checked and authenticated again by http_handle once its body is in. */
+bool http_upload_admitted(struct request *r);
 /* The route's name for logs and metrics ("unmatched" when none). */
 const char *http_route_name(const struct request *r);
 

@@ -460,13 +460,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
          * bound the chunked path keeps too) it is answered at once and the
          * connection closed. */
         unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
-        size_t limit = spool_open(r, method, url) ? cfg->max_upload : cfg->max_body;
+        bool spooled = spool_open(r, method, url);
+        size_t limit = spooled ? cfg->max_upload : cfg->max_body;
         if (declared > 8ull * limit) {
+            spool_end(r);
             r->close_connection = true;
             http_error(r, 413, "PayloadTooLarge", "The request body is too large.");
             return send_reply(conn, r);
         }
         if (declared > limit) r->body_too_large = true;
+        /* an upload that goes to disk is let in only with credentials that
+         * hold: refused now, before its first byte is written (a client
+         * that sent Expect: 100-continue sends none), the rest of it
+         * discarded and the connection closed after the answer */
+        if (spooled && !r->body_too_large) {
+            collect(conn, r);
+            r->store = store_for_thread(cfg);
+            bool admitted = http_upload_admitted(r);
+            if (r->store && store_is_broken(r->store)) {
+                store_discard(r->store);
+                r->store = NULL;
+            }
+            if (!admitted) {
+                spool_end(r);
+                r->close_connection = true;
+                return send_reply(conn, r);
+            }
+        }
         return MHD_YES;
     }
     if (r->sent) {

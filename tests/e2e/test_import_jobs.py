@@ -16,6 +16,7 @@ import os
 import re
 import resource
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -241,6 +242,67 @@ class Jobs(unittest.TestCase):
         db = self.server.db_connect()
         self.assertEqual(db.execute("SELECT COUNT(*) FROM import_staged").fetchone()[0], 0)
         db.close()
+
+    def test_an_upload_without_credentials_is_refused_before_it_is_spooled(self):
+        """The spool is disk: an upload is let in only with a key that holds.
+        Without one the answer is a 401 before any byte of the body is
+        written (with Expect: 100-continue, before any is sent), and the
+        spool stays as it was; a real key's upload is spooled as it comes,
+        which is what the check would see if the refusal did not happen."""
+        spool = self.server.state_base + ".imports"
+        before = set(os.listdir(spool))
+        head = ("POST /api/postroom/imports HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: text/csv\r\n"
+                % (harness.HOST, self.server.port))
+
+        def answer(s):
+            s.settimeout(10)
+            got = b""
+            while b"\r\n\r\n" not in got:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                got += chunk
+            return got
+
+        for creds in ("", "Authorization: Bearer %s\r\n" % ("x" * 36),
+                      "Authorization: Bearer %s\r\n" % self.a.key[:-1] + "0"):
+            with self.subTest(creds=creds[:30]):
+                s = socket.create_connection((harness.HOST, self.server.port), timeout=10)
+                s.sendall((head + creds + "Content-Length: 400000000\r\nExpect: 100-continue\r\n\r\n")
+                          .encode())
+                got = answer(s)
+                s.close()
+                self.assertTrue(got.startswith(b"HTTP/1.1 401"), got[:200])
+                self.assertEqual(set(os.listdir(spool)), before)
+                s = socket.create_connection((harness.HOST, self.server.port), timeout=10)
+                s.sendall((head + creds + "Content-Length: 4000000\r\n\r\n").encode())
+                s.sendall(b"First Name,Last Name\r\n" * 20000)  # 440 kB of it, then a pause
+                time.sleep(0.3)
+                self.assertEqual(set(os.listdir(spool)), before, "an unauthenticated upload was spooled")
+                got = answer(s)
+                s.close()
+                self.assertTrue(got.startswith(b"HTTP/1.1 401"), got[:200])
+        # the control: the same upload with the key is spooled as it comes
+        # (a file of no orders, so its job fails and takes the file with it)
+        body = b"First Name,Last Name\r\n" * 20000
+        s = socket.create_connection((harness.HOST, self.server.port), timeout=10)
+        s.sendall((head + "Authorization: Bearer %s\r\nContent-Length: %d\r\n\r\n"
+                   % (self.a.key, 2 * len(body))).encode())
+        s.sendall(body)
+        end = time.monotonic() + 10
+        while set(os.listdir(spool)) == before and time.monotonic() < end:
+            time.sleep(0.05)
+        self.assertNotEqual(set(os.listdir(spool)), before, "a keyed upload was not spooled")
+        s.sendall(body)
+        got = answer(s)
+        s.close()
+        self.assertTrue(got.startswith(b"HTTP/1.1 202"), got[:200])
+        job = int(re.search(rb"Location: /api/postroom/imports/(\d+)", got).group(1))
+        self.assertEqual(self.wait(self.a, job)["state"], "failed")
+        end = time.monotonic() + 10
+        while set(os.listdir(spool)) != before and time.monotonic() < end:
+            time.sleep(0.05)
+        self.assertEqual(set(os.listdir(spool)), before)
 
     def test_http_skip_bad_rows_reports_the_bad_lines(self):
         bad = {3: ("LS1 1AA", "not a date"), 9: ("", "28/11/2026")}
